@@ -1,0 +1,10 @@
+"""Registry of the CLI command modules; each module exposes ``register(app)``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach every command module to ``app`` (one line per module)."""
+    del app

@@ -1,0 +1,77 @@
+"""Entry point ``taxgate``: builds the Typer app and maps errors to exit codes in one place."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from taxgate.agreement import default_agreement_path, load_agreement
+from taxgate.errors import TaxgateError
+from taxgate.workspace import Workspace
+
+app = typer.Typer(
+    name="taxgate",
+    help="Answer 26 U.S.C. 6103(i)(2) address requests lawfully, accurately and accountably.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+@app.callback()
+def _root() -> None:
+    """taxgate: screen, match, decide, disclose and account for 6103(i)(2) requests."""
+
+
+@app.command()
+def init(
+    ws: Annotated[Path, typer.Argument(help="Folder of the new workspace.")],
+    agreement: Annotated[
+        Path | None, typer.Option(help="Agreement TOML file (default: the shipped IRS-ICE 2025).")
+    ] = None,
+) -> None:
+    """Create a workspace holding its own copy of the agreement."""
+    terms = load_agreement(agreement or default_agreement_path())
+    Workspace.create(ws, terms)
+    console.print(
+        f"workspace {ws} created under agreement "
+        f"{terms.agreement.id} version {terms.agreement.version}"
+    )
+
+
+def _register_commands() -> None:
+    """Attach the command groups that live in their own modules."""
+    from taxgate.cli import commands
+
+    commands.register(app)
+
+
+def run_cli(argv: list[str] | None = None) -> int:
+    """Run the CLI; every ``TaxgateError`` becomes a one-line message and its exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _register_commands()
+    try:
+        app(args=argv, prog_name="taxgate")
+    except SystemExit as e:  # Typer/click ends every run with SystemExit in standalone mode
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except TaxgateError as e:
+        console.print(f"[bold red]taxgate: {type(e).__name__}[/]: {e}", highlight=False)
+        return e.exit_code
+    except KeyboardInterrupt:
+        console.print("taxgate: interrupted; nothing was committed")
+        return 130
+    return 0
+
+
+def main() -> None:
+    sys.exit(run_cli())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""taxgate.disclosure."""

@@ -1,0 +1,120 @@
+"""The one error tree of taxgate.
+
+Exceptions are for faults: a file that cannot be read, a signature that does not verify, a
+workspace in the wrong state. A *defective request* is not a fault; screening reports it as a
+``Finding`` and the batch goes on.
+
+::
+
+    TaxgateError                      root; the CLI maps every subclass to an exit code
+    ├── ConfigError                   an agreement file or setting is invalid
+    ├── InputError                    a user-supplied file is malformed (file, row, field)
+    │   └── SchemaError               required columns missing, both address styles, ...
+    ├── IntakeRefused                 the whole batch is refused before any row is read
+    │   (carries a reason code: SIGNER_*, SCHEMA_*, DUPLICATE batch id)
+    ├── WorkspaceError                the workspace is missing, locked or in the wrong state
+    ├── StoreError                    the storage engine failed (translated from DuckDB)
+    ├── LedgerError                   the ledger is inconsistent or cannot be appended
+    │   └── LedgerVerificationError   verification found a bad entry (names its index)
+    └── DisclosureRefused             a run or release is not allowed (legal hold, replay)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TaxgateError(Exception):
+    """Root of every error taxgate raises on purpose."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n  how to fix: {self.hint}"
+        return self.message
+
+
+class ConfigError(TaxgateError):
+    """An agreement file or a setting is invalid."""
+
+    exit_code = 3
+
+
+class InputError(TaxgateError):
+    """A user-supplied file is malformed. Names the file, row and field where known."""
+
+    exit_code = 4
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = []
+        if path is not None:
+            where.append(f"file {path}")
+        if row is not None:
+            where.append(f"row {row}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        full = f"{', '.join(where)}: {message}" if where else message
+        super().__init__(full, hint=hint)
+        self.path = None if path is None else str(path)
+        self.row = row
+        self.field = field
+
+
+class SchemaError(InputError):
+    """The columns of a file do not follow the data contract."""
+
+
+class IntakeRefused(TaxgateError):
+    """The whole batch is refused before any request row is looked at."""
+
+    exit_code = 5
+
+    def __init__(self, code: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{code}: {message}", hint=hint)
+        self.code = code
+
+
+class WorkspaceError(TaxgateError):
+    """The workspace is missing, locked, or not in the state the command needs."""
+
+    exit_code = 6
+
+
+class StoreError(TaxgateError):
+    """The storage engine failed."""
+
+    exit_code = 7
+
+
+class LedgerError(TaxgateError):
+    """The ledger cannot be appended to or read consistently."""
+
+    exit_code = 8
+
+
+class LedgerVerificationError(LedgerError):
+    """Verification found a bad entry; ``index`` is the first bad one."""
+
+    def __init__(self, message: str, *, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+class DisclosureRefused(TaxgateError):
+    """A run or release is not allowed: a legal hold, or a batch already released."""
+
+    exit_code = 9

@@ -1,0 +1,142 @@
+"""DuckDB executor: connection, transactions, Arrow in and out, error translation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from taxgate.errors import StoreError, WorkspaceError
+
+
+class Store:
+    """A DuckDB database file, opened for one process at a time.
+
+    Example:
+        >>> store = Store.memory()
+        >>> store.execute("CREATE TABLE t (x INTEGER)")
+        >>> store.execute("INSERT INTO t VALUES (?)", [1])
+        >>> store.fetchall("SELECT x FROM t")
+        [(1,)]
+    """
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, *, path: Path | None) -> None:
+        self._con = connection
+        self.path = path
+        self._depth = 0
+
+    @classmethod
+    def open(cls, path: Path, *, threads: int | None = None, memory_limit: str | None = None) -> Store:
+        """Open (or create) the store file at ``path``."""
+        config: dict[str, Any] = {}
+        if threads is not None:
+            config["threads"] = threads
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        try:
+            con = duckdb.connect(str(path), config=config)
+        except duckdb.IOException as e:
+            raise WorkspaceError(
+                f"cannot open the workspace store {path}: {e}",
+                hint="another taxgate process may be using this workspace; wait for it to finish",
+            ) from e
+        return cls(con, path=path)
+
+    @classmethod
+    def memory(cls) -> Store:
+        """An in-memory store, for tests and scratch work."""
+        return cls(duckdb.connect(":memory:"), path=None)
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The raw connection, for adapters (Splink) that need it."""
+        return self._con
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> None:
+        """Run one statement for its effect."""
+        try:
+            self._con.execute(sql, params)
+        except duckdb.Error as e:
+            raise StoreError(f"store statement failed: {e}") from e
+
+    def fetchall(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Run a query and return its rows."""
+        try:
+            return self._con.execute(sql, params).fetchall()
+        except duckdb.Error as e:
+            raise StoreError(f"store query failed: {e}") from e
+
+    def fetchone(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> tuple[Any, ...] | None:
+        """Run a query and return its first row, or None."""
+        try:
+            return self._con.execute(sql, params).fetchone()
+        except duckdb.Error as e:
+            raise StoreError(f"store query failed: {e}") from e
+
+    def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
+        """Run a query and return an Arrow table."""
+        try:
+            result = self._con.execute(sql, params).fetch_arrow_table()
+        except duckdb.Error as e:
+            raise StoreError(f"store query failed: {e}") from e
+        return result
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Expose an Arrow table to SQL under ``name`` (a fixed identifier, never input)."""
+        self._con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self._con.unregister(name)
+
+    def insert_arrow(self, table_name: str, table: pa.Table) -> None:
+        """Append the rows of an Arrow table to ``table_name`` (columns by name)."""
+        view = f"_insert_{table_name}"
+        self._con.register(view, table)
+        try:
+            cols = ", ".join(f'"{c}"' for c in table.column_names)
+            self._con.execute(f"INSERT INTO {table_name} ({cols}) SELECT {cols} FROM {view}")
+        except duckdb.Error as e:
+            raise StoreError(f"cannot insert into {table_name}: {e}") from e
+        finally:
+            self._con.unregister(view)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All or nothing: commit on success, roll back on any exception (nests flat)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self._con.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self._con.execute("COMMIT")
+        except duckdb.Error as e:
+            raise StoreError(f"commit failed: {e}") from e
