@@ -1,0 +1,122 @@
+"""The LKA rule of domain §5, case by case, and the SQL form against the Python form."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taxgate.master.last_known_address import (
+    DocType,
+    FilingRef,
+    effective_date,
+    last_known_address,
+    lka_sql,
+)
+from taxgate.store import Store
+
+R, F, N = DocType.RETURN, DocType.FORM_8822, DocType.NCOA
+
+
+def lka(filings: list[FilingRef], as_of: date) -> str | None:
+    found = last_known_address(filings, as_of)
+    return None if found is None else found.address_id
+
+
+def test_effective_dates() -> None:
+    assert effective_date(R, date(2024, 1, 1)) == date(2024, 2, 15)
+    assert effective_date(F, date(2024, 1, 1)) == date(2024, 2, 15)
+    assert effective_date(N, date(2024, 1, 1)) == date(2024, 1, 1)
+
+
+def test_return_then_later_form_8822() -> None:
+    filings = [FilingRef(R, date(2023, 4, 10), "old"), FilingRef(F, date(2023, 9, 1), "new")]
+    assert lka(filings, date(2023, 10, 16)) == "new"  # 1 Sep + 45 days
+    assert lka(filings, date(2023, 10, 16) - timedelta(days=1)) == "old"
+
+
+def test_ncoa_update_applies_on_receipt() -> None:
+    filings = [FilingRef(R, date(2023, 4, 10), "ret"), FilingRef(N, date(2023, 8, 1), "ncoa")]
+    assert lka(filings, date(2023, 8, 1)) == "ncoa"
+    assert lka(filings, date(2023, 7, 31)) == "ret"
+
+
+def test_later_return_overrides_ncoa_after_processing() -> None:
+    filings = [FilingRef(N, date(2024, 1, 5), "ncoa"), FilingRef(R, date(2024, 3, 1), "ret")]
+    assert lka(filings, date(2024, 4, 14)) == "ncoa"
+    assert lka(filings, date(2024, 4, 15)) == "ret"
+
+
+def test_45_day_boundary() -> None:
+    filings = [FilingRef(R, date(2024, 3, 1), "a")]
+    assert lka(filings, date(2024, 4, 14)) is None  # day 44
+    assert lka(filings, date(2024, 4, 15)) == "a"  # day 45
+
+
+def test_ties_later_received_then_priority() -> None:
+    # Same effective date: a RETURN received 1 Mar (eff 15 Apr) vs NCOA received 15 Apr.
+    tie_eff = [FilingRef(R, date(2024, 3, 1), "ret"), FilingRef(N, date(2024, 4, 15), "ncoa")]
+    assert lka(tie_eff, date(2024, 5, 1)) == "ncoa"  # later received_date wins
+    # Same effective and received date: FORM_8822 over RETURN.
+    same_day = [FilingRef(R, date(2024, 3, 1), "ret"), FilingRef(F, date(2024, 3, 1), "8822")]
+    assert lka(same_day, date(2024, 5, 1)) == "8822"
+    assert lka(list(reversed(same_day)), date(2024, 5, 1)) == "8822"
+
+
+def test_no_effective_filing_yet() -> None:
+    assert lka([], date(2024, 1, 1)) is None
+    assert lka([FilingRef(R, date(2024, 1, 1), "a")], date(2024, 1, 10)) is None
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (date(2020, 1, 1), None),  # before any filing
+        (date(2021, 6, 1), "a"),  # between first and second
+        (date(2022, 6, 1), "b"),  # between second and third
+        (date(2030, 1, 1), "c"),  # after all
+    ],
+)
+def test_as_of_before_between_after(as_of: date, expected: str | None) -> None:
+    filings = [
+        FilingRef(R, date(2021, 3, 1), "a"),
+        FilingRef(R, date(2022, 3, 1), "b"),
+        FilingRef(F, date(2023, 3, 1), "c"),
+    ]
+    assert lka(filings, as_of) == expected
+
+
+filing_strategy = st.builds(
+    FilingRef,
+    st.sampled_from(list(DocType)),
+    st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    st.sampled_from(["a", "b", "c", "d"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(filing_strategy, max_size=8), st.dates(date(2015, 1, 1), date(2026, 6, 30)))
+def test_sql_agrees_with_python(filings: list[FilingRef], as_of: date) -> None:
+    # Make (doc_type, received) unique so the expected winner is well defined.
+    unique = {(f.doc_type, f.received): f for f in filings}
+    rows = list(unique.values())
+    store = Store.memory()
+    table = pa.table(
+        {
+            "tin": pa.array(["1"] * len(rows), pa.string()),
+            "doc_type": pa.array([f.doc_type.value for f in rows], pa.string()),
+            "received_date": pa.array([f.received for f in rows], pa.date32()),
+            "address_id": pa.array([f.address_id for f in rows], pa.string()),
+        }
+    )
+    store.register("filings_t", table)
+    sql = f"SELECT address_id, doc_type, received_date FROM ({lka_sql('filings_t')})"
+    got = store.fetchall(sql, {"as_of": as_of})
+    best = last_known_address(rows, as_of)
+    if best is None:
+        assert got == []
+    else:
+        assert got == [(best.address_id, best.doc_type.value, best.received)]
