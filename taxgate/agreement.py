@@ -154,7 +154,9 @@ class Agreement(BaseModel):
     @classmethod
     def _known_format(cls, value: int) -> int:
         if value != FORMAT_VERSION:
-            raise ValueError(f"format {value} is not supported (this taxgate reads {FORMAT_VERSION})")
+            raise ValueError(
+                f"format {value} is not supported (this taxgate reads {FORMAT_VERSION})"
+            )
         return value
 
     @field_validator("signers")

@@ -30,7 +30,9 @@ class Store:
         self._depth = 0
 
     @classmethod
-    def open(cls, path: Path, *, threads: int | None = None, memory_limit: str | None = None) -> Store:
+    def open(
+        cls, path: Path, *, threads: int | None = None, memory_limit: str | None = None
+    ) -> Store:
         """Open (or create) the store file at ``path``."""
         config: dict[str, Any] = {}
         if threads is not None:
