@@ -1,0 +1,182 @@
+"""The Fellegi–Sunter comparisons, as lists of levels (Splink comparison creators).
+
+Each level has a stable label; the decision policy reads the labels, never level numbers, so
+that adding a level cannot silently change what counts as agreement. The SQL is DuckDB's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+
+# Labels of the levels, per comparison, in order (null level first, else level last).
+GIVEN = "given_name"
+SURNAME = "surname"
+SUFFIX = "name_suffix"
+DOB = "date_of_birth"
+TIN = "tin"
+HOUSE = "house"
+STREET = "street"
+UNIT = "unit"
+LOCALITY = "locality"
+
+_SWAPPED = (
+    "list_contains(surname_keys_r, given_key_l) AND list_contains(surname_keys_l, given_key_r)"
+)
+
+
+def _null(label: str, condition: str) -> Any:
+    return cll.CustomLevel(condition, label).configure(is_null_level=True)
+
+
+def _level(condition: str, label: str, **config: Any) -> Any:
+    level = cll.CustomLevel(condition, label)
+    return level.configure(**config) if config else level
+
+
+def given_name_comparison() -> Any:
+    """First given name, with nickname / anglicised classes, second given names and initials."""
+    return cl.CustomComparison(
+        output_column_name=GIVEN,
+        comparison_levels=[
+            _null("null", "given_key_l IS NULL OR given_key_r IS NULL"),
+            _level("given_key_l = given_key_r", "exact", tf_adjustment_column="given_key"),
+            _level(
+                "len(list_intersect(given_classes_l, given_classes_r)) > 0", "equivalent"
+            ),
+            _level(
+                "list_contains(given_names_r, given_key_l) "
+                "OR list_contains(given_names_l, given_key_r)",
+                "second_given",
+            ),
+            _level(_SWAPPED, "swapped"),
+            _level(
+                "length(given_key_l) > 3 AND length(given_key_r) > 3 "
+                "AND damerau_levenshtein(given_key_l, given_key_r) <= 1",
+                "typo",
+            ),
+            _level(
+                "(length(given_key_l) = 1 OR length(given_key_r) = 1) "
+                "AND left(given_key_l, 1) = left(given_key_r, 1)",
+                "initial",
+            ),
+            cll.ElseLevel().configure(label_for_charts="disagree"),
+        ],
+    )
+
+
+def surname_comparison() -> Any:
+    """Surname parts: exact, compound overlap (either order, joined, maternal dropped)."""
+    return cl.CustomComparison(
+        output_column_name=SURNAME,
+        comparison_levels=[
+            _null("null", "surname_full_l IS NULL OR surname_full_r IS NULL"),
+            _level("surname_full_l = surname_full_r", "exact", tf_adjustment_column="surname_full"),
+            _level("len(list_intersect(surname_keys_l, surname_keys_r)) > 0", "compound"),
+            _level(_SWAPPED, "swapped"),
+            _level(
+                "jaro_winkler_similarity(surname_full_l, surname_full_r) >= 0.92 "
+                "OR (length(surname_full_l) > 3 "
+                "AND damerau_levenshtein(surname_full_l, surname_full_r) <= 1)",
+                "typo",
+            ),
+            cll.ElseLevel().configure(label_for_charts="disagree"),
+        ],
+    )
+
+
+def exact_comparison(name: str, column: str) -> Any:
+    """null / exact / disagree on one column."""
+    return cl.CustomComparison(
+        output_column_name=name,
+        comparison_levels=[
+            _null("null", f"{column}_l IS NULL OR {column}_r IS NULL"),
+            _level(f"{column}_l = {column}_r", "exact"),
+            cll.ElseLevel().configure(label_for_charts="disagree"),
+        ],
+    )
+
+
+def dob_comparison() -> Any:
+    """Date of birth: exact, a one-character slip or day/month swap, or disagreement."""
+    return cl.CustomComparison(
+        output_column_name=DOB,
+        comparison_levels=[
+            _null("null", "date_of_birth_l IS NULL OR date_of_birth_r IS NULL"),
+            _level("date_of_birth_l = date_of_birth_r", "exact"),
+            _level(
+                "damerau_levenshtein(date_of_birth_l, date_of_birth_r) <= 1 "
+                "OR (substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4) "
+                "AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2) "
+                "AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2))",
+                "typo",
+            ),
+            cll.ElseLevel().configure(label_for_charts="disagree"),
+        ],
+    )
+
+
+def street_comparison() -> Any:
+    """Street: the full street key, the name alone (suffix or direction differ), a typo."""
+    return cl.CustomComparison(
+        output_column_name=STREET,
+        comparison_levels=[
+            _null("null", "street_name_l IS NULL OR street_name_r IS NULL"),
+            _level("street_key_l = street_key_r", "exact"),
+            _level("street_name_l = street_name_r", "name"),
+            _level("jaro_winkler_similarity(street_name_l, street_name_r) >= 0.9", "typo"),
+            cll.ElseLevel().configure(label_for_charts="disagree"),
+        ],
+    )
+
+
+def unit_comparison() -> Any:
+    """Unit: the same explicit unit, or a different one (a different delivery point)."""
+    return cl.CustomComparison(
+        output_column_name=UNIT,
+        comparison_levels=[
+            _null("null", "unit_number_l IS NULL OR unit_number_r IS NULL"),
+            _level("unit_number_l = unit_number_r", "exact"),
+            cll.ElseLevel().configure(label_for_charts="disagree"),
+        ],
+    )
+
+
+def locality_comparison() -> Any:
+    """Locality: the same ZIP, or (a ZIP missing) the same city and state."""
+    return cl.CustomComparison(
+        output_column_name=LOCALITY,
+        comparison_levels=[
+            _null(
+                "null",
+                "(zip5_l IS NULL OR zip5_r IS NULL) "
+                "AND (city_l IS NULL OR city_r IS NULL OR state_l IS NULL OR state_r IS NULL)",
+            ),
+            _level("zip5_l = zip5_r", "zip"),
+            _level(
+                "(zip5_l IS NULL OR zip5_r IS NULL) AND city_l = city_r AND state_l = state_r",
+                "city",
+            ),
+            cll.ElseLevel().configure(label_for_charts="disagree"),
+        ],
+    )
+
+
+def all_comparisons() -> list[Any]:
+    """The model's comparisons, in a fixed order."""
+    return [
+        given_name_comparison(),
+        surname_comparison(),
+        exact_comparison(SUFFIX, "name_suffix"),
+        dob_comparison(),
+        exact_comparison(TIN, "tin"),
+        exact_comparison(HOUSE, "house_key"),
+        street_comparison(),
+        unit_comparison(),
+        locality_comparison(),
+    ]
+
+
+COMPARISON_NAMES = (GIVEN, SURNAME, SUFFIX, DOB, TIN, HOUSE, STREET, UNIT, LOCALITY)

@@ -1,0 +1,224 @@
+"""The decision policy over all candidates of one request (domain §4, issue "Matching").
+
+DISCLOSE only when every one of these holds:
+
+1. the request passed screening (§6103(i)(2)(B));
+2. a candidate taxpayer's **name agrees** in its own right (given name *and* surname) and the
+   **requested address corroborates** one of that taxpayer's own filing addresses (the same
+   delivery point); a high total score is never enough without both;
+3. that taxpayer clears the disclosure threshold with a clear margin over every other
+   candidate taxpayer (ties and near-ties are *ambiguous*, never a pick);
+4. no conflicting evidence is left unexplained (a TIN or date of birth that disagrees);
+5. no legal hold and no §6103(i)(6) withhold applies.
+
+A borderline or conflicted case goes to REVIEW, which releases nothing until a reviewer
+approves it. Everything else is NOT_DISCLOSED. The thresholds come from the agreement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from taxgate.agreement import PolicyTerms
+
+POLICY_VERSION = "policy-1"
+
+
+class Outcome(StrEnum):
+    """The internal decision; the response shows REVIEW as NOT_DISCLOSED."""
+
+    DISCLOSE = "DISCLOSE"  # the LKA goes out
+    REVIEW = "REVIEW"  # held for a disclosure officer; nothing released until approved
+    NOT_DISCLOSED = "NOT_DISCLOSED"  # no disclosure (uniform to the requester)
+    REJECTED = "REJECTED"  # the request is defective (reason codes go out)
+
+
+class Reason(StrEnum):
+    """Why the policy decided as it did (internal; never in the response)."""
+
+    MATCHED = "MATCHED"  # one taxpayer, name and address corroborated, above threshold
+    SCREENING = "SCREENING"  # rejected by screening
+    NO_CANDIDATE = "NO_CANDIDATE"  # blocking found no record
+    NAME_DISAGREES = "NAME_DISAGREES"  # address found, but no candidate's name agrees
+    ADDRESS_NOT_CORROBORATED = "ADDRESS_NOT_CORROBORATED"  # the name, but not at that address
+    SUFFIX_CONFLICT = "SUFFIX_CONFLICT"  # JR against SR: a different person
+    BELOW_THRESHOLD = "BELOW_THRESHOLD"  # evidence too weak
+    BORDERLINE = "BORDERLINE"  # between the review and disclosure thresholds
+    AMBIGUOUS = "AMBIGUOUS"  # two taxpayers fit about equally
+    TIN_CONFLICT = "TIN_CONFLICT"  # the request's TIN belongs to someone else
+    DOB_CONFLICT = "DOB_CONFLICT"  # the date of birth disagrees
+    BATCH_FLAGGED = "BATCH_FLAGGED"  # the agreement holds flagged batches for acknowledgement
+    LEGAL_HOLD = "LEGAL_HOLD"  # a legal hold stops disclosures to this requester
+    WITHHELD_I6 = "WITHHELD_I6"  # §6103(i)(6): withheld; the response does not say so
+    NO_LKA = "NO_LKA"  # no filing is effective yet as of the request date
+
+
+GIVEN_AGREES = frozenset({"exact", "equivalent", "second_given", "typo", "initial", "swapped"})
+SURNAME_AGREES = frozenset({"exact", "compound", "typo", "swapped"})
+STREET_AGREES = frozenset({"exact", "name", "typo"})
+LOCALITY_AGREES = frozenset({"zip", "city"})
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateEvidence:
+    """One scored candidate record: its taxpayer, weight and comparison levels (labels)."""
+
+    tin: str
+    record_id: int
+    match_weight: float
+    levels: Mapping[str, str]
+    is_box: bool = False
+
+    @property
+    def name_agrees(self) -> bool:
+        given, surname = self.levels.get("given_name"), self.levels.get("surname")
+        if given == "swapped" or surname == "swapped":
+            return given == "swapped" and surname == "swapped"
+        return given in GIVEN_AGREES and surname in SURNAME_AGREES
+
+    @property
+    def address_corroborates(self) -> bool:
+        """The same delivery point: house, street, unit (when both give one) and locality."""
+        street = self.levels.get("street")
+        street_ok = street in STREET_AGREES or (self.is_box and street == "null")
+        return (
+            self.levels.get("house") == "exact"
+            and street_ok
+            and self.levels.get("unit") != "disagree"
+            and self.levels.get("locality") in LOCALITY_AGREES
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The policy's finding for one request, with what it rested on."""
+
+    outcome: Outcome
+    reason: Reason
+    tin: str | None = None
+    record_id: int | None = None
+    weight: float | None = None
+    margin: float | None = None
+    runner_up_tin: str | None = None
+    candidate_taxpayers: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Taxpayer:
+    tin: str
+    best: CandidateEvidence  # best record overall
+    corroborating: CandidateEvidence | None  # best record with name and address agreement
+    name_seen: bool
+    address_seen: bool
+
+
+def _summarise(candidates: Sequence[CandidateEvidence]) -> list[_Taxpayer]:
+    by_tin: dict[str, list[CandidateEvidence]] = {}
+    for c in candidates:
+        by_tin.setdefault(c.tin, []).append(c)
+    out = []
+    for tin in sorted(by_tin):
+        records = sorted(by_tin[tin], key=lambda c: (-c.match_weight, c.record_id))
+        good = [c for c in records if c.name_agrees and c.address_corroborates]
+        out.append(
+            _Taxpayer(
+                tin=tin,
+                best=records[0],
+                corroborating=good[0] if good else None,
+                name_seen=any(c.name_agrees for c in records),
+                address_seen=any(c.address_corroborates for c in records),
+            )
+        )
+    return out
+
+
+def decide(
+    candidates: Sequence[CandidateEvidence],
+    policy: PolicyTerms,
+    *,
+    passed_screening: bool = True,
+) -> Decision:
+    """Apply the policy to every candidate record of one request."""
+    if not passed_screening:
+        return Decision(Outcome.REJECTED, Reason.SCREENING)
+    taxpayers = _summarise(candidates)
+    if not taxpayers:
+        return Decision(Outcome.NOT_DISCLOSED, Reason.NO_CANDIDATE)
+    eligible = [t for t in taxpayers if t.corroborating is not None]
+    if not eligible:
+        if any(t.name_seen for t in taxpayers):
+            reason = Reason.ADDRESS_NOT_CORROBORATED
+        elif any(t.address_seen for t in taxpayers):
+            reason = Reason.NAME_DISAGREES
+        else:
+            reason = Reason.BELOW_THRESHOLD
+        return Decision(Outcome.NOT_DISCLOSED, reason, candidate_taxpayers=len(taxpayers))
+
+    def weight(t: _Taxpayer) -> float:
+        return t.corroborating.match_weight if t.corroborating else t.best.match_weight
+
+    eligible.sort(key=lambda t: (-weight(t), t.tin))
+    top = eligible[0]
+    chosen = top.corroborating
+    assert chosen is not None
+    # Every other candidate taxpayer competes with its best record, eligible or not.
+    others = [t for t in taxpayers if t.tin != top.tin]
+    runner = max(others, key=lambda t: (t.best.match_weight, t.tin), default=None)
+    margin = None if runner is None else chosen.match_weight - runner.best.match_weight
+    base = {
+        "tin": top.tin,
+        "record_id": chosen.record_id,
+        "weight": chosen.match_weight,
+        "margin": margin,
+        "runner_up_tin": None if runner is None else runner.tin,
+        "candidate_taxpayers": len(taxpayers),
+    }
+    if chosen.levels.get("name_suffix") == "disagree":
+        return Decision(Outcome.NOT_DISCLOSED, Reason.SUFFIX_CONFLICT, **base)
+    if margin is not None and margin < policy.min_margin:
+        return Decision(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS, **base)
+    if chosen.match_weight < policy.review_weight:
+        return Decision(Outcome.NOT_DISCLOSED, Reason.BELOW_THRESHOLD, **base)
+    for level, reason in (("tin", Reason.TIN_CONFLICT), ("date_of_birth", Reason.DOB_CONFLICT)):
+        if chosen.levels.get(level) == "disagree":
+            return Decision(Outcome.REVIEW, reason, **base)
+    if chosen.match_weight < policy.disclose_weight:
+        return Decision(Outcome.REVIEW, Reason.BORDERLINE, **base)
+    return Decision(Outcome.DISCLOSE, Reason.MATCHED, **base)
+
+
+def apply_restrictions(
+    decision: Decision,
+    *,
+    legal_hold: bool,
+    withheld_tins: frozenset[str] | set[str],
+    hold_for_flags: bool,
+) -> Decision:
+    """Holds and withholds turn a would-be disclosure into a non-disclosure (or review)."""
+    if decision.outcome not in (Outcome.DISCLOSE, Outcome.REVIEW):
+        return decision
+    if legal_hold:
+        return _replace(decision, Outcome.NOT_DISCLOSED, Reason.LEGAL_HOLD)
+    if decision.tin is not None and decision.tin in withheld_tins:
+        return _replace(decision, Outcome.NOT_DISCLOSED, Reason.WITHHELD_I6)
+    if hold_for_flags and decision.outcome is Outcome.DISCLOSE:
+        return _replace(decision, Outcome.REVIEW, Reason.BATCH_FLAGGED)
+    return decision
+
+
+def _replace(decision: Decision, outcome: Outcome, reason: Reason) -> Decision:
+    notes = (*decision.notes, f"was {decision.outcome.value}/{decision.reason.value}")
+    return Decision(
+        outcome,
+        reason,
+        tin=decision.tin,
+        record_id=decision.record_id,
+        weight=decision.weight,
+        margin=decision.margin,
+        runner_up_tin=decision.runner_up_tin,
+        candidate_taxpayers=decision.candidate_taxpayers,
+        notes=notes,
+    )

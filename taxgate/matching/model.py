@@ -1,0 +1,225 @@
+"""The Splink adapter: train, save and apply the Fellegi–Sunter model on DuckDB.
+
+Splink runs on its own in-memory DuckDB connection, so that its working tables never enter
+the workspace store. Candidate pairs come from taxgate's blocking: every candidate record
+carries the ``cand_group`` of its request, and Splink's prediction rule is
+``block_on("cand_group")``, so Splink scores exactly the blocked pairs.
+
+Parameters are estimated by Splink's own methods on the workspace's data, never from
+labels: u by random sampling, m by expectation maximisation over pairs blocked on *person*
+fields (date of birth; given name + surname), never on address fields, which would teach the
+model that "same household" is a match (issue pitfall). The prior is one over the number of
+master records. Term frequencies come from the master file (the population), not the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+from taxgate.errors import ConfigError
+from taxgate.matching.comparisons import COMPARISON_NAMES, all_comparisons
+
+MODEL_FORMAT = 1
+TF_COLUMNS = ("given_key", "surname_full")
+_QUIET = logging.WARNING
+
+# Levels that must carry positive evidence, and levels that must carry negative evidence,
+# for a trained model to make sense (checked after training).
+_MUST_BE_POSITIVE = {"given_name": "exact", "surname": "exact", "house": "exact"}
+_MUST_BE_NEGATIVE = {"given_name": "disagree", "surname": "disagree", "house": "disagree"}
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """A trained model: the Splink settings JSON and its content version."""
+
+    settings: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        """``fs-`` + the first 16 hex digits of the SHA-256 of the canonical JSON."""
+        canonical = json.dumps(self.settings, sort_keys=True, separators=(",", ":"))
+        return "fs-" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"format": MODEL_FORMAT, "settings": self.settings}, indent=1, sort_keys=True
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchModel:
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise ConfigError(f"the model file is not JSON: {e}") from e
+        if data.get("format") != MODEL_FORMAT or "settings" not in data:
+            raise ConfigError("the model file is not a taxgate model of a supported format")
+        return cls(settings=data["settings"])
+
+    def level_labels(self) -> dict[str, dict[int, str]]:
+        """Per comparison, the label of each comparison-vector value (gamma)."""
+        labels: dict[str, dict[int, str]] = {}
+        for comparison in self.settings["comparisons"]:
+            levels = comparison["comparison_levels"]
+            values: dict[int, str] = {}
+            non_null = [lv for lv in levels if not lv.get("is_null_level")]
+            for lv in levels:
+                if lv.get("is_null_level"):
+                    values[-1] = "null"
+            for i, lv in enumerate(non_null):
+                values[len(non_null) - 1 - i] = lv.get("label_for_charts", str(i))
+            labels[comparison["output_column_name"]] = values
+        return labels
+
+    def level_weights(self) -> dict[str, dict[str, float]]:
+        """Per comparison, log2(m/u) of each labelled level (no term-frequency adjustment)."""
+        weights: dict[str, dict[str, float]] = {}
+        for comparison in self.settings["comparisons"]:
+            per_level: dict[str, float] = {}
+            for lv in comparison["comparison_levels"]:
+                if lv.get("is_null_level"):
+                    continue
+                m, u = lv.get("m_probability"), lv.get("u_probability")
+                label = lv.get("label_for_charts", "")
+                if m and u:
+                    per_level[label] = math.log2(m / u)
+            weights[comparison["output_column_name"]] = per_level
+        return weights
+
+
+def _settings(prior: float) -> SettingsCreator:
+    return SettingsCreator(
+        link_type="link_only",
+        comparisons=all_comparisons(),
+        blocking_rules_to_generate_predictions=[block_on("cand_group")],
+        probability_two_random_records_match=prior,
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=False,
+        additional_columns_to_retain=["cand_group", "record_id"],
+        max_iterations=20,
+    )
+
+
+class _Session:
+    """One private DuckDB connection holding the two sides and the tf tables."""
+
+    def __init__(self, requests: pa.Table, candidates: pa.Table, tf_tables: dict[str, pa.Table]):
+        self.con = duckdb.connect(":memory:")
+        self.db = DuckDBAPI(self.con)
+        left = requests.append_column("record_id", pa.nulls(requests.num_rows, pa.int64()))
+        self.left = self.db.register(left, table_name="requests")
+        self.right = self.db.register(candidates, table_name="candidates")
+        self.tf_tables = tf_tables
+
+    def linker(self, settings: SettingsCreator | dict[str, Any]) -> Linker:
+        linker = Linker([self.left, self.right], settings, log_level=_QUIET)
+        for column, table in self.tf_tables.items():
+            frame = self.db.register(table, table_name=f"tf_lookup_{column}")
+            linker.table_management.register_term_frequency_lookup(frame, column)
+        return linker
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def train_model(
+    requests: pa.Table,
+    candidates: pa.Table,
+    tf_tables: dict[str, pa.Table],
+    *,
+    prior: float,
+    seed: int = 6103,
+) -> MatchModel:
+    """Estimate u (random sampling) and m (EM on person-field blocks) on workspace data."""
+    session = _Session(requests, candidates, tf_tables)
+    try:
+        linker = session.linker(_settings(prior))
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        for rule in (block_on("date_of_birth"), block_on("given_key", "surname_full")):
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=2e6
+            )
+        settings = linker.misc.save_model_to_json()
+    finally:
+        session.close()
+    model = MatchModel(settings=_normalise(settings))
+    check_model(model)
+    return model
+
+
+def _normalise(settings: dict[str, Any]) -> dict[str, Any]:
+    """Drop run-specific keys (ids, timings) so equal training gives equal JSON."""
+    clean = {k: v for k, v in settings.items() if k not in {"linker_uid"}}
+    return json.loads(json.dumps(clean, sort_keys=True))
+
+
+def check_model(model: MatchModel) -> None:
+    """Refuse a model whose learned weights contradict common sense."""
+    weights = model.level_weights()
+    problems = [
+        f"{c} '{lv}' weight {weights[c].get(lv, 0.0):+.1f} should be positive"
+        for c, lv in _MUST_BE_POSITIVE.items()
+        if weights.get(c, {}).get(lv, 0.0) <= 0
+    ] + [
+        f"{c} '{lv}' weight {weights[c].get(lv, 0.0):+.1f} should be negative"
+        for c, lv in _MUST_BE_NEGATIVE.items()
+        if weights.get(c, {}).get(lv, 0.0) >= 0
+    ]
+    if problems:
+        raise ConfigError(
+            "the trained match model does not make sense: " + "; ".join(problems),
+            hint="train on a larger batch, or inspect `taxgate model show WS`",
+        )
+
+
+def score_pairs(
+    model: MatchModel,
+    requests: pa.Table,
+    candidates: pa.Table,
+    tf_tables: dict[str, pa.Table],
+) -> pa.Table:
+    """Score every (request, candidate record) pair of the same ``cand_group``.
+
+    Returns ``cand_group``, ``record_id``, ``match_weight`` and, per comparison, ``gamma_*``
+    and ``bf_*`` (Bayes factor incl. term frequency) columns, ordered deterministically.
+    """
+    if candidates.num_rows == 0:
+        return _empty_scores()
+    session = _Session(requests, candidates, tf_tables)
+    try:
+        linker = session.linker(model.settings)
+        predictions = linker.inference.predict()
+        gamma = ", ".join(f"gamma_{c}" for c in COMPARISON_NAMES)
+        bayes = ", ".join(_bf_sql(c, predictions.columns) for c in COMPARISON_NAMES)
+        table = session.con.execute(
+            f"SELECT cand_group_l AS cand_group, record_id_r AS record_id, match_weight, "
+            f"{gamma}, {bayes} FROM {predictions.physical_name} "
+            "ORDER BY cand_group, record_id"
+        ).fetch_arrow_table()
+    finally:
+        session.close()
+    return table
+
+
+def _bf_sql(comparison: str, columns: Any) -> str:
+    names = {c.name if hasattr(c, "name") else str(c) for c in columns}
+    tf = f"bf_tf_adj_{comparison}"
+    if tf in names:
+        return f"bf_{comparison} * {tf} AS bf_{comparison}"
+    return f"bf_{comparison}"
+
+
+def _empty_scores() -> pa.Table:
+    fields = [("cand_group", pa.string()), ("record_id", pa.int64()), ("match_weight", pa.float64())]
+    fields += [(f"gamma_{c}", pa.int32()) for c in COMPARISON_NAMES]
+    fields += [(f"bf_{c}", pa.float64()) for c in COMPARISON_NAMES]
+    return pa.schema(fields).empty_table()

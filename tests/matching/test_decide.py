@@ -1,0 +1,162 @@
+"""The decision policy, rule by rule, on hand-built candidate evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from taxgate.agreement import PolicyTerms
+from taxgate.matching.decide import (
+    CandidateEvidence,
+    Outcome,
+    Reason,
+    apply_restrictions,
+    decide,
+)
+
+POLICY = PolicyTerms(disclose_weight=12.0, review_weight=6.0, min_margin=6.0)
+
+FULL_MATCH = {
+    "given_name": "exact",
+    "surname": "exact",
+    "name_suffix": "null",
+    "date_of_birth": "null",
+    "tin": "null",
+    "house": "exact",
+    "street": "exact",
+    "unit": "exact",
+    "locality": "zip",
+}
+
+
+def cand(taxpayer: str, weight: float, record: int = 1, **levels: str) -> CandidateEvidence:
+    return CandidateEvidence(taxpayer, record, weight, {**FULL_MATCH, **levels})
+
+
+def test_single_clear_match_discloses() -> None:
+    d = decide([cand("111111111", 20.0)], POLICY)
+    assert (d.outcome, d.reason, d.tin) == (Outcome.DISCLOSE, Reason.MATCHED, "111111111")
+
+
+def test_screening_failure_rejects_whatever_the_evidence() -> None:
+    d = decide([cand("111111111", 40.0)], POLICY, passed_screening=False)
+    assert d.outcome is Outcome.REJECTED
+
+
+def test_no_candidates() -> None:
+    assert decide([], POLICY).reason is Reason.NO_CANDIDATE
+
+
+def test_father_and_son_same_name_same_address_is_ambiguous() -> None:
+    father = cand("111111111", 20.0, record=1)
+    son = cand("222222222", 20.0, record=2)
+    d = decide([father, son], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # Order of the candidates never matters.
+    assert decide([son, father], POLICY) == d
+
+
+def test_father_and_son_separated_by_date_of_birth() -> None:
+    father = cand("111111111", 8.0, record=1, date_of_birth="disagree")
+    son = cand("222222222", 28.0, record=2, date_of_birth="exact")
+    d = decide([father, son], POLICY)
+    assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "222222222")
+
+
+def test_father_and_son_separated_by_suffix() -> None:
+    father = cand("111111111", 10.0, record=1, name_suffix="disagree")
+    son = cand("222222222", 24.0, record=2, name_suffix="exact")
+    d = decide([father, son], POLICY)
+    assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "222222222")
+
+
+def test_suffix_conflict_on_the_only_candidate_is_a_different_person() -> None:
+    d = decide([cand("111111111", 20.0, name_suffix="disagree")], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.SUFFIX_CONFLICT)
+
+
+def test_non_filer_namesake_with_other_given_name_is_not_disclosed() -> None:
+    # A relative at the filer's address: surname and address agree, given name does not.
+    d = decide([cand("111111111", 9.0, given_name="disagree")], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.NAME_DISAGREES)
+
+
+def test_high_score_without_address_is_never_enough() -> None:
+    d = decide([cand("111111111", 35.0, house="disagree", tin="exact")], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.ADDRESS_NOT_CORROBORATED)
+
+
+def test_different_explicit_unit_is_another_delivery_point() -> None:
+    d = decide([cand("111111111", 25.0, unit="disagree")], POLICY)
+    assert d.outcome is Outcome.NOT_DISCLOSED
+
+
+def test_missing_unit_on_one_side_still_corroborates() -> None:
+    assert decide([cand("111111111", 20.0, unit="null")], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_tin_pointing_to_someone_else_goes_to_review() -> None:
+    right_person = cand("111111111", 14.0, record=1, tin="disagree")
+    tin_owner = cand(
+        "999999999",
+        -12.0,
+        record=9,
+        tin="exact",
+        given_name="disagree",
+        surname="disagree",
+        house="disagree",
+        street="disagree",
+        locality="disagree",
+    )
+    d = decide([right_person, tin_owner], POLICY)
+    assert (d.outcome, d.reason, d.tin) == (Outcome.REVIEW, Reason.TIN_CONFLICT, "111111111")
+
+
+def test_dob_conflict_goes_to_review_or_below() -> None:
+    assert decide([cand("1", 8.0, date_of_birth="disagree")], POLICY).reason is Reason.DOB_CONFLICT
+    weak = decide([cand("1", 2.0, date_of_birth="disagree")], POLICY)
+    assert weak.outcome is Outcome.NOT_DISCLOSED
+
+
+def test_borderline_goes_to_review() -> None:
+    d = decide([cand("111111111", 9.0)], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.REVIEW, Reason.BORDERLINE)
+
+
+def test_stronger_non_eligible_competitor_blocks_disclosure() -> None:
+    eligible = cand("111111111", 14.0, record=1)
+    stronger = cand("222222222", 18.0, record=2, unit="disagree")
+    assert decide([eligible, stronger], POLICY).reason is Reason.AMBIGUOUS
+
+
+@pytest.mark.parametrize(
+    ("given", "surname"),
+    [
+        ("equivalent", "compound"),
+        ("second_given", "exact"),
+        ("typo", "typo"),
+        ("initial", "exact"),
+        ("swapped", "swapped"),
+    ],
+)
+def test_name_variations_agree(given: str, surname: str) -> None:
+    d = decide([cand("111111111", 20.0, given_name=given, surname=surname)], POLICY)
+    assert d.outcome is Outcome.DISCLOSE
+
+
+def test_half_swapped_name_does_not_agree() -> None:
+    d = decide([cand("111111111", 20.0, given_name="swapped", surname="disagree")], POLICY)
+    assert d.outcome is Outcome.NOT_DISCLOSED
+
+
+def test_restrictions() -> None:
+    d = decide([cand("111111111", 20.0)], POLICY)
+    held = apply_restrictions(d, legal_hold=True, withheld_tins=set(), hold_for_flags=False)
+    assert (held.outcome, held.reason) == (Outcome.NOT_DISCLOSED, Reason.LEGAL_HOLD)
+    withheld = apply_restrictions(
+        d, legal_hold=False, withheld_tins={"111111111"}, hold_for_flags=False
+    )
+    assert withheld.reason is Reason.WITHHELD_I6
+    flagged = apply_restrictions(d, legal_hold=False, withheld_tins=set(), hold_for_flags=True)
+    assert (flagged.outcome, flagged.reason) == (Outcome.REVIEW, Reason.BATCH_FLAGGED)
+    untouched = apply_restrictions(d, legal_hold=False, withheld_tins=set(), hold_for_flags=False)
+    assert untouched == d
