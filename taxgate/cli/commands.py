@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from taxgate.cli import intake_cmd
+
 
 def register(app: typer.Typer) -> None:
     """Attach every command module to ``app`` (one line per module)."""
-    del app
+    intake_cmd.register(app)

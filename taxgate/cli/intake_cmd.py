@@ -1,0 +1,157 @@
+"""CLI: ``keys``, ``agreement`` and ``batch`` commands (the scripted interface of intake).
+
+Each command is one library call. Results go to stdout (a batch id, a path), so scripts can
+read them; refusals come back as ``TaxgateError`` and ``run_cli`` turns them into the message
+on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from taxgate.agreement import load_agreement
+from taxgate.intake.enrolment import add_signer, agreement_summary, revoke_signer
+from taxgate.intake.keys import new_keypair
+from taxgate.intake.manifest import read_manifest, signature_path
+from taxgate.intake.signing import sign_batch
+from taxgate.intake.verification import verify_batch
+from taxgate.workspace import Workspace
+
+keys_app = typer.Typer(help="Signing keys: ECDSA P-256, PEM files.", no_args_is_help=True)
+agreement_app = typer.Typer(help="The workspace's agreement and its signers.", no_args_is_help=True)
+batch_app = typer.Typer(help="Sign and verify request batches.", no_args_is_help=True)
+
+_DATE_FORMATS = ["%Y-%m-%d"]
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``keys``, ``agreement`` and ``batch`` groups to ``app`` (once)."""
+    for name, group in (("keys", keys_app), ("agreement", agreement_app), ("batch", batch_app)):
+        if not any(info.typer_instance is group for info in app.registered_groups):
+            app.add_typer(group, name=name)
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _no_batch_seen(batch_id: str) -> bool:
+    """Replay check for ``batch verify`` until the store records received batches.
+
+    The pipeline passes a store-backed check to ``verify_batch``; this stand-alone command
+    has no batches table to consult yet, so it reports no batch id as seen.
+    """
+    del batch_id
+    return False
+
+
+@keys_app.command("new")
+def keys_new(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder for the key files.")],
+    name: Annotated[str, typer.Option(help="Key name, usually the signer's name.")],
+) -> None:
+    """Create DIR/NAME.key.pem (private, mode 0600) and DIR/NAME.pub.pem."""
+    private_path, public_path = new_keypair(directory, name)
+    typer.echo(f"{private_path}\n{public_path}")
+
+
+@agreement_app.command("add-signer")
+def agreement_add_signer(
+    ws: Annotated[Path, typer.Argument(metavar="WS", help="The workspace.")],
+    name: Annotated[str, typer.Option(help="The signer's name, as manifests name it.")],
+    public_key: Annotated[
+        Path, typer.Option("--public-key", metavar="PEM", help="The signer's .pub.pem file.")
+    ],
+    valid_from: Annotated[
+        datetime | None,
+        typer.Option(formats=_DATE_FORMATS, help="First valid day (default: today, UTC)."),
+    ] = None,
+    valid_to: Annotated[
+        datetime | None, typer.Option(formats=_DATE_FORMATS, help="Last valid day.")
+    ] = None,
+    role: Annotated[str | None, typer.Option(help="The official's role.")] = None,
+) -> None:
+    """Enrol a signer (replacing any signer of that name)."""
+    signer = add_signer(
+        Workspace.open(ws),
+        name=name,
+        public_key_path=public_key,
+        valid_from=valid_from.date() if valid_from else _today(),
+        valid_to=valid_to.date() if valid_to else None,
+        role=role,
+    )
+    until = signer.valid_to or "no end date"
+    typer.echo(f"signer {signer.name} enrolled, valid {signer.valid_from} to {until}")
+
+
+@agreement_app.command("revoke-signer")
+def agreement_revoke_signer(
+    ws: Annotated[Path, typer.Argument(metavar="WS", help="The workspace.")],
+    name: Annotated[str, typer.Option(help="The signer to revoke.")],
+) -> None:
+    """Revoke a signer as of today (UTC); every batch they sign is refused from now on."""
+    signer = revoke_signer(Workspace.open(ws), name=name, on=_today())
+    typer.echo(f"signer {signer.name} revoked on {signer.revoked_on}")
+
+
+@agreement_app.command("show")
+def agreement_show(
+    ws: Annotated[Path, typer.Argument(metavar="WS", help="The workspace.")],
+) -> None:
+    """Print the agreement's terms and signers (keys only as fingerprints)."""
+    typer.echo(agreement_summary(Workspace.open(ws).agreement()))
+
+
+@batch_app.command("sign")
+def batch_sign(
+    requests: Annotated[Path, typer.Argument(metavar="REQUESTS", help="The request file.")],
+    key: Annotated[Path, typer.Option(help="The signer's private key (.key.pem).")],
+    signer: Annotated[str, typer.Option(help="The signer's enrolled name.")],
+    out: Annotated[
+        Path, typer.Option(metavar="MANIFEST", help="The manifest to write, beside REQUESTS.")
+    ],
+    agreement: Annotated[
+        Path | None, typer.Option(help="Agreement TOML (default: the shipped one).")
+    ] = None,
+    batch_id: Annotated[str | None, typer.Option(help="Batch id (default: new UUID4).")] = None,
+    request_date: Annotated[
+        datetime | None,
+        typer.Option(formats=_DATE_FORMATS, help="Day the requests are made (default: today)."),
+    ] = None,
+) -> None:
+    """Write MANIFEST and MANIFEST.sig for REQUESTS; print the batch id."""
+    manifest_path = sign_batch(
+        requests,
+        key_path=key,
+        signer=signer,
+        out=out,
+        request_date=request_date.date() if request_date else None,
+        agreement=load_agreement(agreement) if agreement else None,
+        batch_id=batch_id,
+    )
+    typer.echo(read_manifest(manifest_path).batch_id)
+    typer.echo(f"wrote {manifest_path} and {signature_path(manifest_path)}", err=True)
+
+
+@batch_app.command("verify")
+def batch_verify(
+    ws: Annotated[Path, typer.Argument(metavar="WS", help="The workspace.")],
+    manifest: Annotated[Path, typer.Argument(metavar="MANIFEST", help="The batch manifest.")],
+) -> None:
+    """Verify a batch's signature, signer, terms and request file; print the batch id."""
+    batch = verify_batch(
+        manifest,
+        agreement=Workspace.open(ws).agreement(),
+        is_replay=_no_batch_seen,
+        now=datetime.now(UTC),
+    )
+    typer.echo(batch.manifest.batch_id)
+    typer.echo(
+        f"verified: signer {batch.manifest.signer}, {batch.manifest.row_count} rows, "
+        f"request date {batch.manifest.request_date}",
+        err=True,
+    )

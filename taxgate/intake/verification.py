@@ -1,0 +1,252 @@
+"""Verify a signed batch before any request row is read.
+
+Each check refuses the whole batch with its own reason code (domain brief §3, "Signer /
+schema"). The order is fixed and documented in ``docs/signing.md``:
+
+1. the manifest file can be read ........................ ``SCHEMA_MANIFEST``
+2. the signature file ``MANIFEST.sig`` exists ............. ``SIGNER_MISSING_SIGNATURE``
+3. the manifest is well-formed JSON with every field ...... ``SCHEMA_MANIFEST``
+4. the named signer is in the agreement with a key ........ ``SIGNER_UNKNOWN``
+5. the signature verifies over the manifest's exact bytes . ``SIGNER_BAD_SIGNATURE``
+6. the signer is not revoked ............................. ``SIGNER_REVOKED``
+7. ``signed_at`` is inside the signer's validity window ... ``SIGNER_NOT_YET_VALID`` /
+   ``SIGNER_EXPIRED``
+8. ``signed_at`` and ``request_date`` are not in the future ``SCHEMA_MANIFEST``
+9. the agreement id and version are the workspace's ....... ``SIGNER_AGREEMENT_VERSION``
+10. the attestation is the agreement's, verbatim .......... ``SIGNER_ATTESTATION``
+11. the batch id was never received before ................ ``SIGNER_REPLAY``
+12. the request file exists beside the manifest ........... ``SCHEMA_HASH_MISMATCH``
+13. the request file is within the size limit ............ ``SCHEMA_TOO_LARGE``
+14. the request file's SHA-256 is the signed one .......... ``SCHEMA_HASH_MISMATCH``
+
+Before step 5 only the ``signer`` field is used, to pick the key; no other field is trusted
+until the signature holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from taxgate.agreement import Agreement
+from taxgate.errors import IntakeRefused
+from taxgate.intake.formats import read_file_bytes
+from taxgate.intake.keys import fingerprint, load_public_key, verify
+from taxgate.intake.manifest import (
+    BatchManifest,
+    file_sha256,
+    parse_manifest,
+    read_manifest_bytes,
+    signature_path,
+)
+from taxgate.intake.readers import RequestTable, parse_requests
+from taxgate.screening.codes import ReasonCode
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ``signed_at`` may lie ahead of the verifier's clock."""
+
+_MAX_SIGNATURE_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class VerifiedBatch:
+    """A batch whose manifest, signer, agreement terms and request file all checked out.
+
+    Attributes:
+        manifest: The signed manifest.
+        request_path: The request file beside the manifest.
+        manifest_sha256: SHA-256 of the manifest's bytes (for the ledger).
+        signer_key: Fingerprint of the public key that verified the signature.
+    """
+
+    manifest: BatchManifest
+    request_path: Path
+    manifest_sha256: str
+    signer_key: str
+
+
+def verify_batch(
+    manifest_path: Path,
+    *,
+    agreement: Agreement,
+    is_replay: Callable[[str], bool],
+    now: datetime,
+) -> VerifiedBatch:
+    """Check a signed batch; refuse it, with a reason code, at the first failed check.
+
+    Args:
+        manifest_path: The manifest; ``MANIFEST.sig`` and the request file sit beside it.
+        agreement: The workspace's agreement (signers, version, attestation, size limit).
+        is_replay: Whether a batch id was already received (from the store's batches).
+        now: The verifier's clock (timezone-aware; naive means UTC).
+
+    Returns:
+        The verified batch. No request row has been read.
+
+    Raises:
+        IntakeRefused: With the code of the first failed check (see the module docstring).
+    """
+    now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    data = read_manifest_bytes(manifest_path)
+    signature = _read_signature(signature_path(manifest_path))
+    manifest = parse_manifest(data, source=f"manifest {manifest_path}")
+
+    signer = agreement.signer(manifest.signer)
+    if signer is None or not signer.public_key:
+        state = "is not in" if signer is None else "has no public key enrolled in"
+        raise IntakeRefused(
+            ReasonCode.SIGNER_UNKNOWN,
+            f"signer {manifest.signer!r} {state} agreement {agreement.agreement.id}",
+            hint="enrol the signer with `taxgate agreement add-signer WS --name NAME "
+            "--public-key NAME.pub.pem`",
+        )
+    public_key = load_public_key(signer.public_key, source=f"the key of signer {signer.name!r}")
+    if not verify(public_key, data, signature):
+        raise IntakeRefused(
+            ReasonCode.SIGNER_BAD_SIGNATURE,
+            f"the signature does not verify for signer {signer.name!r} over {manifest_path.name}",
+            hint="the manifest changed after signing or was signed with another key; "
+            "sign the exact manifest bytes again (docs/signing.md)",
+        )
+
+    signed_on = manifest.signed_at.date()
+    if signer.revoked:
+        # A revoked key may have been compromised, and signed_at is whatever its holder
+        # wrote, so a revocation refuses every batch, whatever date it claims.
+        raise IntakeRefused(
+            ReasonCode.SIGNER_REVOKED,
+            f"signer {signer.name!r} was revoked"
+            + (f" on {signer.revoked_on}" if signer.revoked_on else ""),
+            hint="a currently authorised official must sign the batch",
+        )
+    if signed_on < signer.valid_from:
+        raise IntakeRefused(
+            ReasonCode.SIGNER_NOT_YET_VALID,
+            f"signed on {signed_on}, before signer {signer.name!r} is valid "
+            f"(from {signer.valid_from})",
+            hint="sign again once the signer's authority has begun",
+        )
+    if signer.valid_to is not None and signed_on > signer.valid_to:
+        raise IntakeRefused(
+            ReasonCode.SIGNER_EXPIRED,
+            f"signed on {signed_on}, after signer {signer.name!r} expired "
+            f"(valid to {signer.valid_to})",
+            hint="a currently authorised official must sign the batch",
+        )
+    _check_times(manifest, now)
+    _check_terms(manifest, agreement)
+    if is_replay(manifest.batch_id):
+        raise IntakeRefused(
+            ReasonCode.SIGNER_REPLAY,
+            f"batch id {manifest.batch_id!r} was already received",
+            hint="every batch needs a new batch id; sign it again without --batch-id",
+        )
+    request_path = manifest_path.parent / manifest.request_file
+    _check_request_file(request_path, manifest, agreement.screening.max_request_file_bytes)
+    return VerifiedBatch(
+        manifest=manifest,
+        request_path=request_path,
+        manifest_sha256=hashlib.sha256(data).hexdigest(),
+        signer_key=fingerprint(public_key),
+    )
+
+
+def read_verified_requests(batch: VerifiedBatch) -> RequestTable:
+    """Read a verified batch's requests from the very bytes whose hash is checked again.
+
+    The file is read once into memory; those bytes are hashed and parsed, so a file swapped
+    after verification can never be read as the signed one.
+
+    Raises:
+        IntakeRefused: ``SCHEMA_HASH_MISMATCH`` if the file changed since verification.
+        IntakeFileError: The file is malformed or its row count is not the manifest's.
+    """
+    data = read_file_bytes(batch.request_path)
+    if hashlib.sha256(data).hexdigest() != batch.manifest.request_sha256:
+        raise _hash_mismatch(batch.request_path, "changed after the batch was verified")
+    return parse_requests(data, source=batch.request_path, expected_rows=batch.manifest.row_count)
+
+
+def _read_signature(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(_MAX_SIGNATURE_BYTES)
+    except FileNotFoundError as e:
+        raise IntakeRefused(
+            ReasonCode.SIGNER_MISSING_SIGNATURE,
+            f"no signature file {path.name} beside the manifest",
+            hint="sign the manifest: openssl dgst -sha256 -sign KEY.pem "
+            f"-out {path.name} {path.name.removesuffix('.sig')}",
+        ) from e
+    except OSError as e:
+        raise IntakeRefused(
+            ReasonCode.SIGNER_MISSING_SIGNATURE,
+            f"cannot read the signature file {path}: {e.strerror}",
+        ) from e
+
+
+def _check_times(manifest: BatchManifest, now: datetime) -> None:
+    # The request date is the as-of date of every removal-order and LKA check; a date ahead
+    # of today would make a too-recent removal order look old enough.
+    if manifest.signed_at > now + CLOCK_SKEW:
+        raise IntakeRefused(
+            ReasonCode.SCHEMA_MANIFEST,
+            f"signed_at {manifest.signed_at.isoformat()} is in the future",
+            hint="check the signing machine's clock and sign again",
+        )
+    if manifest.request_date > now.date():
+        raise IntakeRefused(
+            ReasonCode.SCHEMA_MANIFEST,
+            f"request_date {manifest.request_date} is in the future",
+            hint="the request date is the day the requests are made; sign again",
+        )
+
+
+def _check_terms(manifest: BatchManifest, agreement: Agreement) -> None:
+    meta = agreement.agreement
+    if (manifest.agreement_id, manifest.agreement_version) != (meta.id, meta.version):
+        raise IntakeRefused(
+            ReasonCode.SIGNER_AGREEMENT_VERSION,
+            f"signed under agreement {manifest.agreement_id} version "
+            f"{manifest.agreement_version}; this workspace holds {meta.id} version {meta.version}",
+            hint="sign again under the current agreement (`taxgate agreement show WS`)",
+        )
+    if manifest.attestation != agreement.attestation.text:
+        raise IntakeRefused(
+            ReasonCode.SIGNER_ATTESTATION,
+            "the attestation is not the agreement's text, verbatim",
+            hint="copy the attestation exactly from `taxgate agreement show WS` and sign again",
+        )
+
+
+def _check_request_file(path: Path, manifest: BatchManifest, max_bytes: int) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise _hash_mismatch(path, f"is missing or unreadable ({e.strerror})") from e
+    if not path.is_file():
+        raise _hash_mismatch(path, "is not a regular file")
+    if size > max_bytes:
+        raise IntakeRefused(
+            ReasonCode.SCHEMA_TOO_LARGE,
+            f"request file {path.name} has {size} bytes; the agreement allows {max_bytes}",
+            hint="split the requests into several batches",
+        )
+    try:
+        digest = file_sha256(path)
+    except OSError as e:
+        raise _hash_mismatch(path, f"cannot be read ({e.strerror})") from e
+    if digest != manifest.request_sha256:
+        raise _hash_mismatch(path, "is not the file the manifest signs (SHA-256 differs)")
+
+
+def _hash_mismatch(path: Path, problem: str) -> IntakeRefused:
+    return IntakeRefused(
+        ReasonCode.SCHEMA_HASH_MISMATCH,
+        f"request file {path.name} {problem}",
+        hint="keep the manifest, its signature and the request file together, unchanged, "
+        "in one folder",
+    )
