@@ -70,6 +70,7 @@ class CandidateEvidence:
     match_weight: float
     levels: Mapping[str, str]
     is_box: bool = False
+    partials: Mapping[str, float] = field(default_factory=dict)  # bits per comparison
 
     @property
     def name_agrees(self) -> bool:

@@ -132,8 +132,7 @@ def feature_rows(
 ) -> list[dict[str, Any]]:
     """Feature rows for aligned sequences of names and addresses."""
     return [
-        {**name_features(n), **address_features(a)}
-        for n, a in zip(names, addresses, strict=True)
+        {**name_features(n), **address_features(a)} for n, a in zip(names, addresses, strict=True)
     ]
 
 

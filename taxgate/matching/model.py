@@ -145,9 +145,7 @@ def train_model(
         linker = session.linker(_settings(prior))
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
         for rule in (block_on("date_of_birth"), block_on("given_key", "surname_full")):
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=2e6
-            )
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=2e6)
         settings = linker.misc.save_model_to_json()
     finally:
         session.close()
@@ -219,7 +217,11 @@ def _bf_sql(comparison: str, columns: Any) -> str:
 
 
 def _empty_scores() -> pa.Table:
-    fields = [("cand_group", pa.string()), ("record_id", pa.int64()), ("match_weight", pa.float64())]
+    fields = [
+        ("cand_group", pa.string()),
+        ("record_id", pa.int64()),
+        ("match_weight", pa.float64()),
+    ]
     fields += [(f"gamma_{c}", pa.int32()) for c in COMPARISON_NAMES]
     fields += [(f"bf_{c}", pa.float64()) for c in COMPARISON_NAMES]
     return pa.schema(fields).empty_table()

@@ -1,0 +1,107 @@
+"""CLI: ``master load``, ``run``, ``response`` and ``explain`` (thin: one library call each)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from taxgate.cli.progress import stage_progress, stderr
+from taxgate.explain import explain_request
+from taxgate.master.load import load_master
+from taxgate.pipeline import export_response, run_batch
+from taxgate.store import Store
+from taxgate.workspace import Workspace
+
+master_app = typer.Typer(help="The taxpayer master file.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``master``, ``run``, ``response`` and ``explain``."""
+    app.add_typer(master_app, name="master")
+    app.command("run")(run)
+    app.command("response")(response)
+    app.command("explain")(explain)
+
+
+@master_app.command("load")
+def master_load(
+    ws: Annotated[Path, typer.Argument(metavar="WS")],
+    master_dir: Annotated[Path, typer.Argument(metavar="MASTER_DIR")],
+    workers: Annotated[int, typer.Option(help="Processes for standardisation.")] = 2,
+) -> None:
+    """Import taxpayers and filings, standardise once, record a new snapshot version."""
+    workspace = Workspace.open(ws)
+    with stage_progress() as progress, Store.open(workspace.store_path) as store:
+        report = load_master(store, master_dir, workers=workers, progress=progress.counts)
+    if report.unchanged:
+        typer.echo(f"master snapshot {report.version} already loaded; nothing changed")
+        return
+    typer.echo(
+        f"master snapshot {report.version}: {report.taxpayers:,} taxpayers, "
+        f"{report.filings:,} filings, {report.records:,} matching records, "
+        f"{report.rejected_rows:,} rows rejected"
+    )
+    for table, row, field, problem in report.problems[:20]:
+        stderr.print(f"  {table} row {row}, field {field!r}: {problem}")
+    if len(report.problems) > 20:
+        stderr.print(f"  ... and {len(report.problems) - 20:,} more (table master_problems)")
+    for warning in report.warnings:
+        stderr.print(f"  warning: {warning}")
+
+
+def run(
+    ws: Annotated[Path, typer.Argument(metavar="WS")],
+    manifest: Annotated[Path, typer.Argument(metavar="MANIFEST")],
+    out: Annotated[Path, typer.Option(help="Output folder for response.csv, decisions.parquet.")],
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="As-of date (default: the request date)."),
+    ] = None,
+) -> None:
+    """Screen, match, decide and answer one signed batch; account for it in the ledger."""
+    workspace = Workspace.open(ws)
+    with stage_progress() as progress:
+        report = run_batch(
+            workspace,
+            manifest,
+            out,
+            as_of=None if as_of is None else as_of.date(),
+            progress=progress.stage,
+        )
+    counts = ", ".join(f"{k} {v:,}" for k, v in sorted(report.counts.items()))
+    typer.echo(f"batch {report.batch_id}: {counts}")
+    typer.echo(f"response: {out / 'response.csv'}")
+    typer.echo(f"decisions: {out / 'decisions.parquet'}")
+    for flag in report.batch_flags:
+        stderr.print(f"  batch flag: {flag}")
+
+
+def response(
+    ws: Annotated[Path, typer.Argument(metavar="WS")],
+    batch_id: Annotated[str, typer.Argument(metavar="BATCH_ID")],
+    out: Annotated[Path, typer.Option(help="Output folder.")],
+) -> None:
+    """Write a committed batch's response.csv again (after a crash, or for a copy)."""
+    path = export_response(Workspace.open(ws), batch_id, out)
+    typer.echo(str(path))
+
+
+def explain(
+    ws: Annotated[Path, typer.Argument(metavar="WS")],
+    request_id: Annotated[str, typer.Argument(metavar="REQUEST_ID")],
+    batch: Annotated[str | None, typer.Option(help="Batch id (default: the latest).")] = None,
+) -> None:
+    """Show why a request was decided as it was: each comparison's weight and the rule."""
+    explanation = explain_request(Workspace.open(ws), request_id, batch_id=batch)
+    stderr.print(f"[bold]{explanation.title}[/]")
+    for line in explanation.summary:
+        typer.echo(line)
+    if explanation.rows:
+        table = Table("comparison", "level", "weight (bits)")
+        for comparison, level, weight in explanation.rows:
+            table.add_row(comparison, level, "" if weight is None else f"{weight:+.2f}")
+        stderr.print(table)

@@ -1,0 +1,65 @@
+"""Last known addresses for chosen taxpayers, from the store (domain §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
+
+from taxgate.master.last_known_address import lka_sql
+from taxgate.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class LastKnownAddress:
+    """The LKA in USPS form, the day it became the LKA, and the filing it came from."""
+
+    street: str
+    unit: str
+    city: str
+    state: str
+    zip: str
+    as_of: date
+    doc_type: str
+    received_date: date
+
+
+def last_known_addresses(
+    store: Store, tins: Iterable[str], as_of: date
+) -> dict[str, LastKnownAddress]:
+    """The LKA of each TIN as of ``as_of``; TINs with no effective filing are absent."""
+    wanted = sorted(set(tins))
+    if not wanted:
+        return {}
+    store.register("lka_tins", pa.table({"tin": pa.array(wanted, pa.string())}))
+    try:
+        store.execute(
+            "CREATE OR REPLACE TEMP VIEW lka_filings AS "
+            "SELECT f.* FROM filings AS f JOIN lka_tins USING (tin)"
+        )
+        rows = store.fetchall(
+            f"""
+            SELECT l.tin, a.usps_street, a.usps_unit, a.usps_city, a.usps_state, a.usps_zip,
+                   l.effective_date, l.doc_type, l.received_date
+            FROM ({lka_sql("lka_filings")}) AS l JOIN master_addresses AS a USING (address_id)
+            ORDER BY l.tin
+            """,
+            {"as_of": as_of},
+        )
+    finally:
+        store.unregister("lka_tins")
+    return {
+        str(tin): LastKnownAddress(
+            street=street or "",
+            unit=unit or "",
+            city=city or "",
+            state=state or "",
+            zip=zip_code or "",
+            as_of=effective,
+            doc_type=str(doc_type),
+            received_date=received,
+        )
+        for tin, street, unit, city, state, zip_code, effective, doc_type, received in rows
+    }

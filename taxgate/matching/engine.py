@@ -1,0 +1,145 @@
+"""The matching stage: candidates → Splink scores → the policy, for a batch of requests."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from taxgate.agreement import PolicyTerms
+from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
+from taxgate.matching.comparisons import COMPARISON_NAMES
+from taxgate.matching.decide import CandidateEvidence, Decision, decide
+from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
+from taxgate.store import Store
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Per request uid: the decision and the scored evidence it rested on."""
+
+    decisions: dict[str, Decision]
+    evidence: dict[str, list[CandidateEvidence]]
+    candidates: CandidateSet
+    scores: pa.Table
+    model: MatchModel
+
+
+def tf_tables_sql(column: str) -> str:
+    """Population term frequencies of a name column, over the master records."""
+    return f"""
+    SELECT n.{column}, count(*) / sum(count(*)) OVER () AS tf_{column}
+    FROM master_records AS r JOIN master_names AS n USING (name_id)
+    WHERE n.{column} IS NOT NULL
+    GROUP BY n.{column}
+    ORDER BY n.{column}
+    """
+
+
+def candidate_features_sql() -> str:
+    """The right-hand side for Splink: each candidate record, tagged with its request."""
+    return """
+    SELECT p.uid || ':' || CAST(p.record_id AS VARCHAR) AS unique_id,
+           p.uid AS cand_group, p.record_id, m.* EXCLUDE (record_id)
+    FROM candidate_pairs AS p JOIN record_features AS m USING (record_id)
+    ORDER BY p.uid, p.record_id
+    """
+
+
+def _left_side(requests: pa.Table) -> pa.Table:
+    """The left-hand side for Splink: unique_id and cand_group are the request uid."""
+    uid = requests.column("uid")
+    table = requests.drop_columns(["uid"])
+    return table.add_column(0, "cand_group", uid).add_column(0, "unique_id", uid)
+
+
+def prior_for(store: Store) -> float:
+    """One over the number of master records: two random records rarely match."""
+    row = store.fetchone("SELECT count(*) FROM master_records")
+    return 1.0 / max(int(row[0]) if row else 1, 2)
+
+
+def run_matching(
+    store: Store,
+    requests: pa.Table,
+    *,
+    policy: PolicyTerms,
+    model: MatchModel | None,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Generate, score and decide the candidates of screened requests.
+
+    ``requests``: ``uid``, ``tin``, ``date_of_birth`` and the feature columns. When
+    ``model`` is None, one is trained on this batch and its candidates (and returned).
+    """
+    note = progress or (lambda _stage: None)
+    note("candidates")
+    candidates = generate_candidates(store, requests, BLOCKING_RULES)
+    store.register("candidate_pairs", candidates.pairs)
+    try:
+        right = store.arrow(candidate_features_sql())
+    finally:
+        store.unregister("candidate_pairs")
+    box_records = {
+        rid
+        for rid, kind in zip(
+            right.column("record_id").to_pylist(),
+            right.column("address_kind").to_pylist(),
+            strict=True,
+        )
+        if kind not in (None, "STREET")
+    }
+    tf_tables = {c: store.arrow(tf_tables_sql(c)) for c in TF_COLUMNS}
+    left = _left_side(requests)
+    if model is None:
+        note("training")
+        model = train_model(left, right, tf_tables, prior=prior_for(store))
+    note("scoring")
+    scores = score_pairs(model, left, right, tf_tables)
+    tins = dict(
+        zip(right.column("record_id").to_pylist(), right.column("tin").to_pylist(), strict=True)
+    )
+    note("deciding")
+    evidence = _evidence(scores, model, tins, box_records)
+    uids = requests.column("uid").to_pylist()
+    decisions = {uid: decide(evidence.get(uid, []), policy) for uid in uids}
+    return MatchResult(decisions, evidence, candidates, scores, model)
+
+
+def _evidence(
+    scores: pa.Table, model: MatchModel, tins: dict[int, str], box_records: set[int]
+) -> dict[str, list[CandidateEvidence]]:
+    labels = model.level_labels()
+    columns: dict[str, list[Any]] = {
+        name: scores.column(name).to_pylist()
+        for name in ("cand_group", "record_id", "match_weight")
+    }
+    gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
+    factors = {c: scores.column(f"bf_{c}").to_pylist() for c in COMPARISON_NAMES}
+    out: dict[str, list[CandidateEvidence]] = {}
+    for i, uid in enumerate(columns["cand_group"]):
+        record_id = int(columns["record_id"][i])
+        levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
+        out.setdefault(uid, []).append(
+            CandidateEvidence(
+                tin=tins[record_id],
+                record_id=record_id,
+                match_weight=round(float(columns["match_weight"][i]), 6),
+                levels=levels,
+                is_box=record_id in box_records,
+                partials={c: _bits(factors[c][i]) for c in COMPARISON_NAMES},
+            )
+        )
+    return out
+
+
+def _bits(bayes_factor: float | None) -> float:
+    """A Bayes factor as a partial match weight in bits (log2), rounded for stable output."""
+    if bayes_factor is None or bayes_factor <= 0:
+        return 0.0
+    return round(math.log2(bayes_factor), 4)

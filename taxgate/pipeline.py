@@ -1,0 +1,521 @@
+"""``taxgate run``: one signed batch, end to end, all or nothing.
+
+intake (signature, signer, agreement, file hash, replay) → read → screening → standardised
+features → candidates → Splink scores → policy → holds and withholds → last known address →
+response + decisions → ledger (one transaction with a signed checkpoint) → outputs renamed
+into place. A run killed at any point leaves either no trace (and may simply be run again)
+or a committed batch whose outputs ``taxgate response`` can write again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from taxgate.agreement import Agreement
+from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
+from taxgate.disclosure.response import RESPONSE_COLUMNS, ResponseRow, response_csv
+from taxgate.errors import DisclosureRefused, IntakeRefused, WorkspaceError
+from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
+from taxgate.ledger import events as ev
+from taxgate.ledger.hold import active_hold, withheld_tins
+from taxgate.ledger.log import Ledger, ledger_transaction
+from taxgate.master.lookup import LastKnownAddress, last_known_addresses
+from taxgate.matching.decide import POLICY_VERSION, Decision, Outcome, Reason, apply_restrictions
+from taxgate.matching.engine import MatchResult, run_matching
+from taxgate.matching.features import feature_rows, feature_table
+from taxgate.matching.model import MatchModel
+from taxgate.screening.request import ScreeningResult, screen_requests
+from taxgate.store import Store
+from taxgate.workspace import Workspace, atomic_write_bytes
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one run did."""
+
+    batch_id: str
+    out_dir: Path
+    counts: dict[str, int]
+    model_version: str
+    batch_flags: tuple[str, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+    ledger_size: int = 0
+
+
+def ensure_run_schema(store: Store) -> None:
+    store.execute(runs_ddl_sql())
+
+
+def require_master(store: Store) -> None:
+    row = store.fetchone(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'master_records'"
+    )
+    if not row or not row[0]:
+        raise WorkspaceError(
+            "the workspace has no master file loaded",
+            hint="load one with `taxgate master load WS MASTER_DIR`",
+        )
+
+
+def batch_known(store: Store, batch_id: str) -> bool:
+    return store.fetchone("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]) is not None
+
+
+def active_model(store: Store) -> MatchModel | None:
+    row = store.fetchone(
+        "SELECT settings FROM models WHERE active ORDER BY created_at DESC LIMIT 1"
+    )
+    return None if row is None else MatchModel(settings=json.loads(row[0]))
+
+
+class _Clock:
+    def __init__(self, progress: Progress | None) -> None:
+        self.timings: dict[str, float] = {}
+        self._stage: str | None = None
+        self._start = time.perf_counter()
+        self._progress = progress
+
+    def stage(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._stage is not None:
+            self.timings[self._stage] = round(now - self._start, 3)
+        self._stage, self._start = name, now
+        if self._progress:
+            self._progress(name)
+
+    def done(self) -> dict[str, float]:
+        self.stage("done")
+        self.timings.pop("done", None)
+        return self.timings
+
+
+def run_batch(
+    ws: Workspace,
+    manifest: Path,
+    out_dir: Path,
+    *,
+    as_of: date | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Run one signed batch through the whole pipeline; see the module docstring."""
+    now = now or datetime.now(UTC)
+    clock = _Clock(progress)
+    agreement = ws.agreement()
+    with Store.open(ws.store_path) as store:
+        ensure_run_schema(store)
+        require_master(store)
+        clock.stage("intake")
+        verified = _intake(store, ws, manifest, agreement, now)
+        table = read_verified_requests(verified).table
+        request_date = as_of or verified.manifest.request_date
+        clock.stage("screening")
+        screening = screen_requests(table, agreement=agreement, request_date=request_date)
+        model = active_model(store)
+        features = _features(screening)
+        match = run_matching(
+            store,
+            features,
+            policy=agreement.policy,
+            model=model,
+            progress=lambda s: clock.stage(f"matching:{s}"),
+        )
+        clock.stage("disclosure")
+        requester = verified.manifest.requesting_agency
+        restrict = {
+            "legal_hold": active_hold(store, requester) is not None,
+            "withheld_tins": withheld_tins(store),
+            "hold_for_flags": bool(screening.flags) and agreement.screening.hold_release_on_flags,
+        }
+        decisions = {uid: apply_restrictions(d, **restrict) for uid, d in match.decisions.items()}
+        lkas = last_known_addresses(
+            store,
+            (d.tin for d in decisions.values() if d.outcome is Outcome.DISCLOSE and d.tin),
+            request_date,
+        )
+        rows = _assemble(
+            verified, table, screening, decisions, match, lkas, request_date, agreement
+        )
+        clock.stage("commit")
+        report = _commit(
+            store,
+            ws,
+            verified,
+            rows,
+            screening,
+            match,
+            agreement,
+            request_date,
+            out_dir,
+            now,
+            clock,
+        )
+    return report
+
+
+def _intake(
+    store: Store, ws: Workspace, manifest: Path, agreement: Agreement, now: datetime
+) -> VerifiedBatch:
+    try:
+        return verify_batch(
+            manifest, agreement=agreement, is_replay=lambda b: batch_known(store, b), now=now
+        )
+    except IntakeRefused as refusal:
+        with ledger_transaction(store, ws, now=now) as ledger:
+            ledger.append(
+                [
+                    ev.LedgerEvent(
+                        ev.EventKind.BATCH_REFUSED,
+                        None,
+                        attrs={"code": refusal.code, "manifest": manifest.name},
+                    )
+                ],
+                now=now,
+            )
+        raise
+
+
+def _features(screening: ScreeningResult) -> pa.Table:
+    passed = [r for r in screening.rows if r.passed]
+    rows = feature_rows([r.name for r in passed], [r.address for r in passed])
+    extra = {
+        "uid": pa.array([r.request_id for r in passed], pa.string()),
+        "tin": pa.array([r.tin for r in passed], pa.string()),
+        "date_of_birth": pa.array([r.date_of_birth for r in passed], pa.string()),
+    }
+    return feature_table(rows, extra)
+
+
+@dataclass
+class _Assembled:
+    responses: list[ResponseRow]
+    decisions: list[dict[str, Any]]
+    events: list[ev.LedgerEvent]
+
+
+def _final_decision(decision: Decision, lka: LastKnownAddress | None) -> Decision:
+    if decision.outcome is Outcome.DISCLOSE and lka is None:
+        return Decision(
+            Outcome.NOT_DISCLOSED,
+            Reason.NO_LKA,
+            tin=decision.tin,
+            record_id=decision.record_id,
+            weight=decision.weight,
+            margin=decision.margin,
+            runner_up_tin=decision.runner_up_tin,
+            candidate_taxpayers=decision.candidate_taxpayers,
+        )
+    return decision
+
+
+def _assemble(
+    verified: VerifiedBatch,
+    table: pa.Table,
+    screening: ScreeningResult,
+    decisions: dict[str, Decision],
+    match: MatchResult,
+    lkas: dict[str, LastKnownAddress],
+    request_date: date,
+    agreement: Agreement,
+) -> _Assembled:
+    manifest = verified.manifest
+    batch_id = manifest.batch_id
+    versions = {
+        "model_version": match.model.version,
+        "policy_version": POLICY_VERSION,
+        "agreement_version": agreement.agreement.version,
+    }
+    flags = sorted(f.flag.value for f in screening.flags)
+    raw_rows = table.to_pylist()
+    out = _Assembled([], [], [])
+    for raw, screened in zip(raw_rows, screening.rows, strict=True):
+        request_id = screened.request_id
+        codes = [f.code.value for f in screened.findings]
+        out.events.append(
+            ev.request_screened(
+                batch_id=batch_id,
+                request_id=request_id,
+                codes=codes,
+                statute=screened.statute_key,
+                request={k: v for k, v in raw.items() if v is not None},
+            )
+        )
+        evidence = match.evidence.get(request_id, [])
+        if screened.passed:
+            decision = decisions[request_id]
+        else:
+            decision = Decision(Outcome.REJECTED, Reason.SCREENING)
+        lka = lkas.get(decision.tin or "") if decision.outcome is Outcome.DISCLOSE else None
+        decision = _final_decision(decision, lka)
+        response = _response_row(request_id, decision, codes, lka)
+        out.responses.append(response)
+        chosen = next((c for c in evidence if c.record_id == decision.record_id), None)
+        out.decisions.append(
+            {
+                "batch_id": batch_id,
+                "row": raw["row"],
+                "request_id": request_id,
+                "decision": decision.outcome.value,
+                "outcome": response.outcome,
+                "reason": decision.reason.value,
+                "reason_codes": response.reason_codes,
+                "findings": [f"{f.code.value}:{f.field}" for f in screened.findings],
+                "batch_flags": flags,
+                "candidate_records": len(evidence),
+                "candidate_taxpayers": decision.candidate_taxpayers,
+                "tin": decision.tin,
+                "record_id": decision.record_id,
+                "match_weight": decision.weight,
+                "margin": decision.margin,
+                "runner_up_tin": decision.runner_up_tin,
+                "levels": None
+                if chosen is None
+                else json.dumps(dict(chosen.levels), sort_keys=True),
+                "candidates": json.dumps(
+                    [
+                        {
+                            "tin": c.tin,
+                            "record_id": c.record_id,
+                            "weight": c.match_weight,
+                            "levels": dict(c.levels),
+                            "partials": dict(c.partials),
+                        }
+                        for c in sorted(evidence, key=lambda c: (-c.match_weight, c.record_id))
+                    ],
+                    sort_keys=True,
+                ),
+                "notes": list(decision.notes),
+                "lka_street": None if lka is None else lka.street,
+                "lka_unit": None if lka is None else lka.unit,
+                "lka_city": None if lka is None else lka.city,
+                "lka_state": None if lka is None else lka.state,
+                "lka_zip": None if lka is None else lka.zip,
+                "lka_as_of": None if lka is None else lka.as_of.isoformat(),
+                "lka_source": None
+                if lka is None
+                else f"{lka.doc_type}:{lka.received_date.isoformat()}",
+                "as_of": request_date.isoformat(),
+                **versions,
+            }
+        )
+        if screened.passed:
+            out.events.append(
+                ev.LedgerEvent(
+                    ev.EventKind.REQUEST_MATCHED,
+                    batch_id,
+                    request_id,
+                    attrs={
+                        "candidate_records": len(evidence),
+                        "candidate_taxpayers": decision.candidate_taxpayers,
+                        "best_weight": decision.weight,
+                        "margin": decision.margin,
+                        "model_version": match.model.version,
+                    },
+                )
+            )
+        out.events.append(
+            ev.request_decided(
+                batch_id=batch_id,
+                request_id=request_id,
+                decision=decision.outcome.value,
+                codes=codes if codes else [decision.reason.value],
+                model_version=match.model.version,
+                policy_version=POLICY_VERSION,
+                score=decision.weight,
+            )
+        )
+        if lka is not None and decision.outcome is Outcome.DISCLOSE and decision.tin:
+            out.events.append(
+                ev.disclosure(
+                    batch_id=batch_id,
+                    request_id=request_id,
+                    requester=manifest.requesting_agency,
+                    agreement_id=agreement.agreement.id,
+                    agreement_version=agreement.agreement.version,
+                    statute=screened.statute_key or "",
+                    tin=decision.tin,
+                    address={
+                        "street": lka.street,
+                        "unit": lka.unit,
+                        "city": lka.city,
+                        "state": lka.state,
+                        "zip": lka.zip,
+                    },
+                    as_of=lka.as_of,
+                )
+            )
+    return out
+
+
+def _response_row(
+    request_id: str, decision: Decision, codes: list[str], lka: LastKnownAddress | None
+) -> ResponseRow:
+    if decision.outcome is Outcome.REJECTED:
+        return ResponseRow(request_id, "REJECTED", ";".join(codes))
+    if decision.outcome is Outcome.DISCLOSE and lka is not None:
+        return ResponseRow(
+            request_id,
+            "DISCLOSED",
+            "",
+            lka.street,
+            lka.unit,
+            lka.city,
+            lka.state,
+            lka.zip,
+            lka.as_of.isoformat(),
+        )
+    return ResponseRow(request_id, "NOT_DISCLOSED")
+
+
+def _commit(
+    store: Store,
+    ws: Workspace,
+    verified: VerifiedBatch,
+    assembled: _Assembled,
+    screening: ScreeningResult,
+    match: MatchResult,
+    agreement: Agreement,
+    request_date: date,
+    out_dir: Path,
+    now: datetime,
+    clock: _Clock,
+) -> RunReport:
+    manifest = verified.manifest
+    batch_id = manifest.batch_id
+    flags = sorted(f.flag.value for f in screening.flags)
+    decisions = pa.Table.from_pylist(assembled.decisions, schema=DECISION_SCHEMA)
+    responses = pa.Table.from_pylist(
+        [
+            {
+                "batch_id": batch_id,
+                "row": d["row"],
+                **dict(zip(RESPONSE_COLUMNS, r.as_tuple(), strict=True)),
+            }
+            for d, r in zip(assembled.decisions, assembled.responses, strict=True)
+        ]
+    )
+    counts: dict[str, int] = {}
+    for d in assembled.decisions:
+        counts[d["decision"]] = counts.get(d["decision"], 0) + 1
+    # Outputs are written beside their final names first; they replace nothing until the
+    # store has committed, so a crash leaves either no trace or a complete, committed batch.
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged_response = out_dir / ".response.csv.partial"
+    staged_decisions = out_dir / ".decisions.parquet.partial"
+    atomic_write_bytes(staged_response, response_csv(assembled.responses))
+    pq.write_table(decisions, staged_decisions, compression="zstd")
+    model_is_new = active_model(store) is None
+    batch_events = [
+        ev.batch_received(
+            batch_id=batch_id,
+            requester=manifest.requesting_agency,
+            agreement_id=agreement.agreement.id,
+            agreement_version=agreement.agreement.version,
+            file_sha256=manifest.request_sha256,
+            rows=manifest.row_count,
+        ),
+        ev.LedgerEvent(
+            ev.EventKind.SIGNATURE_VERIFIED,
+            batch_id,
+            attrs={
+                "signer": manifest.signer,
+                "signer_key": verified.signer_key,
+                "manifest_sha256": verified.manifest_sha256,
+            },
+        ),
+    ]
+    release = ev.LedgerEvent(
+        ev.EventKind.BATCH_RELEASED,
+        batch_id,
+        attrs={
+            "counts": [f"{k}={v}" for k, v in sorted(counts.items())],
+            "batch_flags": flags,
+            "model_version": match.model.version,
+            "policy_version": POLICY_VERSION,
+        },
+    )
+    with ledger_transaction(store, ws, now=now) as ledger:
+        if batch_known(store, batch_id):
+            raise DisclosureRefused(
+                f"batch {batch_id} was already answered", hint="use `taxgate response` to re-export"
+            )
+        if model_is_new:
+            _save_model(store, ws, match.model, batch_id, now)
+        store.insert_arrow("decisions", decisions)
+        store.insert_arrow("responses", responses)
+        ledger.append([*batch_events, *assembled.events, release], now=now)
+        timings = clock.done()
+        store.execute(
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                manifest.requesting_agency,
+                manifest.signer,
+                verified.manifest_sha256,
+                manifest.request_sha256,
+                manifest.row_count,
+                manifest.request_date,
+                request_date,
+                now.isoformat(),
+                "RELEASED",
+                flags,
+                match.model.version,
+                POLICY_VERSION,
+                agreement.agreement.id,
+                agreement.agreement.version,
+                json.dumps(timings, sort_keys=True),
+            ],
+        )
+        size = Ledger(store).size()
+    staged_response.replace(out_dir / "response.csv")
+    staged_decisions.replace(out_dir / "decisions.parquet")
+    return RunReport(
+        batch_id=batch_id,
+        out_dir=out_dir,
+        counts=counts,
+        model_version=match.model.version,
+        batch_flags=tuple(flags),
+        timings=timings,
+        ledger_size=size,
+    )
+
+
+def _save_model(
+    store: Store, ws: Workspace, model: MatchModel, batch_id: str, now: datetime
+) -> None:
+    path = ws.root / "models" / f"{model.version}.json"
+    atomic_write_bytes(path, model.to_json().encode("utf-8"))
+    store.execute("UPDATE models SET active = FALSE")
+    store.execute(
+        "INSERT INTO models VALUES (?, ?, ?, TRUE, ?)",
+        [model.version, now.isoformat(), batch_id, json.dumps(model.settings, sort_keys=True)],
+    )
+
+
+def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
+    """Write a committed batch's response file again, from the store (no new decision)."""
+    with Store.open(ws.store_path) as store:
+        ensure_run_schema(store)
+        if not batch_known(store, batch_id):
+            raise WorkspaceError(
+                f"no batch {batch_id!r} in this workspace",
+                hint="list batches with `taxgate accounting WS`",
+            )
+        rows = store.fetchall(
+            f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM responses WHERE batch_id = ? ORDER BY row",
+            [batch_id],
+        )
+    target = out_dir / "response.csv"
+    atomic_write_bytes(target, response_csv([ResponseRow(*(v or "" for v in r)) for r in rows]))
+    return target
