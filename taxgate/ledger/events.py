@@ -1,0 +1,219 @@
+"""What the pipeline tells the ledger: one :class:`LedgerEvent` per thing that happened.
+
+An event has two parts with different rules:
+
+* ``attrs`` go into the Merkle leaf itself. They hold identifiers, hashes, codes, versions
+  and numbers, **never taxpayer data** (no TIN, name, address or date of birth); the ledger
+  refuses attrs keyed by those names.
+* ``record`` is the optional data body, which may hold taxpayer data (the disclosed address
+  and TIN, the request as received). It is stored in the workspace beside the log and bound
+  to its entry by the SHA-256 of its canonical JSON (§6103(p)(3)(A): a permanent record of
+  every request and disclosure).
+
+The constructors below fix which fields go where for the events that accounting reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+Scalar = str | int | float | bool | None
+AttrValue = Scalar | Sequence[Scalar]
+
+# Keys that would put taxpayer data into a leaf; such values belong in ``record``.
+TAXPAYER_KEYS = frozenset(
+    {
+        "tin",
+        "ssn",
+        "itin",
+        "name",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "full_name",
+        "dob",
+        "date_of_birth",
+        "birth_date",
+        "address",
+        "street",
+        "unit",
+        "city",
+        "zip",
+        "zip_code",
+        "phone",
+        "email",
+    }
+)
+
+
+class EventKind(StrEnum):
+    """Every kind of ledger entry, in pipeline order."""
+
+    BATCH_RECEIVED = "BATCH_RECEIVED"  # a request file and manifest arrived (requester, hashes)
+    BATCH_REFUSED = "BATCH_REFUSED"  # the whole batch was refused before any row (reason code)
+    SIGNATURE_VERIFIED = "SIGNATURE_VERIFIED"  # the manifest signature verified (signer)
+    REQUEST_SCREENED = "REQUEST_SCREENED"  # one request was screened (reason codes, statute)
+    REQUEST_MATCHED = "REQUEST_MATCHED"  # matching scored a request's candidates
+    REQUEST_DECIDED = "REQUEST_DECIDED"  # the policy decided a request (decision, versions)
+    REVIEW_DECIDED = "REVIEW_DECIDED"  # a reviewer approved or declined a borderline request
+    BATCH_RELEASED = "BATCH_RELEASED"  # the batch's response was released to the requester
+    DISCLOSURE = "DISCLOSURE"  # one taxpayer's address was disclosed (record: what, to whom)
+    HOLD_SET = "HOLD_SET"  # a legal hold stopped every disclosure to a requester
+    HOLD_LIFTED = "HOLD_LIFTED"  # a legal hold was lifted by a further order
+    WITHHOLD_SET = "WITHHOLD_SET"  # a taxpayer was put on the §6103(i)(6) withhold list
+    WITHHOLD_LIFTED = "WITHHOLD_LIFTED"  # a taxpayer was taken off the withhold list
+    DISCLOSURE_RECALLED = "DISCLOSURE_RECALLED"  # a disclosure was found erroneous and recalled
+    SIGNER_ADDED = "SIGNER_ADDED"  # a batch signer was enrolled in the workspace agreement
+    SIGNER_REVOKED = "SIGNER_REVOKED"  # a batch signer was revoked
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEvent:
+    """One thing that happened, as handed to :meth:`taxgate.ledger.log.Ledger.append`.
+
+    Attributes:
+        kind: What happened.
+        batch_id: The batch it belongs to, if any (holds and withholds have none).
+        request_id: The request within the batch, for per-request events.
+        attrs: Identifiers, hashes, codes and numbers; hashed into the leaf; no taxpayer data.
+        record: The data body (may hold taxpayer data); stored apart, bound by its hash.
+    """
+
+    kind: EventKind
+    batch_id: str | None = None
+    request_id: str | None = None
+    attrs: Mapping[str, AttrValue] = field(default_factory=dict)
+    record: Mapping[str, Any] | None = None
+
+
+def batch_received(
+    *,
+    batch_id: str,
+    requester: str,
+    agreement_id: str,
+    agreement_version: str,
+    file_sha256: str,
+    rows: int,
+) -> LedgerEvent:
+    """A batch arrived from ``requester`` under the agreement (accounting reads ``requester``)."""
+    return LedgerEvent(
+        EventKind.BATCH_RECEIVED,
+        batch_id,
+        attrs={
+            "requester": requester,
+            "agreement_id": agreement_id,
+            "agreement_version": agreement_version,
+            "file_sha256": file_sha256,
+            "rows": rows,
+        },
+    )
+
+
+def batch_refused(*, batch_id: str, requester: str, code: str, rows: int | None) -> LedgerEvent:
+    """The whole batch was refused before any row was read (``code``: a ``SIGNER_*`` or
+    ``SCHEMA_*`` reason code); ``rows`` is the declared row count, if known."""
+    return LedgerEvent(
+        EventKind.BATCH_REFUSED,
+        batch_id,
+        attrs={"requester": requester, "code": code, "rows": rows},
+    )
+
+
+def signature_verified(*, batch_id: str, signer: str, manifest_sha256: str) -> LedgerEvent:
+    """The batch manifest's signature verified against enrolled signer ``signer``."""
+    return LedgerEvent(
+        EventKind.SIGNATURE_VERIFIED,
+        batch_id,
+        attrs={"signer": signer, "manifest_sha256": manifest_sha256},
+    )
+
+
+def request_screened(
+    *,
+    batch_id: str,
+    request_id: str,
+    codes: Sequence[str],
+    statute: str | None,
+    request: Mapping[str, Any] | None = None,
+) -> LedgerEvent:
+    """A request was screened; ``codes`` empty means it passed.
+
+    Args:
+        batch_id: The batch.
+        request_id: The request.
+        codes: Reason codes found (``ReasonCode`` values).
+        statute: The canonical key of the cited statute, if it parsed (the §6103(p)(3)(C)
+            "general purpose").
+        request: The request row as received, kept as the record of the request
+            (§6103(p)(3)(A)); it may hold taxpayer data.
+    """
+    return LedgerEvent(
+        EventKind.REQUEST_SCREENED,
+        batch_id,
+        request_id,
+        attrs={"codes": sorted(codes), "statute": statute},
+        record=request,
+    )
+
+
+def request_decided(
+    *,
+    batch_id: str,
+    request_id: str,
+    decision: str,
+    codes: Sequence[str],
+    model_version: str,
+    policy_version: str,
+    score: float | None,
+) -> LedgerEvent:
+    """The decision on one request, with the versions that produced it."""
+    return LedgerEvent(
+        EventKind.REQUEST_DECIDED,
+        batch_id,
+        request_id,
+        attrs={
+            "decision": decision,
+            "codes": sorted(codes),
+            "model_version": model_version,
+            "policy_version": policy_version,
+            "score": score,
+        },
+    )
+
+
+def disclosure(
+    *,
+    batch_id: str,
+    request_id: str,
+    requester: str,
+    agreement_id: str,
+    agreement_version: str,
+    statute: str,
+    tin: str,
+    address: Mapping[str, str | None],
+    as_of: date,
+) -> LedgerEvent:
+    """One disclosure under §6103(i)(2): what went out, to whom, under which request and terms.
+
+    The leaf holds only the identifiers; the TIN and the address live in the record, which
+    accounting reads for §6103(p)(3)(A) and (C).
+    """
+    ids = {
+        "requester": requester,
+        "agreement_id": agreement_id,
+        "agreement_version": agreement_version,
+        "statute": statute,
+    }
+    record: dict[str, Any] = {
+        **ids,
+        "batch_id": batch_id,
+        "request_id": request_id,
+        "tin": tin,
+        "address": dict(address),
+        "as_of": as_of.isoformat(),
+    }
+    return LedgerEvent(EventKind.DISCLOSURE, batch_id, request_id, attrs=ids, record=record)

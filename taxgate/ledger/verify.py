@@ -1,0 +1,277 @@
+"""Verify a workspace ledger end to end and name the first bad entry.
+
+Hashing roots alone is not enough: a log rewritten with fresh hashes would still agree with
+itself. :func:`verify_ledger` therefore checks, in order:
+
+1. every entry index ``0..n-1`` is present once, in order (deletions, insertions, reorders);
+2. every stored record hashes to the ``record_hash`` its entry carries, and no record is
+   orphaned (edited or swapped taxpayer data);
+3. every entry's content re-hashes to its stored leaf hash (edits of any column);
+4. every checkpoint is signed by the workspace key, checkpoints are numbered without gaps,
+   each root equals the tree head recomputed from the entries at its size, and each is
+   consistent with the one before by an RFC 9162 §2.1.4 proof;
+5. every exported checkpoint (the auditor's copy) is signed, matches the store's checkpoint
+   of the same number, and agrees with the log (a log truncated or rewritten after the export
+   cannot match it);
+6. no entry lies beyond the last signed checkpoint, and the stored tree edge is intact;
+7. the hold, withhold and recall tables agree with the entries that created them.
+
+Where content was rewritten together with its leaf hash, the first entry that the signatures
+can no longer vouch for is the start of the first checkpoint window whose root fails; the
+report says so. §6103(p)(3)(A) requires the record to be permanent; this is how it is shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from taxgate.errors import LedgerVerificationError
+from taxgate.ledger import schema
+from taxgate.ledger.canonical import StringQuoter, quoted_leaf_bytes, sha256_hex
+from taxgate.ledger.checkpoint import Checkpoint, CheckpointPublicKey
+from taxgate.ledger.log import Ledger
+from taxgate.ledger.merkle import MerkleTree, verify_consistency
+from taxgate.ledger.state import state_problems
+from taxgate.store import Store
+
+CHUNK_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The outcome of :func:`verify_ledger`.
+
+    Attributes:
+        ok: Everything verified.
+        entries_checked: Entries re-hashed before the first bad one (all, when ok).
+        checkpoints_checked: Stored checkpoints examined.
+        exported_checked: Exported checkpoints examined.
+        first_bad_index: The first entry that is missing, altered or not vouched for.
+        first_bad_checkpoint: The ``seq`` of the first bad checkpoint, if a checkpoint is.
+        message: One line on the first problem (or a summary when ok).
+        problems: Every problem found, first first.
+    """
+
+    ok: bool
+    entries_checked: int
+    checkpoints_checked: int
+    exported_checked: int
+    first_bad_index: int | None
+    first_bad_checkpoint: int | None
+    message: str
+    problems: tuple[str, ...] = field(default=())
+
+    def raise_if_bad(self) -> None:
+        """Raise :class:`LedgerVerificationError` naming the first bad entry, if any."""
+        if not self.ok:
+            raise LedgerVerificationError(self.message, index=self.first_bad_index)
+
+
+@dataclass
+class _Findings:
+    entry: tuple[int, str] | None = None
+    checkpoint: tuple[int, str] | None = None
+    other: list[str] = field(default_factory=list)
+
+    def bad_entry(self, index: int, message: str) -> None:
+        if self.entry is None or index < self.entry[0]:
+            self.entry = (index, message)
+
+    def bad_checkpoint(self, seq: int, message: str) -> None:
+        if self.checkpoint is None or seq < self.checkpoint[0]:
+            self.checkpoint = (seq, message)
+
+
+def verify_ledger(
+    store: Store,
+    *,
+    public_key: CheckpointPublicKey,
+    exported_checkpoints: Sequence[Checkpoint] | None = None,
+) -> VerifyReport:
+    """Re-hash every entry and record and check every checkpoint; see the module docstring.
+
+    Args:
+        store: The workspace store.
+        public_key: The workspace checkpoint key (``WS/keys/ledger.pub.pem``).
+        exported_checkpoints: The auditor's exported checkpoints, if kept.
+
+    Returns:
+        A report; it never raises on a bad ledger (call :meth:`VerifyReport.raise_if_bad`).
+    """
+    exported = list(exported_checkpoints or [])
+    if not _has_ledger(store):
+        if exported:
+            return _report(_Findings(entry=(0, "the store has no ledger at all")), 0, 0, exported)
+        return VerifyReport(True, 0, 0, 0, None, None, "the workspace has no ledger yet")
+    findings = _Findings()
+    leaves = _scan_entries(store, findings)
+    good = len(leaves) // 32
+    tree = MerkleTree(bytes(leaves))
+    stored = Ledger(store).checkpoints()
+    _check_checkpoints(stored, exported, tree, good, public_key, findings)
+    if findings.entry is None and findings.checkpoint is None:
+        _check_frontier(store, tree, findings)
+        for index, message in state_problems(store):
+            findings.bad_entry(index, message)
+    return _report(findings, good, len(stored), exported)
+
+
+def _has_ledger(store: Store) -> bool:
+    rows = store.fetchall(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ledger_entries'"
+    )
+    return bool(rows[0][0])
+
+
+def _scan_entries(store: Store, findings: _Findings) -> bytearray:
+    """Re-hash entries and records in index order; returns leaf hashes of the good prefix."""
+    bounds = store.fetchall("SELECT count(*), min(idx), max(idx) FROM ledger_entries")[0]
+    _, low, high = bounds
+    if low is not None and low < 0:
+        findings.bad_entry(0, f"an entry with negative index {low} is stored")
+    orphan = store.fetchall(
+        """SELECT min(r.idx) FROM ledger_records r LEFT JOIN ledger_entries e ON e.idx = r.idx
+           WHERE e.idx IS NULL OR e.record_hash IS NULL"""
+    )[0][0]
+    if orphan is not None:
+        findings.bad_entry(orphan, f"record {orphan} belongs to no entry that names its hash")
+    leaves = bytearray()
+    quote = StringQuoter()
+    sha = hashlib.sha256
+    expect = 0
+    top = -1 if high is None else high
+    for low_idx in range(0, top + 1, CHUNK_ROWS):
+        rows = store.fetchall(_chunk_sql(), [low_idx, low_idx + CHUNK_ROWS])
+        for idx, kind, at, batch, request, attrs, record_hash, stored, body in rows:
+            if idx != expect:
+                findings.bad_entry(expect, f"entry {expect} is missing (next stored is {idx})")
+                return leaves
+            if record_hash is None:
+                if body is not None:
+                    findings.bad_entry(idx, f"entry {idx} has a record but names no record hash")
+                    return leaves
+            elif body is None:
+                findings.bad_entry(idx, f"the record of entry {idx} is missing")
+                return leaves
+            elif sha256_hex(body) != record_hash:
+                findings.bad_entry(idx, f"the record of entry {idx} was altered")
+                return leaves
+            data = quoted_leaf_bytes(
+                idx,
+                quote(kind),
+                quote(at),
+                quote(batch),
+                quote(request),
+                attrs,
+                quote(record_hash),
+            )
+            leaf = sha(b"\x00" + data).digest()
+            if leaf != stored:
+                findings.bad_entry(idx, f"entry {idx} does not hash to its leaf (altered)")
+                return leaves
+            leaves += leaf
+            expect += 1
+    return leaves
+
+
+def _chunk_sql() -> str:
+    return """SELECT e.idx, e.kind, e.logged_at, e.batch_id, e.request_id, e.attrs,
+                     e.record_hash, e.leaf_hash, r.body
+              FROM ledger_entries e LEFT JOIN ledger_records r ON r.idx = e.idx
+              WHERE e.idx >= ? AND e.idx < ? ORDER BY e.idx"""
+
+
+def _check_checkpoints(
+    stored: list[Checkpoint],
+    exported: list[Checkpoint],
+    tree: MerkleTree,
+    good: int,
+    public_key: CheckpointPublicKey,
+    findings: _Findings,
+) -> None:
+    by_seq = {c.seq: c for c in stored}
+    previous: Checkpoint | None = None
+    for position, cp in enumerate(stored, start=1):
+        if cp.seq != position:
+            findings.bad_checkpoint(position, f"checkpoint {position} is missing from the store")
+        if not public_key.verify(cp):
+            findings.bad_checkpoint(cp.seq, f"checkpoint {cp.seq} is not signed by the key")
+        elif previous is not None and cp.size < previous.size:
+            findings.bad_checkpoint(cp.seq, f"checkpoint {cp.seq} shrinks the log")
+        elif previous is not None and previous.size > 0 and cp.size <= good:
+            proof = tree.consistency_proof(previous.size, cp.size)
+            if not verify_consistency(previous.size, cp.size, previous.root, cp.root, proof):
+                findings.bad_checkpoint(
+                    cp.seq, f"checkpoint {cp.seq} is not consistent with {previous.seq}"
+                )
+        previous = cp
+    for cp in exported:
+        if not public_key.verify(cp):
+            findings.bad_checkpoint(cp.seq, f"exported checkpoint {cp.seq} has a bad signature")
+        elif by_seq.get(cp.seq) != cp:
+            findings.bad_checkpoint(
+                cp.seq, f"the store's checkpoint {cp.seq} differs from the exported one"
+            )
+    signed = [c for c in [*stored, *exported] if public_key.verify(c)]
+    _check_roots(signed, tree, good, findings)
+
+
+def _check_roots(
+    signed: list[Checkpoint], tree: MerkleTree, good: int, findings: _Findings
+) -> None:
+    """Match signed roots against the recomputed tree; locate failures to a window."""
+    vouched = 0
+    for cp in sorted(signed, key=lambda c: c.size):
+        if cp.size > good:
+            if findings.entry is None or findings.entry[0] >= good:
+                findings.bad_entry(
+                    good,
+                    f"entry {good} is missing: checkpoint {cp.seq} covers {cp.size} entries "
+                    f"and the log holds {good} (truncated)",
+                )
+            return
+        if tree.root(cp.size) == cp.root:
+            vouched = cp.size
+            continue
+        findings.bad_entry(
+            vouched,
+            f"entries {vouched} to {cp.size - 1} do not hash to the root signed in checkpoint "
+            f"{cp.seq}: an entry from {vouched} on was rewritten with a recomputed hash",
+        )
+        return
+    if good > vouched and findings.entry is None:
+        findings.bad_entry(vouched, f"entries from {vouched} on are not covered by a checkpoint")
+
+
+def _check_frontier(store: Store, tree: MerkleTree, findings: _Findings) -> None:
+    rows = store.fetchall(schema.frontier_sql())
+    expected = tree.frontier()
+    if not rows or rows[0][0] != tree.size or bytes(rows[0][1]) != expected.to_bytes():
+        findings.other.append("the stored tree edge (ledger_frontier) does not match the log")
+
+
+def _report(
+    findings: _Findings, good: int, stored: int, exported: list[Checkpoint]
+) -> VerifyReport:
+    problems = [m for m in (findings.entry, findings.checkpoint) if m is not None]
+    messages = [m for _, m in problems] + findings.other
+    ok = not messages
+    if ok:
+        summary = f"{good} entries and {stored} checkpoints verified"
+        if exported:
+            summary += f"; {len(exported)} exported checkpoints agree"
+        message = summary
+    else:
+        message = messages[0]
+    return VerifyReport(
+        ok=ok,
+        entries_checked=good,
+        checkpoints_checked=stored,
+        exported_checked=len(exported),
+        first_bad_index=None if findings.entry is None else findings.entry[0],
+        first_bad_checkpoint=None if findings.checkpoint is None else findings.checkpoint[0],
+        message=message,
+        problems=tuple(messages),
+    )
