@@ -1,0 +1,262 @@
+"""CLI: ``ledger verify|proof``, ``accounting``, ``hold``, ``withhold``, ``recall`` (thin)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from taxgate.errors import InputError
+from taxgate.ledger.accounting import disclosure_statistics, list_disclosures
+from taxgate.ledger.checkpoint import PUBLIC_KEY_FILE, load_public_key, read_export
+from taxgate.ledger.hold import (
+    has_table,
+    holds,
+    lift_hold,
+    lift_withhold,
+    set_hold,
+    set_withhold,
+)
+from taxgate.ledger.log import Ledger, export_path, ledger_transaction
+from taxgate.ledger.recall import recall_disclosures, write_recall_documents
+from taxgate.ledger.verify import verify_ledger
+from taxgate.store import Store
+from taxgate.workspace import Workspace
+
+ledger_app = typer.Typer(help="The tamper-evident ledger.", no_args_is_help=True)
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+WsArg = Annotated[Path, typer.Argument(metavar="WS", help="The workspace folder.")]
+
+
+class OutputFormat(StrEnum):
+    """How accounting prints."""
+
+    TABLE = "table"  # a Rich table on the terminal
+    CSV = "csv"  # comma-separated, with a header row
+    JSON = "json"  # a JSON array of objects
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``ledger``, ``accounting``, ``hold``, ``withhold`` and ``recall``."""
+    app.add_typer(ledger_app, name="ledger")
+    app.command("accounting")(accounting)
+    app.command("hold")(hold)
+    app.command("withhold")(withhold)
+    app.command("recall")(recall)
+
+
+@ledger_app.command("verify")
+def verify(ws: WsArg) -> None:
+    """Re-hash every entry and record, check every checkpoint; name the first bad entry."""
+    workspace = Workspace.open(ws)
+    exported = read_export(export_path(workspace))
+    with Store.open(workspace.store_path) as store:
+        no_key = not (workspace.keys_dir / PUBLIC_KEY_FILE).exists()
+        if no_key and not exported and not _has_entries(store):
+            typer.echo("the workspace has no ledger yet")
+            return
+        report = verify_ledger(
+            store, public_key=load_public_key(workspace.keys_dir), exported_checkpoints=exported
+        )
+    for problem in report.problems[1:]:
+        stderr.print(f"  also: {problem}")
+    report.raise_if_bad()
+    typer.echo(report.message)
+
+
+@ledger_app.command("proof")
+def proof(
+    ws: WsArg,
+    index: Annotated[int, typer.Option("--index", help="The entry to prove.")],
+) -> None:
+    """Print the inclusion proof of one entry in the latest signed checkpoint, as JSON."""
+    workspace = Workspace.open(ws)
+    with Store.open(workspace.store_path) as store:
+        result = Ledger(store).proof_for(index)
+    typer.echo(json.dumps(result.to_json_dict(), indent=2))
+
+
+def accounting(
+    ws: WsArg,
+    tin: Annotated[str | None, typer.Option(help="Disclosures about this taxpayer.")] = None,
+    batch: Annotated[str | None, typer.Option(help="Disclosures of this batch.")] = None,
+    requester: Annotated[str | None, typer.Option(help="Disclosures to this agency.")] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First day (UTC), inclusive."),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (UTC), inclusive."),
+    ] = None,
+    stats: Annotated[
+        int | None, typer.Option("--stats", metavar="YEAR", help="6103(p)(3)(C) figures.")
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+) -> None:
+    """The accounting of disclosures (6103(p)(3)(A)), or the (p)(3)(C) statistics."""
+    workspace = Workspace.open(ws)
+    with Store.open(workspace.store_path) as store:
+        if stats is not None:
+            rows = [
+                {**asdict(s), "purposes": "; ".join(s.purposes)}
+                for s in disclosure_statistics(store, year=stats)
+            ]
+            title = f"6103(p)(3)(C) statistics, {stats}"
+        else:
+            found = list_disclosures(
+                store,
+                tin=tin,
+                batch_id=batch,
+                requester=requester,
+                since=None if since is None else since.date(),
+                until=None if until is None else until.date(),
+            )
+            rows = [asdict(d) for d in found]
+            if output is not OutputFormat.JSON:
+                rows = [_disclosure_row(row) for row in rows]
+            title = f"{len(rows)} disclosures"
+    _print_rows(rows, output, title, columns=None if stats is not None else _DISCLOSURE_COLUMNS)
+
+
+def hold(
+    ws: WsArg,
+    requester: Annotated[
+        str | None, typer.Option(help="The requesting agency (omit to list holds).")
+    ] = None,
+    order: Annotated[str | None, typer.Option(help="The court order setting or lifting.")] = None,
+    lift: Annotated[bool, typer.Option("--lift", help="Lift the hold.")] = False,
+    hold_id: Annotated[str | None, typer.Option(help="Which hold, when several.")] = None,
+) -> None:
+    """Stop (or with --lift, resume) every disclosure to a requester by court order."""
+    workspace = Workspace.open(ws)
+    with Store.open(workspace.store_path) as store:
+        if requester is None:
+            _print_rows([asdict(h) for h in holds(store)], OutputFormat.TABLE, "legal holds")
+            return
+        if not order:
+            raise InputError("--order names the court order", field="order")
+        now = datetime.now(UTC)
+        with ledger_transaction(store, workspace, now=now) as ledger:
+            if lift:
+                record = lift_hold(
+                    ledger, requester=requester, order_ref=order, now=now, hold_id=hold_id
+                )
+            else:
+                record = set_hold(ledger, requester=requester, order_ref=order, now=now)
+    verb = "lifted" if lift else "in force: no disclosure to " + requester
+    typer.echo(f"legal hold {record.hold_id} {verb} (ledger entry {_entry(record)})")
+
+
+def withhold(
+    ws: WsArg,
+    tin: Annotated[str, typer.Option(help="The taxpayer's TIN.")],
+    why: Annotated[str, typer.Option(help="The 6103(i)(6) ground (kept in the workspace).")],
+    lift: Annotated[bool, typer.Option("--lift", help="Take the taxpayer off the list.")] = False,
+) -> None:
+    """Put a taxpayer on (or take off) the 6103(i)(6) withhold list."""
+    workspace = Workspace.open(ws)
+    now = datetime.now(UTC)
+    with (
+        Store.open(workspace.store_path) as store,
+        ledger_transaction(store, workspace, now=now) as ledger,
+    ):
+        if lift:
+            record = lift_withhold(ledger, tin=tin, why=why, now=now)
+        else:
+            record = set_withhold(ledger, tin=tin, why=why, now=now)
+    state = "lifted" if lift else "set"
+    typer.echo(f"withhold {record.withhold_id} {state} (ledger entry {_entry(record)})")
+
+
+def recall(
+    ws: WsArg,
+    batch: Annotated[str, typer.Option(help="The batch whose disclosures are recalled.")],
+    why: Annotated[str, typer.Option(help="What was wrong (no taxpayer data).")],
+    request: Annotated[
+        list[str] | None, typer.Option(help="Only these requests (repeatable).")
+    ] = None,
+) -> None:
+    """Recall erroneous disclosures: ledger, disposal request, incident report for the IG."""
+    workspace = Workspace.open(ws)
+    terms = workspace.agreement()
+    now = datetime.now(UTC)
+    with Store.open(workspace.store_path) as store:
+        with ledger_transaction(store, workspace, now=now) as ledger:
+            record = recall_disclosures(
+                ledger, batch_id=batch, request_ids=request, why=why, now=now
+            )
+        out_dir = workspace.root / "recalls" / record.recall_id
+        paths = write_recall_documents(
+            record, out_dir, incident_report_hours=terms.reporting.incident_report_hours
+        )
+    typer.echo(f"{record.recall_id}: {len(record.request_ids)} disclosures of {batch} recalled")
+    for path in paths:
+        typer.echo(str(path))
+
+
+def _has_entries(store: Store) -> bool:
+    return has_table(store, "ledger_entries") and Ledger(store).size() > 0
+
+
+def _entry(record: Any) -> int:
+    lifted = getattr(record, "lifted_entry", None)
+    return int(lifted if lifted is not None else record.set_entry)
+
+
+def _disclosure_row(row: dict[str, Any]) -> dict[str, Any]:
+    address = row.pop("address")
+    parts = [address.get(k) for k in ("street", "unit", "city", "state", "zip")]
+    row["address"] = ", ".join(str(p) for p in parts if p)
+    return row
+
+
+_DISCLOSURE_COLUMNS = (
+    "index",
+    "logged_at",
+    "batch_id",
+    "request_id",
+    "requester",
+    "statute",
+    "tin",
+    "address",
+    "as_of",
+    "recall_id",
+)
+
+
+def _print_rows(
+    rows: list[dict[str, Any]],
+    output: OutputFormat,
+    title: str,
+    *,
+    columns: tuple[str, ...] | None = None,
+) -> None:
+    """Print rows as JSON, CSV (every field) or a table (``columns``, default every field)."""
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if output is OutputFormat.CSV:
+        buffer = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        typer.echo(buffer.getvalue(), nl=False)
+        return
+    names = list(columns or (rows[0] if rows else ["(none)"]))
+    table = Table(*names, title=title)
+    for row in rows:
+        table.add_row(*("" if row[n] is None else str(row[n]) for n in names))
+    stdout.print(table)
