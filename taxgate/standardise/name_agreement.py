@@ -1,0 +1,199 @@
+"""Comparison levels between two standardised names, for matching and duplicate detection.
+
+Domain §4 lists the variation that must still match (accents, compound surnames in any form,
+the maternal surname dropped or carried as a middle name, a second given name present or
+absent, initials, nicknames and anglicised forms, single-character typos, first and last
+names swapped) and the variation that must not (a different person with the same common name:
+Jr/Sr, relatives). These pure functions name the level at which two names agree; the matching
+stage weighs the levels (splink-style comparison levels, strongest first). Every function is
+symmetric: ``f(a, b) == f(b, a)``.
+
+Example:
+    >>> from taxgate.standardise.names import standardise_name as n
+    >>> given_name_agreement(n("Paco", None, "Garcia", None), n("Frank", None, "Garcia", None))
+    <GivenNameLevel.EQUIVALENT: 'equivalent'>
+    >>> surname_agreement(n("Ana", None, "Garcia", None), n("Ana", None, "Garcia-Lopez", None))
+    <SurnameLevel.COMPOUND_OVERLAP: 'compound_overlap'>
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+from taxgate.standardise.name_tables import given_name_classes
+from taxgate.standardise.names import StandardName
+
+# Typo tolerance: one edit (insert, delete, substitute, transpose) or a Jaro-Winkler
+# similarity this high. Words shorter than TYPO_MIN_LENGTH never count as typos of each
+# other: LI/LU or AL/ED are different names, not misspellings.
+TYPO_MAX_EDITS = 1
+TYPO_MIN_JARO_WINKLER = 0.92
+TYPO_MIN_LENGTH = 3
+
+
+class GivenNameLevel(StrEnum):
+    """How two first given names agree, strongest first."""
+
+    EXACT = "exact"  # the same first given name
+    EQUIVALENT = "equivalent"  # nickname or anglicised form (PACO/FRANK, JUAN/JOHN)
+    INITIAL = "initial"  # one side is an initial of the other (J/JOHN), or both the same initial
+    TYPO = "typo"  # one edit apart, or Jaro-Winkler >= 0.92
+    SECOND_GIVEN = "second_given"  # the first given name of one is the second of the other
+    DISAGREE = "disagree"  # none of the above
+    MISSING = "missing"  # one side has no given name
+
+
+class SurnameLevel(StrEnum):
+    """How two surnames agree, strongest first."""
+
+    EXACT = "exact"  # the same surname parts (spacing, hyphens, accents ignored)
+    COMPOUND_OVERLAP = "compound_overlap"  # a shared part or joined form, maybe via the middle
+    SWAPPED = "swapped"  # first and last names swapped between the two
+    TYPO = "typo"  # a surname part one edit apart, or Jaro-Winkler >= 0.92
+    DISAGREE = "disagree"  # none of the above
+    MISSING = "missing"  # one side has no surname
+
+
+def is_typo(a: str, b: str) -> bool:
+    """Whether two different words are plausibly one misspelt as the other.
+
+    Example:
+        >>> is_typo("GARCIA", "GARICA"), is_typo("LI", "LU")
+        (True, False)
+    """
+    if a == b or min(len(a), len(b)) < TYPO_MIN_LENGTH:
+        return False
+    if DamerauLevenshtein.distance(a, b, score_cutoff=TYPO_MAX_EDITS + 1) <= TYPO_MAX_EDITS:
+        return True
+    # Jaro-Winkler's prefix bonus is not symmetric in every implementation; take both ways.
+    similarity = min(JaroWinkler.similarity(a, b), JaroWinkler.similarity(b, a))
+    return similarity >= TYPO_MIN_JARO_WINKLER
+
+
+def given_names_equivalent(a: StandardName, b: StandardName) -> bool:
+    """Whether the first given names are the same or in one nickname/anglicised class."""
+    if len(a.given_key) < 2 or len(b.given_key) < 2:
+        return False
+    return a.given_key == b.given_key or not a.given_classes.isdisjoint(b.given_classes)
+
+
+def given_name_agreement(a: StandardName, b: StandardName) -> GivenNameLevel:
+    """The level at which the first given names of ``a`` and ``b`` agree.
+
+    Checks, in order: missing, exact, equivalent, initial, typo, second_given, disagree. An
+    initial never counts as ``exact``: J and J are both initials, and weak evidence.
+
+    Example:
+        >>> from taxgate.standardise.names import standardise_name as n
+        >>> given_name_agreement(n("J.", None, "Ruiz", None), n("Jose", None, "Ruiz", None))
+        <GivenNameLevel.INITIAL: 'initial'>
+        >>> given_name_agreement(n("Maria Jose", None, "Ruiz", None), n("Jose", None, "Ruiz", None))
+        <GivenNameLevel.SECOND_GIVEN: 'second_given'>
+    """
+    key_a, key_b = a.given_key, b.given_key
+    if not key_a or not key_b:
+        return GivenNameLevel.MISSING
+    if len(key_a) == 1 or len(key_b) == 1:
+        if key_a[0] == key_b[0]:
+            return GivenNameLevel.INITIAL
+    elif key_a == key_b:
+        return GivenNameLevel.EXACT
+    elif not a.given_classes.isdisjoint(b.given_classes):
+        return GivenNameLevel.EQUIVALENT
+    elif is_typo(key_a, key_b):
+        return GivenNameLevel.TYPO
+    if _second_given(a, key_b) or _second_given(b, key_a):
+        return GivenNameLevel.SECOND_GIVEN
+    return GivenNameLevel.DISAGREE
+
+
+def _second_given(name: StandardName, other_first: str) -> bool:
+    return len(other_first) > 1 and len(name.given_names) > 1 and name.given_names[1] == other_first
+
+
+def surname_agreement(a: StandardName, b: StandardName) -> SurnameLevel:
+    """The level at which the surnames of ``a`` and ``b`` agree.
+
+    Checks, in order: missing, exact (same parts joined), compound_overlap (a shared key,
+    counting a middle name read as a maternal surname), swapped (each one's first given name
+    is among the other's surname keys), typo (any two parts), disagree.
+
+    Example:
+        >>> from taxgate.standardise.names import standardise_name as n
+        >>> joined = n("Ana", None, "Garcialopez", None)
+        >>> surname_agreement(n("Ana", None, "Garcia Lopez", None), joined)
+        <SurnameLevel.EXACT: 'exact'>
+        >>> surname_agreement(n("Ana", "Lopez", "Garcia", None), joined)
+        <SurnameLevel.COMPOUND_OVERLAP: 'compound_overlap'>
+        >>> surname_agreement(n("Garcia", None, "Juan", None), n("Juan", None, "Garcia", None))
+        <SurnameLevel.SWAPPED: 'swapped'>
+    """
+    if not a.surname_parts or not b.surname_parts:
+        return SurnameLevel.MISSING
+    if a.surname_joined == b.surname_joined:
+        return SurnameLevel.EXACT
+    keys_a, keys_b = a.surname_keys_with_middle, b.surname_keys_with_middle
+    if not set(keys_a).isdisjoint(keys_b):
+        return SurnameLevel.COMPOUND_OVERLAP
+    if names_swapped(a, b):
+        return SurnameLevel.SWAPPED
+    if any(is_typo(x, y) for x in a.surname_parts for y in b.surname_parts):
+        return SurnameLevel.TYPO
+    if is_typo(a.surname_joined, b.surname_joined):
+        return SurnameLevel.TYPO
+    return SurnameLevel.DISAGREE
+
+
+def names_swapped(a: StandardName, b: StandardName) -> bool:
+    """Whether first and last names are swapped between ``a`` and ``b``.
+
+    True when ``a``'s first given name is one of ``b``'s surname keys and ``b``'s first given
+    name is one of ``a``'s (initials never count).
+    """
+    key_a, key_b = a.given_key, b.given_key
+    if len(key_a) < 2 or len(key_b) < 2:
+        return False
+    return key_a in b.surname_keys_with_middle and key_b in a.surname_keys_with_middle
+
+
+def suffixes_conflict(a: StandardName, b: StandardName) -> bool:
+    """Whether both names carry a generational suffix and the suffixes differ (JR vs SR)."""
+    return bool(a.suffix and b.suffix and a.suffix != b.suffix)
+
+
+def second_given_conflict(a: StandardName, b: StandardName) -> bool:
+    """Whether both names carry a full second given name and those names differ.
+
+    JUAN CARLOS and JUAN PABLO at one address are two people (brothers), not one; an initial
+    (JUAN C) or an absent second name is no conflict.
+    """
+    if len(a.given_names) < 2 or len(b.given_names) < 2:
+        return False
+    second_a, second_b = a.given_names[1], b.given_names[1]
+    if len(second_a) < 2 or len(second_b) < 2 or second_a == second_b:
+        return False
+    return given_name_classes(second_a).isdisjoint(given_name_classes(second_b))
+
+
+def names_equivalent(a: StandardName, b: StandardName) -> bool:
+    """Whether ``a`` and ``b`` name the same person on names alone, with no contradiction.
+
+    The first given names are the same or equivalent, the surnames share a key (exact or
+    compound overlap), and neither the suffixes nor full second given names contradict. Used
+    for in-batch duplicates; matching weighs the finer levels instead.
+
+    Example:
+        >>> from taxgate.standardise.names import standardise_name as n
+        >>> names_equivalent(n("Pepe", None, "Garcia Lopez", None), n("Jose", None, "Garcia", None))
+        True
+        >>> names_equivalent(n("Jose", None, "Garcia", "Jr"), n("Jose", None, "Garcia", "Sr"))
+        False
+    """
+    if not given_names_equivalent(a, b):
+        return False
+    level = surname_agreement(a, b)
+    if level not in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP):
+        return False
+    return not suffixes_conflict(a, b) and not second_given_conflict(a, b)

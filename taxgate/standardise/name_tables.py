@@ -1,0 +1,152 @@
+"""The word lists behind name standardisation: nicknames, Spanish–English names, surnames.
+
+Three sources, read once on first use:
+
+* the ``nicknames`` package (``NickNamer``): English canonical names and their nicknames
+  (ROBERT has BOB, ELIZABETH has LIZ);
+* ``data/spanish_english_names.csv`` (ours): Spanish names and their English cognates
+  (``translation``: JUAN → JOHN), Spanish hypocorisms and their full names
+  (``nickname``: PACO → FRANCISCO), and Spanish given names with no English form
+  (``given``: CARMEN);
+* ``data/common_surnames.csv`` (ours): frequent surnames, used to tell a maternal surname
+  carried in the middle-name field from a second given name, and to split a compound
+  surname written joined (GARCIALOPEZ → GARCIA + LOPEZ).
+
+Equivalence classes are deliberately *not* transitive: a name's classes are the name itself,
+its canonical names, and for a Spanish name its full Spanish form and English cognates. Two
+names are equivalent when their class sets intersect. Closing the nickname graph transitively
+would merge unrelated names (BILL is listed under both WILLIAM and ROBERT).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from nicknames import NickNamer
+
+SPANISH_ENGLISH_CSV = "spanish_english_names.csv"
+SURNAMES_CSV = "common_surnames.csv"
+
+# Particles that belong to the surname word that follows them: DE LA CRUZ is one surname part.
+# LE, DO, DU and MAC are left out on purpose: they are common Vietnamese and Chinese surnames.
+PARTICLES = frozenset(
+    {
+        "DE", "DEL", "DELA", "DELAS", "DELOS", "LA", "LAS", "LOS", "DA", "DAS", "DOS", "DI",
+        "VAN", "VON", "DER", "DEN", "VANDER", "VANDEN", "TER", "TEN", "MC", "ST", "SAN", "SANTA",
+    }
+)  # fmt: skip
+
+# The Spanish conjunction joining paternal and maternal surnames: GARCIA Y LOPEZ.
+SURNAME_CONJUNCTIONS = frozenset({"Y", "E", "I"})
+
+# Generational suffixes and their normal form.
+SUFFIXES: dict[str, str] = {
+    "JR": "JR", "JNR": "JR", "JUNIOR": "JR",
+    "SR": "SR", "SNR": "SR", "SENIOR": "SR",
+    "II": "II", "2ND": "II", "2": "II",
+    "III": "III", "3RD": "III", "3": "III",
+    "IV": "IV", "4TH": "IV", "4": "IV",
+    "V": "V", "5TH": "V",
+}  # fmt: skip
+
+# Suffix words recognised when they trail the last name (V alone is too often an initial).
+TRAILING_SUFFIXES = frozenset(k for k in SUFFIXES if k not in {"V", "2", "3", "4"})
+
+# Credentials are not part of a person's identity; they are dropped wherever they trail.
+CREDENTIALS = frozenset({"ESQ", "MD", "PHD", "DDS", "DMD", "RN", "CPA", "JD"})
+
+# Courtesy titles dropped from the front of the first-name field when a name follows them.
+TITLES = frozenset({"MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "REV", "FR", "SRA", "SRTA"})
+
+# Middle-name fillers meaning "no middle name".
+MIDDLE_FILLERS = frozenset({"NMN", "NMI", "NONE", "UNKNOWN", "UNK", "NULL", "NA"})
+
+
+@dataclass(frozen=True, slots=True)
+class NameTables:
+    """The loaded word lists (upper case ASCII)."""
+
+    canonicals: dict[str, frozenset[str]]  # English nickname → canonical names
+    spanish_full: dict[str, frozenset[str]]  # Spanish nickname → full Spanish names
+    english_of: dict[str, frozenset[str]]  # Spanish name → English cognates
+    given_names: frozenset[str]  # every name known as a given name
+    surnames: frozenset[str]  # frequent surnames
+
+
+def _read_csv(resource: str) -> list[dict[str, str]]:
+    text = files("taxgate.standardise").joinpath("data", resource).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    grouped: dict[str, set[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, set()).add(value)
+    return {key: frozenset(values) for key, values in grouped.items()}
+
+
+@cache
+def name_tables() -> NameTables:
+    """Load the word lists once per process."""
+    lookup = NickNamer.default_lookup()
+    canonical_pairs = [
+        (nick.upper(), canonical.upper()) for canonical, nicks in lookup.items() for nick in nicks
+    ]
+    spanish = _read_csv(SPANISH_ENGLISH_CSV)
+    translations = [(r["name"], r["equivalent"]) for r in spanish if r["relation"] == "translation"]
+    nicknames = [(r["name"], r["equivalent"]) for r in spanish if r["relation"] == "nickname"]
+    given = {name for pair in canonical_pairs for name in pair}
+    given.update(name for pair in translations + nicknames for name in pair)
+    given.update(r["name"] for r in spanish if r["relation"] == "given")
+    surnames = frozenset(row["surname"] for row in _read_csv(SURNAMES_CSV))
+    return NameTables(
+        canonicals=_grouped(canonical_pairs),
+        spanish_full=_grouped(nicknames),
+        english_of=_grouped(translations),
+        given_names=frozenset(given),
+        surnames=surnames,
+    )
+
+
+def given_name_classes(name: str) -> frozenset[str]:
+    """The equivalence class ids of one standardised given name.
+
+    Example:
+        >>> sorted(given_name_classes("PACO"))
+        ['FRANCIS', 'FRANCISCO', 'FRANK', 'PACO']
+    """
+    if len(name) < 2:
+        return frozenset()
+    tables = name_tables()
+    classes = {name}
+    classes.update(tables.canonicals.get(name, ()))
+    spanish = {name, *tables.spanish_full.get(name, ())}
+    classes.update(spanish)
+    for form in spanish:
+        classes.update(tables.english_of.get(form, ()))
+    return frozenset(classes)
+
+
+def split_joined_surname(token: str) -> tuple[str, str] | None:
+    """Split a compound surname written as one word into two known surnames, if it is one.
+
+    Only words that are not themselves known surnames are split, and both halves must be
+    known surnames of at least three letters.
+
+    Example:
+        >>> split_joined_surname("GARCIALOPEZ")
+        ('GARCIA', 'LOPEZ')
+        >>> split_joined_surname("MARTINEZ") is None
+        True
+    """
+    surnames = name_tables().surnames
+    if len(token) < 6 or token in surnames:
+        return None
+    for cut in range(3, len(token) - 2):
+        head, tail = token[:cut], token[cut:]
+        if head in surnames and tail in surnames:
+            return head, tail
+    return None
