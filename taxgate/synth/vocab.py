@@ -184,7 +184,7 @@ def ordinal(n: int) -> str:
     """``1ST``, ``2ND``, ``11TH``, ``23RD``."""
     if 10 <= n % 100 <= 20:
         return f"{n}TH"
-    return f"{n}{ {1: 'ST', 2: 'ND', 3: 'RD'}.get(n % 10, 'TH')}"
+    return f"{n}{ {1: 'ST', 2: 'ND', 3: 'RD'}.get(n % 10, 'TH') }"
 
 
 FACILITIES = (

@@ -1,0 +1,424 @@
+"""The request batch and its truth, one request at a time (per-row Python is fine at 1e5).
+
+Each request is about a distinct household (so two requests never concern the same person by
+accident); duplicates are added on purpose, after their originals.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from taxgate.synth import defects, vocab
+from taxgate.synth.geography import KIND_STREET
+from taxgate.synth.population import draw_tins
+from taxgate.synth.spec import CATEGORY_BY_NAME, WorldSpec
+from taxgate.synth.truth import Evidence, MasterIndex, TruthRow, iso_day, label
+from taxgate.synth.variants import Person, WrittenAddress, WrittenName, write_address, write_name
+
+NAME_COLUMNS = ("first_name", "middle_name", "last_name", "suffix")
+SPLIT_COLUMNS = ("street", "unit", "city", "state", "zip")
+TAIL_COLUMNS = (
+    "tin",
+    "date_of_birth",
+    "alien_number",
+    "officer",
+    "removal_order_date",
+    "statute",
+    "reason",
+    "taxable_periods",
+)
+
+
+def request_columns(address_style: str) -> tuple[str, ...]:
+    """Columns of ``requests.csv`` for ``split`` or ``line`` addresses (data contract §2)."""
+    address = SPLIT_COLUMNS if address_style == "split" else ("address",)
+    return ("request_id", *NAME_COLUMNS, *address, *TAIL_COLUMNS)
+
+
+def category_counts(spec: WorldSpec, n: int) -> dict[str, int]:
+    """Whole counts per category that add up to ``n`` (largest remainder)."""
+    rates = spec.category_rates()
+    raw = {name: rate * n for name, rate in rates.items()}
+    counts = {name: int(value) for name, value in raw.items()}
+    by_remainder = sorted(raw, key=lambda k: (-(raw[k] - counts[k]), k))
+    for name in by_remainder[: n - sum(counts.values())]:
+        counts[name] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Made:
+    """A request row, its truth, and what the generator knows about it."""
+
+    row: dict[str, str]
+    truth: TruthRow
+    taxpayer: int | None
+    dp: int | None
+    evidence: Evidence
+
+
+class RequestBuilder:
+    """Builds request rows and truth rows over one generated master file."""
+
+    def __init__(
+        self,
+        index: MasterIndex,
+        spec: WorldSpec,
+        rng: np.random.Generator,
+        request_date: date,
+        n_requests: int,
+    ) -> None:
+        self.index, self.spec, self.request_date = index, spec, request_date
+        self.rnd = random.Random(int(rng.integers(0, 2**63)))
+        pop = index.pop
+        weight = np.where(pop.hh_group == 0, spec.request_hispanic_weight, 1.0)
+        has_itin = np.bincount(pop.household[pop.itin], minlength=len(pop.hh_size)) > 0
+        weight = weight * np.where(has_itin, spec.request_itin_weight, 1.0)
+        keys = rng.random(len(weight)) ** (1.0 / weight)
+        self.household_order = np.argsort(-keys, kind="stable")
+        self.used: dict[int, list[int]] = {}
+        self.cursors: dict[str, Iterator[int]] = {}
+        self.officers = defects.officer_pool(n_requests, spec.requests_per_officer, self.rnd)
+        self.officer_weights = [self.rnd.gammavariate(25.0, 1.0) for _ in self.officers]
+        outsider_itin = rng.random(n_requests) < 0.3
+        self.outsider_tins = iter(draw_tins(rng, outsider_itin, avoid=pop.tin).tolist())
+
+    # --- choosing whom a request is about -------------------------------------------------
+    def _members(self, household: int) -> list[int]:
+        pop = self.index.pop
+        first = int(pop.hh_first[household])
+        return list(range(first, first + int(pop.hh_size[household])))
+
+    def _pick(self, pool: str) -> int | None:
+        """A taxpayer fitting ``pool`` from the next suitable household.
+
+        A first pass takes one person per household. When it runs out (small worlds), a
+        second pass takes further members whose names cannot be confused with anyone
+        already asked about in that household.
+        """
+        for second_pass in (False, True):
+            key = f"{pool}:{second_pass}"
+            if key not in self.cursors:
+                self.cursors[key] = iter(self.household_order.tolist())
+            for household in self.cursors[key]:
+                if (household in self.used) != second_pass:
+                    continue
+                taxpayer = self._fits(pool, household)
+                if taxpayer is not None:
+                    self.used.setdefault(household, []).append(taxpayer)
+                    return taxpayer
+            if pool == "junior":
+                return None
+        return None
+
+    def _fits(self, pool: str, household: int) -> int | None:
+        index = self.index
+        lka = index.lka.dp
+        asked = self.used.get(household, [])
+        members = [
+            t
+            for t in self._members(household)
+            if lka[t] >= 0 and not any(t == a or index.compatible(t, a) for a in asked)
+        ]
+        if pool == "junior":
+            pairs = [p for p in index.pop.junior_pairs.tolist() if p[0] in members]
+            if not pairs or lka[pairs[0][1]] < 0:
+                return None
+            return int(self.rnd.choice(pairs[0]))
+        if not members:
+            return None
+        itin = [t for t in members if index.pop.itin[t]]
+        taxpayer = self.rnd.choice(itin or members)
+        if pool == "older" and len(index.history(taxpayer)) < 2:
+            return None
+        if pool == "multi_unit":
+            building = index.geo.dp_building[lka[taxpayer]]
+            if index.geo.bldg_units[building] < 2:
+                return None
+        return taxpayer
+
+    # --- writing --------------------------------------------------------------------------
+    def _row(
+        self, name: WrittenName, address: WrittenAddress, evidence: Evidence
+    ) -> dict[str, str]:
+        officer = self.rnd.choices(self.officers, weights=self.officer_weights)[0]
+        row = {
+            "first_name": name.first,
+            "middle_name": name.middle,
+            "last_name": name.last,
+            "suffix": name.suffix,
+            "street": address.street,
+            "unit": address.unit,
+            "city": address.city,
+            "state": address.state,
+            "zip": address.zip,
+            "tin": "" if evidence.tin is None else f"{evidence.tin:09d}",
+            "date_of_birth": "" if evidence.dob is None else iso_day(evidence.dob),
+        }
+        row.update(defects.admin_fields(self.request_date, officer, self.rnd))
+        if self.rnd.random() >= self.spec.request_alien_number_rate:
+            row["alien_number"] = ""
+        return row
+
+    def _evidence(self, taxpayer: int, *, dob_rate: float | None = None) -> Evidence:
+        pop, rnd, spec = self.index.pop, self.rnd, self.spec
+        tin = int(pop.tin[taxpayer]) if rnd.random() < spec.request_tin_rate else None
+        rate = spec.request_dob_rate if dob_rate is None else dob_rate
+        dob = int(pop.dob[taxpayer]) if rnd.random() < rate else None
+        return Evidence(tin=tin, dob=dob)
+
+    def about(
+        self, taxpayer: int, dp: int, *, dob_rate: float | None = None
+    ) -> tuple[dict[str, str], Evidence, list[str]]:
+        """A request row about master taxpayer ``taxpayer`` at delivery point ``dp``."""
+        name, name_notes = write_name(Person.of(self.index.pop, taxpayer), self.spec, self.rnd)
+        address, address_notes = write_address(self.index.geo, dp, self.spec, self.rnd)
+        evidence = self._evidence(taxpayer, dob_rate=dob_rate)
+        evidence = Evidence(evidence.tin, evidence.dob, name.suffix)
+        return self._row(name, address, evidence), evidence, name_notes + address_notes
+
+    # --- categories -----------------------------------------------------------------------
+    def build(self, category: str) -> Made | None:
+        """One request of ``category`` and its truth; None when the world has no fit."""
+        meta = CATEGORY_BY_NAME[category]
+        truth = TruthRow(category=category, valid=meta.valid, as_of=self.request_date.isoformat())
+        truth.expected_code_prefixes = ";".join(meta.prefixes)
+        maker = getattr(self, f"_make_{category}", None)
+        if maker is not None:
+            made: Made | None = maker(truth)
+            return made
+        return self._make_defect(truth)
+
+    def _simple(self, truth: TruthRow, pool: str, pick_dp: str) -> Made | None:
+        taxpayer = self._pick(pool)
+        if taxpayer is None:
+            return None
+        dp = int(self.index.lka.dp[taxpayer])
+        if pick_dp == "older":
+            dp = self.rnd.choice([d for d in self.index.history(taxpayer) if d != dp])
+        row, evidence, notes = self.about(taxpayer, dp)
+        truth.variations = ";".join(notes)
+        return self._finish(row, truth, taxpayer, dp, evidence)
+
+    def _make_current_address(self, truth: TruthRow) -> Made | None:
+        return self._simple(truth, "standard", "current")
+
+    def _make_older_address(self, truth: TruthRow) -> Made | None:
+        return self._simple(truth, "older", "older")
+
+    def _make_father_son_same_address(self, truth: TruthRow) -> Made | None:
+        taxpayer = self._pick("junior")
+        if taxpayer is None:
+            return None
+        dp = int(self.index.lka.dp[taxpayer])
+        row, evidence, notes = self.about(taxpayer, dp, dob_rate=self.spec.father_son_dob_rate)
+        truth.variations = ";".join(notes)
+        return self._finish(row, truth, taxpayer, dp, evidence)
+
+    def _make_wrong_tin(self, truth: TruthRow) -> Made | None:
+        taxpayer = self._pick("standard")
+        other = self._pick("standard")
+        if taxpayer is None or other is None:
+            return None
+        dp = int(self.index.lka.dp[taxpayer])
+        row, evidence, notes = self.about(taxpayer, dp)
+        row["tin"] = f"{int(self.index.pop.tin[other]):09d}"
+        truth.variations = ";".join([*notes, "tin:other_taxpayer"])
+        evidence = Evidence(None, evidence.dob, evidence.suffix)
+        return self._finish(row, truth, taxpayer, dp, evidence, conflict=True)
+
+    def _make_not_their_address(self, truth: TruthRow) -> Made | None:
+        taxpayer = self._pick("standard")
+        if taxpayer is None:
+            return None
+        dp = self._foreign_dp(taxpayer)
+        row, evidence, notes = self.about(taxpayer, dp)
+        truth.variations = ";".join(notes)
+        return self._finish(row, truth, taxpayer, dp, evidence)
+
+    def _foreign_dp(self, taxpayer: int) -> int:
+        """A delivery point not in ``taxpayer``'s filings where no namesake of theirs filed."""
+        geo, own = self.index.geo, set(self.index.history(taxpayer))
+        lka_building = int(geo.dp_building[self.index.lka.dp[taxpayer]])
+        while True:
+            if self.rnd.random() < 0.3 and geo.bldg_units[lka_building] > 1:
+                first = int(geo.bldg_first_dp[lka_building])
+                dp = first + self.rnd.randrange(int(geo.bldg_units[lka_building]))
+            else:
+                dp = self.rnd.randrange(geo.n_dp)
+            if dp in own:
+                continue
+            if all(not self.index.compatible(taxpayer, t) for t in self.index.taxpayers_at(dp)):
+                return dp
+
+    def _outsider(self, like: int, *, keep_surname: bool, keep_given: bool) -> tuple[Person, int]:
+        """A person not in the master file: a relative, namesake or stranger of ``like``."""
+        pop, rnd = self.index.pop, self.rnd
+        group = int(pop.group[like])
+        person = Person.of(pop, like)
+        given, surnames = vocab.given_names(), vocab.surnames()
+        roots = vocab.name_variants()
+        if not keep_given:
+            idx, p = given.pool(group, "M" if pop.sex_male[like] else "F")
+            while True:
+                name = given.names[int(rnd.choices(idx.tolist(), weights=p.tolist())[0])]
+                if roots.root_of(name) != roots.root_of(person.given1):
+                    break
+            person = Person(name, "", person.paternal, person.maternal, "")
+        if not keep_surname:
+            idx, p = surnames.pool(group)
+            last = surnames.names[int(rnd.choices(idx.tolist(), weights=p.tolist())[0])]
+            person = Person(person.given1, person.given2, last, "", "")
+        dob = int(pop.dob[like]) + rnd.choice((-1, 1)) * rnd.randint(400, 9000)
+        return person, dob
+
+    def _outsider_row(self, person: Person, dob: int, dp: int, truth: TruthRow) -> Made:
+        name, notes = write_name(person, self.spec, self.rnd)
+        address, address_notes = write_address(self.index.geo, dp, self.spec, self.rnd)
+        tin = next(self.outsider_tins) if self.rnd.random() < self.spec.request_tin_rate else None
+        evidence = Evidence(tin, dob if self.rnd.random() < self.spec.request_dob_rate else None)
+        truth.variations = ";".join(notes + address_notes)
+        return self._finish(self._row(name, address, evidence), truth, None, dp, evidence)
+
+    def _make_not_in_master(self, truth: TruthRow) -> Made | None:
+        like = self._pick("standard")
+        if like is None:
+            return None
+        person, dob = self._outsider(like, keep_surname=False, keep_given=False)
+        while True:
+            dp = self.rnd.randrange(self.index.geo.n_dp)
+            if not self.index.taxpayers_at(dp):
+                return self._outsider_row(person, dob, dp, truth)
+
+    def _make_nonfiler_namesake(self, truth: TruthRow) -> Made | None:
+        filer = self._pick("standard")
+        if filer is None:
+            return None
+        same_name = bool(self.index.pop.dob_known[filer]) and self.rnd.random() < 0.5
+        person, dob = self._outsider(filer, keep_surname=True, keep_given=same_name)
+        dp = int(self.index.lka.dp[filer])
+        made = self._outsider_row(person, dob, dp, truth)
+        if same_name:
+            made.row["date_of_birth"] = iso_day(dob)
+            made.truth.variations += ";namesake:other_dob"
+        return made
+
+    def _make_namesake_same_building(self, truth: TruthRow) -> Made | None:
+        filer = self._pick("multi_unit")
+        if filer is None:
+            return None
+        geo, index = self.index.geo, self.index
+        building = int(geo.dp_building[index.lka.dp[filer]])
+        units = range(
+            int(geo.bldg_first_dp[building]),
+            int(geo.bldg_first_dp[building] + geo.bldg_units[building]),
+        )
+        own = set(index.history(filer))
+        free = [
+            d
+            for d in units
+            if d not in own and all(not index.compatible(filer, t) for t in index.taxpayers_at(d))
+        ]
+        if not free or int(geo.bldg_kind[building]) != KIND_STREET:
+            return None
+        person, dob = self._outsider(filer, keep_surname=True, keep_given=True)
+        return self._outsider_row(person, dob, self.rnd.choice(free), truth)
+
+    def _make_defect(self, truth: TruthRow) -> Made | None:
+        category = truth.category
+        taxpayer = self._pick("standard")
+        if taxpayer is None:
+            return None
+        if category == "two_defects":
+            first, second = self.rnd.sample(defects.FAMILIES, 2)
+            kinds = [self._category_of(first), self._category_of(second)]
+            truth.expected_code_prefixes = ";".join(
+                sorted({first, second}, key=defects.FAMILIES.index)
+            )
+        else:
+            kinds = [category]
+        dp: int | None = int(self.index.lka.dp[taxpayer])
+        assert dp is not None
+        row, evidence, notes = self.about(taxpayer, dp)
+        for kind in kinds:
+            family = defects.CATEGORY_FAMILY[kind]
+            notes.append(f"defect:{kind}")
+            if family == "ADDRESS_":
+                dp = None
+                written = WrittenAddress(*(row[c] for c in SPLIT_COLUMNS))
+                if kind == "tin_plus_junk_address":
+                    broken = defects.junk_address(self.rnd, written)
+                    row["tin"] = f"{int(self.index.pop.tin[taxpayer]):09d}"
+                    evidence = Evidence(
+                        int(self.index.pop.tin[taxpayer]), evidence.dob, evidence.suffix
+                    )
+                else:
+                    broken = defects.break_address(kind, self.rnd, written)
+                row.update(
+                    zip(
+                        SPLIT_COLUMNS,
+                        (broken.street, broken.unit, broken.city, broken.state, broken.zip),
+                        strict=True,
+                    )
+                )
+            elif family == "NAME_":
+                name = WrittenName(*(row[c] for c in NAME_COLUMNS))
+                broken_name = defects.break_name(kind, self.rnd, name)
+                row.update(
+                    zip(
+                        NAME_COLUMNS,
+                        (
+                            broken_name.first,
+                            broken_name.middle,
+                            broken_name.last,
+                            broken_name.suffix,
+                        ),
+                        strict=True,
+                    )
+                )
+            else:
+                row.update(defects.break_admin(kind, self.rnd, row, self.request_date))
+        truth.variations = ";".join(notes)
+        return self._finish(row, truth, taxpayer, dp, evidence)
+
+    def _category_of(self, family: str) -> str:
+        return self.rnd.choice(
+            [
+                c
+                for c, f in defects.CATEGORY_FAMILY.items()
+                if f == family and c != "tin_plus_junk_address"
+            ]
+        )
+
+    def _finish(
+        self,
+        row: dict[str, str],
+        truth: TruthRow,
+        taxpayer: int | None,
+        dp: int | None,
+        evidence: Evidence,
+        *,
+        conflict: bool = False,
+    ) -> Made:
+        label(self.index, truth, target=taxpayer, dp=dp, evidence=evidence, conflict=conflict)
+        return Made(row, truth, taxpayer, dp, evidence)
+
+    def duplicate(self, original: Made) -> Made:
+        """The same person asked again (§3: answer once), name and address written anew.
+
+        The repeat keeps the original's TIN, date of birth and officer, as a re-sent record
+        would.
+        """
+        assert original.taxpayer is not None and original.dp is not None
+        row, _, notes = self.about(original.taxpayer, original.dp)
+        for column in ("tin", "date_of_birth", "officer"):
+            row[column] = original.row[column]
+        truth = TruthRow(category="duplicate", valid=False, as_of=self.request_date.isoformat())
+        truth.expected_code_prefixes = "DUPLICATE"
+        truth.variations = ";".join(notes)
+        return self._finish(row, truth, original.taxpayer, original.dp, original.evidence)

@@ -1,0 +1,182 @@
+"""What the generator knows and a disclosing system must work out: the truth of each request.
+
+Everything here is computed from the generator's own events (taxpayer ids, delivery points,
+filing days), never by re-reading the strings it wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from taxgate.synth import vocab
+from taxgate.synth.geography import Geography
+from taxgate.synth.history import Filings, LastKnown
+from taxgate.synth.population import Population
+
+
+def iso_day(day: int) -> str:
+    """ISO date of a day number (days since 1970-01-01)."""
+    return (date(1970, 1, 1) + timedelta(days=int(day))).isoformat()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a request says about the person besides name and address."""
+
+    tin: int | None = None
+    dob: int | None = None
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class MasterIndex:
+    """Lookups over the generated master file."""
+
+    pop: Population
+    geo: Geography
+    filings: Filings
+    lka: LastKnown
+    suffix_written: np.ndarray
+    pair_dp: np.ndarray = field(repr=False)
+    pair_tp: np.ndarray = field(repr=False)
+
+    @staticmethod
+    def build(
+        pop: Population, geo: Geography, filings: Filings, lka: LastKnown, written: np.ndarray
+    ) -> MasterIndex:
+        """Index filings by delivery point; ``written`` flags filings that wrote a suffix."""
+        suffix_written = np.zeros(pop.n, dtype=bool)
+        suffix_written[filings.taxpayer[written]] = True
+        pairs = np.unique(filings.dp * np.int64(pop.n) + filings.taxpayer)
+        return MasterIndex(pop, geo, filings, lka, suffix_written, pairs // pop.n, pairs % pop.n)
+
+    def taxpayers_at(self, dp: int) -> list[int]:
+        """Taxpayers with a filing at delivery point ``dp``."""
+        lo, hi = np.searchsorted(self.pair_dp, [dp, dp + 1])
+        return [int(t) for t in self.pair_tp[lo:hi]]
+
+    def history(self, taxpayer: int) -> list[int]:
+        """Distinct delivery points of ``taxpayer``'s filings, in first-seen order."""
+        dps = self.filings.dp[self.filings.rows_of(taxpayer)]
+        return list(dict.fromkeys(int(d) for d in dps))
+
+    def keys(self, taxpayer: int) -> list[str]:
+        """Sorted canonical delivery keys of every address in ``taxpayer``'s filings."""
+        return sorted({self.geo.canonical(dp).key for dp in self.history(taxpayer)})
+
+    def name_root(self, taxpayer: int) -> str:
+        """Equivalence class of the first given name (nicknames and anglicised forms)."""
+        name = vocab.given_names().names[int(self.pop.given1[taxpayer])]
+        return vocab.name_variants().root_of(name)
+
+    def surnames(self, taxpayer: int) -> set[int]:
+        """Surname indices (paternal, maternal) of ``taxpayer``."""
+        return {int(self.pop.paternal[taxpayer]), int(self.pop.maternal[taxpayer])} - {-1}
+
+    def compatible(self, a: int, b: int) -> bool:
+        """Whether a request naming ``a`` fits ``b`` too (same given-name class, a shared
+        surname): only DOB, suffix or TIN can then tell them apart."""
+        return self.name_root(a) == self.name_root(b) and bool(self.surnames(a) & self.surnames(b))
+
+    def distinguishable(self, target: int, dp: int | None, evidence: Evidence) -> bool:
+        """Whether a careful system can tell ``target`` from every other master taxpayer.
+
+        Other taxpayers who filed at the requested delivery point under a compatible name
+        are rivals; a rival is ruled out by a date of birth (the request's equals the
+        target's and differs from the rival's, both on file) or by an explicit suffix (the
+        target's documents carry it; the rival's carry a different one). A TIN equal to the
+        target's settles it.
+        """
+        pop = self.pop
+        if evidence.tin is not None and evidence.tin == int(pop.tin[target]):
+            return True
+        if dp is None:
+            return False
+        for rival in self.taxpayers_at(dp):
+            if rival == target or not self.compatible(target, rival):
+                continue
+            by_dob = (
+                evidence.dob is not None
+                and bool(pop.dob_known[target] and pop.dob_known[rival])
+                and evidence.dob == int(pop.dob[target]) != int(pop.dob[rival])
+            )
+            target_suffix = vocab.SUFFIXES[int(pop.suffix[target])]
+            rival_suffix = int(pop.suffix[rival])
+            by_suffix = (
+                evidence.suffix.upper().rstrip(".") == target_suffix != ""
+                and bool(self.suffix_written[target] and self.suffix_written[rival])
+                and vocab.SUFFIXES[rival_suffix] not in ("", target_suffix)
+            )
+            if not (by_dob or by_suffix):
+                return False
+        return True
+
+
+@dataclass
+class TruthRow:
+    """One row of ``truth.parquet``."""
+
+    request_id: str = ""
+    category: str = ""
+    valid: bool = True
+    expected_code_prefixes: str = ""
+    true_tin: str | None = None
+    address_in_history: bool = False
+    distinguishable: bool = False
+    expected_outcome: str = "NOT_DISCLOSED"
+    expected_street: str | None = None
+    expected_unit: str | None = None
+    expected_city: str | None = None
+    expected_state: str | None = None
+    expected_zip: str | None = None
+    expected_as_of: str | None = None
+    true_address_keys: list[str] = field(default_factory=list)
+    as_of: str = ""
+    lka_filing_effective: str | None = None
+    variations: str = ""
+
+
+def label(
+    index: MasterIndex,
+    row: TruthRow,
+    *,
+    target: int | None,
+    dp: int | None,
+    evidence: Evidence,
+    conflict: bool = False,
+) -> TruthRow:
+    """Fill the truth of a request about ``target`` (None: not in the master) at ``dp``.
+
+    ``conflict`` marks a request whose TIN belongs to someone else: never DISCLOSED.
+    """
+    if target is None:
+        row.true_tin, row.distinguishable, row.address_in_history = None, False, False
+    else:
+        row.true_tin = f"{int(index.pop.tin[target]):09d}"
+        row.true_address_keys = index.keys(target)
+        row.address_in_history = dp is not None and dp in index.history(target)
+        row.distinguishable = index.distinguishable(target, dp, evidence)
+    lka_dp = -1 if target is None else int(index.lka.dp[target])
+    if not row.valid:
+        row.expected_outcome = "REJECTED"
+    elif (
+        target is not None
+        and not conflict
+        and row.address_in_history
+        and row.distinguishable
+        and lka_dp >= 0
+    ):
+        row.expected_outcome = "DISCLOSED"
+        canonical = index.geo.canonical(lka_dp)
+        row.expected_street, row.expected_unit = canonical.street, canonical.unit or None
+        row.expected_city, row.expected_state = canonical.city, canonical.state
+        row.expected_zip = canonical.zip
+        assert target is not None
+        row.expected_as_of = iso_day(int(index.lka.as_of[target]))
+        row.lka_filing_effective = iso_day(int(index.lka.filing_effective[target]))
+    else:
+        row.expected_outcome = "NOT_DISCLOSED"
+    return row
