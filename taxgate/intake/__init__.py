@@ -12,7 +12,6 @@ read; ``read_verified_requests`` refuses a malformed file (``IntakeFileError`` w
 from __future__ import annotations
 
 from taxgate.intake.enrolment import add_signer, agreement_summary, revoke_signer
-from taxgate.intake.formats import IntakeFileError, IntakeSchemaError
 from taxgate.intake.keys import load_private_key, load_public_key, new_keypair, sign, verify
 from taxgate.intake.manifest import BatchManifest, read_manifest, signature_path
 from taxgate.intake.readers import (
@@ -24,6 +23,7 @@ from taxgate.intake.readers import (
     read_table,
 )
 from taxgate.intake.signing import sign_batch
+from taxgate.intake.tables import IntakeFileError, IntakeSchemaError
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 
 __all__ = [

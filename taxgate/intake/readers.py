@@ -32,14 +32,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from taxgate.intake.formats import (
-    Data,
-    IntakeFileError,
-    IntakeSchemaError,
-    clean_text,
-    load_text_table,
-    map_file,
-)
+from taxgate.intake.formats import load_text_table, map_file
+from taxgate.intake.tables import Data, IntakeFileError, IntakeSchemaError, clean_text
 from taxgate.screening.codes import ReasonCode
 
 ROW_COLUMN = "row"
@@ -76,6 +70,7 @@ REQUEST_COLUMNS = (
 )
 """Every contract column, in contract order; the output table has all of them."""
 
+_REQUEST_COLUMN_SET = frozenset(REQUEST_COLUMNS)
 _CONTRACT_HINT = "see docs/data-contract.md §2 for the request file columns"
 
 
@@ -130,7 +125,7 @@ def read_requests(path: Path, *, expected_rows: int | None = None) -> RequestTab
 
 def parse_requests(data: Data, *, source: Path, expected_rows: int | None = None) -> RequestTable:
     """Like ``read_requests``, for bytes already in memory (``source`` names the format)."""
-    raw = load_text_table(data, source=source, keep=REQUEST_COLUMNS.__contains__)
+    raw = load_text_table(data, source=source, columns=_REQUEST_COLUMN_SET)
     present = set(raw.table.column_names)
     style = _address_style(present, source)
     _require_columns(present, raw.other_columns, source)
@@ -154,13 +149,8 @@ def read_table(path: Path) -> pa.Table:
         IntakeFileError: The file is unreadable, not UTF-8, or ragged.
         IntakeSchemaError: A column name repeats or a Parquet column is not text.
     """
-    raw = load_text_table(map_file(path), source=path, keep=_every_column)
+    raw = load_text_table(map_file(path), source=path, columns=None)
     return clean_text(raw.table)
-
-
-def _every_column(name: str) -> bool:
-    del name
-    return True
 
 
 def _address_style(present: set[str], source: Path) -> AddressStyle:

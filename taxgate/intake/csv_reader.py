@@ -1,0 +1,110 @@
+"""CSV with a header row, every column read as text by pyarrow (nothing inferred)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from taxgate.intake.tables import (
+    Columns,
+    Data,
+    IntakeFileError,
+    RawTable,
+    has_undecodable_bytes,
+    surrogate_text,
+    unique_names,
+    wanted,
+)
+from taxgate.screening.codes import ReasonCode
+
+# Quoted values may hold line breaks (a one-line address exported from a spreadsheet).
+_PARSE = pa_csv.ParseOptions(newlines_in_values=True)
+_RAGGED_HINT = "every row needs exactly as many fields as the header; quote values with commas"
+
+
+def read_csv(data: Data, source: Path, columns: Columns) -> RawTable:
+    """Read CSV ``data`` (valid UTF-8) with every wanted column as utf8.
+
+    Raises:
+        IntakeFileError: ``SCHEMA_UNREADABLE``: empty, ragged, or otherwise not CSV.
+        IntakeSchemaError: ``SCHEMA_COLUMNS``: a repeated column name.
+    """
+    try:
+        # The streaming reader parses just the first block: enough to learn the header.
+        raw_names = pa_csv.open_csv(pa.BufferReader(data), parse_options=_PARSE).schema.names
+    except pa.ArrowException as e:
+        raise _parse_error(data, source, e) from None
+    names = unique_names(raw_names, source)
+    kept = [raw for raw, name in zip(raw_names, names, strict=True) if wanted(name, columns)]
+    convert = pa_csv.ConvertOptions(
+        column_types={raw: pa.string() for raw in raw_names}, include_columns=kept
+    )
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(data), parse_options=_PARSE, convert_options=convert
+        )
+    except pa.ArrowException as e:
+        raise _parse_error(data, source, e) from None
+    table = table.rename_columns([raw.strip() for raw in table.column_names])
+    return RawTable(table, tuple(name for name in names if not wanted(name, columns)))
+
+
+def locate_bad_text(data: Data) -> tuple[int | None, str | None]:
+    """The data row (0 for the header) and column of the first undecodable byte, if found."""
+    try:
+        records = _records(data)
+    except csv.Error:
+        return None, None
+    header = records[0] if records else []
+    for row, record in enumerate(records):
+        for index, value in enumerate(record):
+            if has_undecodable_bytes(value):
+                name = header[index].strip() if row and index < len(header) else None
+                return row, name
+    return None, None
+
+
+def _records(data: Data) -> list[list[str]]:
+    """Every non-empty record, by Python's csv module (slow path only)."""
+    text = surrogate_text(data).removeprefix("\ufeff")
+    return [record for record in csv.reader(io.StringIO(text, newline="")) if record]
+
+
+def _parse_error(data: Data, source: Path, error: pa.ArrowException) -> IntakeFileError:
+    """Name the first ragged row by re-reading with Python's csv module."""
+    if not bytes(data).strip():
+        return IntakeFileError(
+            ReasonCode.SCHEMA_UNREADABLE,
+            "the file is empty",
+            path=source,
+            hint="a CSV request file starts with a header row naming the columns",
+        )
+    try:
+        records = _records(data)
+    except csv.Error as e:
+        return IntakeFileError(
+            ReasonCode.SCHEMA_UNREADABLE,
+            f"not readable as CSV: {e}",
+            path=source,
+            hint=_RAGGED_HINT,
+        )
+    width = len(records[0]) if records else 0
+    for row, record in enumerate(records[1:], start=1):
+        if len(record) != width:
+            return IntakeFileError(
+                ReasonCode.SCHEMA_UNREADABLE,
+                f"this row has {len(record)} fields but the header has {width}",
+                path=source,
+                row=row,
+                hint=_RAGGED_HINT,
+            )
+    return IntakeFileError(
+        ReasonCode.SCHEMA_UNREADABLE,
+        f"not readable as CSV: {error}",
+        path=source,
+        hint=_RAGGED_HINT,
+    )
