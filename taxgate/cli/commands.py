@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from taxgate.cli import intake_cmd, ledger_cmd
+from taxgate.cli import intake_cmd, ledger_cmd, synth_cmd
 
 
 def register(app: typer.Typer) -> None:
     """Attach every command module to ``app`` (one line per module)."""
     intake_cmd.register(app)
     ledger_cmd.register(app)
+    synth_cmd.register(app)

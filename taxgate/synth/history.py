@@ -109,7 +109,8 @@ def _address_at(timeline: Timeline, household: IntArray, day: IntArray) -> IntAr
     keys = timeline.household * big + (timeline.start - timeline.start.min())
     probe = household * big + (day - timeline.start.min())
     pos = np.searchsorted(keys, probe, side="right") - 1
-    return timeline.dp[np.maximum(pos, timeline.hh_row0[household])]
+    result: IntArray = timeline.dp[np.maximum(pos, timeline.hh_row0[household])]
+    return result
 
 
 def build_filings(
@@ -186,7 +187,8 @@ def build_filings(
 def _ranks(sizes: IntArray) -> IntArray:
     """``0..size-1`` for each size, concatenated."""
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
-    return np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(starts, sizes)
+    result: IntArray = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(starts, sizes)
+    return result
 
 
 def last_known(filings: Filings, n_taxpayers: int, as_of: date) -> LastKnown:

@@ -37,7 +37,7 @@ STREET_TYPES = ("ST", "AVE", "RD", "DR", "LN", "BLVD", "CT", "WAY", "PL", "CIR",
 STREET_TYPE_WEIGHTS = (30, 20, 10, 12, 6, 5, 5, 4, 3, 2, 2, 1)
 DIRECTIONS = ("N", "S", "E", "W", "NE", "NW", "SE", "SW")
 DIRECTION_WEIGHTS = (25, 25, 22, 22, 2, 2, 1, 1)
-LONG_DIRECTION = {abbr: long for long, abbr in DIRECTIONAL_REPLACEMENTS.items()}
+LONG_DIRECTION: dict[str, str] = {abbr: long for long, abbr in DIRECTIONAL_REPLACEMENTS.items()}
 LONG_STREET_TYPE: dict[str, str] = dict(LONGHAND_STREET_TYPES)
 
 IntArray = npt.NDArray[np.int64]
@@ -51,7 +51,8 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def _probabilities(weights: list[float]) -> FloatArray:
     array = np.asarray(weights, dtype=np.float64)
-    return array / array.sum()
+    result: FloatArray = array / array.sum()
+    return result
 
 
 @dataclass(frozen=True)

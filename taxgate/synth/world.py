@@ -64,7 +64,7 @@ def generate_world(
     """Generate and write a world to ``out``.
 
     Example:
-        >>> summary = generate_world(Path(tmp), taxpayers=2000, requests=300, seed=1)  # doctest: +SKIP
+        >>> generate_world(Path("w"), taxpayers=2000, requests=300, seed=1)  # doctest: +SKIP
     """
     spec = spec or WorldSpec()
     if address_style not in ADDRESS_STYLES:
