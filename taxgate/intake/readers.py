@@ -127,8 +127,8 @@ def parse_requests(data: Data, *, source: Path, expected_rows: int | None = None
     """Like ``read_requests``, for bytes already in memory (``source`` names the format)."""
     raw = load_text_table(data, source=source, columns=_REQUEST_COLUMN_SET)
     present = set(raw.table.column_names)
-    style = _address_style(present, source)
     _require_columns(present, raw.other_columns, source)
+    style = _address_style(present, source)
     warnings = tuple(
         f"unknown column {name!r} is ignored and kept out of every output"
         for name in raw.other_columns

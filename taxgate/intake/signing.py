@@ -103,8 +103,11 @@ def sign_batch(
         )
         raise InputError(f"cannot write the manifest: {problems}", path=out) from e
     data = manifest_bytes(manifest)
-    atomic_write_bytes(out, data)
-    atomic_write_bytes(signature_path(out), sign(private_key, data))
+    try:
+        atomic_write_bytes(out, data)
+        atomic_write_bytes(signature_path(out), sign(private_key, data))
+    except OSError as e:
+        raise InputError(f"cannot write the manifest: {e.strerror or e}", path=out) from e
     return out
 
 

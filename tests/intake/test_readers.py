@@ -315,6 +315,15 @@ def test_arbitrary_bytes_raise_only_taxgate_errors(suffix: str, data: bytes) -> 
         parse_requests(data, source=Path("requests" + suffix))
 
 
+@settings(max_examples=150, deadline=None)
+@given(body=st.binary(max_size=300))
+def test_valid_header_then_arbitrary_bytes_raise_only_taxgate_errors(body: bytes) -> None:
+    header = csv_bytes([request_row("R1")]).split(b"\n")[0] + b"\n"
+    with contextlib.suppress(TaxgateError):
+        requests = parse_requests(header + body, source=Path("requests.csv"))
+        assert requests.table.column("request_id").null_count == 0
+
+
 # A lone carriage return is excluded: Python's csv writer leaves it unquoted when the line
 # terminator is "\n", which makes the CSV itself ambiguous.
 _TEXT = st.text(

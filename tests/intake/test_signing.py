@@ -123,3 +123,10 @@ def test_key_must_be_a_private_key(tmp_path: Path, keys: Keys) -> None:
     with pytest.raises(InputError, match="not a PEM private key"):
         sign_batch(requests, key_path=keys.public, signer=SIGNER, out=tmp_path / "m.json")
     assert load_private_key(keys.private)
+
+
+def test_unwritable_manifest_is_an_input_error(tmp_path: Path, keys: Keys) -> None:
+    requests = write_requests(tmp_path / "requests.csv", [request_row("R1")])
+    (tmp_path / "m.json").mkdir()
+    with pytest.raises(InputError, match="cannot write the manifest"):
+        sign_batch(requests, key_path=keys.private, signer=SIGNER, out=tmp_path / "m.json")
