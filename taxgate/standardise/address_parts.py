@@ -39,7 +39,8 @@ class StandardAddress:
     ``house_number`` keeps real forms whole: ``N6W23001`` (grid), ``23-15`` (Queens),
     ``101 1/2`` (fraction). ``unit_type`` is a Pub 28 designator (APT, STE, UNIT, ...) or ``#``;
     ``unit_number`` is the identifier alone (``4B``). For PO boxes ``po_box`` holds the box
-    number; for rural routes ``rural_route`` holds the route number and ``po_box`` the box.
+    number; for rural routes ``rural_route`` holds the route number (``HC 1`` for a highway
+    contract route) and ``po_box`` the box.
     For military addresses ``street_name`` holds ``PSC 1234`` or ``UNIT 2050`` and ``po_box``
     the box.
     """
@@ -64,7 +65,9 @@ class StandardAddress:
         if self.kind is AddressKind.PO_BOX:
             return f"PO BOX {self.po_box}".strip()
         if self.kind is AddressKind.RURAL_ROUTE:
-            return " ".join(p for p in ("RR", self.rural_route, "BOX", self.po_box) if p)
+            # A highway contract route keeps its own prefix: rural_route is "HC 1" (Pub 28 §24).
+            prefix = "" if self.rural_route.split(" ")[0] == "HC" else "RR"
+            return " ".join(p for p in (prefix, self.rural_route, "BOX", self.po_box) if p)
         if self.kind is AddressKind.MILITARY:
             return " ".join(p for p in (self.street_name, "BOX", self.po_box) if p)
         parts = (

@@ -1,0 +1,134 @@
+"""Address text: Unicode to upper-case ASCII, punctuation rules, ZIP, state and city.
+
+The rules (docs/addresses.md §2):
+
+* Unicode becomes ASCII (``unidecode``), then upper case.
+* Apostrophes vanish (``O'BRIEN`` → ``OBRIEN``); dotted initials close up (``P.O.`` → ``PO``,
+  ``N.E.`` → ``NE``); every other period, comma, semicolon, bracket or quote is a space.
+* A designator run into its number is split (``APT4`` → ``APT 4``).
+* ``-`` survives only between letters and digits of one word that holds a digit (``23-15``,
+  ``N6W23001``, ``I-95``); ``/`` only in a fraction (``1/2``); ``#`` and ``&`` are words.
+* ZIP: ``12345``, ``123456789``, ``12345-6789``, ``12345 6789``; anything else is ''.
+  ``00000`` is not a ZIP; a ``0000`` ZIP+4 is dropped.
+* State: a USPS code or a full (or old abbreviated) name → the code; anything else is ''.
+* City: the same text rules, hyphens become spaces, and ``ST``/``FT``/``MT``/``PT`` and single
+  directionals are written out (``ST LOUIS`` = ``SAINT LOUIS``), on both sides of a match.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from unidecode import unidecode
+
+from taxgate.standardise.pub28 import CITY_WORDS, STATES
+
+_DOTTED_INITIAL = re.compile(r"\b([A-Z])\.(?=[A-Z]\b|[A-Z]\.)")
+_HYPHEN_WORD = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
+_FRACTION = re.compile(r"^\d+/\d+$")
+_ZIP = re.compile(r"^(\d{5})(?:[- ]?(\d{4}))?$")
+_GLUED_DESIGNATOR = re.compile(
+    r"\b(APT|APTO|APARTMENT|STE|SUITE|UNIT|RM|ROOM|FL|FLR|BLDG|LOT|SPC|TRLR)(?=\d)"
+)
+
+_KEEP = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 #&-/,")
+_TRANSLATION: dict[int, str | None] = {i: " " for i in range(128) if chr(i) not in _KEEP}
+_TRANSLATION.update({ord("'"): None, ord("`"): None, ord("#"): " # ", ord("&"): " & "})
+_TRANSLATION.update({ord(c): " " for c in "\t\n\r\f\v"})
+
+
+def ascii_upper(text: str | None) -> str:
+    """Upper-case ASCII of ``text`` (``None`` → ''), accents removed (``RODRÍGUEZ``)."""
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unidecode(text)
+    return text.upper()
+
+
+def clean_text(text: str | None) -> str:
+    """The punctuation-normalised upper-case ASCII form of ``text``; commas are kept.
+
+    Example:
+        >>> clean_text("p.o. box 12,  Apt#4")
+        'PO BOX 12, APT # 4'
+    """
+    upper = ascii_upper(text)
+    if "." in upper:
+        upper = _DOTTED_INITIAL.sub(r"\1", upper)
+    words = upper.translate(_TRANSLATION).split()
+    if any(w[0].isalpha() and w[-1].isdigit() for w in words):
+        # ``APT4`` and ``STE200`` are a designator and a number run together.
+        words = _GLUED_DESIGNATOR.sub(r"\1 ", " ".join(words)).split()
+    if any(("-" in w or "/" in w) for w in words):
+        words = [part for w in words for part in _split_marks(w)]
+    return " ".join(words).replace(" ,", ",")
+
+
+def _split_marks(word: str) -> list[str]:
+    """Keep ``-`` inside a word with a digit and ``/`` inside a fraction; else split there."""
+    comma = word.endswith(",")
+    core = word[:-1] if comma else word
+    if "/" in core and not _FRACTION.match(core):
+        parts = [p for piece in core.split("/") for p in _split_marks(piece)]
+    elif "-" in core:
+        stripped = core.strip("-")
+        if _HYPHEN_WORD.match(stripped) and any(c.isdigit() for c in stripped):
+            parts = [stripped]
+        else:
+            parts = [p for p in stripped.split("-") if p]
+    else:
+        parts = [core] if core else []
+    if comma:
+        if parts:
+            parts[-1] += ","
+        else:
+            parts = [","]
+    return parts
+
+
+def words_of(text: str | None) -> list[str]:
+    """The words of ``text`` after ``clean_text``, commas dropped."""
+    return clean_text(text).replace(",", " ").split()
+
+
+@lru_cache(maxsize=4096)
+def parse_zip(text: str | None) -> tuple[str, str]:
+    """``(zip5, zip4)`` from a ZIP as written; ``('', '')`` when it is not a valid ZIP.
+
+    Example:
+        >>> parse_zip("62704-1234")
+        ('62704', '1234')
+    """
+    if not text:
+        return "", ""
+    match = _ZIP.match(ascii_upper(text).strip())
+    if match is None or match.group(1) == "00000":
+        return "", ""
+    zip4 = match.group(2) or ""
+    return match.group(1), "" if zip4 == "0000" else zip4
+
+
+@lru_cache(maxsize=1024)
+def parse_state(text: str | None) -> str:
+    """The USPS two-letter code of a state, territory or Armed Forces region; '' if unknown.
+
+    Example:
+        >>> parse_state("Puerto Rico")
+        'PR'
+    """
+    key = " ".join(words_of(text))
+    return STATES.get(key, "")
+
+
+@lru_cache(maxsize=8192)
+def standard_city(text: str | None) -> str:
+    """A city in upper-case ASCII, punctuation removed, abbreviations written out.
+
+    Example:
+        >>> standard_city("St. Louis")
+        'SAINT LOUIS'
+    """
+    words = clean_text(text).replace(",", " ").replace("-", " ").replace("/", " ").split()
+    return " ".join(CITY_WORDS.get(w, w) for w in words if w not in {"#", "&"})

@@ -1,0 +1,97 @@
+"""Words that make an address not an address: placeholders, facilities, empty units.
+
+Domain §3 rejects an address that is a placeholder ("Failed to Provide", "NA NA",
+"Don't Care 12345", N/A, NONE, NULL, REFUSED, HOMELESS, TBD, "-") or a detention facility named
+without a street location (§6103(i)(2)(B)(i): the request must give the taxpayer's address).
+Phrases match whole words only, after ``placeholder_words`` (``N/A`` and ``N.A.`` read as
+``NA``, apostrophes vanish), so ``123 NAPA ST`` is not ``NA``, but ``123 NONE ST`` is rejected:
+when in doubt, taxgate does not disclose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from taxgate.standardise.address_text import ascii_upper
+
+_INITIAL_JOIN = re.compile(r"\b([A-Z])[./](?=[A-Z]\b)")
+_NON_WORD = re.compile(r"[^A-Z0-9]+")
+_ONLY_X = re.compile(r"^X{3,}$")
+
+
+def _phrases(text: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(p.split()) for p in text.split(";") if p.strip())
+
+
+PLACEHOLDER_PHRASES = _phrases(
+    "FAILED TO PROVIDE; FAILED; NOT PROVIDED; NONE PROVIDED; NO ADDRESS; ADDRESS UNKNOWN;"
+    "UNKNOWN; UNK; UNKN; UNKWN; UNKNWN; NA; NONE; NULL; NIL; REFUSED; DECLINED; HOMELESS;"
+    "UNHOUSED; TRANSIENT; NO FIXED ADDRESS; NO FIXED ABODE; NFA; TBD; TBA; TEST; TESTING;"
+    "DONT CARE; DO NOT CARE; DONTCARE; NOT AVAILABLE; NOT APPLICABLE; NOT GIVEN; NOT KNOWN;"
+    "NOT STATED; NOT ON FILE; SAME AS ABOVE; SEE ABOVE; ON FILE; UNDELIVERABLE; BAD ADDRESS;"
+    "WHEREABOUTS; DUMMY; FAKE; PLACEHOLDER; ASDF; QWERTY; NOWHERE; NO MAIL; RETURNED MAIL;"
+    "NO STREET; NO HOUSE; UNAVAILABLE"
+)
+"""Placeholders rejected wherever they stand in a street line (case and punctuation ignored)."""
+
+WHOLE_FIELD_PLACEHOLDERS = _phrases(
+    "X; XX; N; NO; SAME; BLANK; EMPTY; MISSING; VARIOUS; ANY; STREET; ADDRESS; GENERAL; CITY;"
+    "PENDING; DECEASED; OTHER"
+)
+"""Words that are placeholders only when they are the whole field (``BLANK``, not ``BLANK RD``)."""
+
+FACILITY_PHRASES = _phrases(
+    "DETENTION; DETAINED; DETAINEE; JAIL; PRISON; PENITENTIARY; CORRECTIONAL; CORRECTIONS;"
+    "CORRECTION CENTER; CORRECTION FACILITY; PROCESSING CENTER; PROCESSING CTR; CUSTODY;"
+    "INCARCERATED; INMATE; STOCKADE; HOLDING FACILITY; HOLDING CENTER; JUVENILE HALL;"
+    "REENTRY CENTER; FCI; FDC; MDC; USP; ICE FACILITY; ICE PROCESSING; SALLY PORT"
+)
+"""A jail, prison or detention or processing centre (§3: rejected when it has no street)."""
+
+UNIT_NULLS = frozenset({"NA", "N A", "NONE", "NULL", "NIL", "UNKNOWN", "UNK", "0", "00", "#"})
+"""Unit columns that mean "no unit": they are dropped, not read as unit ``NA``."""
+
+
+def placeholder_words(text: str | None) -> list[str]:
+    """Words of ``text`` for phrase matching: ``N/A`` → ``NA``, ``Don't`` → ``DONT``.
+
+    Example:
+        >>> placeholder_words("Don't Care 12345")
+        ['DONT', 'CARE', '12345']
+    """
+    upper = ascii_upper(text).replace("'", "").replace("`", "")
+    upper = _INITIAL_JOIN.sub(r"\1", upper)
+    return _NON_WORD.sub(" ", upper).split()
+
+
+def find_phrase(words: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+    """Whether any phrase occurs in ``words`` as consecutive whole words."""
+    joined = f" {' '.join(words)} "
+    return any(f" {' '.join(phrase)} " in joined for phrase in phrases)
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Whether ``text`` holds a placeholder, or is only punctuation (``-``, ``?``).
+
+    Example:
+        >>> is_placeholder("N/A"), is_placeholder("123 NAPA ST")
+        (True, False)
+    """
+    if text is None or not text.strip():
+        return False
+    words = placeholder_words(text)
+    if not words:
+        return True
+    if tuple(words) in WHOLE_FIELD_PLACEHOLDERS:
+        return True
+    if any(_ONLY_X.match(w) for w in words):
+        return True
+    return find_phrase(words, PLACEHOLDER_PHRASES)
+
+
+def names_facility(text: str | None) -> bool:
+    """Whether ``text`` names a jail, prison, detention or processing centre."""
+    if not text:
+        return False
+    return find_phrase(placeholder_words(text), FACILITY_PHRASES)

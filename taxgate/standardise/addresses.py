@@ -1,0 +1,186 @@
+"""USPS standardisation of addresses: the one standardiser for requests and the master file.
+
+§6103(i)(2)(B)(i) requires the taxpayer's address in the request, and domain §4 discloses only
+when that address matches one of the taxpayer's own filing addresses. A match is only as good
+as the standard form both sides are reduced to, so requests (screening, matching) and the
+master file (millions of rows) go through this one function. docs/addresses.md gives the
+rules; in short:
+
+1. text: Unicode → ASCII, upper case, punctuation normalised (``address_text``);
+2. the delivery line: box forms by pattern (``address_boxes``), then the common street shape
+   by the fast Pub 28 tokenizer (``address_fast``), else usaddress (``address_tagger``); the
+   words are interpreted once, by the same rules, whichever path cut them
+   (``address_street``);
+3. unit: from the unit column, else a comma segment of the street, else the street line;
+4. city, state and ZIP (``address_text``); a one-line address is split first
+   (``address_line``).
+
+``standardise_address`` never raises: whatever it cannot read becomes kind UNKNOWN with what
+could be recovered. It is idempotent: the standard form standardises to itself.
+
+Example:
+    >>> std = standardise_address(RawAddress(street="123 North Main Street Apt. 4",
+    ...                                      city="Springfield", state="Illinois", zip="62704"))
+    >>> std.street_line(), std.unit_line(), std.zip_code()
+    ('123 N MAIN ST', 'APT 4', '62704')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+
+from taxgate.standardise.address_boxes import parse_box
+from taxgate.standardise.address_fast import fast_segments
+from taxgate.standardise.address_line import looks_like_unit, split_line
+from taxgate.standardise.address_parts import AddressKind, RawAddress, StandardAddress
+from taxgate.standardise.address_street import (
+    Segments,
+    StreetParts,
+    build_street,
+    parse_unit,
+    unknown_street,
+)
+from taxgate.standardise.address_tagger import tagger_segments
+from taxgate.standardise.address_text import (
+    clean_text,
+    parse_state,
+    parse_zip,
+    standard_city,
+    words_of,
+)
+from taxgate.standardise.address_vocab import UNIT_NULLS
+
+__all__ = ["standardise_address", "standardise_many"]
+
+_CACHE_SIZE = 1 << 16
+
+
+def standardise_address(raw: RawAddress, *, fast_path: bool = True) -> StandardAddress:
+    """The USPS Publication 28 form of ``raw``; never raises.
+
+    Args:
+        raw: the address as written, split columns or one ``line``. When any split column has
+            text, the split columns are read and ``line`` is ignored.
+        fast_path: ``False`` sends every street line to usaddress (for the agreement test and
+            for diagnosis); the answer is the same, only slower.
+
+    Returns:
+        The standard form. Kind UNKNOWN when the delivery line is not a street, PO box, rural
+        route or military box; its words are then kept, whole, as the street name.
+    """
+    try:
+        if fast_path:
+            return _standardise_cached(raw)
+        return _standardise(raw, fast_path=False)
+    except Exception:  # unhashable field values (a loose reader) or a parser fault
+        return _standardise_safely(raw, fast_path=fast_path)
+
+
+def standardise_many(rows: Iterable[RawAddress]) -> list[StandardAddress]:
+    """``standardise_address`` over many rows, in order (the master-file path)."""
+    return [standardise_address(row) for row in rows]
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _standardise_cached(raw: RawAddress) -> StandardAddress:
+    return _standardise(raw, fast_path=True)
+
+
+def _standardise_safely(raw: RawAddress, *, fast_path: bool) -> StandardAddress:
+    try:
+        return _standardise(raw, fast_path=fast_path)
+    except Exception:  # a fault in a parser must not stop a batch; the row reads as UNKNOWN
+        return StandardAddress(kind=AddressKind.UNKNOWN)
+
+
+def _text(value: object) -> str:
+    """A field as text: ``None``, NaN and non-text values read as '', integers as digits."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return ""
+
+
+def _standardise(raw: RawAddress, *, fast_path: bool) -> StandardAddress:
+    street, unit, city = _text(raw.street), _text(raw.unit), _text(raw.city)
+    state, zip_text, line = _text(raw.state), _text(raw.zip), _text(raw.line)
+    split_style = any(v.strip() for v in (street, unit, city, state, zip_text))
+    street_clean = clean_text(street)
+    if not split_style or ("," in street_clean and not (city or state or zip_text).strip()):
+        fields = split_line(clean_text(line if not split_style else street))
+        street_words, comma_unit = fields.street, fields.unit
+        city_text, state_code, zip_text = " ".join(fields.city), fields.state, fields.zip
+    else:
+        street_words, comma_unit = _street_and_comma_unit(street_clean)
+        city_text, state_code = city, parse_state(state)
+    unit_words = words_of(unit)
+    if " ".join(unit_words) in UNIT_NULLS:
+        unit_words = []
+    unit_override = parse_unit(unit_words or comma_unit) if (unit_words or comma_unit) else None
+    parts = street_parts(street_words, unit_override, fast_path=fast_path)
+    zip5, zip4 = parse_zip(zip_text)
+    return StandardAddress(
+        parts.kind,
+        parts.house_number,
+        parts.predirectional,
+        parts.street_name,
+        parts.suffix,
+        parts.postdirectional,
+        parts.unit_type,
+        parts.unit_number,
+        parts.po_box,
+        parts.rural_route,
+        standard_city(city_text),
+        state_code,
+        zip5,
+        zip4,
+    )
+
+
+def _street_and_comma_unit(street: str) -> tuple[list[str], list[str]]:
+    """The delivery words of a street column, and a unit written after a comma (``, 4B``)."""
+    if "," not in street:
+        return street.split(), []
+    first, *others = (seg.split() for seg in street.split(","))
+    words, unit = list(first), list[str]()
+    for seg in others:
+        if seg and not unit and looks_like_unit(seg):
+            unit = seg
+        else:
+            words.extend(seg)
+    return words, unit
+
+
+def street_parts(
+    words: list[str], unit: tuple[str, str] | None, *, fast_path: bool = True
+) -> StreetParts:
+    """The parts of a delivery line given as cleaned words; ``unit`` is a separate unit.
+
+    Example:
+        >>> street_parts(["23-15", "31ST", "STREET"], None).street_name
+        '31ST'
+    """
+    if not words:
+        unit_type, unit_number = unit or ("", "")
+        return StreetParts(AddressKind.UNKNOWN, unit_type=unit_type, unit_number=unit_number)
+    if not words[0][0].isdigit():
+        box = parse_box(" ".join(words))
+        if box is not None:
+            unit_type, unit_number = unit or ("", "")
+            return box._replace(unit_type=unit_type, unit_number=unit_number)
+    segments = _segments(tuple(words)) if fast_path else tagger_segments(words)
+    parts = None if segments is None else build_street(segments, unit)
+    return parts if parts is not None else unknown_street(words, unit)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _segments(words: tuple[str, ...]) -> Segments | None:
+    as_list = list(words)
+    return fast_segments(as_list) or tagger_segments(as_list)
