@@ -25,6 +25,7 @@ class ReasonCode(StrEnum):
     ADDRESS_MISSING = "ADDRESS_MISSING"  # no address at all
     ADDRESS_PLACEHOLDER = "ADDRESS_PLACEHOLDER"  # "Failed to Provide", "NA NA", N/A, NULL, ...
     ADDRESS_DIGITS_ONLY = "ADDRESS_DIGITS_ONLY"  # a ZIP or other number standing alone
+    ADDRESS_STREET_MISSING = "ADDRESS_STREET_MISSING"  # no street line, only a city, state or ZIP
     ADDRESS_NO_HOUSE_NUMBER = "ADDRESS_NO_HOUSE_NUMBER"  # a street line without a number
     ADDRESS_NO_STREET_NAME = "ADDRESS_NO_STREET_NAME"  # a number without a street name
     ADDRESS_NO_LOCALITY = "ADDRESS_NO_LOCALITY"  # neither city+state nor a valid ZIP
