@@ -120,8 +120,10 @@ def same_delivery_point(a: str, b: str) -> bool:
     pa_, pb = a.split("|"), b.split("|")
     if len(pa_) != 7 or len(pb) != 7 or not pa_[0] or pa_[:2] + pa_[3:] != pb[:2] + pb[3:]:
         return False
-    shorter = min(len(pa_[2]), len(pb[2]))
-    return shorter >= 4 and DamerauLevenshtein.distance(pa_[2], pb[2]) <= 1
+    # Numbered streets (10TH, 11TH) are different streets, never typos of each other.
+    if min(len(pa_[2]), len(pb[2])) < 4 or any(c.isdigit() for c in pa_[2] + pb[2]):
+        return False
+    return DamerauLevenshtein.distance(pa_[2], pb[2]) <= 1
 
 
 def read_response(path: Path) -> list[dict[str, str]]:
