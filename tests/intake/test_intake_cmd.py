@@ -278,7 +278,7 @@ def test_sign_refuses_a_malformed_request_file(
     world["requests"].write_bytes(b"request_id,first_name\nR1,Ana\n")
     assert _sign(world) == 4
     err = _flat(capsys.readouterr().err)
-    assert "required columns" in err and "requests.csv" in err
+    assert "IntakeSchemaError" in err and "required columns" in err
     assert not (world["requests"].parent / "manifest.json").exists()
 
 
