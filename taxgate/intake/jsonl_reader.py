@@ -1,14 +1,14 @@
 """JSON Lines: one object per line, every wanted value a JSON string or null.
 
-pyarrow infers types (a date string becomes a timestamp), so the wanted columns are read
-with an explicit all-string schema. A key that never has a value is told apart from an
-absent key by a byte search, which runs only for columns that came back all null.
+pyarrow infers types (a date string becomes a timestamp), so the wanted keys are read with
+an explicit string type. Only keys that occur in the file are given one: a key listed in the
+schema but absent from the file would come back as an all-null column, indistinguishable
+from a key whose values are all null.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from taxgate.screening.codes import ReasonCode
 _READ = pa_json.ReadOptions(block_size=16 << 20)
 _HINT = "write one JSON object per line, with every value a JSON string or null"
 _JSON_SPACE = " \t\r"
-_COLON = re.compile(rb"[ \t\r\n]*:")
+_SAMPLE_BYTES = 1 << 16
 
 
 def read_jsonl(data: Data, source: Path, columns: Columns) -> RawTable:
@@ -43,24 +43,10 @@ def read_jsonl(data: Data, source: Path, columns: Columns) -> RawTable:
     """
     try:
         table = _read_fast(data, columns)
-    except pa.ArrowException:
+    except (pa.ArrowException, ValueError):
         return _read_slowly(data, source, columns)
     if table.num_rows == 0:
         return _read_slowly(data, source, columns)
-    raw = (
-        bytes(data)
-        if any(table.column(i).null_count == table.num_rows for i in range(table.num_columns))
-        else b""
-    )
-    present = [
-        i
-        for i, name in enumerate(table.column_names)
-        if columns is None
-        or name not in columns
-        or table.column(i).null_count < table.num_rows
-        or _has_key(raw, name)
-    ]
-    table = table.select(present)
     names = unique_names(table.column_names, source)
     kept = [i for i, name in enumerate(names) if wanted(name, columns)]
     if not all(_is_text_or_null(table.column(i).type) for i in kept):
@@ -89,16 +75,45 @@ def locate_bad_text(data: Data) -> tuple[int | None, str | None]:
 
 
 def _read_fast(data: Data, columns: Columns) -> pa.Table:
-    if columns is None:
-        inferred = pa_json.read_json(pa.BufferReader(data), read_options=_READ)
-        if all(_is_text_or_null(kind) for kind in inferred.schema.types):
-            return inferred
-        names = inferred.column_names
-        options = pa_json.ParseOptions(explicit_schema=_all_text(names))
-    else:
-        options = pa_json.ParseOptions(
-            explicit_schema=_all_text(sorted(columns)), unexpected_field_behavior="infer"
-        )
+    """Read with pyarrow; every column in the result occurs in the file.
+
+    Keys seen in the first lines get an explicit string type. A wanted key first seen later
+    may come back inferred (a date as a timestamp); then one more pass types it as string.
+
+    Raises:
+        pa.ArrowException: pyarrow could not read the file.
+        ValueError: the first lines are not JSON objects.
+    """
+    sampled = [key for key in _sample_keys(data) if wanted(key.strip(), columns)]
+    table = _read_typed(data, sampled)
+    late = [
+        name
+        for name, kind in zip(table.column_names, table.schema.types, strict=True)
+        if wanted(name.strip(), columns) and name not in sampled and not _is_text_or_null(kind)
+    ]
+    return _read_typed(data, sampled + late) if late else table
+
+
+def _sample_keys(data: Data) -> list[str]:
+    """The keys of the complete lines in the first 64 KiB, in order of first appearance."""
+    head = bytes(memoryview(data)[:_SAMPLE_BYTES])
+    lines = head.split(b"\n")
+    if len(head) == _SAMPLE_BYTES:
+        lines = lines[:-1]
+    keys: dict[str, None] = {}
+    for line in lines:
+        if line.strip(b" \t\r"):
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            keys.update(dict.fromkeys(record))
+    return list(keys)
+
+
+def _read_typed(data: Data, text_columns: list[str]) -> pa.Table:
+    options = pa_json.ParseOptions(
+        explicit_schema=_all_text(text_columns), unexpected_field_behavior="infer"
+    )
     return pa_json.read_json(pa.BufferReader(data), read_options=_READ, parse_options=options)
 
 
@@ -108,18 +123,6 @@ def _all_text(names: list[str]) -> pa.Schema:
 
 def _is_text_or_null(kind: pa.DataType) -> bool:
     return bool(pa.types.is_string(kind) or pa.types.is_null(kind))
-
-
-def _has_key(raw: bytes, name: str) -> bool:
-    """Whether ``"name":`` occurs as a key (inside a string, its quotes would be escaped)."""
-    needle = json.dumps(name).encode("utf-8")
-    start = raw.find(needle)
-    while start != -1:
-        escaped = start > 0 and raw[start - 1] == ord("\\")
-        if not escaped and _COLON.match(raw, start + len(needle)):
-            return True
-        start = raw.find(needle, start + 1)
-    return False
 
 
 def _lines(data: Data) -> list[str]:

@@ -354,10 +354,28 @@ def test_100k_rows_read_well_under_a_second(tmp_path: Path, fmt: str) -> None:
         request_row(f"R{i}", zip=f"{i % 100000:05d}", officer=f"O{i % 97}") for i in range(100_000)
     ]
     path = write_requests(tmp_path / f"big.{fmt}", rows)
+    # CPU time of all threads, not wall time: the suite runs beside other work on shared
+    # cores, and CPU time is what the reader itself costs (on an idle machine wall <= CPU).
     timings = []
-    for _ in range(2):  # best of two: the suite may share the machine with other work
-        started = time.perf_counter()
+    for _ in range(3):
+        started = time.process_time()
         requests = read_requests(path, expected_rows=100_000)
-        timings.append(time.perf_counter() - started)
+        timings.append(time.process_time() - started)
     assert requests.row_count == 100_000
     assert min(timings) < 1.0, f"{fmt}: {timings}"
+
+
+def test_jsonl_key_first_seen_late_is_still_text(tmp_path: Path) -> None:
+    rows: list[dict[str, str | None]] = [dict(request_row(f"R{i}")) for i in range(2000)]
+    rows[-1]["date_of_birth"] = "1980-01-02"  # beyond the 64 KiB sample: pyarrow infers a date
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert path.stat().st_size > 1 << 16
+    dob = read_requests(path).table.column("date_of_birth").to_pylist()
+    assert dob[-1] == "1980-01-02" and dob[0] is None
+
+
+def test_jsonl_key_with_only_nulls_is_present(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({**request_row("R1"), "address": None}) + "\n")
+    assert "both address styles" in _refused(path, ReasonCode.SCHEMA_COLUMNS).message
