@@ -82,9 +82,12 @@ def officer_pool(n_requests: int, per_officer: int, rnd: random.Random) -> list[
     return list(ids)
 
 
-def admin_fields(request_date: date, officer: str, rnd: random.Random) -> dict[str, str]:
-    """Valid statute, order date, reason, periods, alien number and officer."""
-    order = request_date - timedelta(days=rnd.randint(95, 12 * 365))
+def admin_fields(
+    request_date: date, officer: str, rnd: random.Random, *, min_order_age: int
+) -> dict[str, str]:
+    """Valid statute, order date (at least ``min_order_age`` days old), reason, periods,
+    alien number and officer."""
+    order = request_date - timedelta(days=rnd.randint(min_order_age + 1, 12 * 365))
     anumber = f"A{rnd.randrange(10**8, 10**9 - 1):09d}"
     last_year = request_date.year - 1
     periods = range(last_year - rnd.choice((0, 0, 1, 1, 2, 3)), last_year + 1)
@@ -181,14 +184,21 @@ def break_name(category: str, rnd: random.Random, name: WrittenName) -> WrittenN
 
 
 def break_admin(
-    category: str, rnd: random.Random, fields: dict[str, str], request_date: date
+    category: str,
+    rnd: random.Random,
+    fields: dict[str, str],
+    request_date: date,
+    *,
+    min_order_age: int,
 ) -> dict[str, str]:
     """Statute, reason, period and removal-order defects."""
     out = dict(fields)
     if category == "bad_statute":
         out["statute"] = rnd.choice(BAD_STATUTES)
     elif category == "young_order":
-        out["removal_order_date"] = (request_date - timedelta(days=rnd.randint(0, 89))).isoformat()
+        out["removal_order_date"] = (
+            request_date - timedelta(days=rnd.randint(0, min_order_age - 1))
+        ).isoformat()
     elif category == "future_order":
         out["removal_order_date"] = (request_date + timedelta(days=rnd.randint(1, 400))).isoformat()
     elif category == "missing_order":

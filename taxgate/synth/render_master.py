@@ -63,6 +63,14 @@ def _accented(table: vocab.NameTable) -> pa.Array:
     return _strings([a or n for a, n in zip(table.accented, table.names, strict=True)])
 
 
+def _title_where(mask: np.ndarray, array: pa.Array) -> pa.Array:
+    """Title-case only the rows selected by ``mask`` (cheaper than casing every row)."""
+    if not mask.any():
+        return array
+    selected = pa.array(mask)
+    return pc.replace_with_mask(array, selected, pc.utf8_title(array.filter(selected)))
+
+
 def _mutate(array: pa.Array, mask: np.ndarray, rnd: random.Random) -> pa.Array:
     """Apply a one-character typo to the rows of ``array`` selected by ``mask``."""
     rows = np.flatnonzero(mask)
@@ -133,7 +141,7 @@ def render_names(
     title = rng.random(n) < spec.mixed_case_rate
     columns = {"first_name": first, "middle_name": middle, "last_name": last, "suffix": suffix_col}
     for key in ("first_name", "middle_name", "last_name", "suffix"):
-        columns[key] = _pick(title, pc.utf8_title(columns[key]), columns[key])
+        columns[key] = _title_where(title, columns[key])
     return columns, written
 
 
@@ -204,9 +212,9 @@ def render_addresses(
     zip_col = _pick(plus, pc.binary_join_element_wise(zip5, plus4, "-"), zip_col)
 
     title = rng.random(n) < spec.mixed_case_rate
-    street = _pick(title, pc.utf8_title(street), street)
-    unit = _pick(title, pc.utf8_title(unit), unit)
-    city = _pick(title | (rng.random(n) < 0.1), pc.utf8_title(city), city)
+    street = _title_where(title, street)
+    unit = _title_where(title, unit)
+    city = _title_where(title | (rng.random(n) < 0.1), city)
     return {"street": street, "unit": unit, "city": city, "state": state, "zip": zip_col}
 
 

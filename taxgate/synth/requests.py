@@ -6,6 +6,7 @@ accident); duplicates are added on purpose, after their originals.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,9 +83,11 @@ class RequestBuilder:
         keys = rng.random(len(weight)) ** (1.0 / weight)
         self.household_order = np.argsort(-keys, kind="stable")
         self.used: dict[int, list[int]] = {}
+        self.junior_of = {int(f): int(s) for f, s in pop.junior_pairs.tolist()}
         self.cursors: dict[str, Iterator[int]] = {}
         self.officers = defects.officer_pool(n_requests, spec.requests_per_officer, self.rnd)
-        self.officer_weights = [self.rnd.gammavariate(25.0, 1.0) for _ in self.officers]
+        weights = [self.rnd.gammavariate(25.0, 1.0) for _ in self.officers]
+        self.officer_cumulative = list(itertools.accumulate(weights))
         outsider_itin = rng.random(n_requests) < 0.3
         self.outsider_tins = iter(draw_tins(rng, outsider_itin, avoid=pop.tin).tolist())
 
@@ -126,10 +129,10 @@ class RequestBuilder:
             if lka[t] >= 0 and not any(t == a or index.compatible(t, a) for a in asked)
         ]
         if pool == "junior":
-            pairs = [p for p in index.pop.junior_pairs.tolist() if p[0] in members]
-            if not pairs or lka[pairs[0][1]] < 0:
+            son = self.junior_of.get(int(index.pop.hh_first[household]), -1)
+            if son < 0 or son not in members or int(index.pop.hh_first[household]) not in members:
                 return None
-            return int(self.rnd.choice(pairs[0]))
+            return int(self.rnd.choice((int(index.pop.hh_first[household]), son)))
         if not members:
             return None
         itin = [t for t in members if index.pop.itin[t]]
@@ -146,7 +149,7 @@ class RequestBuilder:
     def _row(
         self, name: WrittenName, address: WrittenAddress, evidence: Evidence
     ) -> dict[str, str]:
-        officer = self.rnd.choices(self.officers, weights=self.officer_weights)[0]
+        officer = self.rnd.choices(self.officers, cum_weights=self.officer_cumulative)[0]
         row = {
             "first_name": name.first,
             "middle_name": name.middle,
@@ -160,7 +163,11 @@ class RequestBuilder:
             "tin": "" if evidence.tin is None else f"{evidence.tin:09d}",
             "date_of_birth": "" if evidence.dob is None else iso_day(evidence.dob),
         }
-        row.update(defects.admin_fields(self.request_date, officer, self.rnd))
+        row.update(
+            defects.admin_fields(
+                self.request_date, officer, self.rnd, min_order_age=self.spec.order_min_age_days
+            )
+        )
         if self.rnd.random() >= self.spec.request_alien_number_rate:
             row["alien_number"] = ""
         return row
@@ -382,7 +389,15 @@ class RequestBuilder:
                     )
                 )
             else:
-                row.update(defects.break_admin(kind, self.rnd, row, self.request_date))
+                row.update(
+                    defects.break_admin(
+                        kind,
+                        self.rnd,
+                        row,
+                        self.request_date,
+                        min_order_age=self.spec.order_min_age_days,
+                    )
+                )
         truth.variations = ";".join(notes)
         return self._finish(row, truth, taxpayer, dp, evidence)
 
