@@ -28,6 +28,8 @@ from importlib.resources import files
 from nicknames import NickNamer
 
 SPANISH_ENGLISH_CSV = "spanish_english_names.csv"
+# Both halves of a split joined surname have at least this many letters.
+_MIN_SPLIT_PART = 3
 SURNAMES_CSV = "common_surnames.csv"
 
 # Particles that belong to the surname word that follows them: DE LA CRUZ is one surname part.
@@ -74,6 +76,7 @@ class NameTables:
     english_of: dict[str, frozenset[str]]  # Spanish name → English cognates
     given_names: frozenset[str]  # every name known as a given name
     surnames: frozenset[str]  # frequent surnames
+    surnames_by_prefix: dict[str, tuple[str, ...]]  # first three letters → surnames
 
 
 def _read_csv(resource: str) -> list[dict[str, str]]:
@@ -102,12 +105,17 @@ def name_tables() -> NameTables:
     given.update(name for pair in translations + nicknames for name in pair)
     given.update(r["name"] for r in spanish if r["relation"] == "given")
     surnames = frozenset(row["surname"] for row in _read_csv(SURNAMES_CSV))
+    by_prefix: dict[str, list[str]] = {}
+    for surname in sorted(surnames, key=len):
+        if len(surname) >= _MIN_SPLIT_PART:
+            by_prefix.setdefault(surname[:_MIN_SPLIT_PART], []).append(surname)
     return NameTables(
         canonicals=_grouped(canonical_pairs),
         spanish_full=_grouped(nicknames),
         english_of=_grouped(translations),
         given_names=frozenset(given),
         surnames=surnames,
+        surnames_by_prefix={k: tuple(v) for k, v in by_prefix.items()},
     )
 
 
@@ -142,11 +150,11 @@ def split_joined_surname(token: str) -> tuple[str, str] | None:
         >>> split_joined_surname("MARTINEZ") is None
         True
     """
-    surnames = name_tables().surnames
-    if len(token) < 6 or token in surnames:
+    tables = name_tables()
+    if len(token) < 2 * _MIN_SPLIT_PART or token in tables.surnames:
         return None
-    for cut in range(3, len(token) - 2):
-        head, tail = token[:cut], token[cut:]
-        if head in surnames and tail in surnames:
+    for head in tables.surnames_by_prefix.get(token[:_MIN_SPLIT_PART], ()):
+        tail = token[len(head) :]
+        if len(tail) >= _MIN_SPLIT_PART and token.startswith(head) and tail in tables.surnames:
             return head, tail
     return None
