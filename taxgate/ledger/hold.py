@@ -102,9 +102,7 @@ def withholds_sql(*, only_active: bool, by_tin: bool) -> str:
 
 def has_table(store: Store, name: str) -> bool:
     """Whether the store holds table ``name`` (a fixed identifier, bound as a value)."""
-    rows = store.fetchall(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    )
+    rows = store.fetchall("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name])
     return bool(rows[0][0])
 
 

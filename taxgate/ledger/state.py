@@ -14,7 +14,6 @@ from typing import Any
 
 from taxgate.ledger.canonical import parse_attrs
 from taxgate.ledger.events import EventKind
-from taxgate.ledger.hold import has_table
 from taxgate.store import Store
 
 Row = tuple[Any, ...]
@@ -38,9 +37,10 @@ def state_entries_sql() -> str:
 
 
 def state_problems(store: Store) -> list[tuple[int, str]]:
-    """``(entry index, message)`` for every state row that disagrees with the ledger."""
-    if not all(has_table(store, t) for t in ("legal_holds", "withholds", "recalls")):
-        return []
+    """``(entry index, message)`` for every state row that disagrees with the ledger.
+
+    The caller makes sure the ledger schema exists (its tables are created together).
+    """
     holds: dict[str, list[Any]] = {}
     withholds: dict[str, list[Any]] = {}
     recalls: dict[str, list[Any]] = {}

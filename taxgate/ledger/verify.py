@@ -26,11 +26,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from taxgate.errors import LedgerVerificationError
 from taxgate.ledger import schema
 from taxgate.ledger.canonical import StringQuoter, quoted_leaf_bytes, sha256_hex
 from taxgate.ledger.checkpoint import Checkpoint, CheckpointPublicKey
+from taxgate.ledger.hold import has_table
 from taxgate.ledger.log import Ledger
 from taxgate.ledger.merkle import MerkleTree, verify_consistency
 from taxgate.ledger.state import state_problems
@@ -101,7 +103,7 @@ def verify_ledger(
         A report; it never raises on a bad ledger (call :meth:`VerifyReport.raise_if_bad`).
     """
     exported = list(exported_checkpoints or [])
-    if not _has_ledger(store):
+    if not has_table(store, "ledger_entries"):
         if exported:
             return _report(_Findings(entry=(0, "the store has no ledger at all")), 0, 0, exported)
         return VerifyReport(True, 0, 0, 0, None, None, "the workspace has no ledger yet")
@@ -118,23 +120,16 @@ def verify_ledger(
     return _report(findings, good, len(stored), exported)
 
 
-def _has_ledger(store: Store) -> bool:
-    rows = store.fetchall(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ledger_entries'"
-    )
-    return bool(rows[0][0])
-
-
 def _scan_entries(store: Store, findings: _Findings) -> bytearray:
     """Re-hash entries and records in index order; returns leaf hashes of the good prefix."""
-    bounds = store.fetchall("SELECT count(*), min(idx), max(idx) FROM ledger_entries")[0]
-    _, low, high = bounds
+    low, high, orphan = store.fetchall(
+        """SELECT (SELECT min(idx) FROM ledger_entries), (SELECT max(idx) FROM ledger_entries),
+                  (SELECT min(r.idx) FROM ledger_records r
+                   LEFT JOIN ledger_entries e ON e.idx = r.idx
+                   WHERE e.idx IS NULL OR e.record_hash IS NULL)"""
+    )[0]
     if low is not None and low < 0:
         findings.bad_entry(0, f"an entry with negative index {low} is stored")
-    orphan = store.fetchall(
-        """SELECT min(r.idx) FROM ledger_records r LEFT JOIN ledger_entries e ON e.idx = r.idx
-           WHERE e.idx IS NULL OR e.record_hash IS NULL"""
-    )[0][0]
     if orphan is not None:
         findings.bad_entry(orphan, f"record {orphan} belongs to no entry that names its hash")
     leaves = bytearray()
@@ -192,11 +187,12 @@ def _check_checkpoints(
     findings: _Findings,
 ) -> None:
     by_seq = {c.seq: c for c in stored}
+    signed = {c for c in {*stored, *exported} if public_key.verify(c)}
     previous: Checkpoint | None = None
     for position, cp in enumerate(stored, start=1):
         if cp.seq != position:
             findings.bad_checkpoint(position, f"checkpoint {position} is missing from the store")
-        if not public_key.verify(cp):
+        if cp not in signed:
             findings.bad_checkpoint(cp.seq, f"checkpoint {cp.seq} is not signed by the key")
         elif previous is not None and cp.size < previous.size:
             findings.bad_checkpoint(cp.seq, f"checkpoint {cp.seq} shrinks the log")
@@ -208,39 +204,44 @@ def _check_checkpoints(
                 )
         previous = cp
     for cp in exported:
-        if not public_key.verify(cp):
+        if cp not in signed:
             findings.bad_checkpoint(cp.seq, f"exported checkpoint {cp.seq} has a bad signature")
         elif by_seq.get(cp.seq) != cp:
             findings.bad_checkpoint(
                 cp.seq, f"the store's checkpoint {cp.seq} differs from the exported one"
             )
-    signed = [c for c in [*stored, *exported] if public_key.verify(c)]
-    _check_roots(signed, tree, good, findings)
+    _check_roots(sorted(signed, key=lambda c: (c.size, c.seq)), tree, good, findings)
 
 
 def _check_roots(
     signed: list[Checkpoint], tree: MerkleTree, good: int, findings: _Findings
 ) -> None:
-    """Match signed roots against the recomputed tree; locate failures to a window."""
+    """Match signed roots (sorted by size) against the recomputed tree.
+
+    ``vouched`` grows while every signed root at a size agrees; the first size where one
+    does not bounds the rewritten entry to the window from ``vouched`` to that size.
+    """
     vouched = 0
-    for cp in sorted(signed, key=lambda c: c.size):
-        if cp.size > good:
+    for size, group in groupby(signed, key=lambda c: c.size):
+        first = next(group)
+        if size > good:
             if findings.entry is None or findings.entry[0] >= good:
                 findings.bad_entry(
                     good,
-                    f"entry {good} is missing: checkpoint {cp.seq} covers {cp.size} entries "
+                    f"entry {good} is missing: checkpoint {first.seq} covers {size} entries "
                     f"and the log holds {good} (truncated)",
                 )
             return
-        if tree.root(cp.size) == cp.root:
-            vouched = cp.size
-            continue
-        findings.bad_entry(
-            vouched,
-            f"entries {vouched} to {cp.size - 1} do not hash to the root signed in checkpoint "
-            f"{cp.seq}: an entry from {vouched} on was rewritten with a recomputed hash",
-        )
-        return
+        head = tree.root(size)
+        bad = next((c for c in (first, *group) if c.root != head), None)
+        if bad is not None:
+            findings.bad_entry(
+                vouched,
+                f"entries {vouched} to {size - 1} do not hash to the root signed in checkpoint "
+                f"{bad.seq}: an entry from {vouched} on was rewritten with a recomputed hash",
+            )
+            return
+        vouched = size
     if good > vouched and findings.entry is None:
         findings.bad_entry(vouched, f"entries from {vouched} on are not covered by a checkpoint")
 
