@@ -1,0 +1,206 @@
+"""Duplicates on the standardised person and address, and batch flags (domain §2, §3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from taxgate.agreement import Agreement, default_agreement_path, load_agreement
+from taxgate.screening.batch import BatchFlagFinding, PersonRequest, batch_flags, find_duplicates
+from taxgate.screening.codes import BatchFlag, ReasonCode
+from taxgate.standardise.address_parts import AddressKind, StandardAddress
+from taxgate.standardise.names import standardise_name
+
+HOME = StandardAddress(AddressKind.STREET, "12", "N", "MAIN", "ST", city="AUSTIN", zip5="78701")
+HOME_APT_4 = StandardAddress(
+    AddressKind.STREET, "12", "N", "MAIN", "ST", unit_type="APT", unit_number="4", zip5="78701"
+)
+HOME_UNIT_4 = StandardAddress(
+    AddressKind.STREET, "12", "N", "MAIN", "ST", unit_type="#", unit_number="4", zip5="78701"
+)
+HOME_APT_5 = StandardAddress(
+    AddressKind.STREET, "12", "N", "MAIN", "ST", unit_type="APT", unit_number="5", zip5="78701"
+)
+ELSEWHERE = StandardAddress(AddressKind.STREET, "14", "N", "MAIN", "ST", zip5="78701")
+BOX = StandardAddress(AddressKind.PO_BOX, po_box="77", city="AUSTIN", state="TX", zip5="78701")
+UNKNOWN = StandardAddress(AddressKind.UNKNOWN)
+
+
+def person(
+    request_id: str,
+    name: str,
+    address: StandardAddress = HOME,
+    *,
+    dob: str | None = None,
+    tin: str | None = None,
+    usable: bool = True,
+    answerable: bool = True,
+) -> PersonRequest:
+    """``FIRST [MIDDLE] | LAST [| SUFFIX]``."""
+    fields = [f.strip() for f in name.split("|")]
+    given = fields[0].split(" ", 1)
+    middle = given[1] if len(given) > 1 else None
+    suffix = fields[2] if len(fields) > 2 else None
+    std = standardise_name(given[0], middle, fields[1], suffix)
+    return PersonRequest(request_id, std, address, usable, answerable, dob, tin)
+
+
+def _dups(rows: list[PersonRequest]) -> dict[str, str]:
+    found = find_duplicates(rows)
+    for finding in found.values():
+        assert finding.code is ReasonCode.DUPLICATE
+        assert finding.field == "request_id"
+    return {rows[i].request_id: f.message.split()[2] for i, f in found.items()}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("JUAN | GARCIA LOPEZ", "Juan | García-López"),
+        ("JUAN | GARCIA LOPEZ", "JUAN | GARCIA"),
+        ("JUAN | GARCIA LOPEZ", "JUAN | GARCIALOPEZ"),
+        ("JUAN LOPEZ | GARCIA", "JUAN | GARCIA LOPEZ"),
+        ("JUAN | GARCIA", "JOHN | GARCIA"),
+        ("FRANCISCO | RUIZ", "PACO | RUIZ"),
+        ("JOSE | DE LA CRUZ", "PEPE | CRUZ"),
+        ("JOSE | GARCIA | JR", "JOSE | GARCIA"),
+        ("JUAN C | GARCIA", "JUAN CARLOS | GARCIA"),
+    ],
+)
+def test_same_person_same_address_is_a_duplicate(first: str, second: str) -> None:
+    assert _dups([person("r1", first), person("r2", second)]) == {"r2": "r1"}
+
+
+def test_unit_designator_does_not_matter_but_unit_number_does() -> None:
+    assert _dups([person("r1", "ANA | RUIZ", HOME_APT_4), person("r2", "ANA | RUIZ", HOME_UNIT_4)])
+    assert not _dups(
+        [person("r1", "ANA | RUIZ", HOME_APT_4), person("r2", "ANA | RUIZ", HOME_APT_5)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "kw1", "kw2", "addr2"),
+    [
+        ("JOSE | GARCIA | JR", "JOSE | GARCIA | SR", {}, {}, HOME),
+        ("JUAN CARLOS | GARCIA", "JUAN PABLO | GARCIA", {}, {}, HOME),
+        ("JUAN | GARCIA", "JUAN | GARCIA", {"dob": "1980-01-01"}, {"dob": "1982-03-04"}, HOME),
+        ("JUAN | GARCIA", "JUAN | GARCIA", {"tin": "123-45-6789"}, {"tin": "987654321"}, HOME),
+        ("JUAN | GARCIA", "JUAN | GARCIA", {}, {}, ELSEWHERE),
+        ("JUAN | GARCIA", "JUAN | GARICA", {}, {}, HOME),
+        ("JUAN | GARCIA", "PEDRO | GARCIA", {}, {}, HOME),
+        ("J | GARCIA", "JUAN | GARCIA", {}, {}, HOME),
+        ("MARIA | GARCIA", "MARIA | LOPEZ", {}, {}, HOME),
+    ],
+)
+def test_different_people_or_places_are_not_duplicates(
+    first: str, second: str, kw1: dict[str, str], kw2: dict[str, str], addr2: StandardAddress
+) -> None:
+    rows = [person("r1", first, HOME, **kw1), person("r2", second, addr2, **kw2)]
+    assert _dups(rows) == {}
+
+
+def test_same_tin_alone_does_not_make_a_duplicate() -> None:
+    rows = [
+        person("r1", "JUAN | GARCIA", tin="123456789"),
+        person("r2", "PEDRO | MARTINEZ", tin="123456789"),
+    ]
+    assert _dups(rows) == {}
+
+
+def test_matching_tin_and_dob_formatting_do_not_conflict() -> None:
+    rows = [
+        person("r1", "JUAN | GARCIA", tin="123-45-6789", dob="1980-01-01"),
+        person("r2", "JUAN | GARCIA", tin="123456789", dob=" 1980-01-01 "),
+    ]
+    assert _dups(rows) == {"r2": "r1"}
+
+
+def test_every_repeat_names_the_first_request() -> None:
+    rows = [person(f"r{i}", "ANA | RUIZ") for i in range(1, 5)]
+    assert _dups(rows) == {"r2": "r1", "r3": "r1", "r4": "r1"}
+
+
+def test_the_answered_request_is_the_first_that_passes() -> None:
+    rows = [
+        person("r1", "ANA | RUIZ", answerable=False),  # refused for its own defects
+        person("r2", "ANA | RUIZ"),
+        person("r3", "ANA | RUIZ", answerable=False),
+        person("r4", "ANA | RUIZ"),
+    ]
+    assert _dups(rows) == {"r3": "r2", "r4": "r2"}
+
+
+def test_unusable_identities_are_never_duplicates() -> None:
+    rows = [
+        person("r1", "ANA | RUIZ"),
+        person("r2", "ANA | RUIZ", usable=False),
+        person("r3", "ANA | RUIZ", UNKNOWN),
+        person("r4", "ANA | RUIZ", UNKNOWN),
+    ]
+    assert _dups(rows) == {}
+
+
+def test_po_boxes_have_delivery_keys_too() -> None:
+    assert _dups([person("r1", "ANA | RUIZ", BOX), person("r2", "ANA | RUIZ", BOX)]) == {"r2": "r1"}
+
+
+def test_many_people_at_one_facility_is_fast_and_exact() -> None:
+    rows = [person(f"r{i}", f"PERSON | SURNAME{i:05d}") for i in range(5000)]
+    rows.append(person("again", "PERSON | SURNAME00042"))
+    assert _dups(rows) == {"again": "r42"}
+
+
+@pytest.fixture(scope="module")
+def agreement() -> Agreement:
+    return load_agreement(default_agreement_path())
+
+
+def _flags(found: list[BatchFlagFinding]) -> dict[BatchFlag, int]:
+    return {f.flag: f.count for f in found}
+
+
+def test_no_flags_for_a_plausible_batch(agreement: Agreement) -> None:
+    reasons = [f"case {i}: failed to depart after final order" for i in range(100)]
+    officers = [f"officer {i % 10}" for i in range(100)]
+    assert batch_flags(agreement, officers=officers, reasons=reasons, facility_count=0) == []
+
+
+def test_officer_overload(agreement: Agreement) -> None:
+    limit = agreement.screening.officer_max_records
+    officers: list[str | None] = ["Agent Smith"] * limit + ["other"] * 5 + [None] * 400
+    reasons = [f"r{i}" for i in range(len(officers))]
+    assert batch_flags(agreement, officers=officers, reasons=reasons, facility_count=0) == []
+    officers.append(" agent  SMITH ")  # the same officer, written differently
+    found = batch_flags(agreement, officers=officers, reasons=[*reasons, "x"], facility_count=0)
+    assert _flags(found) == {BatchFlag.BATCH_OFFICER_OVERLOAD: limit + 1}
+    assert "SMITH" not in found[0].message.upper()
+
+
+def test_boilerplate_reasons(agreement: Agreement) -> None:
+    share = agreement.screening.boilerplate_reason_share
+    minimum = agreement.screening.boilerplate_min_batch
+    officers = [None] * 100
+    same = int(100 * share)
+    reasons: list[str | None] = ["Immigration enforcement."] * (same - 1) + [
+        "IMMIGRATION  ENFORCEMENT"
+    ]
+    reasons += [f"specific reason {i}" for i in range(100 - same)]
+    found = batch_flags(agreement, officers=officers, reasons=reasons, facility_count=0)
+    assert _flags(found) == {BatchFlag.BATCH_BOILERPLATE_REASONS: same}
+    reasons[0] = "something else"
+    assert batch_flags(agreement, officers=officers, reasons=reasons, facility_count=0) == []
+    small = ["same"] * (minimum - 1)
+    assert (
+        batch_flags(agreement, officers=[None] * len(small), reasons=small, facility_count=0) == []
+    )
+
+
+def test_empty_reasons_are_not_one_boilerplate_string(agreement: Agreement) -> None:
+    reasons: list[str | None] = [None] * 50 + [""] * 50
+    assert batch_flags(agreement, officers=[None] * 100, reasons=reasons, facility_count=0) == []
+
+
+def test_facility_flag_and_order(agreement: Agreement) -> None:
+    found = batch_flags(agreement, officers=["a"] * 300, reasons=["x"] * 300, facility_count=3)
+    assert [f.flag for f in found] == list(BatchFlag)
+    assert found[-1].count == 3
+    assert all(f.message for f in found)
