@@ -86,7 +86,7 @@ class RequestBuilder:
         self.junior_of = {int(f): int(s) for f, s in pop.junior_pairs.tolist()}
         self.cursors: dict[str, Iterator[int]] = {}
         self.officers = defects.officer_pool(n_requests, spec.requests_per_officer, self.rnd)
-        weights = [self.rnd.gammavariate(25.0, 1.0) for _ in self.officers]
+        weights = [self.rnd.gammavariate(60.0, 1.0) for _ in self.officers]
         self.officer_cumulative = list(itertools.accumulate(weights))
         outsider_itin = rng.random(n_requests) < 0.3
         self.outsider_tins = iter(draw_tins(rng, outsider_itin, avoid=pop.tin).tolist())

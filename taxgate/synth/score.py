@@ -3,7 +3,7 @@
 The headline numbers are *harm* (disclosures that should not have happened, by kind),
 *precision* (correct disclosures over all disclosures) and *recall* (correct disclosures over
 the requests a careful system can and must answer). Addresses are compared by delivery point
-(:func:`delivery_point_key`), with one character of slack in the street name, so that a
+(:func:`delivery_point_key`), with one typo's slack per side in the street name, so that a
 typo carried over from a return is not counted as a wrong address.
 """
 
@@ -114,7 +114,11 @@ def delivery_point_key(street: str | None, unit: str | None, zip_code: str | Non
 
 
 def same_delivery_point(a: str, b: str) -> bool:
-    """Whether two keys name one delivery point, allowing one typo in the street name."""
+    """Whether two keys name one delivery point, allowing a typo in the street name.
+
+    Names of four to seven letters may differ by one character, longer ones by two (a typo
+    on each side); names with digits (``10TH``) must be equal.
+    """
     if a == b:
         return True
     pa_, pb = a.split("|"), b.split("|")
@@ -123,7 +127,9 @@ def same_delivery_point(a: str, b: str) -> bool:
     # Numbered streets (10TH, 11TH) are different streets, never typos of each other.
     if min(len(pa_[2]), len(pb[2])) < 4 or any(c.isdigit() for c in pa_[2] + pb[2]):
         return False
-    return DamerauLevenshtein.distance(pa_[2], pb[2]) <= 1
+    # One typo per side: a long name may differ by two characters when both were mistyped.
+    slack = 2 if min(len(pa_[2]), len(pb[2])) >= 8 else 1
+    return DamerauLevenshtein.distance(pa_[2], pb[2]) <= slack
 
 
 def read_response(path: Path) -> list[dict[str, str]]:

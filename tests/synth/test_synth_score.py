@@ -190,3 +190,8 @@ def test_wrong_address_of_the_right_person_is_harm(small_world: Any) -> None:
     result = score(response, truth)
     assert result["harmful"]["wrong_address"] == 1
     assert result["wrong_address_as_of_only"] == 1
+
+
+def test_long_street_names_tolerate_a_typo_on_each_side() -> None:
+    assert same_delivery_point("1964||WSHINGTON|AVE||201|07262", "1964||WASHINGTTON|AVE||201|07262")
+    assert not same_delivery_point("12||MAPLE|ST|||12345", "12||MAPPLEE|ST|||12345")
