@@ -93,7 +93,7 @@ def agreement_revoke_signer(
     ws: Annotated[Path, typer.Argument(metavar="WS", help="The workspace.")],
     name: Annotated[str, typer.Option(help="The signer to revoke.")],
 ) -> None:
-    """Revoke a signer as of today (UTC); every batch they sign is refused from now on."""
+    """Revoke a signer as of today (UTC); every batch of theirs is refused from now on."""
     signer = revoke_signer(Workspace.open(ws), name=name, on=_today())
     typer.echo(f"signer {signer.name} revoked on {signer.revoked_on}")
 
