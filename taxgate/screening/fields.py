@@ -1,9 +1,10 @@
 """Screening of the non-identity fields of a request: statute, reason, periods, removal order.
 
-§6103(i)(2)(B) requires a request to set forth, besides the name and address, the taxable
-period(s) (§6103(i)(2)(B)), the statutory authority — a specifically designated federal
-criminal statute (§6103(i)(2)(B)(ii)) — and the specific reason the information is relevant
-(§6103(i)(2)(B)(iii)). The agreement adds the predicate of 8 U.S.C. §1253(a)(1): a final
+§6103(i)(2)(B) requires a request to set forth, besides the name and address ((B)(i)), the
+taxable period(s) (§6103(i)(2)(B)(ii)), the statutory authority under which the investigation
+is conducted — a specifically designated federal criminal statute (§6103(i)(2)(A),
+(B)(iii)) — and the specific reason(s) why disclosure is or may be relevant
+(§6103(i)(2)(B)(iv)). The agreement adds the predicate of 8 U.S.C. §1253(a)(1): a final
 order of removal at least ``removal_order.minimum_age_days`` old. Each function returns the
 findings for its field (empty when the field passes) and never raises. Thresholds come from
 the :class:`~taxgate.agreement.Agreement`, never from constants here.
@@ -37,7 +38,7 @@ _TRIM = " .,;:-_!?*'\"()[]{}/\\"
 
 
 def screen_statute(agreement: Agreement, text: str | None) -> list[Finding]:
-    """The statute findings of one request (§6103(i)(2)(B)(ii)).
+    """The statute findings of one request (§6103(i)(2)(B)(iii)).
 
     ``STATUTE_MISSING`` when empty; ``STATUTE_NOT_QUALIFYING`` when the citation is not one
     of the agreement's criminal statutes (civil removal provisions such as 8 U.S.C. §1227 and
@@ -78,7 +79,7 @@ def normalise_reason(text: str | None) -> str:
 
 
 def screen_reason(text: str | None) -> list[Finding]:
-    """The reason finding of one request (§6103(i)(2)(B)(iii)).
+    """The reason finding of one request (§6103(i)(2)(B)(iv)).
 
     ``REASON_MISSING`` when the reason is empty, boilerplate ("N/A", "-", "NONE", "TBD",
     "SEE ABOVE", "SAME", ...) or has no letter. Whether one reason repeated across a batch is
@@ -98,7 +99,7 @@ def screen_reason(text: str | None) -> list[Finding]:
 
 
 def screen_periods(agreement: Agreement, text: str | None, request_date: date) -> list[Finding]:
-    """The taxable-period finding of one request (§6103(i)(2)(B)).
+    """The taxable-period finding of one request (§6103(i)(2)(B)(ii)).
 
     Periods are ``;``-separated 4-digit years. ``PERIOD_MISSING`` when there is none;
     ``PERIOD_INVALID`` when any item is not a 4-digit year within
