@@ -193,7 +193,7 @@ def test_lka_label_follows_domain_rule_5(small_world: Any) -> None:
         expected = delivery_point_key(t["expected_street"], t["expected_unit"], t["expected_zip"])
         assert same_delivery_point(keys[-1], expected)
         start = len(keys) - 1
-        while start > 0 and same_delivery_point(keys[start - 1], keys[-1]):
+        while start > 0 and same_delivery_point(keys[start - 1], expected):
             start -= 1
         assert t["expected_as_of"] == _effective(eligible[start]).isoformat()
         assert t["lka_filing_effective"] == _effective(eligible[-1]).isoformat()
