@@ -20,36 +20,7 @@ from taxgate.synth.population import draw_tins
 from taxgate.synth.spec import CATEGORY_BY_NAME, WorldSpec
 from taxgate.synth.truth import Evidence, MasterIndex, TruthRow, iso_day, label
 from taxgate.synth.variants import Person, WrittenAddress, WrittenName, write_address, write_name
-
-NAME_COLUMNS = ("first_name", "middle_name", "last_name", "suffix")
-SPLIT_COLUMNS = ("street", "unit", "city", "state", "zip")
-TAIL_COLUMNS = (
-    "tin",
-    "date_of_birth",
-    "alien_number",
-    "officer",
-    "removal_order_date",
-    "statute",
-    "reason",
-    "taxable_periods",
-)
-
-
-def request_columns(address_style: str) -> tuple[str, ...]:
-    """Columns of ``requests.csv`` for ``split`` or ``line`` addresses (data contract §2)."""
-    address = SPLIT_COLUMNS if address_style == "split" else ("address",)
-    return ("request_id", *NAME_COLUMNS, *address, *TAIL_COLUMNS)
-
-
-def category_counts(spec: WorldSpec, n: int) -> dict[str, int]:
-    """Whole counts per category that add up to ``n`` (largest remainder)."""
-    rates = spec.category_rates()
-    raw = {name: rate * n for name, rate in rates.items()}
-    counts = {name: int(value) for name, value in raw.items()}
-    by_remainder = sorted(raw, key=lambda k: (-(raw[k] - counts[k]), k))
-    for name in by_remainder[: n - sum(counts.values())]:
-        counts[name] += 1
-    return counts
+from taxgate.synth.writer import NAME_COLUMNS, SPLIT_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -294,4 +294,15 @@ class WorldSpec:
         return rates
 
 
+def category_counts(spec: WorldSpec, n: int) -> dict[str, int]:
+    """Whole counts per category that add up to ``n`` (largest remainder)."""
+    rates = spec.category_rates()
+    raw = {name: rate * n for name, rate in rates.items()}
+    counts = {name: int(value) for name, value in raw.items()}
+    by_remainder = sorted(raw, key=lambda k: (-(raw[k] - counts[k]), k))
+    for name in by_remainder[: n - sum(counts.values())]:
+        counts[name] += 1
+    return counts
+
+
 _RATE_FIELD: Final = {"father_son_same_address": "father_son_rate"}

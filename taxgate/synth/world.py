@@ -26,11 +26,11 @@ import pyarrow.compute as pc
 
 from taxgate.errors import ConfigError
 from taxgate.synth import geography, history, population, render_master
-from taxgate.synth.requests import Made, RequestBuilder, category_counts, request_columns
-from taxgate.synth.spec import DEFAULT_REQUEST_DATE, WorldSpec
+from taxgate.synth.requests import Made, RequestBuilder
+from taxgate.synth.spec import DEFAULT_REQUEST_DATE, WorldSpec, category_counts
 from taxgate.synth.truth import MasterIndex
 from taxgate.synth.variants import WrittenAddress
-from taxgate.synth.writer import truth_table, write_csv, write_parquet
+from taxgate.synth.writer import request_columns, truth_table, write_csv, write_parquet
 
 ProgressCallback = Callable[[str, float], None]
 """Called with a stage name and the share of the whole job done (0..1)."""

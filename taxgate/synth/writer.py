@@ -16,6 +16,26 @@ import pyarrow.parquet as pq
 from taxgate.errors import InputError
 from taxgate.synth.truth import TruthRow
 
+NAME_COLUMNS = ("first_name", "middle_name", "last_name", "suffix")
+SPLIT_COLUMNS = ("street", "unit", "city", "state", "zip")
+TAIL_COLUMNS = (
+    "tin",
+    "date_of_birth",
+    "alien_number",
+    "officer",
+    "removal_order_date",
+    "statute",
+    "reason",
+    "taxable_periods",
+)
+
+
+def request_columns(address_style: str) -> tuple[str, ...]:
+    """Columns of ``requests.csv`` for ``split`` or ``line`` addresses (data contract §2)."""
+    address = SPLIT_COLUMNS if address_style == "split" else ("address",)
+    return ("request_id", *NAME_COLUMNS, *address, *TAIL_COLUMNS)
+
+
 _COMPRESSION = "zstd"
 _COMPRESSION_LEVEL = 3
 _ROW_GROUP = 1 << 20

@@ -10,9 +10,8 @@ from nicknames import NickNamer
 
 from taxgate.errors import ConfigError
 from taxgate.synth import vocab
-from taxgate.synth.requests import category_counts
 from taxgate.synth.score import delivery_point_key
-from taxgate.synth.spec import CATEGORIES, WorldSpec
+from taxgate.synth.spec import CATEGORIES, WorldSpec, category_counts
 
 DOCS = Path(__file__).parents[2] / "docs" / "synth.md"
 
