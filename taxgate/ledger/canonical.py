@@ -28,8 +28,15 @@ def _plain(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+# No circular-reference check: ledger values are trees built from plain data, and the
+# check costs a dictionary operation per container on the append path.
 _ENCODER = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain
+    sort_keys=True,
+    separators=(",", ":"),
+    ensure_ascii=False,
+    allow_nan=False,
+    check_circular=False,
+    default=_plain,
 )
 
 
@@ -42,7 +49,7 @@ def canonical_json(value: Any) -> str:
     """
     try:
         return _ENCODER.encode(value)
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, RecursionError) as e:
         raise LedgerError(f"value cannot be written to the ledger: {e}") from e
 
 

@@ -311,31 +311,33 @@ def entry_leaf_hash(entry: LedgerEntry) -> bytes:
     return hashlib.sha256(b"\x00" + data).digest()
 
 
-def _check_event(event: LedgerEvent) -> None:
-    if not isinstance(event.kind, EventKind):
-        raise LedgerError(f"{event.kind!r} is not a ledger event kind")
-    for key, value in event.attrs.items():
+def _check_keys(event: LedgerEvent) -> None:
+    for key in event.attrs:
         if key.lower() in TAXPAYER_KEYS:
             raise LedgerError(
                 f"{event.kind} attrs may not hold taxpayer data ({key!r})",
                 hint="put taxpayer data in the event's record, which stays in the workspace",
             )
+
+
+def _check_values(event: LedgerEvent) -> None:
+    for key, value in event.attrs.items():
         if isinstance(value, dict):
             raise LedgerError(f"{event.kind} attr {key!r} must be a scalar or a list")
-    if event.kind is EventKind.DISCLOSURE and not (event.record and event.record.get("tin")):
-        raise LedgerError("a DISCLOSURE event needs its record with the TIN disclosed")
 
 
 def _encode(
     events: Sequence[LedgerEvent], *, start: int, at: str
 ) -> tuple[pa.Table, pa.Table, list[bytes]]:
-    """Encode events as entry and record rows, and their leaf hashes, in one pass."""
+    """Check and encode events as entry and record rows with their leaf hashes, in one pass.
+
+    Attrs keys are checked once per distinct key set (a batch repeats a handful), and values
+    only when the encoded attrs show a nested object.
+    """
     sha = hashlib.sha256
     quote = StringQuoter()
     at_q = quote(at)
-    kinds: list[str] = []
-    batches: list[str | None] = []
-    requests: list[str | None] = []
+    checked: set[tuple[str, ...]] = set()
     attrs_col: list[str] = []
     record_hashes: list[str | None] = []
     leaves: list[bytes] = []
@@ -343,39 +345,45 @@ def _encode(
     bodies: list[str] = []
     index = start
     for event in events:
-        _check_event(event)
+        kind = event.kind
+        if kind.__class__ is not EventKind:
+            raise LedgerError(f"{kind!r} is not a ledger event kind")
+        keys = tuple(event.attrs)
+        if keys not in checked:
+            _check_keys(event)
+            checked.add(keys)
         attrs_json = canonical_json(event.attrs)
+        if "{" in attrs_json[1:]:
+            _check_values(event)
         record_hash = None
         if event.record is not None:
             body = canonical_json(event.record)
             record_hash = sha256_hex(body)
             record_idx.append(index)
             bodies.append(body)
-        kind = event.kind.value
+        if kind is EventKind.DISCLOSURE and not (event.record and event.record.get("tin")):
+            raise LedgerError("a DISCLOSURE event needs its record with the TIN disclosed")
         data = quoted_leaf_bytes(
             index,
-            quote(kind),
+            quote(kind.value),
             at_q,
             quote(event.batch_id),
             quote(event.request_id),
             attrs_json,
-            quote(record_hash) if record_hash else "null",
+            quote(record_hash),
         )
-        kinds.append(kind)
-        batches.append(event.batch_id)
-        requests.append(event.request_id)
         attrs_col.append(attrs_json)
         record_hashes.append(record_hash)
         leaves.append(sha(b"\x00" + data).digest())
         index += 1
-    count = len(kinds)
+    count = index - start
     entries = pa.table(
         [
-            pa.array(range(start, start + count), pa.int64()),
-            pa.array(kinds, pa.string()),
+            pa.array(range(start, index), pa.int64()),
+            pa.array([e.kind.value for e in events], pa.string()),
             pa.array([at] * count, pa.string()),
-            pa.array(batches, pa.string()),
-            pa.array(requests, pa.string()),
+            pa.array([e.batch_id for e in events], pa.string()),
+            pa.array([e.request_id for e in events], pa.string()),
             pa.array(attrs_col, pa.string()),
             pa.array(record_hashes, pa.string()),
             pa.array(leaves, pa.binary()),
