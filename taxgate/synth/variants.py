@@ -11,7 +11,13 @@ import random
 from dataclasses import dataclass
 
 from taxgate.synth import vocab
-from taxgate.synth.geography import KIND_PO_BOX, KIND_RURAL_ROUTE, UNIT_TYPES, Geography
+from taxgate.synth.geography import (
+    KIND_PO_BOX,
+    KIND_RURAL_ROUTE,
+    KIND_STREET,
+    UNIT_TYPES,
+    Geography,
+)
 from taxgate.synth.population import Population
 from taxgate.synth.spec import WorldSpec
 from taxgate.synth.typos import typo
@@ -202,7 +208,8 @@ def write_address(
     plus4 = f"{int(geo.bldg_plus4[b]):04d}"
     zip_code = rnd.choice((zip5, zip5, zip5 + plus4, f"{zip5}-{plus4}"))
     city, state = geo.city[place], geo.state[place]
-    if rnd.random() < 0.08:
+    # Domain §3: a street address needs city+state or a ZIP, a box needs all three.
+    if kind == KIND_STREET and rnd.random() < 0.08:
         city = state = ""
         notes.append("address:zip_without_city")
     if rnd.random() < 0.25:

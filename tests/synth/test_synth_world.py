@@ -224,3 +224,14 @@ def test_same_arguments_give_the_same_bytes(tmp_path: Path) -> None:
         runs.append([(tmp_path / run / n).read_bytes() for n in names])
     assert runs[0] == runs[1]
     assert runs[0] != runs[2]
+
+
+def test_valid_box_addresses_carry_city_state_and_zip(small_world: Any) -> None:
+    truth = {t["request_id"]: t for t in small_world.table("truth.parquet")}
+    boxes = 0
+    for r in _requests(small_world.root)[1]:
+        key = delivery_point_key(r["street"], r["unit"], r["zip"])
+        if truth[r["request_id"]]["valid"] and key.startswith(("POB|", "RR|")):
+            boxes += 1
+            assert r["city"] and r["state"] and r["zip"], r
+    assert boxes > 0
