@@ -28,8 +28,10 @@ _RULES = {
     Reason.BELOW_THRESHOLD.value: "the evidence is below the review threshold",
     Reason.BORDERLINE.value: "between the review and disclosure thresholds: held for review",
     Reason.AMBIGUOUS.value: "another taxpayer fits about as well: ambiguity never discloses",
-    Reason.TIN_CONFLICT.value: "the request's TIN belongs to someone else: held for review",
-    Reason.DOB_CONFLICT.value: "the date of birth disagrees: held for review",
+    Reason.TIN_CONFLICT.value: "the request's TIN belongs to another taxpayer on file: held "
+    "for review",
+    Reason.TIN_MISMATCH.value: "the request's TIN is not this taxpayer's: another person",
+    Reason.DOB_CONFLICT.value: "the date of birth disagrees outright: another person",
     Reason.BATCH_FLAGGED.value: "the batch is flagged and the agreement holds its release",
     Reason.LEGAL_HOLD.value: "a legal hold stops every disclosure to this requester",
     Reason.WITHHELD_I6.value: "withheld under §6103(i)(6)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from taxgate.cli import intake_cmd, ledger_cmd, synth_cmd
+from taxgate.cli import intake_cmd, ledger_cmd, pipeline_cmd, synth_cmd
 
 
 def register(app: typer.Typer) -> None:
@@ -12,3 +12,4 @@ def register(app: typer.Typer) -> None:
     intake_cmd.register(app)
     ledger_cmd.register(app)
     synth_cmd.register(app)
+    pipeline_cmd.register(app)

@@ -80,6 +80,25 @@ def last_known_address(filings: Iterable[FilingRef], as_of: date) -> FilingRef |
     return max(eligible, key=FilingRef.rank)
 
 
+def lka_since(filings: Iterable[FilingRef], as_of: date) -> date | None:
+    """The day the current LKA's address *became* the LKA (the response's ``address_as_of``).
+
+    Later filings at the same address re-confirm the LKA without changing when it began:
+    walk back through the LKA's succession (filings in rank order) while the address stays
+    the same, and return the effective date of the first filing of that run.
+    """
+    eligible = sorted((f for f in filings if f.effective <= as_of), key=FilingRef.rank)
+    if not eligible:
+        return None
+    current = eligible[-1].address_id
+    since = eligible[-1].effective
+    for filing in reversed(eligible):
+        if filing.address_id != current:
+            break
+        since = filing.effective
+    return since
+
+
 def effective_date_sql(doc_type_col: str, received_col: str) -> str:
     """SQL expression of :func:`effective_date` over fixed column names (never input)."""
     return (
@@ -94,17 +113,17 @@ def doc_priority_sql(doc_type_col: str) -> str:
     return f"CASE {doc_type_col} {cases} ELSE 0 END"
 
 
-def lka_sql(filings_table: str, *, key_col: str = "tin") -> str:
+def lka_sql(filings_table: str, *, key_col: str = "tin", address_col: str = "address_id") -> str:
     """SQL selecting, per ``key_col``, the LKA filing row as of the bound parameter ``$as_of``.
 
-    ``filings_table`` must have ``doc_type`` (VARCHAR) and ``received_date`` (DATE) columns.
-    The result has every column of the table plus ``effective_date``.
+    ``filings_table`` must have ``doc_type`` (VARCHAR), ``received_date`` (DATE) and
+    ``address_col`` columns. The result has every column of the table plus
+    ``effective_date`` and ``lka_since`` (see :func:`lka_since`).
     """
     eff = effective_date_sql("doc_type", "received_date")
     prio = doc_priority_sql("doc_type")
     return f"""
-        SELECT * EXCLUDE (_rank)
-        FROM (
+        WITH ranked AS (
             SELECT f.*, CAST({eff} AS DATE) AS effective_date,
                    row_number() OVER (
                        PARTITION BY {key_col}
@@ -112,6 +131,20 @@ def lka_sql(filings_table: str, *, key_col: str = "tin") -> str:
                    ) AS _rank
             FROM {filings_table} AS f
             WHERE CAST({eff} AS DATE) <= CAST($as_of AS DATE)
+        ),
+        current AS (SELECT * FROM ranked WHERE _rank = 1),
+        first_change AS (
+            SELECT r.{key_col}, min(r._rank) AS _break
+            FROM ranked AS r JOIN current AS c USING ({key_col})
+            WHERE r.{address_col} IS DISTINCT FROM c.{address_col}
+            GROUP BY r.{key_col}
+        ),
+        since AS (
+            SELECT r.{key_col}, min(r.effective_date) AS lka_since
+            FROM ranked AS r LEFT JOIN first_change AS b USING ({key_col})
+            WHERE b._break IS NULL OR r._rank < b._break
+            GROUP BY r.{key_col}
         )
-        WHERE _rank = 1
+        SELECT c.* EXCLUDE (_rank), s.lka_since
+        FROM current AS c JOIN since AS s USING ({key_col})
     """

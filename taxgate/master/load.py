@@ -23,6 +23,7 @@ import pyarrow as pa
 from taxgate.errors import InputError
 from taxgate.intake.readers import read_table
 from taxgate.master import schema
+from taxgate.master.points import assign_points
 from taxgate.master.validate import FILING_CHECKS, TAXPAYER_CHECKS, problems_sql
 from taxgate.matching.features import address_features, name_features
 from taxgate.standardise.address_parts import RawAddress
@@ -214,6 +215,7 @@ def load_master(
         store.insert_arrow("master_names", names)
         store.insert_arrow("master_addresses", addresses)
         _insert_core(store)
+        assign_points(store)
         store.execute(schema.master_records_sql())
         counts = {
             t: int((store.fetchone(f"SELECT count(*) FROM {t}") or (0,))[0])
@@ -336,7 +338,7 @@ def _insert_core(store: Store) -> None:
         """
         INSERT INTO filings
         SELECT f.row, f.tin, f.doc_type, f.tax_year, CAST(f.received_date AS DATE),
-               n.name_id, a.address_id
+               n.name_id, a.address_id, NULL
         FROM good_filings AS f
         JOIN raw_name_ids AS n
           ON n.first_name IS NOT DISTINCT FROM f.first_name

@@ -42,8 +42,9 @@ def last_known_addresses(
         rows = store.fetchall(
             f"""
             SELECT l.tin, a.usps_street, a.usps_unit, a.usps_city, a.usps_state, a.usps_zip,
-                   l.effective_date, l.doc_type, l.received_date
-            FROM ({lka_sql("lka_filings")}) AS l JOIN master_addresses AS a USING (address_id)
+                   l.lka_since, l.doc_type, l.received_date
+            FROM ({lka_sql("lka_filings", address_col="point_address_id")}) AS l
+            JOIN master_addresses AS a ON a.address_id = l.point_address_id
             ORDER BY l.tin
             """,
             {"as_of": as_of},

@@ -60,7 +60,8 @@ def master_ddl_sql() -> str:
         tax_year VARCHAR,
         received_date DATE NOT NULL,
         name_id BIGINT NOT NULL,
-        address_id BIGINT NOT NULL
+        address_id BIGINT NOT NULL,
+        point_address_id BIGINT
     );
     CREATE TABLE master_names (
         name_id BIGINT NOT NULL,

@@ -47,15 +47,19 @@ class Reason(StrEnum):
     BELOW_THRESHOLD = "BELOW_THRESHOLD"  # evidence too weak
     BORDERLINE = "BORDERLINE"  # between the review and disclosure thresholds
     AMBIGUOUS = "AMBIGUOUS"  # two taxpayers fit about equally
-    TIN_CONFLICT = "TIN_CONFLICT"  # the request's TIN belongs to someone else
-    DOB_CONFLICT = "DOB_CONFLICT"  # the date of birth disagrees
+    TIN_CONFLICT = "TIN_CONFLICT"  # the request's TIN belongs to another taxpayer: review
+    TIN_MISMATCH = "TIN_MISMATCH"  # the request's TIN is not the candidate's nor on file
+    DOB_CONFLICT = "DOB_CONFLICT"  # the date of birth disagrees outright: another person
     BATCH_FLAGGED = "BATCH_FLAGGED"  # the agreement holds flagged batches for acknowledgement
     LEGAL_HOLD = "LEGAL_HOLD"  # a legal hold stops disclosures to this requester
     WITHHELD_I6 = "WITHHELD_I6"  # §6103(i)(6): withheld; the response does not say so
     NO_LKA = "NO_LKA"  # no filing is effective yet as of the request date
 
 
-GIVEN_AGREES = frozenset({"exact", "equivalent", "second_given", "typo", "initial", "swapped"})
+GIVEN_AGREES = frozenset({"exact", "equivalent", "typo", "initial", "swapped"})
+# Given-name levels that make another taxpayer fit a request as well as any: a rival whose
+# given name only fits by a typo or an initial is weighed by the margin rule instead.
+GIVEN_FITS_FULLY = frozenset({"exact", "equivalent", "swapped"})
 SURNAME_AGREES = frozenset({"exact", "compound", "typo", "swapped"})
 STREET_AGREES = frozenset({"exact", "name", "typo"})
 LOCALITY_AGREES = frozenset({"zip", "city"})
@@ -74,9 +78,10 @@ class CandidateEvidence:
 
     @property
     def name_agrees(self) -> bool:
+        """Given name and surname each agree in their own right (or are exchanged)."""
         given, surname = self.levels.get("given_name"), self.levels.get("surname")
-        if given == "swapped" or surname == "swapped":
-            return given == "swapped" and surname == "swapped"
+        if surname == "swapped":
+            return given == "swapped"
         return given in GIVEN_AGREES and surname in SURNAME_AGREES
 
     @property
@@ -136,13 +141,23 @@ def _summarise(candidates: Sequence[CandidateEvidence]) -> list[_Taxpayer]:
     return out
 
 
+@dataclass(frozen=True)
+class OnFile:
+    """Per-taxpayer evidence beyond the scored records: the suffixes ever written."""
+
+    request_suffix: str | None = None
+    suffixes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
 def decide(
     candidates: Sequence[CandidateEvidence],
     policy: PolicyTerms,
     *,
     passed_screening: bool = True,
+    on_file: OnFile | None = None,
 ) -> Decision:
     """Apply the policy to every candidate record of one request."""
+    on_file = on_file or OnFile()
     if not passed_screening:
         return Decision(Outcome.REJECTED, Reason.SCREENING)
     taxpayers = _summarise(candidates)
@@ -165,8 +180,13 @@ def decide(
     top = eligible[0]
     chosen = top.corroborating
     assert chosen is not None
-    # Every other candidate taxpayer competes with its best record, eligible or not.
-    others = [t for t in taxpayers if t.tin != top.tin]
+    # Every other candidate taxpayer competes with its best record, eligible or not, unless
+    # hard evidence (TIN, date of birth, suffix on file) already tells them apart.
+    others = [
+        t
+        for t in taxpayers
+        if t.tin != top.tin and not _separated(top.tin, chosen, t.tin, t.best, on_file)
+    ]
     runner = max(others, key=lambda t: (t.best.match_weight, t.tin), default=None)
     margin = None if runner is None else chosen.match_weight - runner.best.match_weight
     base = {
@@ -179,16 +199,59 @@ def decide(
     }
     if chosen.levels.get("name_suffix") == "disagree":
         return Decision(Outcome.NOT_DISCLOSED, Reason.SUFFIX_CONFLICT, **base)
+    # Domain §4: where two taxpayers fit the request and nothing (date of birth, suffix,
+    # TIN) separates them, the answer is no disclosure, whatever the weights say.
+    for rival in eligible[1:]:
+        evidence = rival.corroborating
+        assert evidence is not None
+        fits = evidence.levels.get("given_name") in GIVEN_FITS_FULLY or evidence.levels.get(
+            "given_name"
+        ) == chosen.levels.get("given_name")
+        if fits and not _separated(top.tin, chosen, rival.tin, evidence, on_file):
+            return Decision(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS, **base)
     if margin is not None and margin < policy.min_margin:
         return Decision(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS, **base)
     if chosen.match_weight < policy.review_weight:
         return Decision(Outcome.NOT_DISCLOSED, Reason.BELOW_THRESHOLD, **base)
-    for level, reason in (("tin", Reason.TIN_CONFLICT), ("date_of_birth", Reason.DOB_CONFLICT)):
-        if chosen.levels.get(level) == "disagree":
-            return Decision(Outcome.REVIEW, reason, **base)
+    # Conflicting evidence is never left unexplained. A date of birth that disagrees outright
+    # (not a one-character slip, which is its own level) names another person. A TIN that
+    # disagrees names someone else: when that someone is on file among the candidates, a
+    # human looks at the mix-up; otherwise the request is not about this taxpayer.
+    if chosen.levels.get("date_of_birth") == "disagree":
+        return Decision(Outcome.NOT_DISCLOSED, Reason.DOB_CONFLICT, **base)
+    if chosen.levels.get("tin") == "disagree":
+        owner_on_file = any(t.best.levels.get("tin") == "exact" for t in taxpayers)
+        if owner_on_file:
+            return Decision(Outcome.REVIEW, Reason.TIN_CONFLICT, **base)
+        return Decision(Outcome.NOT_DISCLOSED, Reason.TIN_MISMATCH, **base)
     if chosen.match_weight < policy.disclose_weight:
         return Decision(Outcome.REVIEW, Reason.BORDERLINE, **base)
     return Decision(Outcome.DISCLOSE, Reason.MATCHED, **base)
+
+
+def _separated(
+    chosen_tin: str,
+    chosen: CandidateEvidence,
+    rival_tin: str,
+    rival: CandidateEvidence,
+    on_file: OnFile,
+) -> bool:
+    """Whether evidence tells the chosen taxpayer from a rival who also fits the request.
+
+    The request's TIN or date of birth agrees with the chosen taxpayer and not the rival; or
+    the request's suffix is on the chosen taxpayer's filings while the rival's filings carry a
+    different explicit suffix (JR against SR, anywhere in their history).
+    """
+    for level in ("tin", "date_of_birth", "name_suffix"):
+        if chosen.levels.get(level) == "exact" and rival.levels.get(level) == "disagree":
+            return True
+    wanted = on_file.request_suffix
+    if wanted:
+        chosen_suffixes = on_file.suffixes.get(chosen_tin, frozenset())
+        rival_suffixes = on_file.suffixes.get(rival_tin, frozenset())
+        if wanted in chosen_suffixes and rival_suffixes - {wanted}:
+            return True
+    return False
 
 
 def apply_restrictions(

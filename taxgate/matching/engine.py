@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +11,7 @@ import pyarrow as pa
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
 from taxgate.matching.comparisons import COMPARISON_NAMES
-from taxgate.matching.decide import CandidateEvidence, Decision, decide
+from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
 from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
 from taxgate.store import Store
 
@@ -107,7 +106,16 @@ def run_matching(
     note("deciding")
     evidence = _evidence(scores, model, tins, box_records)
     uids = requests.column("uid").to_pylist()
-    decisions = {uid: decide(evidence.get(uid, []), policy) for uid in uids}
+    suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
+    request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
+    decisions = {
+        uid: decide(
+            evidence.get(uid, []),
+            policy,
+            on_file=OnFile(request_suffix=request_suffix[uid], suffixes=suffixes),
+        )
+        for uid in uids
+    }
     return MatchResult(decisions, evidence, candidates, scores, model)
 
 
@@ -120,7 +128,7 @@ def _evidence(
         for name in ("cand_group", "record_id", "match_weight")
     }
     gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
-    factors = {c: scores.column(f"bf_{c}").to_pylist() for c in COMPARISON_NAMES}
+    partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
     out: dict[str, list[CandidateEvidence]] = {}
     for i, uid in enumerate(columns["cand_group"]):
         record_id = int(columns["record_id"][i])
@@ -132,14 +140,29 @@ def _evidence(
                 match_weight=round(float(columns["match_weight"][i]), 6),
                 levels=levels,
                 is_box=record_id in box_records,
-                partials={c: _bits(factors[c][i]) for c in COMPARISON_NAMES},
+                partials={c: round(float(partials[c][i] or 0.0), 4) for c in COMPARISON_NAMES},
             )
         )
     return out
 
 
-def _bits(bayes_factor: float | None) -> float:
-    """A Bayes factor as a partial match weight in bits (log2), rounded for stable output."""
-    if bayes_factor is None or bayes_factor <= 0:
-        return 0.0
-    return round(math.log2(bayes_factor), 4)
+def suffixes_sql() -> str:
+    """Every explicit suffix each chosen taxpayer ever filed under."""
+    return """
+    SELECT r.tin, list(DISTINCT n.name_suffix ORDER BY n.name_suffix) AS suffixes
+    FROM master_records AS r JOIN master_names AS n USING (name_id)
+    JOIN suffix_tins USING (tin)
+    WHERE n.name_suffix IS NOT NULL
+    GROUP BY r.tin
+    """
+
+
+def _suffixes_on_file(store: Store, tins: set[str]) -> dict[str, frozenset[str]]:
+    if not tins:
+        return {}
+    store.register("suffix_tins", pa.table({"tin": pa.array(sorted(tins), pa.string())}))
+    try:
+        rows = store.fetchall(suffixes_sql())
+    finally:
+        store.unregister("suffix_tins")
+    return {str(tin): frozenset(values) for tin, values in rows}

@@ -103,7 +103,7 @@ def _settings(prior: float) -> SettingsCreator:
         blocking_rules_to_generate_predictions=[block_on("cand_group")],
         probability_two_random_records_match=prior,
         retain_intermediate_calculation_columns=True,
-        retain_matching_columns=False,
+        retain_matching_columns=True,
         additional_columns_to_retain=["cand_group", "record_id"],
         max_iterations=20,
     )
@@ -149,9 +149,54 @@ def train_model(
         settings = linker.misc.save_model_to_json()
     finally:
         session.close()
-    model = MatchModel(settings=_normalise(settings))
+    model = MatchModel(settings=regularise(_normalise(settings)))
     check_model(model)
     return model
+
+
+def regularise(settings: dict[str, Any]) -> dict[str, Any]:
+    """Make a trained model usable for a decision that must err toward non-disclosure.
+
+    * ``swapped`` levels (first and last names exchanged) carry the evidence of the ``exact``
+      level: once the exchange is recognised, the names agree exactly. The data rarely shows
+      enough swapped pairs to estimate them on their own.
+    * A level the data could not estimate (no m or no u) carries no evidence either way
+      (m = u, weight 0), instead of Splink's generic default.
+    * No agreement level may weigh less than the comparison's disagreement level.
+    * The prior is set to 1/2, so ``match_weight`` is the log2 Bayes factor of the evidence
+      alone. Candidates are already restricted to the same house number and a shared name,
+      so a population prior (one over the master size) would make the thresholds drift with
+      the size of the master file. The agreement's thresholds are in these bits.
+    """
+    out = json.loads(json.dumps(settings))
+    for comparison in out["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        by_label = {lv.get("label_for_charts"): lv for lv in levels}
+        exact = by_label.get("exact")
+        floor = _weight(by_label.get("disagree"))
+        for lv in levels:
+            if lv.get("label_for_charts") == "swapped" and exact is not None:
+                lv["m_probability"], lv["u_probability"] = (
+                    exact.get("m_probability"),
+                    exact.get("u_probability"),
+                )
+            weight = _weight(lv)
+            if weight is None:
+                probability = lv.get("u_probability") or lv.get("m_probability") or 1e-6
+                lv["m_probability"] = lv["u_probability"] = probability
+            elif floor is not None and lv.get("label_for_charts") != "disagree" and weight < floor:
+                lv["m_probability"] = lv["u_probability"] * 2.0**floor
+    out["probability_two_random_records_match"] = 0.5
+    return out
+
+
+def _weight(level: dict[str, Any] | None) -> float | None:
+    if level is None:
+        return None
+    m, u = level.get("m_probability"), level.get("u_probability")
+    if not m or not u:
+        return None
+    return math.log2(m / u)
 
 
 def _normalise(settings: dict[str, Any]) -> dict[str, Any]:
@@ -188,7 +233,7 @@ def score_pairs(
     """Score every (request, candidate record) pair of the same ``cand_group``.
 
     Returns ``cand_group``, ``record_id``, ``match_weight`` and, per comparison, ``gamma_*``
-    and ``bf_*`` (Bayes factor incl. term frequency) columns, ordered deterministically.
+    and ``mw_*`` (partial match weight in bits, term frequency included) columns, ordered deterministically.
     """
     if candidates.num_rows == 0:
         return _empty_scores()
@@ -197,23 +242,25 @@ def score_pairs(
         linker = session.linker(model.settings)
         predictions = linker.inference.predict()
         gamma = ", ".join(f"gamma_{c}" for c in COMPARISON_NAMES)
-        bayes = ", ".join(_bf_sql(c, predictions.columns) for c in COMPARISON_NAMES)
-        table = session.con.execute(
-            f"SELECT cand_group_l AS cand_group, record_id_r AS record_id, match_weight, "
-            f"{gamma}, {bayes} FROM {predictions.physical_name} "
+        names = {c.name if hasattr(c, "name") else str(c) for c in predictions.columns}
+        partial = ", ".join(_partial_sql(c, names) for c in COMPARISON_NAMES)
+        table = session.con.sql(
+            "SELECT cand_group_l AS cand_group, coalesce(record_id_l, record_id_r) AS record_id, "
+            f"match_weight, "
+            f"{gamma}, {partial} FROM {predictions.physical_name} "
             "ORDER BY cand_group, record_id"
-        ).fetch_arrow_table()
+        ).to_arrow_table()
     finally:
         session.close()
     return table
 
 
-def _bf_sql(comparison: str, columns: Any) -> str:
-    names = {c.name if hasattr(c, "name") else str(c) for c in columns}
-    tf = f"bf_tf_adj_{comparison}"
-    if tf in names:
-        return f"bf_{comparison} * {tf} AS bf_{comparison}"
-    return f"bf_{comparison}"
+def _partial_sql(comparison: str, columns: set[str]) -> str:
+    """The comparison's partial match weight in bits, term-frequency adjustment included."""
+    tf = f"mw_tf_adj_{comparison}"
+    if tf in columns:
+        return f"mw_{comparison} + coalesce({tf}, 0) AS mw_{comparison}"
+    return f"mw_{comparison}"
 
 
 def _empty_scores() -> pa.Table:
@@ -223,5 +270,5 @@ def _empty_scores() -> pa.Table:
         ("match_weight", pa.float64()),
     ]
     fields += [(f"gamma_{c}", pa.int32()) for c in COMPARISON_NAMES]
-    fields += [(f"bf_{c}", pa.float64()) for c in COMPARISON_NAMES]
+    fields += [(f"mw_{c}", pa.float64()) for c in COMPARISON_NAMES]
     return pa.schema(fields).empty_table()

@@ -86,16 +86,21 @@ class Store:
     def fetchone(
         self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
     ) -> tuple[Any, ...] | None:
-        """Run a query and return its first row, or None."""
+        """Run a query and return its first row, or None.
+
+        The whole result is fetched, so that no open result blocks the next statement
+        (DuckDB 2); callers ask for one row with an aggregate or ``LIMIT 1``.
+        """
         try:
-            return self._con.execute(sql, params).fetchone()
+            rows = self._con.execute(sql, params).fetchall()
+            return rows[0] if rows else None
         except duckdb.Error as e:
             raise StoreError(f"store query failed: {e}") from e
 
     def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
         """Run a query and return an Arrow table."""
         try:
-            result = self._con.execute(sql, params).fetch_arrow_table()
+            result = self._con.sql(sql, params=params).to_arrow_table()
         except duckdb.Error as e:
             raise StoreError(f"store query failed: {e}") from e
         return result

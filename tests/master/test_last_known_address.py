@@ -14,6 +14,7 @@ from taxgate.master.last_known_address import (
     FilingRef,
     effective_date,
     last_known_address,
+    lka_since,
     lka_sql,
 )
 from taxgate.store import Store
@@ -89,6 +90,21 @@ def test_as_of_before_between_after(as_of: date, expected: str | None) -> None:
     assert lka(filings, as_of) == expected
 
 
+def test_since_is_when_the_address_became_the_lka() -> None:
+    filings = [
+        FilingRef(R, date(2020, 3, 1), "a"),
+        FilingRef(R, date(2021, 3, 1), "b"),
+        FilingRef(R, date(2022, 3, 1), "b"),
+        FilingRef(N, date(2022, 9, 1), "b"),
+    ]
+    assert lka_since(filings, date(2023, 1, 1)) == date(2021, 4, 15)
+    assert lka_since(filings, date(2021, 1, 1)) == date(2020, 4, 15)
+    assert lka_since(filings, date(2020, 1, 1)) is None
+    # A move back to an earlier address starts a new run.
+    back = [*filings, FilingRef(F, date(2023, 1, 2), "a")]
+    assert lka_since(back, date(2023, 6, 1)) == date(2023, 2, 16)
+
+
 filing_strategy = st.builds(
     FilingRef,
     st.sampled_from(list(DocType)),
@@ -113,10 +129,11 @@ def test_sql_agrees_with_python(filings: list[FilingRef], as_of: date) -> None:
         }
     )
     store.register("filings_t", table)
-    sql = f"SELECT address_id, doc_type, received_date FROM ({lka_sql('filings_t')})"
+    sql = f"SELECT address_id, doc_type, received_date, lka_since FROM ({lka_sql('filings_t')})"
     got = store.fetchall(sql, {"as_of": as_of})
     best = last_known_address(rows, as_of)
     if best is None:
         assert got == []
     else:
-        assert got == [(best.address_id, best.doc_type.value, best.received)]
+        since = lka_since(rows, as_of)
+        assert got == [(best.address_id, best.doc_type.value, best.received, since)]
