@@ -257,7 +257,18 @@ def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]])
 
 
 def score_files(response: Path, truth: Path) -> dict[str, Any]:
-    """Read both files and :func:`score` them."""
+    """Read both files and :func:`score` them.
+
+    Args:
+        response: A response CSV (data contract §3).
+        truth: The world's ``truth.parquet``.
+
+    Returns:
+        The JSON-ready score (keys in ``docs/synth.md``).
+
+    Raises:
+        InputError: A file is unreadable; SchemaError: a file lacks required columns.
+    """
     return score(read_response(response), read_truth(truth))
 
 

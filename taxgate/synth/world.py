@@ -61,7 +61,24 @@ def generate_world(
     request_date: date = DEFAULT_REQUEST_DATE,
     progress: ProgressCallback | None = None,
 ) -> WorldSummary:
-    """Generate and write a world to ``out``.
+    """Generate and write a world to ``out`` (the files of ``docs/synth.md``).
+
+    Args:
+        out: Folder to write to (created; existing files are overwritten).
+        taxpayers: Taxpayers in the master file (at least 100).
+        requests: Requests in the batch (at most one per two taxpayers).
+        seed: Random seed; the same arguments always give the same bytes.
+        spec: Every rate of the world; defaults to ``WorldSpec()``.
+        address_style: ``split`` (street, unit, city, state, zip) or ``line`` (``address``).
+        request_date: The day of the request; the master is a snapshot of that day.
+        progress: Called with a stage name and the share done, for a progress display.
+
+    Returns:
+        What was written: sizes and the count of requests per category.
+
+    Raises:
+        ConfigError: The sizes or the address style are not possible.
+        InputError: A file cannot be written.
 
     Example:
         >>> generate_world(Path("w"), taxpayers=2000, requests=300, seed=1)  # doctest: +SKIP
