@@ -38,6 +38,17 @@ _ENCODER = json.JSONEncoder(
     check_circular=False,
     default=_plain,
 )
+# The C encoder that ``_ENCODER.encode`` builds on every call, built once: appending a batch
+# encodes a million small objects, and rebuilding it is a third of the cost. It produces the
+# very same text (tests compare with ``json.dumps``); without it, the documented path is used.
+_C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE = (
+    None
+    if _C_MAKE_ENCODER is None
+    else _C_MAKE_ENCODER(
+        None, _plain, json.encoder.encode_basestring, None, ":", ",", True, False, False
+    )
+)
 
 
 def canonical_json(value: Any) -> str:
@@ -48,6 +59,8 @@ def canonical_json(value: Any) -> str:
         '{"a":["é",null],"b":1}'
     """
     try:
+        if _C_ENCODE is not None and isinstance(value, dict):
+            return "".join(_C_ENCODE(value, 0))
         return _ENCODER.encode(value)
     except (TypeError, ValueError, RecursionError) as e:
         raise LedgerError(f"value cannot be written to the ledger: {e}") from e

@@ -253,3 +253,37 @@ def test_a_checkpoint_refuses_a_tree_that_does_not_extend_the_last(
     with pytest.raises(LedgerError, match="does not extend"):
         ledger_key = load_or_create_key(workspace.keys_dir)
         Ledger(store).checkpoint(key=ledger_key, now=NOW + timedelta(hours=1))
+
+
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+def test_canonical_json_is_sorted_compact_utf8_json(value: object) -> None:
+    expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert canonical_json(value) == expected
+    assert canonical_json({"v": value}) == json.dumps(
+        {"v": value}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def test_values_that_are_not_json_are_refused() -> None:
+    with pytest.raises(LedgerError, match="cannot be written"):
+        canonical_json({"x": float("nan")})
+    with pytest.raises(LedgerError, match="cannot be written"):
+        canonical_json({"x": object()})
+    assert canonical_json({"d": NOW.date(), "t": NOW}) == (
+        '{"d":"2025-08-07","t":"2025-08-07T12:00:00.000000Z"}'
+    )
