@@ -115,6 +115,7 @@ class CheckpointPublicKey:
         return cls(key)
 
     def to_pem(self) -> bytes:
+        """The key as a ``BEGIN PUBLIC KEY`` PEM block."""
         return self._key.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
@@ -141,6 +142,7 @@ class CheckpointKey:
 
     @property
     def key_id(self) -> str:
+        """The id checkpoints name: 16 hex digits of SHA-256 of the public key."""
         return self.public_key.key_id
 
     @classmethod
@@ -155,6 +157,7 @@ class CheckpointKey:
         return Checkpoint(seq, size, root, time, self.key_id, signature)
 
     def private_pem(self) -> bytes:
+        """The private key as unencrypted PKCS#8 PEM (written with mode 0600)."""
         return self._key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,

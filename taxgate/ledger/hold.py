@@ -42,6 +42,7 @@ class HoldRecord:
 
     @property
     def active(self) -> bool:
+        """Not lifted yet."""
         return self.lifted_entry is None
 
 
@@ -60,6 +61,7 @@ class WithholdRecord:
 
     @property
     def active(self) -> bool:
+        """Not lifted yet."""
         return self.lifted_entry is None
 
 

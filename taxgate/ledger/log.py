@@ -32,18 +32,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from taxgate.errors import LedgerError, LedgerVerificationError
 from taxgate.ledger import schema
 from taxgate.ledger.canonical import (
-    StringQuoter,
     canonical_json,
     format_time,
     leaf_bytes,
     parse_attrs,
-    quoted_leaf_bytes,
-    sha256_hex,
 )
 from taxgate.ledger.checkpoint import (
     EXPORT_FILE,
@@ -52,24 +47,11 @@ from taxgate.ledger.checkpoint import (
     append_export,
     load_or_create_key,
 )
-from taxgate.ledger.events import TAXPAYER_KEYS, EventKind, LedgerEvent
+from taxgate.ledger.events import EventKind, LedgerEvent
 from taxgate.ledger.merkle import Frontier, MerkleTree
+from taxgate.ledger.rows import encode_events
 from taxgate.store import Store
 from taxgate.workspace import Workspace
-
-_ENTRY_SCHEMA = pa.schema(
-    [
-        ("idx", pa.int64()),
-        ("kind", pa.string()),
-        ("logged_at", pa.string()),
-        ("batch_id", pa.string()),
-        ("request_id", pa.string()),
-        ("attrs", pa.string()),
-        ("record_hash", pa.string()),
-        ("leaf_hash", pa.binary()),
-    ]
-)
-_RECORD_SCHEMA = pa.schema([("idx", pa.int64()), ("body", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -123,6 +105,7 @@ class Ledger:
 
     @property
     def store(self) -> Store:
+        """The store the ledger lives in."""
         return self._store
 
     def ensure_schema(self) -> None:
@@ -146,7 +129,7 @@ class Ledger:
         with self._store.transaction():
             frontier = self._frontier()
             start = frontier.size
-            entries, records, hashes = _encode(events, start=start, at=at)
+            entries, records, hashes = encode_events(events, start=start, at=at)
             if entries.num_rows:
                 self._store.insert_arrow("ledger_entries", entries)
             if records.num_rows:
@@ -309,91 +292,6 @@ def entry_leaf_hash(entry: LedgerEntry) -> bytes:
         record_hash=entry.record_hash,
     )
     return hashlib.sha256(b"\x00" + data).digest()
-
-
-def _check_keys(event: LedgerEvent) -> None:
-    for key in event.attrs:
-        if key.lower() in TAXPAYER_KEYS:
-            raise LedgerError(
-                f"{event.kind} attrs may not hold taxpayer data ({key!r})",
-                hint="put taxpayer data in the event's record, which stays in the workspace",
-            )
-
-
-def _check_values(event: LedgerEvent) -> None:
-    for key, value in event.attrs.items():
-        if isinstance(value, dict):
-            raise LedgerError(f"{event.kind} attr {key!r} must be a scalar or a list")
-
-
-def _encode(
-    events: Sequence[LedgerEvent], *, start: int, at: str
-) -> tuple[pa.Table, pa.Table, list[bytes]]:
-    """Check and encode events as entry and record rows with their leaf hashes, in one pass.
-
-    Attrs keys are checked once per distinct key set (a batch repeats a handful), and values
-    only when the encoded attrs show a nested object.
-    """
-    sha = hashlib.sha256
-    quote = StringQuoter()
-    at_q = quote(at)
-    checked: set[tuple[str, ...]] = set()
-    attrs_col: list[str] = []
-    record_hashes: list[str | None] = []
-    leaves: list[bytes] = []
-    record_idx: list[int] = []
-    bodies: list[str] = []
-    index = start
-    for event in events:
-        kind = event.kind
-        if kind.__class__ is not EventKind:
-            raise LedgerError(f"{kind!r} is not a ledger event kind")
-        keys = tuple(event.attrs)
-        if keys not in checked:
-            _check_keys(event)
-            checked.add(keys)
-        attrs_json = canonical_json(event.attrs)
-        if "{" in attrs_json[1:]:
-            _check_values(event)
-        record_hash = None
-        if event.record is not None:
-            body = canonical_json(event.record)
-            record_hash = sha256_hex(body)
-            record_idx.append(index)
-            bodies.append(body)
-        if kind is EventKind.DISCLOSURE and not (event.record and event.record.get("tin")):
-            raise LedgerError("a DISCLOSURE event needs its record with the TIN disclosed")
-        data = quoted_leaf_bytes(
-            index,
-            quote(kind.value),
-            at_q,
-            quote(event.batch_id),
-            quote(event.request_id),
-            attrs_json,
-            quote(record_hash),
-        )
-        attrs_col.append(attrs_json)
-        record_hashes.append(record_hash)
-        leaves.append(sha(b"\x00" + data).digest())
-        index += 1
-    count = index - start
-    entries = pa.table(
-        [
-            pa.array(range(start, index), pa.int64()),
-            pa.array([e.kind.value for e in events], pa.string()),
-            pa.array([at] * count, pa.string()),
-            pa.array([e.batch_id for e in events], pa.string()),
-            pa.array([e.request_id for e in events], pa.string()),
-            pa.array(attrs_col, pa.string()),
-            pa.array(record_hashes, pa.string()),
-            pa.array(leaves, pa.binary()),
-        ],
-        schema=_ENTRY_SCHEMA,
-    )
-    records = pa.table(
-        [pa.array(record_idx, pa.int64()), pa.array(bodies, pa.string())], schema=_RECORD_SCHEMA
-    )
-    return entries, records, leaves
 
 
 def _first(rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:

@@ -93,6 +93,7 @@ def update_frontier_sql() -> str:
 
 
 def entry_count_sql() -> str:
+    """How many entries the log holds."""
     return "SELECT count(*) FROM ledger_entries"
 
 
@@ -110,15 +111,18 @@ def leaf_hashes_sql() -> str:
 
 
 def insert_checkpoint_sql() -> str:
+    """Store one signed checkpoint (params: seq, size, root, time, key id, signature)."""
     return """INSERT INTO ledger_checkpoints (seq, size, root_hash, signed_at, key_id, signature)
               VALUES (?, ?, ?, ?, ?, ?)"""
 
 
 def checkpoints_sql() -> str:
+    """Every stored checkpoint, oldest first."""
     return """SELECT seq, size, root_hash, signed_at, key_id, signature
               FROM ledger_checkpoints ORDER BY seq"""
 
 
 def last_checkpoint_sql() -> str:
+    """The newest stored checkpoint."""
     return """SELECT seq, size, root_hash, signed_at, key_id, signature
               FROM ledger_checkpoints ORDER BY seq DESC LIMIT 1"""

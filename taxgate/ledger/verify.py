@@ -78,10 +78,12 @@ class _Findings:
     other: list[str] = field(default_factory=list)
 
     def bad_entry(self, index: int, message: str) -> None:
+        """Keep the earliest bad entry."""
         if self.entry is None or index < self.entry[0]:
             self.entry = (index, message)
 
     def bad_checkpoint(self, seq: int, message: str) -> None:
+        """Keep the earliest bad checkpoint."""
         if self.checkpoint is None or seq < self.checkpoint[0]:
             self.checkpoint = (seq, message)
 
