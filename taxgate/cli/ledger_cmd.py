@@ -126,7 +126,7 @@ def accounting(
             rows = [asdict(d) for d in found]
             if output is not OutputFormat.JSON:
                 rows = [_disclosure_row(row) for row in rows]
-            title = f"{len(rows)} disclosures"
+            title = f"disclosures ({len(rows)})" if rows else "disclosures"
     _print_rows(rows, output, title, columns=None if stats is not None else _DISCLOSURE_COLUMNS)
 
 
@@ -255,7 +255,10 @@ def _print_rows(
             writer.writerows(rows)
         typer.echo(buffer.getvalue(), nl=False)
         return
-    names = list(columns or (rows[0] if rows else ["(none)"]))
+    if not rows:
+        typer.echo(f"{title}: none")
+        return
+    names = list(columns or rows[0])
     table = Table(*names, title=title)
     for row in rows:
         table.add_row(*("" if row[n] is None else str(row[n]) for n in names))

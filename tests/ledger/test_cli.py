@@ -64,7 +64,7 @@ def test_accounting_formats(ws: Path, capsys: pytest.CaptureFixture[str]) -> Non
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(table) == 3 and table[0]["address"].startswith("0 ELM AVE")
     assert run_cli(["accounting", str(ws), "--requester", "ICE", "--from", "2025-08-07"]) == 0
-    assert "6 disclosures" in capsys.readouterr().out
+    assert "disclosures (6)" in capsys.readouterr().out
     assert run_cli(["accounting", str(ws), "--stats", "2025", "--format", "json"]) == 0
     (stats,) = json.loads(capsys.readouterr().out)
     assert stats["requester"] == "ICE" and stats["instances_disclosed"] == 6
@@ -99,3 +99,10 @@ def test_recall_command_writes_both_documents(ws: Path, capsys: pytest.CaptureFi
     assert names == ["disposal-request.csv", "disposal-request.json", "incident-report.json"]
     assert run_cli([*args, "--why", "again"]) == 6
     assert run_cli(["ledger", "verify", str(ws)]) == 0
+
+
+def test_empty_results_say_so(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["accounting", str(ws), "--tin", "111111111"]) == 0
+    assert capsys.readouterr().out.strip() == "disclosures: none"
+    assert run_cli(["accounting", str(ws), "--stats", "1999"]) == 0
+    assert capsys.readouterr().out.strip() == "6103(p)(3)(C) statistics, 1999: none"
