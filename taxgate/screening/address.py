@@ -29,9 +29,13 @@ legal review (a person in custody needs no locating). Messages name the field, n
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from taxgate.screening.codes import ReasonCode
 from taxgate.screening.findings import Finding
 from taxgate.standardise.address_parts import AddressKind, RawAddress, StandardAddress
+from taxgate.standardise.address_text import field_text
 from taxgate.standardise.address_vocab import is_placeholder, names_facility
 from taxgate.standardise.addresses import standardise_address
 from taxgate.standardise.pub28 import MILITARY_CITIES, MILITARY_STATES, STATE_CODES
@@ -39,6 +43,7 @@ from taxgate.standardise.pub28 import MILITARY_CITIES, MILITARY_STATES, STATE_CO
 __all__ = ["is_facility", "screen_address"]
 
 _SPLIT_FIELDS = ("street", "unit", "city", "state", "zip")
+_LETTER = re.compile(r"[^\W\d_]")
 _BOX_KINDS = frozenset({AddressKind.PO_BOX, AddressKind.RURAL_ROUTE, AddressKind.MILITARY})
 
 
@@ -67,7 +72,7 @@ def is_facility(raw: RawAddress) -> bool:
     flags those for legal review (``BatchFlag.BATCH_FACILITY_ADDRESSES``).
     """
     try:
-        return any(names_facility(_text(v)) for v in (raw.street, raw.unit, raw.line))
+        return names_facility(" ; ".join(field_text(v) for v in (raw.street, raw.unit, raw.line)))
     except Exception:  # a malformed row is no facility; screening refuses it on its own
         return False
 
@@ -88,16 +93,12 @@ _MESSAGES = {
 }
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _finding(code: ReasonCode, key: str, field: str) -> Finding:
     return Finding(code, field, _MESSAGES[key].format(field=field))
 
 
 def _first_finding(raw: RawAddress, std: StandardAddress) -> Finding | None:
-    texts = {name: _text(getattr(raw, name)).strip() for name in (*_SPLIT_FIELDS, "line")}
+    texts = {name: field_text(getattr(raw, name)).strip() for name in (*_SPLIT_FIELDS, "line")}
     line_style = not any(texts[name] for name in _SPLIT_FIELDS)
     field = "address" if line_style else "street"
     delivery = texts["line"] if line_style else texts["street"]
@@ -121,13 +122,13 @@ def _first_finding(raw: RawAddress, std: StandardAddress) -> Finding | None:
         return _finding(ReasonCode.ADDRESS_NO_HOUSE_NUMBER, "house", field)
     if not std.street_name:
         return _finding(ReasonCode.ADDRESS_NO_STREET_NAME, "street_name", field)
-    if not ((_city_ok(std) and std.state in STATE_CODES) or std.zip5):
+    if not ((_city_ok(std.city) and std.state in STATE_CODES) or std.zip5):
         return _finding(ReasonCode.ADDRESS_NO_LOCALITY, "locality", "address")
     return None
 
 
 def _has_letters(text: str) -> bool:
-    return any(c.isalpha() for c in text)
+    return _LETTER.search(text) is not None
 
 
 def _digits_only(texts: dict[str, str], line_style: bool) -> str:
@@ -142,8 +143,10 @@ def _digits_only(texts: dict[str, str], line_style: bool) -> str:
     return ""
 
 
-def _city_ok(std: StandardAddress) -> bool:
-    return _has_letters(std.city) and not is_placeholder(std.city)
+@lru_cache(maxsize=4096)
+def _city_ok(city: str) -> bool:
+    """A standard city that names a place: letters, and no placeholder (``UNKNOWN``)."""
+    return _has_letters(city) and not is_placeholder(city)
 
 
 def _box_finding(std: StandardAddress, field: str) -> Finding | None:
@@ -160,6 +163,6 @@ def _box_finding(std: StandardAddress, field: str) -> Finding | None:
         if std.city in MILITARY_CITIES and std.state in MILITARY_STATES and std.zip5:
             return None
         return _finding(ReasonCode.ADDRESS_BOX_INCOMPLETE, "military_locality", "address")
-    if _city_ok(std) and std.state in STATE_CODES and std.zip5:
+    if _city_ok(std.city) and std.state in STATE_CODES and std.zip5:
         return None
     return _finding(ReasonCode.ADDRESS_BOX_INCOMPLETE, "box_locality", "address")

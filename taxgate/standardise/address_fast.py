@@ -10,8 +10,8 @@ The shape is unambiguous when:
 
 * the first word is a house number (``123``, ``23-15``, ``N6W23001``), optionally with a
   fraction (``1/2``);
-* every street word is a plain word, an ordinal (``31ST``), or a number right after a
-  directional (``S 500 E``) or after a leading route type (``HWY 66``);
+* every street word is a plain word, an ordinal (``31ST``), or a number between directionals
+  (``S 500 E``), or the number or letter of a route type (``HWY 66``, ``AVENUE B``);
 * a unit, if any, is a designator with one identifier (``APT 4``, ``# 4``, ``STE #200``), a
   no-number designator last after a suffix (``REAR``), or one bare identifier holding a digit
   right after a street suffix (``123 MAIN ST 4B``);
@@ -21,24 +21,23 @@ The shape is unambiguous when:
 from __future__ import annotations
 
 from taxgate.standardise.address_boxes import BOX_WORDS
-from taxgate.standardise.address_street import (
+from taxgate.standardise.address_segments import (
     ORDINAL,
     Segments,
-    fix_route_number,
-    is_unit_id,
+    explicit_unit_cut,
+    has_designator,
+    settle,
     split_house,
 )
 from taxgate.standardise.pub28 import (
     DIRECTIONALS,
-    INLINE_UNIT_WORDS,
     PRE_TYPES,
-    SUFFIXES,
+    SPANISH_PRE_TYPES,
     UNIT_DESIGNATORS,
-    UNIT_WITHOUT_NUMBER,
 )
 
-_NO_NUMBER_WORDS = frozenset(w for w, a in UNIT_DESIGNATORS.items() if a in UNIT_WITHOUT_NUMBER)
-_REJECT_WORDS = BOX_WORDS | {"&", "AND", "AT", "OF", "C/O", "CO"}
+_STOP_WORDS = BOX_WORDS | {"&", "AND", "AT", "OF", "CO"} | set(UNIT_DESIGNATORS)
+"""Words that send a street line to the tagger: boxes, intersections, designators."""
 
 
 def fast_segments(words: list[str]) -> Segments | None:
@@ -52,45 +51,40 @@ def fast_segments(words: list[str]) -> Segments | None:
     if not house or taken >= len(words):
         return None
     rest = words[taken:]
-    for index, word in enumerate(rest):
-        if word in INLINE_UNIT_WORDS:
-            return _with_unit(house, rest[:index], rest[index:])
-    last = rest[-1]
-    if len(rest) >= 3 and last in _NO_NUMBER_WORDS and rest[-2] in SUFFIXES:
-        return _checked(house, rest[:-1], [last])
-    if len(rest) >= 3 and is_unit_id(last) and rest[-2] in SUFFIXES:
-        return _checked(house, rest[:-1], [last])
-    return _checked(house, rest, [])
-
-
-def _with_unit(house: str, street: list[str], unit: list[str]) -> Segments | None:
-    if not street:
-        return None
-    designator, *ids = unit
-    if ids and ids[0] == "#" and designator != "#":
-        ids = ids[1:]
-    if len(ids) != 1 or not ids[0].isalnum() or ids[0] in UNIT_DESIGNATORS:
-        return None
-    if not (ids[0].isdigit() or is_unit_id(ids[0]) or len(ids[0]) == 1):
-        return None
-    return _checked(house, street, unit)
+    cut = explicit_unit_cut(rest)
+    if cut is None:
+        return None if has_designator(rest) else _checked(house, rest, [])
+    return _checked(house, rest[:cut], rest[cut:])
 
 
 def _checked(house: str, street: list[str], unit: list[str]) -> Segments | None:
     """The segments when every street word is plain enough to need no tagger."""
     if not street:
         return None
-    previous = ""
-    for index, word in enumerate(street):
-        if word in _REJECT_WORDS or word in UNIT_DESIGNATORS:
-            return None
-        if not word.isalpha() and ORDINAL.match(word) is None:
-            if not word.isdigit():
-                return None
-            route_lead = index == 1 and previous in PRE_TYPES
-            if not (previous in DIRECTIONALS or route_lead):
-                return None
-        previous = word
-    if len(street[-1]) == 1 and street[-1] not in DIRECTIONALS and len(street) > 1:
+    if not _STOP_WORDS.isdisjoint(street):
         return None
-    return fix_route_number(Segments(house, street, unit))
+    for index, word in enumerate(street):
+        if word.isalpha():
+            continue
+        plain = ORDINAL.match(word) is not None
+        if not plain and not (word.isdigit() and _number_in_name(street, index)):
+            return None
+    if len(street[-1]) == 1 and street[-1] not in DIRECTIONALS and not _route_form(street):
+        return None
+    return settle(Segments(house, street, unit))
+
+
+def _number_in_name(street: list[str], index: int) -> bool:
+    """A number inside a street name: a grid street (``S 500 E``) or a route (``HWY 66``)."""
+    if index == 0:
+        return False
+    if index == 1 and _route_form(street):
+        return True
+    previous = street[index - 1]
+    grid_end = index + 1 < len(street) and street[index + 1] in DIRECTIONALS
+    return previous in DIRECTIONALS and grid_end
+
+
+def _route_form(street: list[str]) -> bool:
+    """A street type and its number or letter: ``HWY 66``, ``AVENUE B``, ``CALLE 5``."""
+    return len(street) == 2 and (street[0] in PRE_TYPES or street[0] in SPANISH_PRE_TYPES)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from taxgate.standardise.address_street import is_unit_id
+from taxgate.standardise.address_segments import is_unit_id
 from taxgate.standardise.address_tagger import split_place
 from taxgate.standardise.pub28 import STATE_MAX_WORDS, STATES, UNIT_DESIGNATORS
 

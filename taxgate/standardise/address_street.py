@@ -21,27 +21,18 @@ import re
 from typing import NamedTuple
 
 from taxgate.standardise.address_parts import AddressKind
+from taxgate.standardise.address_segments import Segments, is_unit_id
 from taxgate.standardise.pub28 import (
     DIRECTIONALS,
     EAST_WEST,
     NAME_START_WORDS,
     NORTH_SOUTH,
     PRE_TYPES,
-    ROUTE_TYPES,
-    SPANISH_PRE_TYPES,
     SUFFIXES,
     UNIT_DESIGNATORS,
 )
 
-HOUSE_NUMBER = re.compile(r"^(?:\d+[A-Z]?(?:-\d+[A-Z]?|-[A-Z])?|[NSEW]\d+[NSEW]\d+)$")
-"""``123``, ``123A``, ``23-15``, ``123-A``, grid ``N6W23001``."""
-
-FRACTION = re.compile(r"^\d+/\d+$")
-ORDINAL = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
 _LETTER_DIGIT_HYPHEN = re.compile(r"(?<=[A-Z])-(?=\d)|(?<=\d)-(?=[A-Z])")
-
-ROUTE_QUALIFIERS = frozenset({"COUNTY", "STATE", "US", "FARM", "FOREST", "RANCH", "TOWNSHIP"})
-"""Words that make a following ``RD``/``ROAD`` a numbered route (``COUNTY RD 12``)."""
 
 
 class StreetParts(NamedTuple):
@@ -57,48 +48,6 @@ class StreetParts(NamedTuple):
     unit_number: str = ""
     po_box: str = ""
     rural_route: str = ""
-
-
-class Segments(NamedTuple):
-    """A street line cut into house number, street words and unit words."""
-
-    house: str
-    street: list[str]
-    unit: list[str]
-
-
-def is_unit_id(word: str) -> bool:
-    """A secondary number as written without a designator: ``4``, ``4B``, ``12-3``."""
-    return any(c.isdigit() for c in word) and ORDINAL.match(word) is None
-
-
-def split_house(words: list[str]) -> tuple[str, int]:
-    """The house number opening ``words`` (with its fraction) and how many words it took."""
-    if not words or HOUSE_NUMBER.match(words[0]) is None:
-        return "", 0
-    if len(words) > 1 and FRACTION.match(words[1]):
-        return f"{words[0]} {words[1]}", 2
-    return words[0], 1
-
-
-def fix_route_number(segments: Segments) -> Segments:
-    """Give a bare number after a route type back to the street (``OLD HWY 66``, ``AVE B``).
-
-    Both segmenters apply this, so a route number is never read as a unit by one path only.
-    """
-    street, unit = segments.street, segments.unit
-    if len(unit) != 1 or not street or unit[0] in UNIT_DESIGNATORS:
-        return segments
-    last = street[-1]
-    if len(street) == 1 and last in SPANISH_PRE_TYPES:
-        return Segments(segments.house, [*street, unit[0]], [])
-    pre_type = PRE_TYPES.get(last)
-    if pre_type is None:
-        return segments
-    qualified = len(street) >= 2 and street[-2] in ROUTE_QUALIFIERS
-    if pre_type in ROUTE_TYPES or qualified or len(street) == 1:
-        return Segments(segments.house, [*street, unit[0]], [])
-    return segments
 
 
 def interpret_street(words: list[str]) -> tuple[str, str, str, str]:
@@ -200,7 +149,6 @@ def build_street(segments: Segments, unit_override: tuple[str, str] | None) -> S
     without a house number is still a (numberless) street when its words end in a Pub 28
     street type or a route number (``MAIN ST``, ``HWY 66``); otherwise it is not a street.
     """
-    segments = fix_route_number(segments)
     predir, name, suffix, postdir = interpret_street(segments.street)
     if not segments.house and not (name and (suffix or _has_route_form(name))):
         return None

@@ -5,23 +5,32 @@ when no designator says so, where a house number hides behind a building name, a
 city starts in a one-line address without commas. The meaning of the words is then decided by
 ``address_street``, the same code the fast path uses.
 
-Labels that make a line unusable as one delivery point (an intersection ``&``, a box that the
-box patterns did not read) return ``None``; the caller keeps the line as UNKNOWN.
+A line that is not one delivery point (an intersection ``&``, a box that the box patterns did
+not read) gives ``None``; the caller keeps the line as UNKNOWN.
 """
 
 from __future__ import annotations
 
 import usaddress
 
-from taxgate.standardise.address_street import Segments, split_house
+from taxgate.standardise.address_boxes import BOX_WORDS
+from taxgate.standardise.address_segments import Segments, explicit_unit_cut, settle, split_house
+from taxgate.standardise.pub28 import DIRECTIONALS, SUFFIXES, UNIT_DESIGNATORS
 
 _UNIT_LABELS = frozenset(
     {"OccupancyType", "OccupancyIdentifier", "SubaddressType", "SubaddressIdentifier"}
 )
-_REFUSE_LABELS = frozenset(
-    {"IntersectionSeparator", "USPSBoxType", "USPSBoxID", "USPSBoxGroupType", "USPSBoxGroupID"}
-)
+_BOX_LABELS = frozenset({"USPSBoxType", "USPSBoxID", "USPSBoxGroupType", "USPSBoxGroupID"})
+_INTERSECTION_WORDS = frozenset({"&", "AND", "AT"})
 _PLACE_LABELS = frozenset({"PlaceName", "StateName", "ZipCode"})
+
+# The tagger reads Pub 28 abbreviations, so that a line and its standard form (``NORTH`` / ``N``,
+# ``STREET`` / ``ST``) are tagged alike and standardisation stays idempotent.
+_CANONICAL = {
+    **{w: a for w, a in UNIT_DESIGNATORS.items() if w != "#"},
+    **SUFFIXES,
+    **DIRECTIONALS,
+}
 
 
 def tag_words(words: list[str]) -> list[str] | None:
@@ -29,7 +38,7 @@ def tag_words(words: list[str]) -> list[str] | None:
     if not words:
         return []
     pairs = usaddress.parse(" ".join(words))
-    if [token for token, _ in pairs] != words:
+    if len(pairs) != len(words):
         return None
     return [label for _, label in pairs]
 
@@ -41,8 +50,8 @@ def tagger_segments(words: list[str]) -> Segments | None:
         >>> tagger_segments("STEWART DETENTION CENTER 146 CCA RD".split())
         Segments(house='146', street=['CCA', 'RD'], unit=[])
     """
-    labels = tag_words(words)
-    if labels is None or any(label in _REFUSE_LABELS for label in labels):
+    labels = tag_words([_CANONICAL.get(w, w) for w in words])
+    if labels is None or _not_one_delivery_point(words, labels):
         return None
     house, taken = split_house(words)
     lead_unit: list[str] = []
@@ -55,10 +64,23 @@ def tagger_segments(words: list[str]) -> Segments | None:
             house, taken = split_house(words[start:])
             taken += start
     rest, rest_labels = words[taken:], labels[taken:]
+    cut = explicit_unit_cut(rest)
+    if cut is not None:
+        return settle(Segments(house, rest[:cut], rest[cut:]))
     for index, label in enumerate(rest_labels):
         if label in _UNIT_LABELS and (index > 0 or house):
-            return Segments(house, rest[:index], rest[index:])
-    return Segments(house, rest, lead_unit)
+            return settle(Segments(house, rest[:index], rest[index:]))
+    return settle(Segments(house, rest, lead_unit))
+
+
+def _not_one_delivery_point(words: list[str], labels: list[str]) -> bool:
+    """An intersection (``1ST & MAIN``) or a box the box patterns could not read."""
+    for word, label in zip(words, labels, strict=True):
+        if label in _BOX_LABELS and word in BOX_WORDS:
+            return True
+        if label == "IntersectionSeparator" and word in _INTERSECTION_WORDS:
+            return True
+    return False
 
 
 def _number_after_lead(words: list[str], labels: list[str]) -> int | None:

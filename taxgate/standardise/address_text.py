@@ -17,6 +17,7 @@ The rules (docs/addresses.md §2):
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -38,6 +39,22 @@ _TRANSLATION.update({ord("'"): None, ord("`"): None, ord("#"): " # ", ord("&"): 
 _TRANSLATION.update({ord(c): " " for c in "\t\n\r\f\v"})
 
 
+def field_text(value: object) -> str:
+    """A field as text: ``None``, NaN and non-text values read as '', integers as digits.
+
+    Readers hand over what the file held; a ZIP read as the number 62704 is still a ZIP.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return ""
+
+
 def ascii_upper(text: str | None) -> str:
     """Upper-case ASCII of ``text`` (``None`` → ''), accents removed (``RODRÍGUEZ``)."""
     if not text:
@@ -55,13 +72,15 @@ def clean_text(text: str | None) -> str:
         'PO BOX 12, APT # 4'
     """
     upper = ascii_upper(text)
+    if not upper:
+        return ""
     if "." in upper:
         upper = _DOTTED_INITIAL.sub(r"\1", upper)
-    words = upper.translate(_TRANSLATION).split()
-    if any(w[0].isalpha() and w[-1].isdigit() for w in words):
+    if _GLUED_DESIGNATOR.search(upper):
         # ``APT4`` and ``STE200`` are a designator and a number run together.
-        words = _GLUED_DESIGNATOR.sub(r"\1 ", " ".join(words)).split()
-    if any(("-" in w or "/" in w) for w in words):
+        upper = _GLUED_DESIGNATOR.sub(r"\1 ", upper)
+    words = upper.translate(_TRANSLATION).split()
+    if "-" in upper or "/" in upper:
         words = [part for w in words for part in _split_marks(w)]
     return " ".join(words).replace(" ,", ",")
 

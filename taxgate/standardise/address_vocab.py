@@ -17,7 +17,6 @@ from taxgate.standardise.address_text import ascii_upper
 
 _INITIAL_JOIN = re.compile(r"\b([A-Z])[./](?=[A-Z]\b)")
 _NON_WORD = re.compile(r"[^A-Z0-9]+")
-_ONLY_X = re.compile(r"^X{3,}$")
 
 
 def _phrases(text: str) -> frozenset[tuple[str, ...]]:
@@ -65,10 +64,18 @@ def placeholder_words(text: str | None) -> list[str]:
     return _NON_WORD.sub(" ", upper).split()
 
 
-def find_phrase(words: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
-    """Whether any phrase occurs in ``words`` as consecutive whole words."""
-    joined = f" {' '.join(words)} "
-    return any(f" {' '.join(phrase)} " in joined for phrase in phrases)
+def phrase_pattern(phrases: Iterable[tuple[str, ...]], *extra: str) -> re.Pattern[str]:
+    """One regex finding any of ``phrases`` (or ``extra`` regexes) as whole words."""
+    alternatives = [re.escape(" ".join(p)) for p in sorted(phrases, key=len, reverse=True)]
+    return re.compile(rf"(?<!\S)(?:{'|'.join([*alternatives, *extra])})(?!\S)")
+
+
+_PLACEHOLDER_RE = phrase_pattern(PLACEHOLDER_PHRASES, "X{3,}")
+_FACILITY_RE = phrase_pattern(FACILITY_PHRASES)
+
+
+def _joined_words(text: str) -> str:
+    return " ".join(placeholder_words(text))
 
 
 def is_placeholder(text: str | None) -> bool:
@@ -80,18 +87,14 @@ def is_placeholder(text: str | None) -> bool:
     """
     if text is None or not text.strip():
         return False
-    words = placeholder_words(text)
-    if not words:
+    joined = _joined_words(text)
+    if not joined or tuple(joined.split()) in WHOLE_FIELD_PLACEHOLDERS:
         return True
-    if tuple(words) in WHOLE_FIELD_PLACEHOLDERS:
-        return True
-    if any(_ONLY_X.match(w) for w in words):
-        return True
-    return find_phrase(words, PLACEHOLDER_PHRASES)
+    return _PLACEHOLDER_RE.search(joined) is not None
 
 
 def names_facility(text: str | None) -> bool:
     """Whether ``text`` names a jail, prison, detention or processing centre."""
     if not text:
         return False
-    return find_phrase(placeholder_words(text), FACILITY_PHRASES)
+    return _FACILITY_RE.search(_joined_words(text)) is not None

@@ -27,7 +27,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -35,8 +34,8 @@ from taxgate.standardise.address_boxes import parse_box
 from taxgate.standardise.address_fast import fast_segments
 from taxgate.standardise.address_line import looks_like_unit, split_line
 from taxgate.standardise.address_parts import AddressKind, RawAddress, StandardAddress
+from taxgate.standardise.address_segments import Segments
 from taxgate.standardise.address_street import (
-    Segments,
     StreetParts,
     build_street,
     parse_unit,
@@ -45,6 +44,7 @@ from taxgate.standardise.address_street import (
 from taxgate.standardise.address_tagger import tagger_segments
 from taxgate.standardise.address_text import (
     clean_text,
+    field_text,
     parse_state,
     parse_zip,
     standard_city,
@@ -95,35 +95,22 @@ def _standardise_safely(raw: RawAddress, *, fast_path: bool) -> StandardAddress:
         return StandardAddress(kind=AddressKind.UNKNOWN)
 
 
-def _text(value: object) -> str:
-    """A field as text: ``None``, NaN and non-text values read as '', integers as digits."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return str(int(value))
-    return ""
-
-
 def _standardise(raw: RawAddress, *, fast_path: bool) -> StandardAddress:
-    street, unit, city = _text(raw.street), _text(raw.unit), _text(raw.city)
-    state, zip_text, line = _text(raw.state), _text(raw.zip), _text(raw.line)
+    street, unit, city = field_text(raw.street), field_text(raw.unit), field_text(raw.city)
+    state, zip_text, line = field_text(raw.state), field_text(raw.zip), field_text(raw.line)
     split_style = any(v.strip() for v in (street, unit, city, state, zip_text))
     street_clean = clean_text(street)
-    if not split_style or ("," in street_clean and not (city or state or zip_text).strip()):
+    no_locality = not any(v.strip() for v in (city, state, zip_text))
+    if not split_style or ("," in street_clean and no_locality):
         fields = split_line(clean_text(line if not split_style else street))
         street_words, comma_unit = fields.street, fields.unit
         city_text, state_code, zip_text = " ".join(fields.city), fields.state, fields.zip
     else:
         street_words, comma_unit = _street_and_comma_unit(street_clean)
         city_text, state_code = city, parse_state(state)
-    unit_words = words_of(unit)
-    if " ".join(unit_words) in UNIT_NULLS:
-        unit_words = []
-    unit_override = parse_unit(unit_words or comma_unit) if (unit_words or comma_unit) else None
+    unit_override = _unit_column(unit) if unit else None
+    if unit_override is None and comma_unit:
+        unit_override = _unit_of(comma_unit)
     parts = street_parts(street_words, unit_override, fast_path=fast_path)
     zip5, zip4 = parse_zip(zip_text)
     return StandardAddress(
@@ -163,24 +150,80 @@ def street_parts(
 ) -> StreetParts:
     """The parts of a delivery line given as cleaned words; ``unit`` is a separate unit.
 
+    A tagger reading depends on context, so it is settled on its own standard form (read at
+    most twice more): the standard form must standardise to itself.
+
     Example:
         >>> street_parts(["23-15", "31ST", "STREET"], None).street_name
         '31ST'
     """
+    parts, tagged = _read_street(words, unit, fast_path=fast_path)
+    rounds = 0
+    while tagged and rounds < 2 and parts.kind is AddressKind.STREET:
+        again, tagged = _read_street(
+            _standard_words(parts), _standard_unit(parts), fast_path=fast_path
+        )
+        rounds += 1
+        if again == parts:
+            break
+        parts = again
+    return parts
+
+
+def _read_street(
+    words: list[str], unit: tuple[str, str] | None, *, fast_path: bool
+) -> tuple[StreetParts, bool]:
+    """One reading of a delivery line, and whether usaddress took part in it."""
     if not words:
         unit_type, unit_number = unit or ("", "")
-        return StreetParts(AddressKind.UNKNOWN, unit_type=unit_type, unit_number=unit_number)
+        return StreetParts(AddressKind.UNKNOWN, unit_type=unit_type, unit_number=unit_number), False
     if not words[0][0].isdigit():
         box = parse_box(" ".join(words))
         if box is not None:
             unit_type, unit_number = unit or ("", "")
-            return box._replace(unit_type=unit_type, unit_number=unit_number)
-    segments = _segments(tuple(words)) if fast_path else tagger_segments(words)
+            return box._replace(unit_type=unit_type, unit_number=unit_number), False
+    segments = fast_segments(words) if fast_path else None
+    tagged = segments is None
+    if tagged:
+        segments = _tagged(tuple(words))
     parts = None if segments is None else build_street(segments, unit)
-    return parts if parts is not None else unknown_street(words, unit)
+    return (parts if parts is not None else unknown_street(words, unit)), tagged
+
+
+def _standard_words(parts: StreetParts) -> list[str]:
+    """The words of the standard street line of ``parts`` (kind STREET)."""
+    fields = (
+        parts.house_number,
+        parts.predirectional,
+        parts.street_name,
+        parts.suffix,
+        parts.postdirectional,
+    )
+    return " ".join(f for f in fields if f).split()
+
+
+def _standard_unit(parts: StreetParts) -> tuple[str, str] | None:
+    """The unit of ``parts`` as its standard unit line would read back."""
+    if not parts.unit_number:
+        return _unit_column(parts.unit_type)
+    return _unit_column(f"{parts.unit_type or '#'} {parts.unit_number}")
+
+
+@lru_cache(maxsize=8192)
+def _unit_column(text: str) -> tuple[str, str] | None:
+    """The unit written in a unit column; ``None`` for none (``N/A``, ``NONE``, ``-``)."""
+    words = words_of(text)
+    if not words or " ".join(words) in UNIT_NULLS:
+        return None
+    return _unit_of(words)
+
+
+def _unit_of(words: list[str]) -> tuple[str, str] | None:
+    unit = parse_unit(words)
+    return unit if unit != ("", "") else None
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def _segments(words: tuple[str, ...]) -> Segments | None:
-    as_list = list(words)
-    return fast_segments(as_list) or tagger_segments(as_list)
+def _tagged(words: tuple[str, ...]) -> Segments | None:
+    """usaddress segments, remembered: the tagger is the slow step (about 80 µs a line)."""
+    return tagger_segments(list(words))
