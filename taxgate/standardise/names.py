@@ -130,10 +130,11 @@ def clear_name_caches() -> None:
         cached.cache_clear()
 
 
-# Apostrophes and periods vanish (O'BRIEN → OBRIEN, J.R. → JR); other punctuation separates.
+# Apostrophes vanish (O'BRIEN → OBRIEN); every other mark separates words, periods included,
+# so J.R. is two initials and MA.GUADALUPE two names (JR. and ST. are unaffected).
 _KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
 _TRANSLATE = str.maketrans(
-    {chr(c): (None if chr(c) in "'`." else " ") for c in range(128) if chr(c) not in _KEEP}
+    {chr(c): (None if chr(c) in "'`" else " ") for c in range(128) if chr(c) not in _KEEP}
 )
 
 

@@ -54,6 +54,8 @@ STANDARD_CASES: list[tuple[Raw, tuple[str, ...], tuple[str, ...], tuple[str, ...
     # apostrophes and periods vanish, other punctuation separates
     (("Sean", None, "O'Brien", None), ("SEAN",), ("OBRIEN",), (), ""),
     (("J.", "R.", "Smith", None), ("J", "R"), ("SMITH",), (), ""),
+    (("J.R.", None, "St. John", None), ("J", "R"), ("STJOHN",), (), ""),
+    (("Ma.Guadalupe", None, "Ruiz", "Jr."), ("MA", "GUADALUPE"), ("RUIZ",), (), "JR"),
     # suffixes: column, trailing the last name, in the middle; credentials dropped
     (("John", None, "Smith", "Jr."), ("JOHN",), ("SMITH",), (), "JR"),
     (("John", None, "Smith", "Junior"), ("JOHN",), ("SMITH",), (), "JR"),
