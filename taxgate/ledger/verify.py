@@ -34,7 +34,7 @@ from taxgate.ledger.canonical import StringQuoter, quoted_leaf_bytes, sha256_hex
 from taxgate.ledger.checkpoint import Checkpoint, CheckpointPublicKey
 from taxgate.ledger.hold import has_table
 from taxgate.ledger.log import Ledger
-from taxgate.ledger.merkle import MerkleTree, verify_consistency
+from taxgate.ledger.merkle import HASH_SIZE, MerkleTree, verify_consistency
 from taxgate.ledger.state import state_problems
 from taxgate.store import Store
 
@@ -111,7 +111,7 @@ def verify_ledger(
         return VerifyReport(True, 0, 0, 0, None, None, "the workspace has no ledger yet")
     findings = _Findings()
     leaves = _scan_entries(store, findings)
-    good = len(leaves) // 32
+    good = len(leaves) // HASH_SIZE
     tree = MerkleTree(bytes(leaves))
     stored = Ledger(store).checkpoints()
     _check_checkpoints(stored, exported, tree, good, public_key, findings)
