@@ -2,11 +2,19 @@
 
 Duplicates (domain §3 "Duplicates"): the same person asked twice in one batch is answered
 once; the repeat is refused with ``DUPLICATE``. "Same person" is judged on the *standardised*
-name and address, never on raw strings: the first given names are the same or equivalent
-(nickname, anglicised form), the surnames share a key (compound surname in any form), the
-addresses have the same USPS delivery key, and nothing contradicts — not the date of birth,
-the TIN, the generational suffix (JR/SR) or a full second given name. A TIN never makes two
-requests one person on its own (domain §3: a TIN never substitutes).
+name and address, never on raw strings. The names are equivalent (same or equivalent first
+given name — nickname, anglicised form — and surnames sharing a key, compound surnames in any
+form), or swapped, or one of the two is a single typo off while the other agrees (domain §4
+lists all of these as one name written differently). The address is the same USPS delivery
+point (delivery key), or the same house, unit and ZIP with a one-typo street name. Nothing
+may contradict: not the date of birth, the TIN, the generational suffix (JR/SR) or a full
+second given name. A TIN never makes two requests one person on its own (domain §3).
+
+The looser readings (typos, swapped names, street typos) are tried against every earlier
+request at a delivery point that has at most ``LENIENT_POINT_MAX`` of them; at a larger
+point — a facility, a tower — only requests sharing a surname key are compared, which keeps
+a batch near linear time. A false duplicate refuses a request (no disclosure, the safe
+direction); a missed one answers the same person twice.
 
 Which request is answered: the first request of the person that passes every other check.
 Later requests of that person are duplicates, whatever else is wrong with them; earlier ones
@@ -32,7 +40,17 @@ from taxgate.screening.codes import BatchFlag, ReasonCode
 from taxgate.screening.fields import normalise_reason
 from taxgate.screening.findings import Finding
 from taxgate.standardise.address_parts import AddressKind, StandardAddress
-from taxgate.standardise.name_agreement import names_equivalent
+from taxgate.standardise.name_agreement import (
+    GivenNameLevel,
+    SurnameLevel,
+    given_name_agreement,
+    given_names_equivalent,
+    is_typo,
+    names_equivalent,
+    second_given_conflict,
+    suffixes_conflict,
+    surname_agreement,
+)
 from taxgate.standardise.names import StandardName
 
 
@@ -69,12 +87,21 @@ class PersonRequest:
     tin: str | None = None
 
 
+# At a delivery point (or house) with at most this many earlier requests, a request is
+# compared with every one of them, so typos and swapped names are caught; at a larger point (a
+# facility, a tower) only with those sharing a surname key, to stay near linear time.
+LENIENT_POINT_MAX = 50
+
+
 def find_duplicates(rows: Sequence[PersonRequest]) -> dict[int, Finding]:
     """The ``DUPLICATE`` finding of each repeated request, by row index (domain §3).
 
-    Rows are compared only with earlier answerable rows at the same delivery point, through
-    an index on the delivery key and surname keys, so a batch is screened in about linear time
-    even when thousands of requests name one building.
+    A request repeats an earlier answerable one when both name the same person
+    (:func:`same_person_names`) at the same delivery point — the same USPS delivery key, or
+    the same house, unit and ZIP with a one-typo street name — and neither the date of birth
+    nor the TIN disagrees. Candidates come from an index on the delivery key and surname keys
+    (plus every earlier request at a point of at most ``LENIENT_POINT_MAX``), so a batch is
+    screened in about linear time even when thousands of requests name one building.
 
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
@@ -86,21 +113,12 @@ def find_duplicates(rows: Sequence[PersonRequest]) -> dict[int, Finding]:
         >>> find_duplicates(rows)[1].message
         'repeats request r1 of this batch (same person at the same address)'
     """
-    # delivery key -> surname key -> indices of earlier answerable rows (originals)
-    index: dict[str, dict[str, list[int]]] = {}
+    index = _OriginalIndex(rows)
     duplicates: dict[int, Finding] = {}
-    evidence = [(_strip(r.date_of_birth), _digits(r.tin)) for r in rows]
     for i, row in enumerate(rows):
         if not row.identity_usable or row.address.kind is AddressKind.UNKNOWN:
             continue
-        at_address = index.setdefault(row.address.delivery_key(), {})
-        keys = row.name.surname_keys_with_middle
-        found = [j for key in keys for j in at_address.get(key, ())]
-        candidates = sorted(set(found)) if len(keys) > 1 else found
-        original = next(
-            (j for j in candidates if _same_person(rows[j], row, evidence[j], evidence[i])),
-            None,
-        )
+        original = index.original_of(i)
         if original is not None:
             duplicates[i] = Finding(
                 ReasonCode.DUPLICATE,
@@ -109,19 +127,91 @@ def find_duplicates(rows: Sequence[PersonRequest]) -> dict[int, Finding]:
                 "(same person at the same address)",
             )
         elif row.answerable:
-            for key in keys:
-                at_address.setdefault(key, []).append(i)
+            index.add(i)
     return duplicates
 
 
-def _same_person(
-    a: PersonRequest, b: PersonRequest, a_evidence: tuple[str, str], b_evidence: tuple[str, str]
-) -> bool:
-    """Same name and nothing contradicting: (date of birth, TIN digits) must not disagree."""
-    for x, y in zip(a_evidence, b_evidence, strict=True):
-        if x and y and x != y:
-            return False
-    return names_equivalent(a.name, b.name)
+class _OriginalIndex:
+    """The earlier answerable requests of a batch, indexed by where and whom they name."""
+
+    def __init__(self, rows: Sequence[PersonRequest]) -> None:
+        self._rows = rows
+        self._evidence = [(_strip(r.date_of_birth), _digits(r.tin)) for r in rows]
+        self._by_surname: dict[tuple[str, str], list[int]] = {}
+        self._by_point: dict[str, list[int]] = {}
+        self._by_house: dict[str, list[int]] = {}
+
+    def add(self, i: int) -> None:
+        address = self._rows[i].address
+        point = address.delivery_key()
+        for key in self._rows[i].name.surname_keys_with_middle:
+            self._by_surname.setdefault((point, key), []).append(i)
+        self._by_point.setdefault(point, []).append(i)
+        self._by_house.setdefault(_house_key(address), []).append(i)
+
+    def original_of(self, i: int) -> int | None:
+        """The earliest indexed request naming the same person at the same place, if any."""
+        row = self._rows[i]
+        point = row.address.delivery_key()
+        candidates: set[int] = set()
+        for key in row.name.surname_keys_with_middle:
+            candidates.update(self._by_surname.get((point, key), ()))
+        at_point = self._by_point.get(point, ())
+        if len(at_point) <= LENIENT_POINT_MAX:
+            candidates.update(at_point)
+        at_house = self._by_house.get(_house_key(row.address), ())
+        if len(at_house) <= LENIENT_POINT_MAX:
+            street = row.address.street_name
+            candidates.update(
+                j for j in at_house if is_typo(street, self._rows[j].address.street_name)
+            )
+        for j in sorted(candidates):
+            if not self._conflict(i, j) and same_person_names(self._rows[j].name, row.name):
+                return j
+        return None
+
+    def _conflict(self, i: int, j: int) -> bool:
+        """Whether the date of birth or the TIN digits of two requests disagree."""
+        return any(
+            x and y and x != y for x, y in zip(self._evidence[i], self._evidence[j], strict=True)
+        )
+
+
+def _house_key(address: StandardAddress) -> str:
+    """The delivery point without its street name (for a typo in the street name only)."""
+    if address.kind is not AddressKind.STREET:
+        return address.delivery_key()
+    parts = (address.house_number, address.predirectional, address.suffix)
+    rest = (address.postdirectional, address.unit_number, address.zip5)
+    return "|".join((*parts, "*", *rest))
+
+
+def same_person_names(a: StandardName, b: StandardName) -> bool:
+    """Whether two names at one delivery point belong to one person (duplicate rule).
+
+    True when the names are equivalent (:func:`names_equivalent`), when first and last names
+    are swapped, or when one name agrees (exact or equivalent given name; exact or compound
+    surname) and the other is one typo off — and neither the suffixes (JR/SR) nor full second
+    given names disagree. Domain §4 lists typos and swapped names as variations of one name.
+
+    Example:
+        >>> from taxgate.standardise.names import standardise_name as n
+        >>> same_person_names(n("Dnna", None, "Graham", None), n("Donna", None, "Graham", None))
+        True
+        >>> same_person_names(n("Ana", None, "Ruiz", "Jr"), n("Ana", None, "Ruiz", "Sr"))
+        False
+    """
+    if names_equivalent(a, b):
+        return True
+    if suffixes_conflict(a, b) or second_given_conflict(a, b):
+        return False
+    surname = surname_agreement(a, b)
+    if surname is SurnameLevel.SWAPPED:
+        return True
+    given = given_name_agreement(a, b)
+    if given is GivenNameLevel.TYPO:
+        return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
+    return surname is SurnameLevel.TYPO and given_names_equivalent(a, b)
 
 
 def _strip(text: str | None) -> str:

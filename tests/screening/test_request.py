@@ -206,7 +206,7 @@ def test_extra_and_absent_columns(agreement: Agreement) -> None:
 def test_batch_flags_never_reject_rows(agreement: Agreement) -> None:
     n = agreement.screening.officer_max_records + 1
     rows = [
-        request(f"r{i}", last_name="Surname" + chr(65 + i // 26) + chr(65 + i % 26))
+        request(f"r{i}", last_name=(chr(65 + i // 26) + chr(65 + i % 26) + "X") * 3)
         for i in range(n)
     ]
     result = screen(agreement, rows)
