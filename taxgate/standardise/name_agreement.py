@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from taxgate.standardise.name_tables import given_name_classes
+from taxgate.standardise.name_tables import given_name_classes, split_joined_surname
 from taxgate.standardise.names import StandardName
 
 # Typo tolerance: one edit (insert, delete, substitute, transpose) or a Jaro-Winkler
@@ -116,9 +116,12 @@ def _second_given(name: StandardName, other_first: str) -> bool:
 def surname_agreement(a: StandardName, b: StandardName) -> SurnameLevel:
     """The level at which the surnames of ``a`` and ``b`` agree.
 
-    Checks, in order: missing, exact (same parts joined), compound_overlap (a shared key,
-    counting a middle name read as a maternal surname), swapped (each one's first given name
-    is among the other's surname keys), typo (any two parts), disagree.
+    Checks, in order: missing, exact (same parts joined), swapped (each one's first given
+    name is among the other's surname keys, and the first given names are not equivalent),
+    compound_overlap (a shared key, counting a middle name read as a maternal surname), typo
+    (any two parts), disagree. Swapped comes before compound_overlap because a swapped name
+    often shares a key too (ROSARIO REYES MERCEDES against MERCEDES ROSARIO REYES); it is
+    the more telling reading.
 
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
@@ -134,11 +137,11 @@ def surname_agreement(a: StandardName, b: StandardName) -> SurnameLevel:
         return SurnameLevel.MISSING
     if a.surname_joined == b.surname_joined:
         return SurnameLevel.EXACT
+    if names_swapped(a, b) and not given_names_equivalent(a, b):
+        return SurnameLevel.SWAPPED
     keys_a, keys_b = a.surname_keys_with_middle, b.surname_keys_with_middle
     if not set(keys_a).isdisjoint(keys_b):
         return SurnameLevel.COMPOUND_OVERLAP
-    if names_swapped(a, b):
-        return SurnameLevel.SWAPPED
     if any(is_typo(x, y) for x in a.surname_parts for y in b.surname_parts):
         return SurnameLevel.TYPO
     if is_typo(a.surname_joined, b.surname_joined):
@@ -150,12 +153,20 @@ def names_swapped(a: StandardName, b: StandardName) -> bool:
     """Whether first and last names are swapped between ``a`` and ``b``.
 
     True when ``a``'s first given name is one of ``b``'s surname keys and ``b``'s first given
-    name is one of ``a``'s (initials never count).
+    name is one of ``a``'s (initials never count). A first name that is a joined compound
+    surname counts by its parts (MARTINEZGONZALEZ as MARTINEZ, GONZALEZ).
     """
-    key_a, key_b = a.given_key, b.given_key
-    if len(key_a) < 2 or len(key_b) < 2:
+    if len(a.given_key) < 2 or len(b.given_key) < 2:
         return False
-    return key_a in b.surname_keys_with_middle and key_b in a.surname_keys_with_middle
+    return _given_in_surname(a, b) and _given_in_surname(b, a)
+
+
+def _given_in_surname(name: StandardName, other: StandardName) -> bool:
+    keys = other.surname_keys_with_middle
+    if name.given_key in keys:
+        return True
+    split = split_joined_surname(name.given_key)
+    return split is not None and not set(split).isdisjoint(keys)
 
 
 def suffixes_conflict(a: StandardName, b: StandardName) -> bool:
