@@ -36,6 +36,8 @@ _RULES = {
     Reason.LEGAL_HOLD.value: "a legal hold stops every disclosure to this requester",
     Reason.WITHHELD_I6.value: "withheld under §6103(i)(6)",
     Reason.NO_LKA.value: "no filing is effective yet as of the request date",
+    Reason.LKA_UNUSABLE.value: "the last known address on file is not a complete postal "
+    "address: held for review",
 }
 
 

@@ -23,7 +23,9 @@ import pyarrow.parquet as pq
 from taxgate.agreement import Agreement
 from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
 from taxgate.disclosure.response import RESPONSE_COLUMNS, ResponseRow, response_csv
-from taxgate.errors import DisclosureRefused, IntakeRefused, WorkspaceError
+from taxgate.errors import DisclosureRefused, IntakeRefused, TaxgateError, WorkspaceError
+from taxgate.intake.manifest import read_manifest
+from taxgate.intake.tables import IntakeFileError
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 from taxgate.ledger import events as ev
 from taxgate.ledger.hold import active_hold, withheld_tins
@@ -33,7 +35,9 @@ from taxgate.matching.decide import POLICY_VERSION, Decision, Outcome, Reason, a
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.matching.model import MatchModel
+from taxgate.screening.address import screen_address
 from taxgate.screening.request import ScreeningResult, screen_requests
+from taxgate.standardise.address_parts import RawAddress
 from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_bytes
 
@@ -117,8 +121,7 @@ def run_batch(
         ensure_run_schema(store)
         require_master(store)
         clock.stage("intake")
-        verified = _intake(store, ws, manifest, agreement, now)
-        table = read_verified_requests(verified).table
+        verified, table = _intake(store, ws, manifest, agreement, now)
         request_date = as_of or verified.manifest.request_date
         clock.stage("screening")
         screening = screen_requests(table, agreement=agreement, request_date=request_date)
@@ -166,24 +169,30 @@ def run_batch(
 
 def _intake(
     store: Store, ws: Workspace, manifest: Path, agreement: Agreement, now: datetime
-) -> VerifiedBatch:
+) -> tuple[VerifiedBatch, pa.Table]:
+    """Verify and read the batch; a refusal is recorded in the ledger, then raised."""
     try:
-        return verify_batch(
+        verified = verify_batch(
             manifest, agreement=agreement, is_replay=lambda b: batch_known(store, b), now=now
         )
-    except IntakeRefused as refusal:
-        with ledger_transaction(store, ws, now=now) as ledger:
-            ledger.append(
-                [
-                    ev.LedgerEvent(
-                        ev.EventKind.BATCH_REFUSED,
-                        None,
-                        attrs={"code": refusal.code, "manifest": manifest.name},
-                    )
-                ],
-                now=now,
-            )
+        return verified, read_verified_requests(verified).table
+    except (IntakeRefused, IntakeFileError) as refusal:
+        _record_refusal(store, ws, manifest, str(refusal.code), now)
         raise
+
+
+def _record_refusal(store: Store, ws: Workspace, manifest: Path, code: str, now: datetime) -> None:
+    """Account for a refused batch (§6103(p)(3)(A): every request is recorded)."""
+    try:
+        claimed = read_manifest(manifest)
+        batch_id, requester, rows = claimed.batch_id, claimed.requesting_agency, claimed.row_count
+    except TaxgateError:
+        batch_id, requester, rows = f"unreadable:{manifest.name}", "(unknown)", None
+    with ledger_transaction(store, ws, now=now) as ledger:
+        ledger.append(
+            [ev.batch_refused(batch_id=batch_id, requester=requester, code=code, rows=rows)],
+            now=now,
+        )
 
 
 def _features(screening: ScreeningResult) -> pa.Table:
@@ -204,11 +213,28 @@ class _Assembled:
     events: list[ev.LedgerEvent]
 
 
+def lka_is_usable(lka: LastKnownAddress) -> bool:
+    """Whether the address on file would pass taxgate's own address screening.
+
+    An address taxgate would reject in a request (a box without its number, a street
+    without a house number) is never disclosed as an answer either.
+    """
+    raw = RawAddress(street=lka.street, unit=lka.unit, city=lka.city, state=lka.state, zip=lka.zip)
+    return not screen_address(raw)[1]
+
+
 def _final_decision(decision: Decision, lka: LastKnownAddress | None) -> Decision:
-    if decision.outcome is Outcome.DISCLOSE and lka is None:
+    if decision.outcome is not Outcome.DISCLOSE:
+        return decision
+    if lka is None or not lka_is_usable(lka):
+        outcome, reason = (
+            (Outcome.NOT_DISCLOSED, Reason.NO_LKA)
+            if lka is None
+            else (Outcome.REVIEW, Reason.LKA_UNUSABLE)
+        )
         return Decision(
-            Outcome.NOT_DISCLOSED,
-            Reason.NO_LKA,
+            outcome,
+            reason,
             tin=decision.tin,
             record_id=decision.record_id,
             weight=decision.weight,

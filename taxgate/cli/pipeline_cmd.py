@@ -45,6 +45,9 @@ def master_load(
         f"{report.filings:,} filings, {report.records:,} matching records, "
         f"{report.rejected_rows:,} rows rejected"
     )
+    stderr.print(
+        "  stages: " + ", ".join(f"{stage} {secs:.1f}s" for stage, secs in report.timings.items())
+    )
     for table, row, field, problem in report.problems[:20]:
         stderr.print(f"  {table} row {row}, field {field!r}: {problem}")
     if len(report.problems) > 20:

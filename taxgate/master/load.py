@@ -10,25 +10,21 @@ as a new version). The whole load is one transaction: it completes or leaves no 
 from __future__ import annotations
 
 import hashlib
-import json
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
 from taxgate.errors import InputError
 from taxgate.intake.readers import read_table
 from taxgate.master import schema
+from taxgate.master import standardise_columns as cols
 from taxgate.master.points import assign_points
 from taxgate.master.validate import FILING_CHECKS, TAXPAYER_CHECKS, problems_sql
-from taxgate.matching.features import address_features, name_features
-from taxgate.standardise.address_parts import RawAddress
-from taxgate.standardise.addresses import standardise_address
-from taxgate.standardise.names import standardise_name
+from taxgate.matching.features import NAME_COLUMNS
 from taxgate.store import Store
 
 Progress = Callable[[str, int, int], None]
@@ -49,7 +45,7 @@ FILING_COLUMNS = (
     "state",
     "zip",
 )
-_CHUNK = 50_000
+_STD_VIEWS = ("std_streets", "std_localities", "std_zips", "std_names")
 
 
 @dataclass(frozen=True)
@@ -66,6 +62,7 @@ class MasterLoadReport:
     rejected_rows: int
     problems: tuple[tuple[str, int, str, str], ...]
     warnings: tuple[str, ...]
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def _find(master_dir: Path, stem: str) -> Path:
@@ -86,71 +83,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _standardise_names(rows: list[tuple[str | None, ...]]) -> list[dict[str, Any]]:
-    return [name_features(standardise_name(*row)) for row in rows]
-
-
-def _standardise_addresses(rows: list[tuple[str | None, ...]]) -> list[dict[str, Any]]:
-    out = []
-    for street, unit, city, state, zip_code in rows:
-        std = standardise_address(
-            RawAddress(street=street, unit=unit, city=city, state=state, zip=zip_code)
-        )
-        out.append(
-            {
-                **address_features(std),
-                "delivery_key": std.delivery_key(),
-                "usps_street": std.street_line() or None,
-                "usps_unit": std.unit_line() or None,
-                "usps_city": std.city or None,
-                "usps_state": std.state or None,
-                "usps_zip": std.zip_code() or None,
-            }
-        )
-    return out
-
-
-def _map_chunks(
-    func: Callable[[list[tuple[str | None, ...]]], list[dict[str, Any]]],
-    rows: Sequence[tuple[str | None, ...]],
-    *,
-    workers: int,
-    label: str,
-    progress: Progress | None,
-) -> list[dict[str, Any]]:
-    """Apply ``func`` to chunks of ``rows`` on ``workers`` processes, keeping order."""
-    chunks = [list(rows[i : i + _CHUNK]) for i in range(0, len(rows), _CHUNK)]
-    out: list[dict[str, Any]] = []
-    if workers <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            out.extend(func(chunk))
-            if progress:
-                progress(label, len(out), len(rows))
-        return out
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(func, chunks):
-            out.extend(result)
-            if progress:
-                progress(label, len(out), len(rows))
-    return out
-
-
-def _dedupe_ids(features: list[dict[str, Any]]) -> tuple[list[int], list[dict[str, Any]]]:
-    """Map each raw row to the id of its standardised form; return the distinct forms."""
-    ids: list[int] = []
-    distinct: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for feature in features:
-        key = json.dumps(feature, sort_keys=True)
-        found = seen.get(key)
-        if found is None:
-            found = len(distinct) + 1
-            seen[key] = found
-            distinct.append(feature)
-        ids.append(found)
-    return ids, distinct
 
 
 def _stage(store: Store, name: str, table: pa.Table, columns: Sequence[str]) -> None:
@@ -208,15 +140,19 @@ def load_master(
     _stage(store, "stage_taxpayers", taxpayers, TAXPAYER_COLUMNS)
     _stage(store, "stage_filings", filings, FILING_COLUMNS)
     version = 1 if latest is None else int(latest[0]) + 1
+    clock = _StageClock()
     with store.transaction():
         store.execute(schema.master_ddl_sql())
         problems = _validate(store)
-        names, addresses = _standardise(store, workers=workers, progress=progress)
-        store.insert_arrow("master_names", names)
-        store.insert_arrow("master_addresses", addresses)
-        _insert_core(store)
+        clock.lap("validate")
+        _standardise(store, workers=workers, progress=progress)
+        clock.lap("standardise")
+        name_count, address_count = _insert_core(store)
+        clock.lap("tables")
         assign_points(store)
+        clock.lap("delivery points")
         store.execute(schema.master_records_sql())
+        clock.lap("records")
         counts = {
             t: int((store.fetchone(f"SELECT count(*) FROM {t}") or (0,))[0])
             for t in ("taxpayers", "filings", "master_records")
@@ -247,7 +183,7 @@ def load_master(
                     }
                 ),
             )
-    for staged in ("stage_taxpayers", "stage_filings", "raw_name_ids", "raw_address_ids"):
+    for staged in ("stage_taxpayers", "stage_filings", *_STD_VIEWS):
         store.unregister(staged)
     return MasterLoadReport(
         version=version,
@@ -255,12 +191,24 @@ def load_master(
         taxpayers=counts["taxpayers"],
         filings=counts["filings"],
         records=counts["master_records"],
-        names=names.num_rows,
-        addresses=addresses.num_rows,
+        names=name_count,
+        addresses=address_count,
         rejected_rows=rejected,
         problems=tuple(problems),
         warnings=tuple(warnings),
+        timings=clock.timings,
     )
+
+
+class _StageClock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self._last, 2)
+        self._last = now
 
 
 def _validate(store: Store) -> list[tuple[str, int, str, str]]:
@@ -287,73 +235,116 @@ def _validate(store: Store) -> list[tuple[str, int, str, str]]:
     return [(str(t), int(r), str(f), str(p)) for t, r, f, p in rows]
 
 
-def _standardise(
-    store: Store, *, workers: int, progress: Progress | None
-) -> tuple[pa.Table, pa.Table]:
-    """Standardise each distinct raw name and address once; register raw→id maps."""
-    raw_names = store.fetchall(
-        "SELECT DISTINCT first_name, middle_name, last_name, suffix FROM good_filings "
-        "ORDER BY ALL NULLS FIRST"
-    )
-    name_feats = _map_chunks(
-        _standardise_names, raw_names, workers=workers, label="names", progress=progress
-    )
-    raw_addresses = store.fetchall(
-        "SELECT DISTINCT street, unit, city, state, zip FROM good_filings ORDER BY ALL NULLS FIRST"
-    )
-    address_feats = _map_chunks(
-        _standardise_addresses, raw_addresses, workers=workers, label="addresses", progress=progress
-    )
-    name_ids, distinct_names = _dedupe_ids(name_feats)
-    address_ids, distinct_addresses = _dedupe_ids(address_feats)
-    store.register("raw_name_ids", _raw_map(raw_names, FILING_COLUMNS[4:8], name_ids, "name_id"))
-    store.register(
-        "raw_address_ids", _raw_map(raw_addresses, FILING_COLUMNS[8:], address_ids, "address_id")
-    )
-    names = pa.Table.from_pylist(distinct_names)
-    names = names.add_column(0, "name_id", pa.array(range(1, len(distinct_names) + 1), pa.int64()))
-    addresses = pa.Table.from_pylist(distinct_addresses)
-    addresses = addresses.add_column(
-        0, "address_id", pa.array(range(1, len(distinct_addresses) + 1), pa.int64())
-    )
-    return names, addresses
+# Case and runs of spaces never change a standardised value (both standardisers upper-case
+# and fold spaces first), so distinct values are taken after folding them: fewer to standardise.
+def _folded(column: str) -> str:
+    return f"upper(trim(regexp_replace({column}, '\\s+', ' ', 'g')))"
 
 
-def _raw_map(
-    rows: list[tuple[Any, ...]], columns: Sequence[str], ids: list[int], id_name: str
-) -> pa.Table:
-    data: dict[str, Any] = {
-        c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(columns)
-    }
-    data[id_name] = pa.array(ids, pa.int64())
-    return pa.table(data)
+_STD_JOBS = (
+    ("std_streets", ("street", "unit"), cols.street_table, "delivery lines"),
+    ("std_localities", ("city", "state"), cols.locality_table, "localities"),
+    ("std_zips", ("zip",), cols.zip_table, "zip codes"),
+    ("std_names", ("first_name", "middle_name", "last_name", "suffix"), cols.name_table, "names"),
+)
 
 
-def _insert_core(store: Store) -> None:
+def _standardise(store: Store, *, workers: int, progress: Progress | None) -> None:
+    """Standardise each distinct (folded) value once and register the raw → standard maps."""
+    folded = ", ".join(f"{_folded(c)} AS {c}" for c in FILING_COLUMNS[4:])
+    store.execute(
+        f"CREATE OR REPLACE TEMP VIEW folded_filings AS SELECT * REPLACE ({folded}) "
+        "FROM good_filings"
+    )
+    for view, names, func, label in _STD_JOBS:
+        select = ", ".join(names)
+        raw = store.arrow(f"SELECT DISTINCT {select} FROM folded_filings ORDER BY ALL NULLS FIRST")
+        std = cols.standardise_distinct(func, raw, workers=workers, label=label, progress=progress)
+        for name in names:
+            std = std.append_column(name, raw.column(name))
+        store.register(view, std)
+
+
+def _eq(left: str, right: str, columns: Sequence[str]) -> str:
+    return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
+
+
+def _insert_core(store: Store) -> tuple[int, int]:
+    """Fill taxpayers, master_names, master_addresses and filings from the staged data."""
     store.execute(
         "INSERT INTO taxpayers SELECT tin, tin_type, TRY_CAST(date_of_birth AS DATE) "
         "FROM good_taxpayers ORDER BY tin"
     )
+    name_cols = ("first_name", "middle_name", "last_name", "suffix")
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE filing_std AS
+        SELECT f.row, f.tin, f.doc_type, f.tax_year, CAST(f.received_date AS DATE) AS received_date,
+               s.address_kind, s.house_key, s.street_name, s.street_key, s.unit_number,
+               s.delivery_line, s.usps_street, s.usps_unit,
+               l.std_city AS city, l.std_state AS state, z.zip5, z.zip4, n.name_key,
+               concat_ws('|', s.address_kind, s.delivery_line, s.usps_street, s.usps_unit,
+                         l.std_city, l.std_state, z.zip5, z.zip4) AS form_key
+        FROM folded_filings AS f
+        JOIN std_streets AS s ON {_eq("s", "f", ("street", "unit"))}
+        JOIN std_localities AS l ON {_eq("l", "f", ("city", "state"))}
+        JOIN std_zips AS z ON {_eq("z", "f", ("zip",))}
+        JOIN std_names AS n ON {_eq("n", "f", name_cols)}
+        """
+    )
+    store.execute(
+        """
+        INSERT INTO master_addresses
+        SELECT row_number() OVER (ORDER BY form_key) AS address_id, address_kind, house_key,
+               street_name, street_key, unit_number, zip5, city, state,
+               concat(delivery_line, '|', coalesce(zip5, '')) AS delivery_key,
+               usps_street, usps_unit, city, state,
+               CASE WHEN zip4 IS NULL THEN zip5 ELSE zip5 || '-' || zip4 END
+        FROM (SELECT DISTINCT ON (form_key) * FROM filing_std ORDER BY form_key)
+        """
+    )
+    name_features = ", ".join((*NAME_COLUMNS, "name_tokens"))
+    store.execute(
+        f"""
+        INSERT INTO master_names
+        SELECT row_number() OVER (ORDER BY name_key) AS name_id, {name_features}
+        FROM (SELECT DISTINCT ON (name_key) * FROM std_names ORDER BY name_key)
+        """
+    )
+    store.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE form_ids AS
+        SELECT form_key, address_id FROM (
+            SELECT DISTINCT form_key FROM filing_std
+        ) JOIN (
+            SELECT row_number() OVER (ORDER BY form_key) AS address_id, form_key
+            FROM (SELECT DISTINCT form_key FROM filing_std)
+        ) USING (form_key)
+        """
+    )
+    store.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE name_ids AS
+        SELECT row_number() OVER (ORDER BY name_key) AS name_id, name_key
+        FROM (SELECT DISTINCT name_key FROM std_names)
+        """
+    )
     store.execute(
         """
         INSERT INTO filings
-        SELECT f.row, f.tin, f.doc_type, f.tax_year, CAST(f.received_date AS DATE),
-               n.name_id, a.address_id, NULL
-        FROM good_filings AS f
-        JOIN raw_name_ids AS n
-          ON n.first_name IS NOT DISTINCT FROM f.first_name
-         AND n.middle_name IS NOT DISTINCT FROM f.middle_name
-         AND n.last_name IS NOT DISTINCT FROM f.last_name
-         AND n.suffix IS NOT DISTINCT FROM f.suffix
-        JOIN raw_address_ids AS a
-          ON a.street IS NOT DISTINCT FROM f.street
-         AND a.unit IS NOT DISTINCT FROM f.unit
-         AND a.city IS NOT DISTINCT FROM f.city
-         AND a.state IS NOT DISTINCT FROM f.state
-         AND a.zip IS NOT DISTINCT FROM f.zip
+        SELECT f.row, f.tin, f.doc_type, f.tax_year, f.received_date, n.name_id, a.address_id,
+               a.address_id
+        FROM filing_std AS f
+        JOIN form_ids AS a USING (form_key)
+        JOIN name_ids AS n USING (name_key)
         ORDER BY f.row
         """
     )
+    names = store.fetchone("SELECT count(*) FROM master_names")
+    addresses = store.fetchone("SELECT count(*) FROM master_addresses")
+    for table in ("filing_std", "form_ids", "name_ids"):
+        store.execute(f"DROP TABLE IF EXISTS {table}")
+    return int(names[0]) if names else 0, int(addresses[0]) if addresses else 0
 
 
 def _unchanged_report(store: Store, version: int) -> MasterLoadReport:

@@ -2,30 +2,34 @@
 
 A taxpayer's returns carry one address in many forms: ``APT 13`` / ``UNIT 13`` / ``#13``,
 ZIP or ZIP+4, and now and then a typo (``7310 BRAODWAY``). Standardisation removes the first
-kinds; a typo survives it. Within *one taxpayer's own filings*, two addresses are the same
-delivery point when the house number (or box), the ZIP (or, a ZIP missing, city and state)
-and the unit are equal and the street names are equal or one slip apart. Each point is
-represented by the taxpayer's most frequent form (ties: the latest filed).
+kinds; a typo survives it. Within *one taxpayer's own filings*, two address forms are the
+same delivery point when the house number (or box), the ZIP (or, a ZIP missing, city and
+state) and the unit are equal and the street names are equal or one slip apart. Addresses of
+*different* taxpayers are never merged.
 
-The last known address rule then follows points, not spellings: a re-confirming return with
-a typo neither changes when the address became the LKA nor puts the typo in the response.
-Addresses of *different* taxpayers are never merged.
+Each point is represented by one form: the street spelling most used in that ZIP across the
+whole master file (a reference of street names built from the agency's own records, in the
+way USPS's CASS reference corrects a misspelt street), then the delivery line this taxpayer
+filed most often, the form most often filed, one with a ZIP, the latest. The last known
+address rule then follows points, not spellings: a re-confirming return with a typo neither
+changes when the address became the LKA nor puts the typo in the response.
+
+Everything runs in SQL: the pairs of forms, connected components by label propagation (a
+few rounds: a taxpayer's forms of one point are few), and the representatives.
 """
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from taxgate.store import Store
+
+_MAX_ROUNDS = 50
 
 
 def point_edges_sql() -> str:
     """Pairs of one taxpayer's address forms that name the same delivery point."""
     return """
-    WITH ta AS (
-        SELECT tin, address_id, count(*) AS n, max(received_date) AS last
-        FROM filings GROUP BY tin, address_id
-    )
+    CREATE OR REPLACE TEMP TABLE point_edges AS
+    WITH ta AS (SELECT DISTINCT tin, address_id FROM filings)
     SELECT a.tin, a.address_id AS a_id, b.address_id AS b_id
     FROM ta AS a
     JOIN ta AS b ON a.tin = b.tin AND a.address_id < b.address_id
@@ -41,37 +45,64 @@ def point_edges_sql() -> str:
     """
 
 
-def representative_order_sql() -> str:
-    """Every (tin, address form) in the order that picks a point's representative.
-
-    The street spelling most used in that ZIP across the whole master file wins (a reference
-    of street names, built from the agency's own records, in the way USPS's CASS reference
-    corrects a misspelt street), so a typo filed once never represents a point; then the
-    delivery line this taxpayer filed most often, the form most often filed, one with a ZIP,
-    the latest.
-    """
+def _labels_init_sql() -> str:
     return """
+    CREATE OR REPLACE TEMP TABLE point_labels AS
+    SELECT tin, node AS address_id, node AS label
+    FROM (SELECT tin, a_id AS node FROM point_edges UNION SELECT tin, b_id FROM point_edges)
+    """
+
+
+def _labels_round_sql() -> str:
+    """One round of min-label propagation over the edges (both directions)."""
+    return """
+    CREATE OR REPLACE TEMP TABLE point_labels_next AS
+    SELECT l.tin, l.address_id, least(l.label, coalesce(min(n.label), l.label)) AS label
+    FROM point_labels AS l
+    LEFT JOIN (
+        SELECT e.tin, e.a_id AS node, lb.label
+        FROM point_edges AS e JOIN point_labels AS lb ON lb.tin = e.tin AND lb.address_id = e.b_id
+        UNION ALL
+        SELECT e.tin, e.b_id AS node, la.label
+        FROM point_edges AS e JOIN point_labels AS la ON la.tin = e.tin AND la.address_id = e.a_id
+    ) AS n ON n.tin = l.tin AND n.node = l.address_id
+    GROUP BY l.tin, l.address_id, l.label
+    """
+
+
+def representatives_sql() -> str:
+    """Each clustered form → the representative form of its point (see module docstring)."""
+    return """
+    CREATE OR REPLACE TEMP TABLE point_map AS
     WITH street_use AS (
         SELECT a.zip5, a.street_key, count(*) AS street_n
         FROM filings AS f JOIN master_addresses AS a USING (address_id)
         GROUP BY a.zip5, a.street_key
     ),
     forms AS (
-        SELECT f.tin, f.address_id, count(*) AS n, max(f.received_date) AS last,
-               concat_ws('|', a.house_key, a.street_key, a.unit_number) AS spelling,
-               a.zip5 IS NOT NULL AS has_zip, any_value(s.street_n) AS street_n
-        FROM filings AS f JOIN master_addresses AS a USING (address_id)
+        SELECT f.tin, f.address_id, any_value(l.label) AS label, count(*) AS n,
+               max(f.received_date) AS last,
+               any_value(concat_ws('|', a.house_key, a.street_key, a.unit_number)) AS spelling,
+               any_value(a.zip5 IS NOT NULL) AS has_zip, any_value(s.street_n) AS street_n
+        FROM filings AS f
+        JOIN point_labels AS l ON l.tin = f.tin AND l.address_id = f.address_id
+        JOIN master_addresses AS a ON a.address_id = f.address_id
         LEFT JOIN street_use AS s
           ON s.zip5 IS NOT DISTINCT FROM a.zip5 AND s.street_key IS NOT DISTINCT FROM a.street_key
-        GROUP BY f.tin, f.address_id, spelling, has_zip
+        GROUP BY f.tin, f.address_id
+    ),
+    ranked AS (
+        SELECT *, sum(n) OVER (PARTITION BY tin, label, spelling) AS spelling_n,
+               max(last) OVER (PARTITION BY tin, label, spelling) AS spelling_last
+        FROM forms
     )
-    SELECT tin, address_id, street_n,
-           sum(n) OVER (PARTITION BY tin, spelling) AS spelling_n,
-           max(last) OVER (PARTITION BY tin, spelling) AS spelling_last,
-           n, has_zip, last
-    FROM forms
-    ORDER BY tin, street_n DESC, spelling_n DESC, spelling_last DESC, n DESC, has_zip DESC,
-             last DESC, address_id
+    SELECT tin, address_id,
+           first_value(address_id) OVER (
+               PARTITION BY tin, label
+               ORDER BY street_n DESC, spelling_n DESC, spelling_last DESC, n DESC,
+                        has_zip DESC, last DESC, address_id
+           ) AS point_id
+    FROM ranked
     """
 
 
@@ -80,54 +111,27 @@ def assign_points(store: Store) -> int:
 
     Returns the number of address forms folded into another form.
     """
-    edges = store.fetchall(point_edges_sql())
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(node: tuple[str, int]) -> tuple[str, int]:
-        root = node
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(node, node) != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    members: set[tuple[str, int]] = set()
-    for tin, a_id, b_id in edges:
-        members.update(((tin, int(a_id)), (tin, int(b_id))))
-        ra, rb = find((tin, int(a_id))), find((tin, int(b_id)))
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    if not parent:
-        store.execute("UPDATE filings SET point_address_id = address_id")
-        return 0
-    # The first form of each cluster in (frequency, recency) order represents it.
-    representative: dict[tuple[str, int], int] = {}
-    mapping: list[tuple[str, int, int]] = []
-    for tin, address_id, *_order in store.fetchall(representative_order_sql()):
-        node = (str(tin), int(address_id))
-        if node not in members:
-            continue  # a form in no edge is its own point
-        root = find(node)
-        chosen = representative.setdefault(root, int(address_id))
-        if chosen != int(address_id):
-            mapping.append((str(tin), int(address_id), chosen))
     store.execute("UPDATE filings SET point_address_id = address_id")
-    if mapping:
-        store.register(
-            "point_mapping",
-            pa.table(
-                {
-                    "tin": pa.array([m[0] for m in mapping], pa.string()),
-                    "address_id": pa.array([m[1] for m in mapping], pa.int64()),
-                    "point_id": pa.array([m[2] for m in mapping], pa.int64()),
-                }
-            ),
+    store.execute(point_edges_sql())
+    store.execute(_labels_init_sql())
+    for _ in range(_MAX_ROUNDS):
+        store.execute(_labels_round_sql())
+        changed = store.fetchone(
+            "SELECT count(*) FROM point_labels_next AS n JOIN point_labels AS o "
+            "USING (tin, address_id) WHERE n.label <> o.label"
         )
-        try:
-            store.execute(
-                "UPDATE filings SET point_address_id = m.point_id FROM point_mapping AS m "
-                "WHERE filings.tin = m.tin AND filings.address_id = m.address_id"
-            )
-        finally:
-            store.unregister("point_mapping")
-    return len(mapping)
+        store.execute(
+            "CREATE OR REPLACE TEMP TABLE point_labels AS SELECT * FROM point_labels_next"
+        )
+        if not changed or not changed[0]:
+            break
+    store.execute(representatives_sql())
+    store.execute(
+        "UPDATE filings SET point_address_id = m.point_id FROM point_map AS m "
+        "WHERE filings.tin = m.tin AND filings.address_id = m.address_id "
+        "AND m.point_id <> m.address_id"
+    )
+    folded = store.fetchone("SELECT count(*) FROM point_map WHERE point_id <> address_id")
+    for table in ("point_edges", "point_labels", "point_labels_next", "point_map"):
+        store.execute(f"DROP TABLE IF EXISTS {table}")
+    return int(folded[0]) if folded else 0

@@ -54,6 +54,7 @@ class Reason(StrEnum):
     LEGAL_HOLD = "LEGAL_HOLD"  # a legal hold stops disclosures to this requester
     WITHHELD_I6 = "WITHHELD_I6"  # §6103(i)(6): withheld; the response does not say so
     NO_LKA = "NO_LKA"  # no filing is effective yet as of the request date
+    LKA_UNUSABLE = "LKA_UNUSABLE"  # the address on file fails screening: a human looks
 
 
 GIVEN_AGREES = frozenset({"exact", "equivalent", "typo", "initial", "swapped"})

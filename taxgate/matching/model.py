@@ -233,7 +233,8 @@ def score_pairs(
     """Score every (request, candidate record) pair of the same ``cand_group``.
 
     Returns ``cand_group``, ``record_id``, ``match_weight`` and, per comparison, ``gamma_*``
-    and ``mw_*`` (partial match weight in bits, term frequency included) columns, ordered deterministically.
+    and ``mw_*`` (partial match weight in bits, term frequency included) columns, ordered
+    deterministically.
     """
     if candidates.num_rows == 0:
         return _empty_scores()

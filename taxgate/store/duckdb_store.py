@@ -41,6 +41,7 @@ class Store:
             config["memory_limit"] = memory_limit
         try:
             con = duckdb.connect(str(path), config=config)
+            con.execute("SET enable_progress_bar = false")
         except duckdb.IOException as e:
             raise WorkspaceError(
                 f"cannot open the workspace store {path}: {e}",
@@ -51,7 +52,9 @@ class Store:
     @classmethod
     def memory(cls) -> Store:
         """An in-memory store, for tests and scratch work."""
-        return cls(duckdb.connect(":memory:"), path=None)
+        con = duckdb.connect(":memory:")
+        con.execute("SET enable_progress_bar = false")
+        return cls(con, path=None)
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
