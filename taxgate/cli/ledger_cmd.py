@@ -17,18 +17,16 @@ from rich.table import Table
 
 from taxgate.errors import InputError
 from taxgate.ledger.accounting import disclosure_statistics, list_disclosures
-from taxgate.ledger.checkpoint import PUBLIC_KEY_FILE, load_public_key, read_export
 from taxgate.ledger.hold import (
-    has_table,
     holds,
     lift_hold,
     lift_withhold,
     set_hold,
     set_withhold,
 )
-from taxgate.ledger.log import Ledger, export_path, ledger_transaction
+from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.ledger.recall import recall_disclosures, write_recall_documents
-from taxgate.ledger.verify import verify_ledger
+from taxgate.ledger.verify import verify_workspace
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -59,16 +57,10 @@ def register(app: typer.Typer) -> None:
 @ledger_app.command("verify")
 def verify(ws: WsArg) -> None:
     """Re-hash every entry and record, check every checkpoint; name the first bad entry."""
-    workspace = Workspace.open(ws)
-    exported = read_export(export_path(workspace))
-    with Store.open(workspace.store_path) as store:
-        no_key = not (workspace.keys_dir / PUBLIC_KEY_FILE).exists()
-        if no_key and not exported and not _has_entries(store):
-            typer.echo("the workspace has no ledger yet")
-            return
-        report = verify_ledger(
-            store, public_key=load_public_key(workspace.keys_dir), exported_checkpoints=exported
-        )
+    report = verify_workspace(Workspace.open(ws))
+    if report is None:
+        typer.echo("the workspace has no ledger yet")
+        return
     for problem in report.problems[1:]:
         stderr.print(f"  also: {problem}")
     report.raise_if_bad()
@@ -204,10 +196,6 @@ def recall(
     typer.echo(f"{record.recall_id}: {len(record.request_ids)} disclosures of {batch} recalled")
     for path in paths:
         typer.echo(str(path))
-
-
-def _has_entries(store: Store) -> bool:
-    return has_table(store, "ledger_entries") and Ledger(store).size() > 0
 
 
 def _entry(record: Any) -> int:

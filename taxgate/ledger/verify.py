@@ -31,12 +31,19 @@ from itertools import groupby
 from taxgate.errors import LedgerVerificationError
 from taxgate.ledger import schema
 from taxgate.ledger.canonical import StringQuoter, quoted_leaf_bytes, sha256_hex
-from taxgate.ledger.checkpoint import Checkpoint, CheckpointPublicKey
+from taxgate.ledger.checkpoint import (
+    PUBLIC_KEY_FILE,
+    Checkpoint,
+    CheckpointPublicKey,
+    load_public_key,
+    read_export,
+)
 from taxgate.ledger.hold import has_table
-from taxgate.ledger.log import Ledger
+from taxgate.ledger.log import Ledger, export_path
 from taxgate.ledger.merkle import HASH_SIZE, MerkleTree, verify_consistency
 from taxgate.ledger.state import state_problems
 from taxgate.store import Store
+from taxgate.workspace import Workspace
 
 CHUNK_ROWS = 100_000
 
@@ -278,3 +285,22 @@ def _report(
         message=message,
         problems=tuple(messages),
     )
+
+
+def verify_workspace(ws: Workspace) -> VerifyReport | None:
+    """Verify a workspace's ledger with its own checkpoint key and exported checkpoints.
+
+    Returns None when the workspace has no ledger yet (nothing was ever appended).
+    """
+    exported = read_export(export_path(ws))
+    with Store.open(ws.store_path) as store:
+        no_key = not (ws.keys_dir / PUBLIC_KEY_FILE).exists()
+        if no_key and not exported and not _has_entries(store):
+            return None
+        return verify_ledger(
+            store, public_key=load_public_key(ws.keys_dir), exported_checkpoints=exported
+        )
+
+
+def _has_entries(store: Store) -> bool:
+    return has_table(store, "ledger_entries") and Ledger(store).size() > 0

@@ -30,7 +30,7 @@ from taxgate.matching.comparisons import COMPARISON_NAMES, all_comparisons
 
 MODEL_FORMAT = 1
 TF_COLUMNS = ("given_key", "surname_full")
-_QUIET = logging.WARNING
+_QUIET = logging.ERROR  # Splink reports untrained levels as warnings; checked by check_model
 
 # Levels that must carry positive evidence, and levels that must carry negative evidence,
 # for a trained model to make sense (checked after training).

@@ -1,0 +1,71 @@
+"""CLI: ``taxgate demo``, the README's main job (thin: one library call)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from taxgate.cli.progress import stderr
+from taxgate.demo import DemoSettings, run_demo
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``demo``."""
+    app.command("demo")(demo)
+
+
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for everything the demo makes.")] = Path(
+        "demo-out"
+    ),
+    taxpayers: Annotated[int, typer.Option(help="Taxpayers in the synthetic world.")] = 20_000,
+    requests: Annotated[int, typer.Option(help="Requests in the signed batch.")] = 2_000,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 2025,
+    address_style: Annotated[str, typer.Option(help="'split' columns or one 'line'.")] = "split",
+) -> None:
+    """Run the whole job end to end on a synthetic world and print a short summary."""
+    settings = DemoSettings(
+        out=out, taxpayers=taxpayers, requests=requests, seed=seed, address_style=address_style
+    )
+    result = run_demo(settings, say=lambda line: stderr.print(f"[dim]{line}[/]"))
+    counts = result.run.counts
+    table = Table("", "taxgate", "2025 baseline", title="taxgate demo")
+    for label, key in (
+        ("disclosed", "DISCLOSED"),
+        ("not disclosed", "NOT_DISCLOSED"),
+        ("rejected", "REJECTED"),
+    ):
+        table.add_row(
+            label,
+            f"{result.score['outcomes'].get(key, 0):,}",
+            f"{result.baseline_score['outcomes'].get(key, 0):,}",
+        )
+    table.add_row("  of which held for review", f"{counts.get('REVIEW', 0):,}", "")
+    for label, key in (("precision", "precision"), ("recall", "recall")):
+        table.add_row(label, _pct(result.score[key]), _pct(result.baseline_score[key]))
+    table.add_row(
+        "harmful disclosures",
+        f"{result.score['harmful_total']:,}",
+        f"{result.baseline_score['harmful_total']:,}",
+    )
+    stderr.print(table)
+    stderr.print(
+        f"ledger: {'verified' if result.ledger_ok else 'NOT VERIFIED'}: {result.ledger_message}"
+    )
+    for label, path in (
+        ("world (synthetic)", result.out / "world"),
+        ("workspace", result.workspace),
+        ("response", result.out / "response" / "response.csv"),
+        ("decisions", result.out / "response" / "decisions.parquet"),
+        ("report", result.report),
+    ):
+        typer.echo(f"{label:<18} {path}")
+    if not result.ledger_ok:
+        raise typer.Exit(1)
+
+
+def _pct(value: Any) -> str:
+    return f"{100 * float(value):.2f} %"
