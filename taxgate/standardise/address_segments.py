@@ -10,8 +10,8 @@ that the tagger decides only what the tables cannot:
 * after a street suffix, a last word that is a no-number designator (``REAR``) or a bare
   secondary number (``4B``) is the unit;
 * ``settle`` then gives back to the street what cannot be a unit without a designator (an
-  ordinal, a directional, a word) and a route number after a route type (``OLD HWY 66``,
-  ``COUNTY RD 12``, ``AVE B``, ``CALLE A``).
+  ordinal, a directional, a word; ``2ND FL`` keeps its designator last) and a route number
+  after a route type (``OLD HWY 66``, ``COUNTY RD 12``, ``AVE B``, ``CALLE A``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ HOUSE_NUMBER = re.compile(r"^(?:\d+[A-Z]?(?:-\d+[A-Z]?|-[A-Z])?|[NSEW]\d+[NSEW]\
 
 FRACTION = re.compile(r"^\d+/\d+$")
 ORDINAL = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
+_DIGIT = re.compile(r"\d")
 
 ROUTE_QUALIFIERS = frozenset({"COUNTY", "STATE", "US", "FARM", "FOREST", "RANCH", "TOWNSHIP"})
 """Words that make a following ``RD``/``ROAD`` a numbered route (``COUNTY RD 12``)."""
@@ -53,7 +54,7 @@ class Segments(NamedTuple):
 
 def is_unit_id(word: str) -> bool:
     """A secondary number as written without a designator: ``4``, ``4B``, ``12-3``."""
-    return any(c.isdigit() for c in word) and ORDINAL.match(word) is None
+    return _DIGIT.search(word) is not None and ORDINAL.match(word) is None
 
 
 def split_house(words: list[str]) -> tuple[str, int]:
@@ -116,7 +117,7 @@ def settle(segments: Segments) -> Segments:
         Segments(house='100', street=['OLD', 'HWY', '66'], unit=[])
     """
     house, street, unit = segments
-    if not unit or unit[0] in UNIT_DESIGNATORS:
+    if not unit or unit[0] in UNIT_DESIGNATORS or unit[-1] in UNIT_DESIGNATORS:
         return segments
     if len(unit) > 1 or not street or not _bare_unit(unit[0]):
         return Segments(house, [*street, *unit], [])

@@ -98,9 +98,9 @@ def _standardise_safely(raw: RawAddress, *, fast_path: bool) -> StandardAddress:
 def _standardise(raw: RawAddress, *, fast_path: bool) -> StandardAddress:
     street, unit, city = field_text(raw.street), field_text(raw.unit), field_text(raw.city)
     state, zip_text, line = field_text(raw.state), field_text(raw.zip), field_text(raw.line)
-    split_style = any(v.strip() for v in (street, unit, city, state, zip_text))
+    split_style = bool((street + unit + city + state + zip_text).strip())
     street_clean = clean_text(street)
-    no_locality = not any(v.strip() for v in (city, state, zip_text))
+    no_locality = not (city + state + zip_text).strip()
     if not split_style or ("," in street_clean and no_locality):
         fields = split_line(clean_text(line if not split_style else street))
         street_words, comma_unit = fields.street, fields.unit
