@@ -1,7 +1,7 @@
 """The agreement (MOU) as data: load, validate, version, amend.
 
 The agreement is a versioned TOML file (``docs/agreement-format.md``). It says who may sign a
-batch, which statutes qualify under §6103(i)(2)(B)(ii), the minimum age of a final order of
+batch, which statutes qualify under §6103(i)(2)(B)(iii), the minimum age of a final order of
 removal, what may be returned under §6103(i)(2)(C), the screening thresholds, the decision
 policy and the retention terms. Code reads these values; it never repeats them.
 """
@@ -259,7 +259,7 @@ def statute_key(citation: str) -> str | None:
 
 
 def qualifying_statute(agreement: Agreement, citation: str) -> Statute | None:
-    """The agreement's statute that ``citation`` designates, or None (§6103(i)(2)(B)(ii))."""
+    """The agreement's statute that ``citation`` designates, or None (§6103(i)(2)(B)(iii))."""
     key = statute_key(citation)
     if key is None:
         return None

@@ -136,12 +136,15 @@ def run_batch(
         )
         clock.stage("disclosure")
         requester = verified.manifest.requesting_agency
-        restrict = {
-            "legal_hold": active_hold(store, requester) is not None,
-            "withheld_tins": withheld_tins(store),
-            "hold_for_flags": bool(screening.flags) and agreement.screening.hold_release_on_flags,
+        legal_hold = active_hold(store, requester) is not None
+        withheld = withheld_tins(store)
+        hold_for_flags = bool(screening.flags) and agreement.screening.hold_release_on_flags
+        decisions = {
+            uid: apply_restrictions(
+                d, legal_hold=legal_hold, withheld_tins=withheld, hold_for_flags=hold_for_flags
+            )
+            for uid, d in match.decisions.items()
         }
-        decisions = {uid: apply_restrictions(d, **restrict) for uid, d in match.decisions.items()}
         lkas = last_known_addresses(
             store,
             (d.tin for d in decisions.values() if d.outcome is Outcome.DISCLOSE and d.tin),

@@ -190,16 +190,21 @@ def decide(
     ]
     runner = max(others, key=lambda t: (t.best.match_weight, t.tin), default=None)
     margin = None if runner is None else chosen.match_weight - runner.best.match_weight
-    base = {
-        "tin": top.tin,
-        "record_id": chosen.record_id,
-        "weight": chosen.match_weight,
-        "margin": margin,
-        "runner_up_tin": None if runner is None else runner.tin,
-        "candidate_taxpayers": len(taxpayers),
-    }
+
+    def verdict(outcome: Outcome, reason: Reason) -> Decision:
+        return Decision(
+            outcome,
+            reason,
+            tin=top.tin,
+            record_id=chosen.record_id,
+            weight=chosen.match_weight,
+            margin=margin,
+            runner_up_tin=None if runner is None else runner.tin,
+            candidate_taxpayers=len(taxpayers),
+        )
+
     if chosen.levels.get("name_suffix") == "disagree":
-        return Decision(Outcome.NOT_DISCLOSED, Reason.SUFFIX_CONFLICT, **base)
+        return verdict(Outcome.NOT_DISCLOSED, Reason.SUFFIX_CONFLICT)
     # Domain §4: where two taxpayers fit the request and nothing (date of birth, suffix,
     # TIN) separates them, the answer is no disclosure, whatever the weights say.
     for rival in eligible[1:]:
@@ -209,25 +214,25 @@ def decide(
             "given_name"
         ) == chosen.levels.get("given_name")
         if fits and not _separated(top.tin, chosen, rival.tin, evidence, on_file):
-            return Decision(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS, **base)
+            return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     if margin is not None and margin < policy.min_margin:
-        return Decision(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS, **base)
+        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     if chosen.match_weight < policy.review_weight:
-        return Decision(Outcome.NOT_DISCLOSED, Reason.BELOW_THRESHOLD, **base)
+        return verdict(Outcome.NOT_DISCLOSED, Reason.BELOW_THRESHOLD)
     # Conflicting evidence is never left unexplained. A date of birth that disagrees outright
     # (not a one-character slip, which is its own level) names another person. A TIN that
     # disagrees names someone else: when that someone is on file among the candidates, a
     # human looks at the mix-up; otherwise the request is not about this taxpayer.
     if chosen.levels.get("date_of_birth") == "disagree":
-        return Decision(Outcome.NOT_DISCLOSED, Reason.DOB_CONFLICT, **base)
+        return verdict(Outcome.NOT_DISCLOSED, Reason.DOB_CONFLICT)
     if chosen.levels.get("tin") == "disagree":
         owner_on_file = any(t.best.levels.get("tin") == "exact" for t in taxpayers)
         if owner_on_file:
-            return Decision(Outcome.REVIEW, Reason.TIN_CONFLICT, **base)
-        return Decision(Outcome.NOT_DISCLOSED, Reason.TIN_MISMATCH, **base)
+            return verdict(Outcome.REVIEW, Reason.TIN_CONFLICT)
+        return verdict(Outcome.NOT_DISCLOSED, Reason.TIN_MISMATCH)
     if chosen.match_weight < policy.disclose_weight:
-        return Decision(Outcome.REVIEW, Reason.BORDERLINE, **base)
-    return Decision(Outcome.DISCLOSE, Reason.MATCHED, **base)
+        return verdict(Outcome.REVIEW, Reason.BORDERLINE)
+    return verdict(Outcome.DISCLOSE, Reason.MATCHED)
 
 
 def _separated(

@@ -73,7 +73,7 @@ def name_features(name: StandardName) -> dict[str, Any]:
     """The name columns of one person."""
     phonetic = name.surname_phonetic
     surname_phonetic = [phonetic] if isinstance(phonetic, str) else list(phonetic)
-    surname_keys = _strings((*name.surname_keys, *name.middle_as_surname))
+    surname_keys = _strings(name.surname_keys_with_middle)
     given_names = _strings(name.given_names)
     classes = _strings(name.given_classes)
     tokens = _strings(

@@ -168,7 +168,7 @@ def regularise(settings: dict[str, Any]) -> dict[str, Any]:
       so a population prior (one over the master size) would make the thresholds drift with
       the size of the master file. The agreement's thresholds are in these bits.
     """
-    out = json.loads(json.dumps(settings))
+    out: dict[str, Any] = json.loads(json.dumps(settings))
     for comparison in out["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
         by_label = {lv.get("label_for_charts"): lv for lv in levels}
@@ -202,7 +202,8 @@ def _weight(level: dict[str, Any] | None) -> float | None:
 def _normalise(settings: dict[str, Any]) -> dict[str, Any]:
     """Drop run-specific keys (ids, timings) so equal training gives equal JSON."""
     clean = {k: v for k, v in settings.items() if k not in {"linker_uid"}}
-    return json.loads(json.dumps(clean, sort_keys=True))
+    normalised: dict[str, Any] = json.loads(json.dumps(clean, sort_keys=True))
+    return normalised
 
 
 def check_model(model: MatchModel) -> None:

@@ -33,14 +33,14 @@ class ReasonCode(StrEnum):
     ADDRESS_FACILITY_ONLY = "ADDRESS_FACILITY_ONLY"  # a jail or detention facility, no street
     ADDRESS_UNPARSEABLE = "ADDRESS_UNPARSEABLE"  # not recognisable as a postal address
 
-    # Statute: §6103(i)(2)(B)(ii) requires a specifically designated federal criminal statute.
+    # Statute: §6103(i)(2)(B)(iii) requires a specifically designated federal criminal statute.
     STATUTE_MISSING = "STATUTE_MISSING"  # no statutory authority given
     STATUTE_NOT_QUALIFYING = "STATUTE_NOT_QUALIFYING"  # civil, tax or unknown statute
 
-    # Reason: §6103(i)(2)(B)(iii) requires the specific reason the information is relevant.
+    # Reason: §6103(i)(2)(B)(iv) requires the specific reason the information is relevant.
     REASON_MISSING = "REASON_MISSING"  # no reason, or empty boilerplate ("N/A", "-")
 
-    # Taxable periods: §6103(i)(2)(B) requires the taxable period(s).
+    # Taxable periods: §6103(i)(2)(B)(ii) requires the taxable period(s).
     PERIOD_MISSING = "PERIOD_MISSING"  # no taxable period
     PERIOD_INVALID = "PERIOD_INVALID"  # not a 4-digit year within the agency's record range
 
