@@ -242,7 +242,7 @@ def _folded(column: str) -> str:
 
 
 _STD_JOBS = (
-    ("std_streets", ("street", "unit"), cols.street_table, "delivery lines"),
+    ("std_streets", ("street", "unit", "located"), cols.street_table, "delivery lines"),
     ("std_localities", ("city", "state"), cols.locality_table, "localities"),
     ("std_zips", ("zip",), cols.zip_table, "zip codes"),
     ("std_names", ("first_name", "middle_name", "last_name", "suffix"), cols.name_table, "names"),
@@ -253,7 +253,8 @@ def _standardise(store: Store, *, workers: int, progress: Progress | None) -> No
     """Standardise each distinct (folded) value once and register the raw → standard maps."""
     folded = ", ".join(f"{_folded(c)} AS {c}" for c in FILING_COLUMNS[4:])
     store.execute(
-        f"CREATE OR REPLACE TEMP VIEW folded_filings AS SELECT * REPLACE ({folded}) "
+        f"CREATE OR REPLACE TEMP VIEW folded_filings AS SELECT * REPLACE ({folded}), "
+        "(city IS NOT NULL OR state IS NOT NULL OR zip IS NOT NULL) AS located "
         "FROM good_filings"
     )
     for view, names, func, label in _STD_JOBS:
@@ -286,7 +287,7 @@ def _insert_core(store: Store) -> tuple[int, int]:
                concat_ws('|', s.address_kind, s.delivery_line, s.usps_street, s.usps_unit,
                          l.std_city, l.std_state, z.zip5, z.zip4) AS form_key
         FROM folded_filings AS f
-        JOIN std_streets AS s ON {_eq("s", "f", ("street", "unit"))}
+        JOIN std_streets AS s ON {_eq("s", "f", ("street", "unit", "located"))}
         JOIN std_localities AS l ON {_eq("l", "f", ("city", "state"))}
         JOIN std_zips AS z ON {_eq("z", "f", ("zip",))}
         JOIN std_names AS n ON {_eq("n", "f", name_cols)}

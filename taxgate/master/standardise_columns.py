@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from taxgate.matching.features import NAME_COLUMNS, address_features, name_features
 from taxgate.standardise.address_parts import RawAddress
-from taxgate.standardise.addresses import standardise_address
+from taxgate.standardise.addresses import standardise_address, standardise_delivery_line
 from taxgate.standardise.names import standardise_name
 
 Progress = Callable[[str, int, int], None]
@@ -43,11 +43,11 @@ def _rows(table: pa.Table) -> list[Row]:
 
 
 def street_table(raw: pa.Table) -> pa.Table:
-    """Street + unit → delivery-line parts (one row per input row)."""
+    """Street + unit (+ whether the row has a locality) → delivery-line parts, row by row."""
     out: dict[str, list[Any]] = {c: [] for c in STREET_COLUMNS}
     add = {c: out[c].append for c in STREET_COLUMNS}
-    for street, unit in _rows(raw):
-        std = standardise_address(RawAddress(street=street, unit=unit))
+    for street, unit, located in _rows(raw):
+        std = standardise_delivery_line(street, unit, locality_given=bool(located))
         features = address_features(std)
         for column in STREET_COLUMNS[:5]:
             add[column](features[column])

@@ -78,6 +78,33 @@ def standardise_address(raw: RawAddress, *, fast_path: bool = True) -> StandardA
         return _standardise_safely(raw, fast_path=fast_path)
 
 
+def standardise_delivery_line(
+    street: str | None, unit: str | None, *, locality_given: bool
+) -> StandardAddress:
+    """The delivery line of a split-column address alone, as ``standardise_address`` reads it.
+
+    The master load standardises each distinct (street, unit) once, apart from the city,
+    state and ZIP. ``locality_given`` says whether the row had any of those: a row without
+    them and with commas in its street column is read as a whole one-line address, exactly as
+    :func:`standardise_address` does; a row with them never is. City, state and ZIP of the
+    result are those read from the street column in the first case, and empty otherwise.
+    """
+    if not locality_given:
+        return standardise_address(RawAddress(street=street, unit=unit))
+    try:
+        return _delivery_line_cached(street, unit)
+    except Exception:  # a fault in a parser must not stop a load; the row reads as UNKNOWN
+        return StandardAddress(kind=AddressKind.UNKNOWN)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _delivery_line_cached(street: str | None, unit: str | None) -> StandardAddress:
+    street_words, comma_unit = _street_and_comma_unit(clean_text(field_text(street)))
+    return _with_street_parts(
+        street_words, comma_unit, field_text(unit), fast_path=True, city="", state="", zip_text=""
+    )
+
+
 def standardise_many(rows: Iterable[RawAddress]) -> list[StandardAddress]:
     """``standardise_address`` over many rows, in order (the master-file path)."""
     return [standardise_address(row) for row in rows]
@@ -108,6 +135,28 @@ def _standardise(raw: RawAddress, *, fast_path: bool) -> StandardAddress:
     else:
         street_words, comma_unit = _street_and_comma_unit(street_clean)
         city_text, state_code = city, parse_state(state)
+    return _with_street_parts(
+        street_words,
+        comma_unit,
+        unit,
+        fast_path=fast_path,
+        city=city_text,
+        state=state_code,
+        zip_text=zip_text,
+    )
+
+
+def _with_street_parts(
+    street_words: list[str],
+    comma_unit: list[str],
+    unit: str,
+    *,
+    fast_path: bool,
+    city: str,
+    state: str,
+    zip_text: str,
+) -> StandardAddress:
+    """Read the delivery line and assemble the standard address (shared by both entries)."""
     unit_override = _unit_column(unit) if unit else None
     if unit_override is None and comma_unit:
         unit_override = _unit_of(comma_unit)
@@ -124,8 +173,8 @@ def _standardise(raw: RawAddress, *, fast_path: bool) -> StandardAddress:
         parts.unit_number,
         parts.po_box,
         parts.rural_route,
-        standard_city(city_text),
-        state_code,
+        standard_city(city),
+        state,
         zip5,
         zip4,
     )
