@@ -59,6 +59,7 @@ STYLE: dict[RcKeyType, Any] = {
 MAX_CODES = 15  # the codes chart shows the most frequent; the table lists them all
 
 _REFERENCE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 
 
 def render_svg(fig: Figure, *, chart_id: str, title: str) -> str:
@@ -71,7 +72,9 @@ def render_svg(fig: Figure, *, chart_id: str, title: str) -> str:
     with matplotlib.rc_context(STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = buffer.getvalue()
-    svg = text[text.index("<svg") :]
+    # The RDF metadata names the producer only; without it the page holds no URL at all
+    # but the SVG namespaces.
+    svg = _METADATA.sub("", text[text.index("<svg") :], count=1)
     svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{chart_id}-{m.group(2)}", svg)
     label = html.escape(title, quote=True)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1).strip() + "\n"
