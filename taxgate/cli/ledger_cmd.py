@@ -27,6 +27,7 @@ from taxgate.ledger.hold import (
 from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.ledger.recall import recall_disclosures, write_recall_documents
 from taxgate.ledger.verify import verify_workspace
+from taxgate.report.annual import render_statistics
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -43,6 +44,7 @@ class OutputFormat(StrEnum):
     TABLE = "table"  # a Rich table on the terminal
     CSV = "csv"  # comma-separated, with a header row
     JSON = "json"  # a JSON array of objects
+    HTML = "html"  # a self-contained page (--stats only; taxgate.report.annual)
 
 
 def register(app: typer.Typer) -> None:
@@ -100,6 +102,12 @@ def accounting(
     """The accounting of disclosures (6103(p)(3)(A)), or the (p)(3)(C) statistics."""
     workspace = Workspace.open(ws)
     with Store.open(workspace.store_path) as store:
+        if output is OutputFormat.HTML or (stats is not None and output is OutputFormat.CSV):
+            if stats is None:
+                raise InputError("--format html goes with --stats YEAR", field="format")
+            terms = workspace.agreement()
+            typer.echo(render_statistics(store, year=stats, fmt=output, agreement=terms), nl=False)
+            return
         if stats is not None:
             rows = [
                 {**asdict(s), "purposes": "; ".join(s.purposes)}
