@@ -31,7 +31,14 @@ from taxgate.ledger import events as ev
 from taxgate.ledger.hold import active_hold, withheld_tins
 from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses
-from taxgate.matching.decide import POLICY_VERSION, Decision, Outcome, Reason, apply_restrictions
+from taxgate.matching.decide import (
+    POLICY_VERSION,
+    Decision,
+    Outcome,
+    Reason,
+    answer_each_taxpayer_once,
+    apply_restrictions,
+)
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.matching.model import MatchModel
@@ -139,12 +146,18 @@ def run_batch(
         legal_hold = active_hold(store, requester) is not None
         withheld = withheld_tins(store)
         hold_for_flags = bool(screening.flags) and agreement.screening.hold_release_on_flags
-        decisions = {
-            uid: apply_restrictions(
-                d, legal_hold=legal_hold, withheld_tins=withheld, hold_for_flags=hold_for_flags
+        restricted = [
+            apply_restrictions(
+                match.decisions[r.request_id],
+                legal_hold=legal_hold,
+                withheld_tins=withheld,
+                hold_for_flags=hold_for_flags,
             )
-            for uid, d in match.decisions.items()
-        }
+            for r in screening.rows
+            if r.passed
+        ]
+        passed_ids = [r.request_id for r in screening.rows if r.passed]
+        decisions = dict(zip(passed_ids, answer_each_taxpayer_once(restricted), strict=True))
         lkas = last_known_addresses(
             store,
             (d.tin for d in decisions.values() if d.outcome is Outcome.DISCLOSE and d.tin),

@@ -50,6 +50,8 @@ class Reason(StrEnum):
     TIN_CONFLICT = "TIN_CONFLICT"  # the request's TIN belongs to another taxpayer: review
     TIN_MISMATCH = "TIN_MISMATCH"  # the request's TIN is not the candidate's nor on file
     DOB_CONFLICT = "DOB_CONFLICT"  # the date of birth disagrees outright: another person
+    DOB_SLIP = "DOB_SLIP"  # the date of birth differs by one character: a human checks
+    SAME_TAXPAYER = "SAME_TAXPAYER"  # an earlier request of the batch already answers for them
     BATCH_FLAGGED = "BATCH_FLAGGED"  # the agreement holds flagged batches for acknowledgement
     LEGAL_HOLD = "LEGAL_HOLD"  # a legal hold stops disclosures to this requester
     WITHHELD_I6 = "WITHHELD_I6"  # §6103(i)(6): withheld; the response does not say so
@@ -225,6 +227,9 @@ def decide(
     # human looks at the mix-up; otherwise the request is not about this taxpayer.
     if chosen.levels.get("date_of_birth") == "disagree":
         return verdict(Outcome.NOT_DISCLOSED, Reason.DOB_CONFLICT)
+    if chosen.levels.get("date_of_birth") == "typo":
+        # A slip or another person born days apart (a twin, a relative): not for a machine.
+        return verdict(Outcome.REVIEW, Reason.DOB_SLIP)
     if chosen.levels.get("tin") == "disagree":
         owner_on_file = any(t.best.levels.get("tin") == "exact" for t in taxpayers)
         if owner_on_file:
@@ -277,6 +282,25 @@ def apply_restrictions(
     if hold_for_flags and decision.outcome is Outcome.DISCLOSE:
         return _replace(decision, Outcome.REVIEW, Reason.BATCH_FLAGGED)
     return decision
+
+
+def answer_each_taxpayer_once(decisions: Sequence[Decision]) -> list[Decision]:
+    """Within one batch, disclose each taxpayer at most once (domain §3: answer once).
+
+    Screening finds repeats on the request's own words; two requests that are written
+    differently can still resolve to one taxpayer. The first (in request order) is answered;
+    a later one is not disclosed. The response does not say why: a DUPLICATE code would tell
+    the requester that two of its requests resolved to one taxpayer.
+    """
+    seen: set[str] = set()
+    out = []
+    for decision in decisions:
+        if decision.outcome is Outcome.DISCLOSE and decision.tin is not None:
+            if decision.tin in seen:
+                decision = _replace(decision, Outcome.NOT_DISCLOSED, Reason.SAME_TAXPAYER)
+            seen.add(decision.tin)
+        out.append(decision)
+    return out
 
 
 def _replace(decision: Decision, outcome: Outcome, reason: Reason) -> Decision:

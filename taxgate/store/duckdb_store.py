@@ -12,6 +12,8 @@ import pyarrow as pa
 
 from taxgate.errors import StoreError, WorkspaceError
 
+DEFAULT_MEMORY_LIMIT = "3GB"
+
 
 class Store:
     """A DuckDB database file, opened for one process at a time.
@@ -31,14 +33,17 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path, *, threads: int | None = None, memory_limit: str | None = None
+        cls, path: Path, *, threads: int | None = None, memory_limit: str = DEFAULT_MEMORY_LIMIT
     ) -> Store:
-        """Open (or create) the store file at ``path``."""
-        config: dict[str, Any] = {}
+        """Open (or create) the store file at ``path``.
+
+        DuckDB's buffer is capped (``memory_limit``; it spills to ``<store>.tmp`` beyond it),
+        so that a master load of a million taxpayers stays within a laptop's memory next to
+        the Python side's standardisation tables.
+        """
+        config: dict[str, Any] = {"memory_limit": memory_limit}
         if threads is not None:
             config["threads"] = threads
-        if memory_limit is not None:
-            config["memory_limit"] = memory_limit
         try:
             con = duckdb.connect(str(path), config=config)
             con.execute("SET enable_progress_bar = false")

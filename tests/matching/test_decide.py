@@ -7,9 +7,11 @@ import pytest
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.decide import (
     CandidateEvidence,
+    Decision,
     OnFile,
     Outcome,
     Reason,
+    answer_each_taxpayer_once,
     apply_restrictions,
     decide,
 )
@@ -121,7 +123,7 @@ def test_dob_disagreeing_outright_is_another_person() -> None:
     d = decide([cand("1", 30.0, date_of_birth="disagree")], POLICY)
     assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.DOB_CONFLICT)
     slip = decide([cand("1", 30.0, date_of_birth="typo")], POLICY)
-    assert slip.outcome is Outcome.DISCLOSE
+    assert (slip.outcome, slip.reason) == (Outcome.REVIEW, Reason.DOB_SLIP)
 
 
 def test_borderline_goes_to_review() -> None:
@@ -195,3 +197,12 @@ def test_rival_fitting_fully_blocks_even_with_a_large_margin() -> None:
     full = cand("111111111", 45.0, record=1)
     maternal_dropped = cand("222222222", 25.0, record=2, surname="compound")
     assert decide([full, maternal_dropped], POLICY).reason is Reason.AMBIGUOUS
+
+
+def test_each_taxpayer_is_disclosed_once_per_batch() -> None:
+    first = Decision(Outcome.DISCLOSE, Reason.MATCHED, tin="111111111")
+    other = Decision(Outcome.DISCLOSE, Reason.MATCHED, tin="222222222")
+    again = Decision(Outcome.DISCLOSE, Reason.MATCHED, tin="111111111")
+    out = answer_each_taxpayer_once([first, other, again])
+    assert [d.outcome for d in out] == [Outcome.DISCLOSE, Outcome.DISCLOSE, Outcome.NOT_DISCLOSED]
+    assert out[2].reason is Reason.SAME_TAXPAYER
