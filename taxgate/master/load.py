@@ -24,6 +24,7 @@ from taxgate.master import schema
 from taxgate.master import standardise_columns as cols
 from taxgate.master.points import assign_points
 from taxgate.master.validate import FILING_CHECKS, TAXPAYER_CHECKS, problems_sql
+from taxgate.matching.blocking import record_features_sql
 from taxgate.matching.features import NAME_COLUMNS
 from taxgate.store import Store
 
@@ -152,6 +153,7 @@ def load_master(
         assign_points(store)
         clock.lap("delivery points")
         store.execute(schema.master_records_sql())
+        store.execute(record_features_sql())
         clock.lap("records")
         counts = {
             t: int((store.fetchone(f"SELECT count(*) FROM {t}") or (0,))[0])

@@ -10,6 +10,7 @@ MASTER_TABLES = (
     "master_names",
     "master_addresses",
     "master_records",
+    "record_features",
 )
 
 _LIST_COLUMNS = {"given_names", "given_classes", "surname_keys", "surname_phonetic", "name_tokens"}

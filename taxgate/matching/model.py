@@ -19,6 +19,7 @@ import json
 import logging
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -44,7 +45,7 @@ class MatchModel:
 
     settings: dict[str, Any]
 
-    @property
+    @cached_property
     def version(self) -> str:
         """``fs-`` + the first 16 hex digits of the SHA-256 of the canonical JSON."""
         canonical = json.dumps(self.settings, sort_keys=True, separators=(",", ":"))
@@ -143,9 +144,9 @@ def train_model(
     session = _Session(requests, candidates, tf_tables)
     try:
         linker = session.linker(_settings(prior))
-        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
         for rule in (block_on("date_of_birth"), block_on("given_key", "surname_full")):
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=2e6)
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=1e6)
         settings = linker.misc.save_model_to_json()
     finally:
         session.close()
