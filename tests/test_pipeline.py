@@ -1,0 +1,175 @@
+"""`taxgate run` end to end through the CLI, as a requesting agency and an analyst would."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from taxgate.cli.main import run_cli
+from taxgate.disclosure.response import RESPONSE_COLUMNS
+from taxgate.synth import score_files
+
+TAXPAYERS = 3_000
+REQUESTS = 600
+SEED = 31
+
+
+@dataclass(frozen=True)
+class Run:
+    root: Path
+    ws: Path
+    world: Path
+    out: Path
+
+    @property
+    def response(self) -> list[dict[str, str]]:
+        with (self.out / "response.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+
+def cli(*argv: str) -> int:
+    return run_cli(list(argv))
+
+
+def build(root: Path, *, style: str = "split") -> Run:
+    ws, keys, world, out = root / "ws", root / "keys", root / "world", root / "out"
+    assert cli("init", str(ws)) == 0
+    assert cli("keys", "new", str(keys), "--name", "ice-director") == 0
+    assert (
+        cli(
+            *("agreement", "add-signer", str(ws), "--name", "ice-director", "--public-key"),
+            *(str(keys / "ice-director.pub.pem"), "--valid-from", "2025-04-07"),
+        )
+        == 0
+    )
+    assert (
+        cli(
+            *("synth", str(world), "--taxpayers", str(TAXPAYERS), "--requests", str(REQUESTS)),
+            *("--seed", str(SEED), "--address-style", style),
+            *("--sign-key", str(keys / "ice-director.key.pem"), "--signer", "ice-director"),
+        )
+        == 0
+    )
+    assert cli("master", "load", str(ws), str(world / "master"), "--workers", "1") == 0
+    assert cli("run", str(ws), str(world / "manifest.json"), "--out", str(out)) == 0
+    return Run(root, ws, world, out)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return build(tmp_path_factory.mktemp("pipeline"))
+
+
+def test_response_follows_the_contract(run: Run) -> None:
+    text = (run.out / "response.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ",".join(RESPONSE_COLUMNS)
+    rows = run.response
+    with (run.world / "requests.csv").open(encoding="utf-8", newline="") as handle:
+        request_ids = [r["request_id"] for r in csv.DictReader(handle)]
+    assert [r["request_id"] for r in rows] == request_ids  # one row each, in request order
+    for row in rows:
+        assert row["outcome"] in {"DISCLOSED", "NOT_DISCLOSED", "REJECTED"}
+        if row["outcome"] == "DISCLOSED":
+            assert row["street"] and row["address_as_of"] and not row["reason_codes"]
+            assert row["street"] == row["street"].upper()
+            assert len(row["zip"]) in (5, 10)
+        elif row["outcome"] == "REJECTED":
+            assert row["reason_codes"] and not row["street"]
+        else:  # uniform: nothing but the id and the outcome
+            assert all(not row[c] for c in RESPONSE_COLUMNS[2:])
+
+
+def test_no_harmful_disclosure_and_high_recall(run: Run) -> None:
+    result = score_files(run.out / "response.csv", run.world / "truth.parquet")
+    assert result["harmful_total"] == 0, result["harmful"]
+    assert result["recall"] >= 0.97
+
+
+def test_decisions_keep_the_evidence(run: Run) -> None:
+    decisions = pq.read_table(run.out / "decisions.parquet").to_pylist()
+    assert len(decisions) == REQUESTS
+    disclosed = [d for d in decisions if d["decision"] == "DISCLOSE"]
+    assert disclosed
+    for d in disclosed:
+        assert d["model_version"].startswith("fs-") and d["policy_version"]
+        assert d["match_weight"] is not None and d["levels"] and d["lka_as_of"]
+        assert json.loads(d["candidates"])
+
+
+def test_replayed_batch_is_refused(run: Run, tmp_path: Path) -> None:
+    code = cli("run", str(run.ws), str(run.world / "manifest.json"), "--out", str(tmp_path))
+    assert code != 0
+    assert not (tmp_path / "response.csv").exists()
+
+
+def test_ledger_verifies_and_accounts(run: Run) -> None:
+    assert cli("ledger", "verify", str(run.ws)) == 0
+    with duckdb.connect(str(run.ws / "store.duckdb"), read_only=True) as con:
+        disclosures = con.execute(
+            "SELECT count(*) FROM ledger_entries WHERE kind = 'DISCLOSURE'"
+        ).fetchall()[0][0]
+    assert disclosures == sum(r["outcome"] == "DISCLOSED" for r in run.response)
+
+
+def test_explain_names_the_rule(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    request = next(r["request_id"] for r in run.response if r["outcome"] == "DISCLOSED")
+    assert cli("explain", str(run.ws), request) == 0
+    assert "MATCHED" in capsys.readouterr().out
+
+
+def test_response_can_be_written_again(run: Run, tmp_path: Path) -> None:
+    manifest = json.loads((run.world / "manifest.json").read_text(encoding="utf-8"))
+    assert cli("response", str(run.ws), manifest["batch_id"], "--out", str(tmp_path)) == 0
+    assert (tmp_path / "response.csv").read_bytes() == (run.out / "response.csv").read_bytes()
+
+
+def test_same_inputs_give_byte_identical_outputs(run: Run, tmp_path: Path) -> None:
+    """A second workspace, the same files and batch: the same bytes out."""
+    twin = tmp_path / "twin"
+    shutil.copytree(run.world, twin / "world")
+    assert cli("init", str(twin / "ws")) == 0
+    shutil.copy(run.ws / "agreement.toml", twin / "ws" / "agreement.toml")
+    assert cli("master", "load", str(twin / "ws"), str(twin / "world" / "master")) == 0
+    out = twin / "out"
+    assert (
+        cli("run", str(twin / "ws"), str(twin / "world" / "manifest.json"), "--out", str(out)) == 0
+    )
+    for name in ("response.csv", "decisions.parquet"):
+        assert (out / name).read_bytes() == (run.out / name).read_bytes(), name
+
+
+def test_legal_hold_stops_every_disclosure(run: Run, tmp_path: Path) -> None:
+    held = tmp_path / "held"
+    shutil.copytree(run.root, held)
+    requester = json.loads((held / "world" / "manifest.json").read_text())["requesting_agency"]
+    assert cli("hold", str(held / "ws"), "--requester", requester, "--order", "No. 25-1") == 0
+    keys = held / "keys" / "ice-director.key.pem"
+    assert (
+        cli(
+            *("batch", "sign", str(held / "world" / "requests.csv"), "--key", str(keys)),
+            *("--signer", "ice-director", "--out", str(held / "world" / "manifest.json")),
+            *("--request-date", "2025-07-15"),
+        )
+        == 0
+    )
+    out = held / "out-held"
+    assert (
+        cli("run", str(held / "ws"), str(held / "world" / "manifest.json"), "--out", str(out)) == 0
+    )
+    with (out / "response.csv").open(encoding="utf-8", newline="") as handle:
+        outcomes = {r["outcome"] for r in csv.DictReader(handle)}
+    assert "DISCLOSED" not in outcomes
+
+
+def test_one_line_address_style(tmp_path: Path) -> None:
+    line = build(tmp_path, style="line")
+    result = score_files(line.out / "response.csv", line.world / "truth.parquet")
+    assert result["harmful_total"] == 0, result["harmful"]
+    assert result["recall"] >= 0.97
