@@ -1,0 +1,106 @@
+"""`master load`: validation without failing, idempotency, snapshots, delivery points."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from taxgate.errors import InputError
+from taxgate.master.load import load_master
+from taxgate.master.lookup import last_known_addresses
+from taxgate.store import Store
+
+TAXPAYERS = ["tin", "tin_type", "date_of_birth"]
+FILINGS = [
+    "tin", "doc_type", "tax_year", "received_date", "first_name", "middle_name", "last_name",
+    "suffix", "street", "unit", "city", "state", "zip",
+]  # fmt: skip
+
+
+def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def filing(tin: str, received: str, street: str, unit: str = "", doc: str = "RETURN") -> list[str]:
+    year = str(int(received[:4]) - 1) if doc == "RETURN" else ""
+    return [tin, doc, year, received, "Juan", "", "García López", "", street, unit,
+            "Houston", "TX", "77038"]  # fmt: skip
+
+
+@pytest.fixture
+def master(tmp_path: Path) -> Path:
+    folder = tmp_path / "master"
+    folder.mkdir()
+    write(
+        folder / "taxpayers.csv",
+        TAXPAYERS,
+        [["123456789", "SSN", "1980-01-02"], ["987654321", "ITIN", ""], ["12345", "SSN", ""]],
+    )
+    write(
+        folder / "filings.csv",
+        FILINGS,
+        [
+            filing("123456789", "2021-03-01", "7306 Chestnut Street", "Apt 4"),
+            filing("123456789", "2022-03-01", "7306 CHESTNUT ST", "#4"),
+            filing("123456789", "2023-03-01", "7306 Chestnt St.", "Unit 4"),  # a typo
+            filing("123456789", "2024-03-01", "7306 Chestnut St", "APT 4"),
+            filing("987654321", "2024-02-01", "7306 Chestnut St", "Apt 5"),
+            filing("987654321", "2024-02-01", "1 Main St", "", doc="LETTER"),  # bad doc_type
+            filing("555555555", "2024-02-01", "1 Main St", ""),  # no such taxpayer
+        ],
+    )
+    return folder
+
+
+def test_bad_rows_are_reported_not_fatal(master: Path) -> None:
+    store = Store.memory()
+    report = load_master(store, master, workers=1)
+    assert report.taxpayers == 2 and report.filings == 5
+    problems = {(table, field) for table, _row, field, _msg in report.problems}
+    assert problems == {("taxpayers", "tin"), ("filings", "doc_type"), ("filings", "tin")}
+    assert report.rejected_rows == 3
+    assert all("123" not in message for *_x, message in report.problems)  # no values quoted
+
+
+def test_reload_is_idempotent_and_a_new_snapshot_is_versioned(master: Path) -> None:
+    store = Store.memory()
+    first = load_master(store, master, workers=1)
+    again = load_master(store, master, workers=1)
+    assert (again.unchanged, again.version, again.records) == (True, 1, first.records)
+    with (master / "taxpayers.csv").open("a", encoding="utf-8") as handle:
+        handle.write("111111111,SSN,1990-05-05\n")
+    newer = load_master(store, master, workers=1)
+    assert (newer.unchanged, newer.version, newer.taxpayers) == (False, 2, 3)
+
+
+def test_one_taxpayer_address_forms_are_one_delivery_point(master: Path) -> None:
+    store = Store.memory()
+    load_master(store, master, workers=1)
+    points = store.fetchall("SELECT DISTINCT point_address_id FROM filings WHERE tin = '123456789'")
+    assert len(points) == 1
+    lka = last_known_addresses(store, ["123456789"], date(2024, 6, 1))
+    found = lka["123456789"]
+    assert (found.street, found.unit) == ("7306 CHESTNUT ST", "APT 4")
+    # The LKA has been this delivery point since the first return took effect.
+    assert found.as_of.isoformat() == "2021-04-15"
+
+
+def test_other_taxpayers_units_are_never_merged(master: Path) -> None:
+    store = Store.memory()
+    load_master(store, master, workers=1)
+    rows = store.fetchall(
+        "SELECT DISTINCT f.tin, a.unit_number FROM filings AS f "
+        "JOIN master_addresses AS a ON a.address_id = f.point_address_id ORDER BY 1"
+    )
+    assert rows == [("123456789", "4"), ("987654321", "5")]
+
+
+def test_missing_table_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no taxpayers table"):
+        load_master(Store.memory(), tmp_path, workers=1)
