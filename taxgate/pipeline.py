@@ -133,7 +133,7 @@ def run_batch(
         clock.stage("screening")
         screening = screen_requests(table, agreement=agreement, request_date=request_date)
         model = active_model(store)
-        features = _features(screening)
+        features = screened_features(screening)
         match = run_matching(
             store,
             features,
@@ -211,7 +211,8 @@ def _record_refusal(store: Store, ws: Workspace, manifest: Path, code: str, now:
         )
 
 
-def _features(screening: ScreeningResult) -> pa.Table:
+def screened_features(screening: ScreeningResult) -> pa.Table:
+    """The matching features of the requests that passed screening (``uid`` = request id)."""
     passed = [r for r in screening.rows if r.passed]
     rows = feature_rows([r.name for r in passed], [r.address for r in passed])
     extra = {
