@@ -217,6 +217,21 @@ def decide(
         ) == chosen.levels.get("given_name")
         if fits and not _separated(top.tin, chosen, rival.tin, evidence, on_file):
             return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    if chosen.levels.get("surname") == "typo":
+        # A misspelt surname cannot show which household member it names: anyone else at
+        # this delivery point with the same given name (or its equivalent) fits as well.
+        for rival in taxpayers:
+            if rival.tin == top.tin:
+                continue
+            at_point = [
+                c
+                for c in _records_of(candidates, rival.tin)
+                if c.address_corroborates
+                and c.levels.get("given_name") in GIVEN_FITS_FULLY
+                and not _separated(top.tin, chosen, rival.tin, c, on_file)
+            ]
+            if at_point:
+                return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     if margin is not None and margin < policy.min_margin:
         return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     if chosen.match_weight < policy.review_weight:
@@ -238,6 +253,10 @@ def decide(
     if chosen.match_weight < policy.disclose_weight:
         return verdict(Outcome.REVIEW, Reason.BORDERLINE)
     return verdict(Outcome.DISCLOSE, Reason.MATCHED)
+
+
+def _records_of(candidates: Sequence[CandidateEvidence], tin: str) -> list[CandidateEvidence]:
+    return [c for c in candidates if c.tin == tin]
 
 
 def _separated(

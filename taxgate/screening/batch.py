@@ -51,6 +51,7 @@ from taxgate.standardise.name_agreement import (
     suffixes_conflict,
     surname_agreement,
 )
+from taxgate.standardise.name_tables import given_name_classes
 from taxgate.standardise.names import StandardName
 
 
@@ -205,6 +206,8 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
         return True
     if suffixes_conflict(a, b) or second_given_conflict(a, b):
         return False
+    if words_match_in_any_order(a, b):
+        return True
     surname = surname_agreement(a, b)
     if surname is SurnameLevel.SWAPPED:
         return True
@@ -212,6 +215,46 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     if given is GivenNameLevel.TYPO:
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
     return surname is SurnameLevel.TYPO and given_names_equivalent(a, b)
+
+
+def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
+    """Every word of the shorter name meets its own word of the other, in any order.
+
+    A word meets another when it is the same, one typo off, or an equivalent given name
+    (nickname or anglicised form). This catches a repeat written with first and last names
+    exchanged *and* a typo or a nickname (``DAVIS SAODRA`` / ``SANDRA DAVIS``,
+    ``HOWARD JIMMY`` / ``JAMES HOWARD``), which the level-by-level rules miss. At least two
+    words must meet, one of them without a typo; initials never count.
+
+    Example:
+        >>> from taxgate.standardise.names import standardise_name as n
+        >>> swapped = n("Howard", None, "Jimmy", None)
+        >>> words_match_in_any_order(swapped, n("James", None, "Howard", None))
+        True
+        >>> words_match_in_any_order(n("Ana", None, "Ruiz", None), n("Luis", None, "Ruiz", None))
+        False
+    """
+    words_a = [w for w in (*a.given_names, *a.surname_parts) if len(w) > 1]
+    words_b = [w for w in (*b.given_names, *b.surname_parts) if len(w) > 1]
+    small, big = sorted((words_a, words_b), key=len)
+    if len(small) < 2:
+        return False
+    used: set[int] = set()
+    sure = 0
+    for word in small:
+        partner = next(
+            (k for k, other in enumerate(big) if k not in used and _words_meet(word, other)),
+            None,
+        )
+        if partner is None:
+            return False
+        used.add(partner)
+        sure += not is_typo(word, big[partner])
+    return sure > 0  # typos everywhere are two people, not one person misspelt twice
+
+
+def _words_meet(a: str, b: str) -> bool:
+    return a == b or is_typo(a, b) or not given_name_classes(a).isdisjoint(given_name_classes(b))
 
 
 def _strip(text: str | None) -> str:

@@ -274,17 +274,39 @@ class RequestBuilder:
                 return self._outsider_row(person, dob, dp, truth)
 
     def _make_nonfiler_namesake(self, truth: TruthRow) -> Made | None:
-        filer = self._pick("standard")
-        if filer is None:
+        for _attempt in range(20):
+            filer = self._pick("standard")
+            if filer is None:
+                return None
+            same_name = bool(self.index.pop.dob_known[filer]) and self.rnd.random() < 0.5
+            person, dob = self._outsider(filer, keep_surname=True, keep_given=same_name)
+            dp = int(self.index.lka.dp[filer])
+            # A relative with another given name must not happen to fit someone else who
+            # filed there (a sibling with that very name): no system could tell them apart,
+            # and the truth would call a disclosure to that filer a wrong person.
+            if same_name or not self._fits_a_filer_at(person, dp):
+                break
+        else:
             return None
-        same_name = bool(self.index.pop.dob_known[filer]) and self.rnd.random() < 0.5
-        person, dob = self._outsider(filer, keep_surname=True, keep_given=same_name)
-        dp = int(self.index.lka.dp[filer])
         made = self._outsider_row(person, dob, dp, truth)
         if same_name:
             made.row["date_of_birth"] = iso_day(dob)
             made.truth.variations += ";namesake:other_dob"
         return made
+
+    def _fits_a_filer_at(self, person: Person, dp: int) -> bool:
+        """Whether a taxpayer who filed at ``dp`` has ``person``'s given-name class and a
+        surname in common (the truth's own test of compatible names)."""
+        roots, given, surnames = vocab.name_variants(), vocab.given_names(), vocab.surnames()
+        root = roots.root_of(person.given1)
+        wanted = {person.paternal, person.maternal} - {""}
+        pop = self.index.pop
+        for taxpayer in self.index.taxpayers_at(dp):
+            if roots.root_of(given.names[int(pop.given1[taxpayer])]) != root:
+                continue
+            if wanted & {surnames.names[i] for i in self.index.surnames(taxpayer)}:
+                return True
+        return False
 
     def _make_namesake_same_building(self, truth: TruthRow) -> Made | None:
         filer = self._pick("multi_unit")

@@ -206,3 +206,11 @@ def test_each_taxpayer_is_disclosed_once_per_batch() -> None:
     out = answer_each_taxpayer_once([first, other, again])
     assert [d.outcome for d in out] == [Outcome.DISCLOSE, Outcome.DISCLOSE, Outcome.NOT_DISCLOSED]
     assert out[2].reason is Reason.SAME_TAXPAYER
+
+
+def test_a_misspelt_surname_cannot_tell_household_members_apart() -> None:
+    chosen = cand("111111111", 40.0, record=1, surname="typo")
+    sibling = cand("222222222", 25.0, record=2, surname="disagree")
+    assert decide([chosen, sibling], POLICY).reason is Reason.AMBIGUOUS
+    other_name = cand("222222222", 25.0, record=2, surname="disagree", given_name="disagree")
+    assert decide([chosen, other_name], POLICY).outcome is Outcome.DISCLOSE

@@ -235,3 +235,8 @@ def test_facility_flag_and_order(agreement: Agreement) -> None:
     assert [f.flag for f in found] == list(BatchFlag)
     assert found[-1].count == 3
     assert all(f.message for f in found)
+
+
+def test_swapped_names_with_a_typo_or_nickname_are_one_person() -> None:
+    assert _dups([person("r1", "DAVIS | SAODRA"), person("r2", "SANDRA | DAVIS")]) == {"r2": "r1"}
+    assert _dups([person("r1", "HOWARD | JIMMY"), person("r2", "JAMES | HOWARD")]) == {"r2": "r1"}
