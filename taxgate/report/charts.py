@@ -22,7 +22,9 @@ from itertools import pairwise
 from typing import Any
 
 import matplotlib
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from matplotlib.typing import RcKeyType
 
 from taxgate.report.data import CodeCount, Funnel, Quality, ReportData, WeightHistogram
@@ -78,6 +80,12 @@ def render_svg(fig: Figure, *, chart_id: str, title: str) -> str:
     svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{chart_id}-{m.group(2)}", svg)
     label = html.escape(title, quote=True)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1).strip() + "\n"
+
+
+def _count_axis(axis: Axis) -> None:
+    """Whole-number ticks with thousands separators (20,000 rather than 20000 or 0.5)."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -143,6 +151,7 @@ def funnel_chart(funnel: Funnel) -> str:
                 left += count
         ax.set_yticks(range(len(rows)), [name for name, _ in reversed(rows)])
         ax.set_xlim(0, total * 1.01)
+        _count_axis(ax.xaxis)
         ax.set_xlabel("requests")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=7, fontsize=9)
     return render_svg(fig, chart_id="funnel", title="Funnel: requests by stage")
@@ -163,6 +172,7 @@ def codes_chart(codes: Sequence[CodeCount]) -> str:
         ax.set_yticks(range(len(shown)), [c.code for c in reversed(shown)], fontsize=8)
         ax.set_xlabel("requests carrying the code (a request may carry several)")
         ax.set_xlim(0, max(c.requests for c in shown) * 1.12)
+        _count_axis(ax.xaxis)
     return render_svg(fig, chart_id="codes", title="Screening reason codes")
 
 
@@ -207,6 +217,7 @@ def weight_chart(weights: WeightHistogram) -> str:
             line.set_gid(f"threshold-{name}")
         ax.set_xlabel("match weight (bits: log2 of the Bayes factor for 'same person')")
         ax.set_ylabel("requests")
+        _count_axis(ax.yaxis)
         ax.set_xlim(edges[0], edges[-1])
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     return render_svg(fig, chart_id="weights", title="Match-weight distribution by decision")
