@@ -37,7 +37,12 @@ def _level(condition: str, label: str, **config: Any) -> Any:
 
 
 def given_name_comparison() -> Any:
-    """First given name, with nickname / anglicised classes, second given names and initials."""
+    """First given name, with nickname / anglicised forms, second given names and initials.
+
+    ``equivalent`` needs a direct relation (one name lists the other as a nickname or a
+    translation), never two names that merely share a third: ROBERT and WILLIAM both list
+    BILL, and are two people.
+    """
     return cl.CustomComparison(
         output_column_name=GIVEN,
         comparison_levels=[

@@ -7,7 +7,7 @@ both sides). Columns:
 ==================  ==========================================================================
 ``given_key``       first given name, unaccented upper case
 ``given_names``     every given name (first and middle given names)
-``given_classes``   nickname / anglicised equivalence classes of the first given name
+``given_classes``   the first given name's nicknames, full and anglicised forms (one step)
 ``given_phonetic``  phonetic code of the first given name
 ``surname_full``    the surname parts joined by a space (``GARCIA LOPEZ``)
 ``surname_keys``    every written form of the surname (parts, joined, middle-as-maternal)
@@ -30,6 +30,7 @@ from typing import Any
 import pyarrow as pa
 
 from taxgate.standardise.address_parts import AddressKind, StandardAddress
+from taxgate.standardise.name_tables import related_given_forms
 from taxgate.standardise.names import StandardName
 
 _LIST = pa.list_(pa.string())
@@ -75,7 +76,7 @@ def name_features(name: StandardName) -> dict[str, Any]:
     surname_phonetic = [phonetic] if isinstance(phonetic, str) else list(phonetic)
     surname_keys = _strings(name.surname_keys_with_middle)
     given_names = _strings(name.given_names)
-    classes = _strings(name.given_classes)
+    classes = _strings(related_given_forms(name.given_key))
     tokens = _strings(
         (*given_names, *classes, *surname_keys, name.given_phonetic, *surname_phonetic)
     )

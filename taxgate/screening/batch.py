@@ -47,11 +47,11 @@ from taxgate.standardise.name_agreement import (
     given_names_equivalent,
     is_typo,
     names_equivalent,
+    related_given_names,
     second_given_conflict,
     suffixes_conflict,
     surname_agreement,
 )
-from taxgate.standardise.name_tables import given_name_classes
 from taxgate.standardise.names import StandardName
 
 
@@ -254,7 +254,7 @@ def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
 
 
 def _words_meet(a: str, b: str) -> bool:
-    return a == b or is_typo(a, b) or not given_name_classes(a).isdisjoint(given_name_classes(b))
+    return a == b or is_typo(a, b) or related_given_names(a, b)
 
 
 def _strip(text: str | None) -> str:

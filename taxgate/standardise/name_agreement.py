@@ -22,7 +22,10 @@ from enum import StrEnum
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from taxgate.standardise.name_tables import given_name_classes, split_joined_surname
+from taxgate.standardise.name_tables import (
+    related_given_forms,
+    split_joined_surname,
+)
 from taxgate.standardise.names import StandardName
 
 # Typo tolerance: one edit (insert, delete, substitute, transpose) or a Jaro-Winkler
@@ -73,10 +76,21 @@ def is_typo(a: str, b: str) -> bool:
 
 
 def given_names_equivalent(a: StandardName, b: StandardName) -> bool:
-    """Whether the first given names are the same or in one nickname/anglicised class."""
+    """Whether the first given names are the same or one is a nickname/anglicised form of the
+    other (a direct relation: ROBERT and WILLIAM both have BILL, yet are not one name)."""
     if len(a.given_key) < 2 or len(b.given_key) < 2:
         return False
-    return a.given_key == b.given_key or not a.given_classes.isdisjoint(b.given_classes)
+    return a.given_key == b.given_key or related_given_names(a.given_key, b.given_key)
+
+
+def related_given_names(a: str, b: str) -> bool:
+    """One given name is listed as a nickname or translation of the other.
+
+    Example:
+        >>> related_given_names("BILL", "WILLIAM"), related_given_names("ROBERT", "WILLIAM")
+        (True, False)
+    """
+    return b in related_given_forms(a) or a in related_given_forms(b)
 
 
 def given_name_agreement(a: StandardName, b: StandardName) -> GivenNameLevel:
@@ -100,7 +114,7 @@ def given_name_agreement(a: StandardName, b: StandardName) -> GivenNameLevel:
             return GivenNameLevel.INITIAL
     elif key_a == key_b:
         return GivenNameLevel.EXACT
-    elif not a.given_classes.isdisjoint(b.given_classes):
+    elif related_given_names(a.given_key, b.given_key):
         return GivenNameLevel.EQUIVALENT
     elif is_typo(key_a, key_b):
         return GivenNameLevel.TYPO
@@ -185,7 +199,7 @@ def second_given_conflict(a: StandardName, b: StandardName) -> bool:
     second_a, second_b = a.given_names[1], b.given_names[1]
     if len(second_a) < 2 or len(second_b) < 2 or second_a == second_b:
         return False
-    return given_name_classes(second_a).isdisjoint(given_name_classes(second_b))
+    return not related_given_names(second_a, second_b)
 
 
 def names_equivalent(a: StandardName, b: StandardName) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from nicknames import NickNamer
@@ -136,6 +136,58 @@ def given_name_classes(name: str) -> frozenset[str]:
     for form in spanish:
         classes.update(tables.english_of.get(form, ()))
     return frozenset(classes)
+
+
+@lru_cache(maxsize=65_536)
+def related_given_forms(name: str) -> frozenset[str]:
+    """The given names one step from ``name``: its nicknames and full forms, its Spanish full
+    forms, and the English forms of those with *their* nicknames.
+
+    Unlike :func:`given_name_classes`, two names are not made one because they share a third:
+    ROBERT and WILLIAM both list BILL, and are two names. One translation step is allowed
+    (JOSE → JOSEPH → JOE; GUILLERMO → WILLIAM → BILL; PACO → FRANCISCO → FRANCIS → FRANK).
+
+    Example:
+        >>> "JOE" in related_given_forms("JOSE"), "WILLIAM" in related_given_forms("ROBERT")
+        (True, False)
+    """
+    if len(name) < 2:
+        return frozenset()
+    tables = name_tables()
+    spanish = {name, *tables.spanish_full.get(name, ()), *_spanish_nicknames().get(name, ())}
+    steps = set(spanish)
+    for form in spanish:
+        steps.update(tables.english_of.get(form, ()))
+        steps.update(_spanish_of().get(form, ()))
+    forms = set(steps)
+    for form in steps:
+        forms.update(tables.canonicals.get(form, ()))
+        forms.update(_english_nicknames().get(form, ()))
+    return frozenset(forms)
+
+
+@cache
+def _english_nicknames() -> dict[str, frozenset[str]]:
+    """Canonical English name → its nicknames (the package lists nickname → canonicals)."""
+    return _reverse(name_tables().canonicals)
+
+
+@cache
+def _spanish_nicknames() -> dict[str, frozenset[str]]:
+    return _reverse(name_tables().spanish_full)
+
+
+@cache
+def _spanish_of() -> dict[str, frozenset[str]]:
+    return _reverse(name_tables().english_of)
+
+
+def _reverse(mapping: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for key, values in mapping.items():
+        for value in values:
+            out.setdefault(value, set()).add(key)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def split_joined_surname(token: str) -> tuple[str, str] | None:

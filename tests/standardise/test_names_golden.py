@@ -232,3 +232,26 @@ def test_agreement_golden(a: str, b: str, given: str, surname: str) -> None:
 def test_names_equivalent(a: str, b: str, same: bool) -> None:
     assert names_equivalent(_n(a), _n(b)) is same
     assert names_equivalent(_n(b), _n(a)) is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "related"),
+    [
+        ("JOSE", "JOE", True),
+        ("PEPE", "JOSE", True),
+        ("GUILLERMO", "BILL", True),
+        ("ALEJANDRO", "ALEX", True),
+        ("PACO", "FRANK", True),
+        ("ISABEL", "ELIZABETH", True),
+        ("ROBERT", "WILLIAM", False),  # both list BILL: two names, not one
+        ("LINDA", "ROSE", False),  # both nicknames of ROSALINDA: two names
+        ("MARIA", "MARIO", False),
+    ],
+)
+def test_given_names_relate_directly_or_through_one_translation(
+    a: str, b: str, related: bool
+) -> None:
+    from taxgate.standardise.name_agreement import related_given_names
+
+    assert related_given_names(a, b) is related
+    assert related_given_names(b, a) is related
