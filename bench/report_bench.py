@@ -48,9 +48,9 @@ def run_once(
         clock = now
 
     agreement = ws.agreement()
+    verification = verify_workspace_ledger(ws)
+    lap("verify_ledger")
     with Store.open(ws.store_path) as store:
-        verification = verify_workspace_ledger(ws, store)
-        lap("verify_ledger")
         data = gather_report_data(
             store,
             batch_id=batch_id,

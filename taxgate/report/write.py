@@ -6,10 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from taxgate.errors import LedgerError
-from taxgate.ledger.checkpoint import load_public_key, read_export
-from taxgate.ledger.hold import has_table
-from taxgate.ledger.log import export_path
-from taxgate.ledger.verify import VerifyReport, verify_ledger
+from taxgate.ledger.verify import VerifyReport, verify_workspace
 from taxgate.report.charts import draw_charts
 from taxgate.report.data import ReportData
 from taxgate.report.gather import gather_report_data
@@ -19,21 +16,20 @@ from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_text
 
 
-def verify_workspace_ledger(ws: Workspace, store: Store) -> VerifyReport:
-    """``verify_ledger`` with the workspace's key and exported checkpoints.
+def verify_workspace_ledger(ws: Workspace) -> VerifyReport:
+    """:func:`~taxgate.ledger.verify.verify_workspace`, as the report states its outcome.
 
-    A missing key or an unreadable export is a verification failure to report, not a fault
-    that stops the report.
+    A workspace without a ledger verifies trivially; a missing key or an unreadable export
+    is a verification failure to report, not a fault that stops the report.
     """
     try:
-        exported = read_export(export_path(ws))
-        if not has_table(store, "ledger_entries") and not exported:
-            return VerifyReport(True, 0, 0, 0, None, None, "the workspace has no ledger yet")
-        public_key = load_public_key(ws.keys_dir)
-        return verify_ledger(store, public_key=public_key, exported_checkpoints=exported)
+        report = verify_workspace(ws)
     except LedgerError as e:
         index = getattr(e, "index", None)
         return VerifyReport(False, 0, 0, 0, index, None, e.message, (e.message,))
+    if report is None:
+        return VerifyReport(True, 0, 0, 0, None, None, "the workspace has no ledger yet")
+    return report
 
 
 def report_data(
@@ -46,8 +42,8 @@ def report_data(
 ) -> ReportData:
     """Everything the report on ``batch_id`` shows (see :func:`write_report`)."""
     agreement = ws.agreement()
+    verification = verify_workspace_ledger(ws)
     with Store.open(ws.store_path) as store:
-        verification = verify_workspace_ledger(ws, store)
         data = gather_report_data(
             store,
             batch_id=batch_id,

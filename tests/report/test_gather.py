@@ -174,12 +174,13 @@ def test_bin_edges_cover_the_range_in_equal_round_bins(low: float, span: float) 
 
 def test_a_real_batch_adds_up(batch_world: BatchWorld) -> None:
     ws = batch_world.workspace
+    verification = verify_workspace_ledger(ws)
     with Store.open(ws.store_path) as store:
         data = gather_report_data(
             store,
             batch_id=batch_world.batch_id,
             agreement=ws.agreement(),
-            verification=verify_workspace_ledger(ws, store),
+            verification=verification,
             now=datetime.now(UTC),
         )
         by_decision = dict(

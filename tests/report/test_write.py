@@ -10,6 +10,7 @@ import pytest
 
 from taxgate.errors import WorkspaceError
 from taxgate.report import write_report
+from taxgate.report.write import verify_workspace_ledger
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -70,3 +71,14 @@ def test_an_unknown_batch_is_refused(batch_world: BatchWorld, tmp_path: Path) ->
     with pytest.raises(WorkspaceError, match="no batch 'nope'"):
         write_report(batch_world.workspace, "nope", tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_verification_of_a_new_workspace_and_of_a_lost_key(
+    batch_world: BatchWorld, tmp_path: Path
+) -> None:
+    fresh = Workspace.create(tmp_path / "fresh", batch_world.workspace.agreement())
+    assert verify_workspace_ledger(fresh).ok
+    copy = Workspace.open(shutil.copytree(batch_world.ws, tmp_path / "ws"))
+    (copy.keys_dir / "ledger.pub.pem").unlink()
+    lost = verify_workspace_ledger(copy)
+    assert not lost.ok and "public key" in lost.message
