@@ -276,7 +276,7 @@ def _insert_core(store: Store) -> tuple[int, int]:
     """Fill taxpayers, master_names, master_addresses and filings from the staged data."""
     store.execute(
         "INSERT INTO taxpayers SELECT tin, tin_type, TRY_CAST(date_of_birth AS DATE) "
-        "FROM good_taxpayers ORDER BY tin"
+        "FROM good_taxpayers"
     )
     name_cols = ("first_name", "middle_name", "last_name", "suffix")
     store.execute(
@@ -317,12 +317,8 @@ def _insert_core(store: Store) -> tuple[int, int]:
     store.execute(
         """
         CREATE OR REPLACE TEMP TABLE form_ids AS
-        SELECT form_key, address_id FROM (
-            SELECT DISTINCT form_key FROM filing_std
-        ) JOIN (
-            SELECT row_number() OVER (ORDER BY form_key) AS address_id, form_key
-            FROM (SELECT DISTINCT form_key FROM filing_std)
-        ) USING (form_key)
+        SELECT row_number() OVER (ORDER BY form_key) AS address_id, form_key
+        FROM (SELECT DISTINCT form_key FROM filing_std)
         """
     )
     store.execute(
@@ -340,7 +336,6 @@ def _insert_core(store: Store) -> tuple[int, int]:
         FROM filing_std AS f
         JOIN form_ids AS a USING (form_key)
         JOIN name_ids AS n USING (name_key)
-        ORDER BY f.row
         """
     )
     names = store.fetchone("SELECT count(*) FROM master_names")

@@ -69,7 +69,6 @@ def record_features_sql() -> str:
     FROM master_records AS rec
     JOIN master_names AS n USING (name_id)
     JOIN master_addresses AS a USING (address_id)
-    ORDER BY rec.record_id
     """
 
 

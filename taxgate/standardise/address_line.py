@@ -83,6 +83,10 @@ def split_line(text: str) -> LineFields:
     if not city and len(rest) == 1 and (state or zip_text):
         tail = [w for w in (state, zip_text) if w]
         street, city = split_place(street, tail)
+        if city and looks_like_unit(city):
+            # "... AVE APARTMENT 304, 10448": the words before the ZIP are a unit, not a city.
+            unit.extend(city)
+            city = []
     return LineFields(street, unit, city, state, zip_text)
 
 
@@ -129,6 +133,8 @@ def _split_without_commas(words: list[str]) -> LineFields:
     if zip_text:
         # A state right before a ZIP is certain; only the street/city cut needs the tagger.
         delivery, city = split_place(rest, words[len(rest) :])
+        if city and looks_like_unit(city):
+            return LineFields(delivery, city, [], state, zip_text)  # a unit, not a city
         return LineFields(delivery, [], city, state, zip_text)
     delivery, locality = split_place(words, [])
     city, state, zip_text = consume_locality(locality)

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from taxgate.errors import StoreError, WorkspaceError
 
-DEFAULT_MEMORY_LIMIT = "5GB"
+DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 class Store:
