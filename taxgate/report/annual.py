@@ -30,12 +30,10 @@ class StatisticsFormat(StrEnum):
 
 
 def purpose_names(agreement: Agreement | None) -> dict[str, str]:
-    """Statute key → citation and title, from the agreement's qualifying statutes."""
+    """Statute key → citation, for the agreement's qualifying statutes."""
     if agreement is None:
         return {}
-    return {
-        s.key: f"{s.citation} ({s.title})" if s.title else s.citation for s in agreement.statutes
-    }
+    return {s.key: s.citation for s in agreement.statutes}
 
 
 def statistics_csv(stats: Sequence[AgencyStatistics]) -> str:
@@ -78,7 +76,8 @@ def statistics_html(
             count(s.requests),
             count(s.instances_disclosed),
             count(s.taxpayers_affected),
-            "<br>".join(esc(names.get(p, p)) for p in s.purposes) or "none recorded",
+            "<br>".join(f'<span class="nowrap">{esc(names.get(p, p))}</span>' for p in s.purposes)
+            or "none recorded",
             count(s.batches),
             count(s.batches_refused),
             count(s.recalled),
@@ -125,7 +124,10 @@ def statistics_html(
 <p class="lead">Requests are those screened in {year} plus the declared rows of batches refused
 whole. An instance is one disclosure of one taxpayer's address; a taxpayer disclosed twice is
 affected once. Recalled disclosures (found erroneous later) are counted as instances and also
-shown separately. The figures are read from the workspace's tamper-evident ledger.</p>
+shown separately. The general purposes are the statutes the requests cited: the agreement's
+qualifying statutes by citation, any other (cited by requests that were rejected for it) by
+its canonical key, title-section-subsection. The figures are read from the workspace's
+tamper-evident ledger.</p>
 {body_table}
 </section>"""
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")

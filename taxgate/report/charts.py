@@ -184,7 +184,7 @@ def weight_chart(weights: WeightHistogram) -> str:
     lefts = edges[:-1]
     widths = [b - a for a, b in pairwise(edges)]
     with matplotlib.rc_context(STYLE):
-        fig = _figure(9.0, 3.8)
+        fig = _figure(9.0, 4.2)
         ax = fig.add_subplot()
         bottom = [0] * len(lefts)
         for decision, counts in weights.counts:
@@ -219,7 +219,7 @@ def weight_chart(weights: WeightHistogram) -> str:
         ax.set_ylabel("requests")
         _count_axis(ax.yaxis)
         ax.set_xlim(edges[0], edges[-1])
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, fontsize=9)
     return render_svg(fig, chart_id="weights", title="Match-weight distribution by decision")
 
 

@@ -36,7 +36,7 @@ th, td { border-bottom: 1px solid var(--rule); padding: 4px 8px; text-align: lef
 th { background: var(--band); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-td code { white-space: nowrap; }
+td code, .nowrap { white-space: nowrap; }
 td code.hash { white-space: normal; overflow-wrap: anywhere; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 12px; color: #fff;
          font-weight: bold; }
