@@ -252,6 +252,8 @@ def bin_edges(low: float, high: float) -> tuple[float, ...]:
     """
     for width in BIN_WIDTHS:
         start = math.floor(low / width) * width
+        if start > low:  # low / width underflowed to -0.0 (a tiny negative weight)
+            start -= width
         count = max(1, math.ceil((high - start) / width))
         if count <= MAX_BINS:
             return tuple(round(start + i * width, 6) for i in range(count + 1))
