@@ -16,7 +16,7 @@ from taxgate.matching.decide import Reason
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-_RULES = {
+RULES: dict[str, str] = {  # the rule behind each decision reason, in words
     Reason.MATCHED.value: "one taxpayer; name and address corroborated; above the disclosure "
     "threshold with a clear margin; no conflict",
     Reason.SCREENING.value: "the request failed screening (§6103(i)(2)(B)); nothing was matched",
@@ -95,7 +95,7 @@ def explain_request(ws: Workspace, request_id: str, *, batch_id: str | None = No
     ) = row
     summary = [
         f"batch {batch}, request {request_id}",
-        f"decision {decision} (response: {outcome}); rule: {reason}: {_RULES.get(reason, '')}",
+        f"decision {decision} (response: {outcome}); rule: {reason}: {RULES.get(reason, '')}",
         f"model {model}, policy {policy}, agreement {agreement}, as of {as_of}",
     ]
     if codes:

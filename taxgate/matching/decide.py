@@ -314,10 +314,11 @@ def answer_each_taxpayer_once(decisions: Sequence[Decision]) -> list[Decision]:
     seen: set[str] = set()
     out = []
     for decision in decisions:
-        if decision.outcome is Outcome.DISCLOSE and decision.tin is not None:
-            if decision.tin in seen:
+        tin = decision.tin
+        if decision.outcome is Outcome.DISCLOSE and tin is not None:
+            if tin in seen:
                 decision = _replace(decision, Outcome.NOT_DISCLOSED, Reason.SAME_TAXPAYER)
-            seen.add(decision.tin)
+            seen.add(tin)
         out.append(decision)
     return out
 

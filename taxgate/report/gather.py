@@ -15,7 +15,7 @@ from datetime import datetime
 
 from taxgate.agreement import Agreement
 from taxgate.errors import WorkspaceError
-from taxgate.explain import _RULES as REASON_RULES
+from taxgate.explain import RULES as REASON_RULES
 from taxgate.ledger.checkpoint import Checkpoint
 from taxgate.ledger.hold import has_table
 from taxgate.ledger.log import Ledger
