@@ -51,6 +51,7 @@ from taxgate.standardise.address_text import (
     words_of,
 )
 from taxgate.standardise.address_vocab import UNIT_NULLS
+from taxgate.standardise.pub28 import UNIT_DESIGNATORS
 
 __all__ = ["standardise_address", "standardise_many"]
 
@@ -160,7 +161,7 @@ def _with_street_parts(
     unit_override = _unit_column(unit) if unit else None
     if unit_override is None and comma_unit:
         unit_override = _unit_of(comma_unit)
-    parts = street_parts(street_words, unit_override, fast_path=fast_path)
+    parts = _unit_not_street(street_parts(street_words, unit_override, fast_path=fast_path))
     zip5, zip4 = parse_zip(zip_text)
     return StandardAddress(
         parts.kind,
@@ -259,6 +260,23 @@ def _standard_unit(parts: StreetParts) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=8192)
+def _unit_not_street(parts: StreetParts) -> StreetParts:
+    """``8369 APT 10``: a unit designator read as a street name is a unit, and the line has
+    no street name (domain §3 rejects it); a parser may read ``APT 10`` like ``HWY 10``."""
+    words = parts.street_name.split()
+    if (
+        parts.kind is not AddressKind.STREET
+        or len(words) != 2
+        or words[0] not in UNIT_DESIGNATORS
+        or parts.suffix
+        or parts.unit_number
+    ):
+        return parts
+    return parts._replace(
+        street_name="", unit_type=UNIT_DESIGNATORS[words[0]], unit_number=words[1]
+    )
+
+
 def _unit_column(text: str) -> tuple[str, str] | None:
     """The unit written in a unit column; ``None`` for none (``N/A``, ``NONE``, ``-``)."""
     words = words_of(text)
