@@ -259,7 +259,6 @@ def _standard_unit(parts: StreetParts) -> tuple[str, str] | None:
     return _unit_column(f"{parts.unit_type or '#'} {parts.unit_number}")
 
 
-@lru_cache(maxsize=8192)
 def _unit_not_street(parts: StreetParts) -> StreetParts:
     """``8369 APT 10``: a unit designator read as a street name is a unit, and the line has
     no street name (domain §3 rejects it); a parser may read ``APT 10`` like ``HWY 10``."""
@@ -277,6 +276,7 @@ def _unit_not_street(parts: StreetParts) -> StreetParts:
     )
 
 
+@lru_cache(maxsize=8192)
 def _unit_column(text: str) -> tuple[str, str] | None:
     """The unit written in a unit column; ``None`` for none (``N/A``, ``NONE``, ``-``)."""
     words = words_of(text)
