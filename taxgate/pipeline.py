@@ -38,6 +38,7 @@ from taxgate.matching.decide import (
     Reason,
     answer_each_taxpayer_once,
     apply_restrictions,
+    overrule,
 )
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
@@ -244,21 +245,9 @@ def _final_decision(decision: Decision, lka: LastKnownAddress | None) -> Decisio
     if decision.outcome is not Outcome.DISCLOSE:
         return decision
     if lka is None or not lka_is_usable(lka):
-        outcome, reason = (
-            (Outcome.NOT_DISCLOSED, Reason.NO_LKA)
-            if lka is None
-            else (Outcome.REVIEW, Reason.LKA_UNUSABLE)
-        )
-        return Decision(
-            outcome,
-            reason,
-            tin=decision.tin,
-            record_id=decision.record_id,
-            weight=decision.weight,
-            margin=decision.margin,
-            runner_up_tin=decision.runner_up_tin,
-            candidate_taxpayers=decision.candidate_taxpayers,
-        )
+        if lka is None:
+            return overrule(decision, Outcome.NOT_DISCLOSED, Reason.NO_LKA)
+        return overrule(decision, Outcome.REVIEW, Reason.LKA_UNUSABLE)
     return decision
 
 

@@ -17,6 +17,7 @@ approves it. Everything else is NOT_DISCLOSED. The thresholds come from the agre
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -295,11 +296,11 @@ def apply_restrictions(
     if decision.outcome not in (Outcome.DISCLOSE, Outcome.REVIEW):
         return decision
     if legal_hold:
-        return _replace(decision, Outcome.NOT_DISCLOSED, Reason.LEGAL_HOLD)
+        return overrule(decision, Outcome.NOT_DISCLOSED, Reason.LEGAL_HOLD)
     if decision.tin is not None and decision.tin in withheld_tins:
-        return _replace(decision, Outcome.NOT_DISCLOSED, Reason.WITHHELD_I6)
+        return overrule(decision, Outcome.NOT_DISCLOSED, Reason.WITHHELD_I6)
     if hold_for_flags and decision.outcome is Outcome.DISCLOSE:
-        return _replace(decision, Outcome.REVIEW, Reason.BATCH_FLAGGED)
+        return overrule(decision, Outcome.REVIEW, Reason.BATCH_FLAGGED)
     return decision
 
 
@@ -317,22 +318,13 @@ def answer_each_taxpayer_once(decisions: Sequence[Decision]) -> list[Decision]:
         tin = decision.tin
         if decision.outcome is Outcome.DISCLOSE and tin is not None:
             if tin in seen:
-                decision = _replace(decision, Outcome.NOT_DISCLOSED, Reason.SAME_TAXPAYER)
+                decision = overrule(decision, Outcome.NOT_DISCLOSED, Reason.SAME_TAXPAYER)
             seen.add(tin)
         out.append(decision)
     return out
 
 
-def _replace(decision: Decision, outcome: Outcome, reason: Reason) -> Decision:
+def overrule(decision: Decision, outcome: Outcome, reason: Reason) -> Decision:
+    """The same evidence with another outcome; the note keeps what the policy had found."""
     notes = (*decision.notes, f"was {decision.outcome.value}/{decision.reason.value}")
-    return Decision(
-        outcome,
-        reason,
-        tin=decision.tin,
-        record_id=decision.record_id,
-        weight=decision.weight,
-        margin=decision.margin,
-        runner_up_tin=decision.runner_up_tin,
-        candidate_taxpayers=decision.candidate_taxpayers,
-        notes=notes,
-    )
+    return dataclasses.replace(decision, outcome=outcome, reason=reason, notes=notes)

@@ -164,6 +164,9 @@ def regularise(settings: dict[str, Any]) -> dict[str, Any]:
     * A level the data could not estimate (no m or no u) carries no evidence either way
       (m = u, weight 0), instead of Splink's generic default.
     * No agreement level may weigh less than the comparison's disagreement level.
+    * m and u are rounded to 9 significant digits: DuckDB sums in parallel, so the last bits
+      of an EM estimate depend on thread scheduling; rounding keeps one workspace's data
+      giving one model (and one model version).
     * The prior is set to 1/2, so ``match_weight`` is the log2 Bayes factor of the evidence
       alone. Candidates are already restricted to the same house number and a shared name,
       so a population prior (one over the master size) would make the thresholds drift with
@@ -188,6 +191,11 @@ def regularise(settings: dict[str, Any]) -> dict[str, Any]:
             elif floor is not None and lv.get("label_for_charts") != "disagree" and weight < floor:
                 lv["m_probability"] = lv["u_probability"] * 2.0**floor
     out["probability_two_random_records_match"] = 0.5
+    for comparison in out["comparisons"]:
+        for lv in comparison["comparison_levels"]:
+            for key in ("m_probability", "u_probability"):
+                if isinstance(lv.get(key), float):
+                    lv[key] = float(f"{lv[key]:.9g}")
     return out
 
 

@@ -24,19 +24,9 @@ from scourgify.address_constants import (
     STREET_TYPE_ABBREVIATIONS,
 )
 
+from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.errors import InputError, SchemaError
 
-RESPONSE_COLUMNS = (
-    "request_id",
-    "outcome",
-    "reason_codes",
-    "street",
-    "unit",
-    "city",
-    "state",
-    "zip",
-    "address_as_of",
-)
 HARM_KINDS = (
     "invalid_request",
     "address_not_corroborated",
