@@ -14,26 +14,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taxgate.errors import InputError
+from taxgate.intake.readers import LINE_ADDRESS_COLUMN, REQUEST_COLUMNS, SPLIT_ADDRESS_COLUMNS
 from taxgate.synth.truth import TruthRow
 
 NAME_COLUMNS = ("first_name", "middle_name", "last_name", "suffix")
-SPLIT_COLUMNS = ("street", "unit", "city", "state", "zip")
-TAIL_COLUMNS = (
-    "tin",
-    "date_of_birth",
-    "alien_number",
-    "officer",
-    "removal_order_date",
-    "statute",
-    "reason",
-    "taxable_periods",
-)
+SPLIT_COLUMNS = SPLIT_ADDRESS_COLUMNS
 
 
 def request_columns(address_style: str) -> tuple[str, ...]:
     """Columns of ``requests.csv`` for ``split`` or ``line`` addresses (data contract §2)."""
-    address = SPLIT_COLUMNS if address_style == "split" else ("address",)
-    return ("request_id", *NAME_COLUMNS, *address, *TAIL_COLUMNS)
+    unused = {LINE_ADDRESS_COLUMN} if address_style == "split" else set(SPLIT_ADDRESS_COLUMNS)
+    return tuple(c for c in REQUEST_COLUMNS if c not in unused)
 
 
 _COMPRESSION = "zstd"
