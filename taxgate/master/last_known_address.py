@@ -8,7 +8,12 @@ or applied a USPS NCOA change. taxgate's rule over the master file (domain brief
   ``received_date + 45 days`` (the processing period, Rev. Proc. 2010-16 §5.02); ``NCOA``
   takes effect on ``received_date`` (when the update was applied);
 * as of day D, the LKA is the address of the filing with the latest effective date on or
-  before D; ties go to the later ``received_date``, then FORM_8822 over RETURN over NCOA.
+  before D; ties go to the later ``received_date``, then FORM_8822 over RETURN over NCOA,
+  then (a full tie, such as two NCOA updates applied on one day) to the filing recorded
+  later in the master file: the file is kept in the order the agency recorded its filings,
+  so the later row is the later update. Without this last step a full tie would be decided
+  by whatever order a query engine happens to produce, and the same master could give two
+  answers.
 
 The same rule exists twice, on purpose and tested against each other: :func:`last_known_address`
 over Python values (for explanation and tests), and :func:`lka_sql` for the store, which
@@ -51,14 +56,15 @@ class FilingRef:
     doc_type: DocType
     received: date
     address_id: str
+    seq: int = 0  # position in the master file (``filings.filing_id``): later rows win ties
 
     @property
     def effective(self) -> date:
         return effective_date(self.doc_type, self.received)
 
-    def rank(self) -> tuple[date, date, int]:
-        """Sort key: later effective date, then later receipt, then document priority."""
-        return (self.effective, self.received, DOC_PRIORITY[self.doc_type])
+    def rank(self) -> tuple[date, date, int, int]:
+        """Sort key: later effective date, later receipt, document priority, later row."""
+        return (self.effective, self.received, DOC_PRIORITY[self.doc_type], self.seq)
 
 
 def last_known_address(filings: Iterable[FilingRef], as_of: date) -> FilingRef | None:
@@ -113,12 +119,19 @@ def doc_priority_sql(doc_type_col: str) -> str:
     return f"CASE {doc_type_col} {cases} ELSE 0 END"
 
 
-def lka_sql(filings_table: str, *, key_col: str = "tin", address_col: str = "address_id") -> str:
+def lka_sql(
+    filings_table: str,
+    *,
+    key_col: str = "tin",
+    address_col: str = "address_id",
+    seq_col: str = "filing_id",
+) -> str:
     """SQL selecting, per ``key_col``, the LKA filing row as of the bound parameter ``$as_of``.
 
-    ``filings_table`` must have ``doc_type`` (VARCHAR), ``received_date`` (DATE) and
-    ``address_col`` columns. The result has every column of the table plus
-    ``effective_date`` and ``lka_since`` (see :func:`lka_since`).
+    ``filings_table`` must have ``doc_type`` (VARCHAR), ``received_date`` (DATE),
+    ``address_col`` and ``seq_col`` (the row's position in the master file) columns. The
+    result has every column of the table plus ``effective_date`` and ``lka_since`` (see
+    :func:`lka_since`).
     """
     eff = effective_date_sql("doc_type", "received_date")
     prio = doc_priority_sql("doc_type")
@@ -127,7 +140,8 @@ def lka_sql(filings_table: str, *, key_col: str = "tin", address_col: str = "add
             SELECT f.*, CAST({eff} AS DATE) AS effective_date,
                    row_number() OVER (
                        PARTITION BY {key_col}
-                       ORDER BY CAST({eff} AS DATE) DESC, received_date DESC, {prio} DESC
+                       ORDER BY CAST({eff} AS DATE) DESC, received_date DESC, {prio} DESC,
+                                {seq_col} DESC
                    ) AS _rank
             FROM {filings_table} AS f
             WHERE CAST({eff} AS DATE) <= CAST($as_of AS DATE)

@@ -48,7 +48,11 @@ def given_name_comparison() -> Any:
         comparison_levels=[
             _null("null", "given_key_l IS NULL OR given_key_r IS NULL"),
             _level("given_key_l = given_key_r", "exact", tf_adjustment_column="given_key"),
-            _level("len(list_intersect(given_classes_l, given_classes_r)) > 0", "equivalent"),
+            _level(
+                "list_contains(given_classes_r, given_key_l) "
+                "OR list_contains(given_classes_l, given_key_r)",
+                "equivalent",
+            ),
             _level(
                 "list_contains(given_names_r, given_key_l) "
                 "OR list_contains(given_names_l, given_key_r)",

@@ -1,0 +1,76 @@
+"""The comparison levels' SQL, evaluated in DuckDB on the features of real name pairs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pytest
+
+from taxgate.matching.comparisons import all_comparisons, given_name_comparison
+from taxgate.matching.features import name_features
+from taxgate.standardise.name_agreement import related_given_names
+from taxgate.standardise.names import standardise_name
+
+
+def level_of(comparison: Any, left: dict[str, Any], right: dict[str, Any]) -> str:
+    """The label of the first level whose SQL condition holds for ``left`` × ``right``."""
+    columns = {f"{k}_l": v for k, v in left.items()} | {f"{k}_r": v for k, v in right.items()}
+    names = list(columns)
+    select = ", ".join(f"${i + 1} AS {name}" for i, name in enumerate(names))
+    con = duckdb.connect()
+    try:
+        for level in comparison.get_comparison("duckdb").comparison_levels:
+            if level.sql_condition == "ELSE":
+                return str(level.label_for_charts)
+            sql = f"SELECT ({level.sql_condition}) FROM (SELECT {select})"
+            row = con.execute(sql, [columns[n] for n in names]).fetchone()
+            if row is not None and row[0]:
+                return str(level.label_for_charts)
+    finally:
+        con.close()
+    raise AssertionError("no ELSE level")
+
+
+def given(first: str, last: str = "RUIZ") -> dict[str, Any]:
+    return name_features(standardise_name(first, None, last, None))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("BILL", "WILLIAM"), ("PEPE", "JOSE"), ("JOSE", "JOE"), ("PACO", "FRANK"), ("MARY", "MARIA")],
+)
+def test_equivalent_needs_a_direct_relation(a: str, b: str) -> None:
+    assert related_given_names(a, b)
+    assert level_of(given_name_comparison(), given(a), given(b)) == "equivalent"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ROBERT", "WILLIAM"),  # both list BILL
+        ("CAROL", "LINDA"),  # both list LYNN
+        ("ALEXANDER", "ALFREDO"),  # both list AL
+        ("ELIZABETH", "ALICIA"),  # both list LISA
+    ],
+)
+def test_names_sharing_only_a_third_are_not_equivalent(a: str, b: str) -> None:
+    assert not related_given_names(a, b)
+    assert level_of(given_name_comparison(), given(a), given(b)) == "disagree"
+
+
+def test_given_levels_in_order() -> None:
+    assert level_of(given_name_comparison(), given("ANA"), given("ANA")) == "exact"
+    assert level_of(given_name_comparison(), given("DONNA"), given("DNNA")) == "typo"
+    assert level_of(given_name_comparison(), given("LUZ"), given("LUS")) == "disagree"  # short
+    assert level_of(given_name_comparison(), given("J"), given("JOSE")) == "initial"
+    both = name_features(standardise_name("MARIA JOSE", None, "RUIZ", None))
+    assert level_of(given_name_comparison(), given("JOSE"), both) == "second_given"
+
+
+def test_every_comparison_ends_in_an_else_level() -> None:
+    for creator in all_comparisons():
+        levels = creator.get_comparison("duckdb").comparison_levels
+        assert levels[-1].sql_condition == "ELSE"
+        labels = [level.label_for_charts for level in levels]
+        assert len(labels) == len(set(labels)), labels
