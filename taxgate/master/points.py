@@ -4,7 +4,9 @@ A taxpayer's returns carry one address in many forms: ``APT 13`` / ``UNIT 13`` /
 ZIP or ZIP+4, and now and then a typo (``7310 BRAODWAY``). Standardisation removes the first
 kinds; a typo survives it. Within *one taxpayer's own filings*, two address forms are the
 same delivery point when the house number (or box), the ZIP (or, a ZIP missing, city and
-state) and the unit are equal and the street names are equal or one slip apart. Addresses of
+state) and the unit are equal and the street names are equal or one slip apart; or, for names
+of five letters or more, two slips apart and still alike (Jaro–Winkler ≥ 0.85): two returns
+may each carry their own typo of one street (``CEADR RD`` and ``CEDRA RD``). Addresses of
 *different* taxpayers are never merged.
 
 Each point is represented by one form: the street spelling most used in that ZIP across the
@@ -41,7 +43,10 @@ def point_edges_sql() -> str:
       AND x.unit_number IS NOT DISTINCT FROM y.unit_number
       AND (x.street_name IS NOT DISTINCT FROM y.street_name
            OR jaro_winkler_similarity(x.street_name, y.street_name) >= 0.9
-           OR damerau_levenshtein(x.street_name, y.street_name) <= 1)
+           OR damerau_levenshtein(x.street_name, y.street_name) <= 1
+           OR (length(x.street_name) >= 5 AND length(y.street_name) >= 5
+               AND damerau_levenshtein(x.street_name, y.street_name) <= 2
+               AND jaro_winkler_similarity(x.street_name, y.street_name) >= 0.85))
     """
 
 

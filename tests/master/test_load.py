@@ -101,6 +101,63 @@ def test_other_taxpayers_units_are_never_merged(master: Path) -> None:
     assert rows == [("123456789", "4"), ("987654321", "5")]
 
 
+def one_taxpayer_master(tmp_path: Path, filings: list[list[str]]) -> Store:
+    folder = tmp_path / "one"
+    folder.mkdir()
+    write(folder / "taxpayers.csv", TAXPAYERS, [["123456789", "SSN", "1980-01-02"]])
+    write(folder / "filings.csv", FILINGS, filings)
+    store = Store.memory()
+    load_master(store, folder, workers=1)
+    return store
+
+
+def points_of(store: Store) -> int:
+    return len(store.fetchall("SELECT DISTINCT point_address_id FROM filings"))
+
+
+def test_two_different_typos_of_one_street_are_one_point(tmp_path: Path) -> None:
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2022-03-01", "5116 Central Ct"),
+            filing("123456789", "2024-03-15", "5502 Ceadr Rd", "Unit 603"),
+            filing("123456789", "2025-02-14", "5502 Cedra Rd", "Apt 603"),
+        ],
+    )
+    assert points_of(store) == 2
+    found = last_known_addresses(store, ["123456789"], date(2025, 7, 15))["123456789"]
+    assert found.as_of.isoformat() == "2024-04-29"  # the first of the two typo'd returns
+
+
+def test_short_street_names_two_slips_apart_stay_apart(tmp_path: Path) -> None:
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2022-03-01", "120 1st St"),
+            filing("123456789", "2023-03-01", "120 3rd St"),
+            filing("123456789", "2024-03-01", "120 Oak St"),
+            filing("123456789", "2025-03-01", "120 Elm St"),
+        ],
+    )
+    assert points_of(store) == 4
+
+
+def test_a_full_tie_goes_to_the_later_row_of_the_master_file(tmp_path: Path) -> None:
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2019-01-29", "8768 N Olive St", "Apt 5H"),
+            filing("123456789", "2019-04-16", "2618 Liberty Boulevard", doc="NCOA"),
+            filing("123456789", "2019-04-16", "8548 Del Mar Ave", doc="NCOA"),
+            filing("123456789", "2020-04-09", "8548 Del Mar Avenue"),
+        ],
+    )
+    found = last_known_addresses(store, ["123456789"], date(2025, 7, 15))["123456789"]
+    assert (found.street, found.as_of.isoformat()) == ("8548 DEL MAR AVE", "2019-04-16")
+    on_the_day = last_known_addresses(store, ["123456789"], date(2019, 4, 20))["123456789"]
+    assert on_the_day.street == "8548 DEL MAR AVE"
+
+
 def test_missing_table_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no taxpayers table"):
         load_master(Store.memory(), tmp_path, workers=1)
