@@ -46,6 +46,7 @@ from taxgate.standardise.name_agreement import (
     given_name_agreement,
     given_names_equivalent,
     is_typo,
+    misspelt_related_given_name,
     names_equivalent,
     related_given_names,
     second_given_conflict,
@@ -212,7 +213,10 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     if surname is SurnameLevel.SWAPPED:
         return True
     given = given_name_agreement(a, b)
-    if given is GivenNameLevel.TYPO:
+    if given is GivenNameLevel.TYPO or (
+        given is GivenNameLevel.DISAGREE
+        and misspelt_related_given_name(a.given_key, b.given_key)
+    ):
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
     return surname is SurnameLevel.TYPO and given_names_equivalent(a, b)
 
@@ -220,11 +224,13 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
 def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
     """Every word of the shorter name meets its own word of the other, in any order.
 
-    A word meets another when it is the same, one typo off, or an equivalent given name
-    (nickname or anglicised form). This catches a repeat written with first and last names
-    exchanged *and* a typo or a nickname (``DAVIS SAODRA`` / ``SANDRA DAVIS``,
-    ``HOWARD JIMMY`` / ``JAMES HOWARD``), which the level-by-level rules miss. At least two
-    words must meet, one of them without a typo; initials never count.
+    A word meets another surely when it is the same or an equivalent given name (nickname or
+    anglicised form), and loosely when it is one typo off or a misspelt equivalent
+    (``DAVIID`` / ``DAVE``, through DAVID). This catches a repeat written with first and last
+    names exchanged *and* a typo or a nickname (``DAVIS SAODRA`` / ``SANDRA DAVIS``,
+    ``HOWARD JIMMY`` / ``JAMES HOWARD``, ``ROBERTS DAVIID`` / ``DAVE ROBERTS``), which the
+    level-by-level rules miss. At least two words must meet, one of them surely; initials
+    never count.
 
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
@@ -242,19 +248,25 @@ def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
     used: set[int] = set()
     sure = 0
     for word in small:
-        partner = next(
-            (k for k, other in enumerate(big) if k not in used and _words_meet(word, other)),
-            None,
-        )
-        if partner is None:
+        # Prefer a sure partner, so that a loose one never takes a word a sure one needs.
+        meets = [(_meet(word, other), k) for k, other in enumerate(big) if k not in used]
+        strength, partner = max(meets, default=(_NO, -1), key=lambda m: (m[0], -m[1]))
+        if strength == _NO:
             return False
         used.add(partner)
-        sure += not is_typo(word, big[partner])
+        sure += strength == _SURE
     return sure > 0  # typos everywhere are two people, not one person misspelt twice
 
 
-def _words_meet(a: str, b: str) -> bool:
-    return a == b or is_typo(a, b) or related_given_names(a, b)
+_NO, _LOOSE, _SURE = 0, 1, 2
+
+
+def _meet(a: str, b: str) -> int:
+    if a == b or related_given_names(a, b):
+        return _SURE
+    if is_typo(a, b) or misspelt_related_given_name(a, b):
+        return _LOOSE
+    return _NO
 
 
 def _strip(text: str | None) -> str:

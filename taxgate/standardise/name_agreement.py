@@ -93,6 +93,35 @@ def related_given_names(a: str, b: str) -> bool:
     return b in related_given_forms(a) or a in related_given_forms(b)
 
 
+def misspelt_related_given_name(a: str, b: str) -> bool:
+    """One given name is one slip from a nickname or translation of the other.
+
+    Two variations at once (a nickname, then a typo in it): ``TOYN`` is ``TONY`` misspelt,
+    and TONY is ANTHONY's nickname. The slip must be a single edit (no Jaro–Winkler leeway)
+    and both words at least four letters, since the relation already spends one step.
+
+    Example:
+        >>> misspelt_related_given_name("TOYN", "ANTHONY")
+        True
+        >>> misspelt_related_given_name("FRNAK", "FRANCISCO")
+        True
+        >>> misspelt_related_given_name("ANA", "ANN")
+        False
+    """
+    if a == b or min(len(a), len(b)) < TYPO_MIN_LENGTH + 1:
+        return False
+    return _slip_from_any(a, related_given_forms(b)) or _slip_from_any(b, related_given_forms(a))
+
+
+def _slip_from_any(word: str, forms: frozenset[str]) -> bool:
+    return any(
+        len(form) > TYPO_MIN_LENGTH
+        and DamerauLevenshtein.distance(word, form, score_cutoff=TYPO_MAX_EDITS + 1)
+        <= TYPO_MAX_EDITS
+        for form in forms
+    )
+
+
 def given_name_agreement(a: StandardName, b: StandardName) -> GivenNameLevel:
     """The level at which the first given names of ``a`` and ``b`` agree.
 

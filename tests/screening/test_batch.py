@@ -240,3 +240,23 @@ def test_facility_flag_and_order(agreement: Agreement) -> None:
 def test_swapped_names_with_a_typo_or_nickname_are_one_person() -> None:
     assert _dups([person("r1", "DAVIS | SAODRA"), person("r2", "SANDRA | DAVIS")]) == {"r2": "r1"}
     assert _dups([person("r1", "HOWARD | JIMMY"), person("r2", "JAMES | HOWARD")]) == {"r2": "r1"}
+
+
+def test_a_misspelt_nickname_is_the_same_person() -> None:
+    # Two variations at once: the nickname, then a typo in it (TOYN is TONY misspelt).
+    assert _dups([person("r1", "TOYN JOSE | GOMEZ"), person("r2", "ANTHONY J | GOMEZ")]) == {
+        "r2": "r1"
+    }
+    assert _dups([person("r1", "FRNAK A | RIVERA"), person("r2", "FRANCISCO | RIVERA")]) == {
+        "r2": "r1"
+    }
+    # ... also with first and last names swapped.
+    assert _dups([person("r1", "ROBERTS | DAVIID"), person("r2", "DAVE | ROBERTS")]) == {"r2": "r1"}
+
+
+def test_a_misspelt_nickname_with_another_surname_or_birth_date_is_not() -> None:
+    assert _dups([person("r1", "TOYN | GOMEZ"), person("r2", "ANTHONY | LOPEZ")]) == {}
+    first = person("r1", "TOYN | GOMEZ", dob="1990-01-01")
+    assert _dups([first, person("r2", "ANTHONY | GOMEZ", dob="1992-02-02")]) == {}
+    # Typos on both words are two people, not one person misspelt twice.
+    assert _dups([person("r1", "ROBERTS | DAVIID"), person("r2", "DAVE | ROBRETS")]) == {}
