@@ -40,8 +40,9 @@ def given_name_comparison() -> Any:
     """First given name, with nickname / anglicised forms, second given names and initials.
 
     ``equivalent`` needs a direct relation (one name lists the other as a nickname or a
-    translation), never two names that merely share a third: ROBERT and WILLIAM both list
-    BILL, and are two people.
+    translation) or two spellings of one name (one sound and a shared form: STEPHEN and
+    STEVEN), never two names that merely share a third: ROBERT and WILLIAM both list BILL,
+    and are two people. It is :func:`taxgate.standardise.name_agreement.related_given_names` in SQL.
     """
     return cl.CustomComparison(
         output_column_name=GIVEN,
@@ -50,7 +51,9 @@ def given_name_comparison() -> Any:
             _level("given_key_l = given_key_r", "exact", tf_adjustment_column="given_key"),
             _level(
                 "list_contains(given_classes_r, given_key_l) "
-                "OR list_contains(given_classes_l, given_key_r)",
+                "OR list_contains(given_classes_l, given_key_r) "
+                "OR (given_phonetic_l = given_phonetic_r AND given_phonetic_l <> '' "
+                "AND len(list_intersect(given_classes_l, given_classes_r)) > 0)",
                 "equivalent",
             ),
             _level(

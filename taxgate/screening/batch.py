@@ -214,8 +214,7 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
         return True
     given = given_name_agreement(a, b)
     if given is GivenNameLevel.TYPO or (
-        given is GivenNameLevel.DISAGREE
-        and misspelt_related_given_name(a.given_key, b.given_key)
+        given is GivenNameLevel.DISAGREE and misspelt_related_given_name(a.given_key, b.given_key)
     ):
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
     return surname is SurnameLevel.TYPO and given_names_equivalent(a, b)

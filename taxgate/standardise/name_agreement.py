@@ -26,7 +26,7 @@ from taxgate.standardise.name_tables import (
     related_given_forms,
     split_joined_surname,
 )
-from taxgate.standardise.names import StandardName
+from taxgate.standardise.names import StandardName, phonetic_key
 
 # Typo tolerance: one edit (insert, delete, substitute, transpose) or a Jaro-Winkler
 # similarity this high. Words shorter than TYPO_MIN_LENGTH never count as typos of each
@@ -84,13 +84,24 @@ def given_names_equivalent(a: StandardName, b: StandardName) -> bool:
 
 
 def related_given_names(a: str, b: str) -> bool:
-    """One given name is listed as a nickname or translation of the other.
+    """One given name is listed as a nickname or translation of the other, or the two are
+    spellings of one name.
+
+    Spellings of one name (STEPHEN / STEVEN, CATHERINE / KATHERINE, GEOFFREY / JEFFREY)
+    sound the same (one Metaphone key) and share a nickname or translation. Sharing a form
+    alone is not enough: ROBERT and WILLIAM both list BILL, and are two names.
 
     Example:
         >>> related_given_names("BILL", "WILLIAM"), related_given_names("ROBERT", "WILLIAM")
         (True, False)
+        >>> related_given_names("STEPHEN", "STEVEN"), related_given_names("MARIO", "MARIA")
+        (True, False)
     """
-    return b in related_given_forms(a) or a in related_given_forms(b)
+    forms_a, forms_b = related_given_forms(a), related_given_forms(b)
+    if b in forms_a or a in forms_b:
+        return True
+    key = phonetic_key(a)
+    return key != "" and key == phonetic_key(b) and not forms_a.isdisjoint(forms_b)
 
 
 def misspelt_related_given_name(a: str, b: str) -> bool:

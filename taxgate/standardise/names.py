@@ -123,7 +123,7 @@ def clear_name_caches() -> None:
         _last_column,
         _suffix_column,
         _surname_word,
-        _phonetic,
+        phonetic_key,
         _given_classes_cached,
         _middle_kind,
     ):
@@ -153,7 +153,8 @@ def name_tokens(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=TOKEN_CACHE_SIZE)
-def _phonetic(token: str) -> str:
+def phonetic_key(token: str) -> str:
+    """Metaphone of a name word's letters; '' for fewer than two letters."""
     letters = token if token.isalpha() else "".join(c for c in token if c.isalpha())
     if len(letters) < 2:
         return ""
@@ -272,7 +273,7 @@ def _last_column(text: str) -> _Surname:
     return _Surname(
         parts=tuple(parts),
         keys=tuple(sorted(keys)),
-        phonetic=tuple(_phonetic(p) for p in parts),
+        phonetic=tuple(phonetic_key(p) for p in parts),
         suffix=suffix,
     )
 
@@ -325,7 +326,7 @@ def _build(first: str, middle: str, last: str, suffix_text: str) -> StandardName
         initials="".join([g[0] for g in given_names]),
         given_key=given_key,
         given_classes=_given_classes_cached(given_key),
-        given_phonetic=_phonetic(given_key),
+        given_phonetic=phonetic_key(given_key),
         surname_parts=surname.parts,
         surname_keys=surname.keys,
         middle_as_surname=middle_surnames,

@@ -6,6 +6,7 @@ accident); duplicates are added on purpose, after their originals.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from collections.abc import Iterator
@@ -19,7 +20,15 @@ from taxgate.synth.geography import KIND_STREET
 from taxgate.synth.population import draw_tins
 from taxgate.synth.spec import CATEGORY_BY_NAME, WorldSpec
 from taxgate.synth.truth import Evidence, MasterIndex, TruthRow, iso_day, label
-from taxgate.synth.variants import Person, WrittenAddress, WrittenName, write_address, write_name
+from taxgate.synth.variants import (
+    MATERNAL_WRITTEN,
+    Person,
+    WrittenAddress,
+    WrittenName,
+    write_address,
+    write_name,
+    written_given,
+)
 from taxgate.synth.writer import NAME_COLUMNS, SPLIT_COLUMNS
 
 
@@ -157,7 +166,13 @@ class RequestBuilder:
         name, name_notes = write_name(Person.of(self.index.pop, taxpayer), self.spec, self.rnd)
         address, address_notes = write_address(self.index.geo, dp, self.spec, self.rnd)
         evidence = self._evidence(taxpayer, dob_rate=dob_rate)
-        evidence = Evidence(evidence.tin, evidence.dob, name.suffix)
+        evidence = Evidence(
+            evidence.tin,
+            evidence.dob,
+            name.suffix,
+            given=written_given(name, name_notes),
+            maternal=any(n in name_notes for n in MATERNAL_WRITTEN),
+        )
         return self._row(name, address, evidence), evidence, name_notes + address_notes
 
     # --- categories -----------------------------------------------------------------------
@@ -207,7 +222,7 @@ class RequestBuilder:
         row, evidence, notes = self.about(taxpayer, dp)
         row["tin"] = f"{int(self.index.pop.tin[other]):09d}"
         truth.variations = ";".join([*notes, "tin:other_taxpayer"])
-        evidence = Evidence(None, evidence.dob, evidence.suffix)
+        evidence = dataclasses.replace(evidence, tin=None)
         return self._finish(row, truth, taxpayer, dp, evidence, conflict=True)
 
     def _make_not_their_address(self, truth: TruthRow) -> Made | None:
@@ -354,9 +369,7 @@ class RequestBuilder:
                 if kind == "tin_plus_junk_address":
                     broken = defects.junk_address(self.rnd, written)
                     row["tin"] = f"{int(self.index.pop.tin[taxpayer]):09d}"
-                    evidence = Evidence(
-                        int(self.index.pop.tin[taxpayer]), evidence.dob, evidence.suffix
-                    )
+                    evidence = dataclasses.replace(evidence, tin=int(self.index.pop.tin[taxpayer]))
                 else:
                     broken = defects.break_address(kind, self.rnd, written)
                 row.update(

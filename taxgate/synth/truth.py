@@ -29,6 +29,8 @@ class Evidence:
     tin: int | None = None
     dob: int | None = None
     suffix: str = ""
+    given: str = ""  # the first given name as written (upper case, no accents)
+    maternal: bool = False  # the maternal surname is written as part of the surname
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,39 @@ class MasterIndex:
         surname): only DOB, suffix or TIN can then tell them apart."""
         return self.name_root(a) == self.name_root(b) and bool(self.surnames(a) & self.surnames(b))
 
+    def fits(self, target: int, rival: int, evidence: Evidence) -> bool:
+        """Whether the name a request wrote for ``target`` fits ``rival`` too.
+
+        The given name fits when the two share a class, or when the written form is one of
+        the rival's own variants (a nickname of both, such as BETO for ALBERTO and ROBERTO).
+        The surnames fit when they share one, unless the request wrote the target's
+        maternal surname and the rival has another: CASTANEDA ESPINOZA is not CASTANEDA
+        ALVAREZ.
+        """
+        pop = self.pop
+        rival_given = vocab.given_names().names[int(pop.given1[rival])]
+        variants = vocab.name_variants().variants
+        given_fits = self.name_root(target) == self.name_root(rival) or (
+            evidence.given != "" and evidence.given in variants.get(rival_given, ())
+        )
+        if not given_fits or not self.surnames(target) & self.surnames(rival):
+            return False
+        maternal, rival_maternal = int(pop.maternal[target]), int(pop.maternal[rival])
+        return not (
+            evidence.maternal
+            and maternal != -1
+            and rival_maternal != -1
+            and maternal not in self.surnames(rival)
+        )
+
     def distinguishable(self, target: int, dp: int | None, evidence: Evidence) -> bool:
         """Whether a careful system can tell ``target`` from every other master taxpayer.
 
-        Other taxpayers who filed at the requested delivery point under a compatible name
-        are rivals; a rival is ruled out by a date of birth (the request's equals the
-        target's and differs from the rival's, both on file) or by an explicit suffix (the
-        target's documents carry it; the rival's carry a different one). A TIN equal to the
-        target's settles it.
+        Other taxpayers who filed at the requested delivery point under a name the request
+        fits (:meth:`fits`) are rivals; a rival is ruled out by a date of birth (the
+        request's equals the target's and differs from the rival's, both on file) or by an
+        explicit suffix (the target's documents carry it; the rival's carry a different
+        one). A TIN equal to the target's settles it.
         """
         pop = self.pop
         if evidence.tin is not None and evidence.tin == int(pop.tin[target]):
@@ -96,7 +123,7 @@ class MasterIndex:
         if dp is None:
             return False
         for rival in self.taxpayers_at(dp):
-            if rival == target or not self.compatible(target, rival):
+            if rival == target or not self.fits(target, rival, evidence):
                 continue
             by_dob = (
                 evidence.dob is not None

@@ -86,8 +86,20 @@ def _accent_map() -> dict[str, str]:
 _ACCENTED = _accent_map()
 
 
+_PLAIN = {accented: plain for plain, accented in _ACCENTED.items()}
+
+# Notes of write_name that mean the maternal surname is written as part of the surname.
+MATERNAL_WRITTEN = ("surname:spaced", "surname:hyphen", "surname:joined")
+
+
 def _maybe_accent(name: str, rnd: random.Random, rate: float) -> str:
     return _ACCENTED.get(name, name) if rnd.random() < rate else name
+
+
+def written_given(name: WrittenName, notes: list[str]) -> str:
+    """The first given name as ``write_name`` wrote it, upper case and without accents."""
+    text = (name.last if "name:swapped" in notes else name.first).upper()
+    return _PLAIN.get(text, text)
 
 
 def write_name(

@@ -135,8 +135,15 @@ def name_variants() -> NameVariants:
             name = parent[name]
         return name
 
+    # A nickname listed for two names (BETO: ALBERTO and ROBERTO) belongs to both and joins
+    # neither: ALBERTO and ROBERTO are two names. Every other row joins its two names.
+    owners: dict[str, set[str]] = {}
+    for row in rows:
+        owners.setdefault(row["variant"], set()).add(row["name"])
     for row in rows:
         direct.setdefault(row["name"], []).append(row["variant"])
+        if row["kind"] == "nickname" and len(owners[row["variant"]]) > 1:
+            continue
         a, b = find(row["name"]), find(row["variant"])
         if a != b:
             parent[max(a, b)] = min(a, b)

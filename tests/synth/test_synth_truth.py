@@ -1,0 +1,61 @@
+"""The truth's judgement of who else a request's written name fits (its rivals)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from taxgate.synth import vocab
+from taxgate.synth.truth import Evidence, MasterIndex
+
+
+def test_a_nickname_of_two_names_does_not_make_them_one_class() -> None:
+    roots = vocab.name_variants()
+    assert roots.root_of("ALBERTO") != roots.root_of("ROBERTO")  # both have BETO
+    assert roots.root_of("ROBERT") == roots.root_of("ROBERTO") == roots.root_of("BOB")
+    assert roots.root_of("STEVEN") == roots.root_of("STEPHEN")  # both are ESTEBAN
+    variants = roots.variants
+    assert "BETO" in variants["ALBERTO"] and "BETO" in variants["ROBERTO"]
+
+
+def index_of(people: list[tuple[str, str, str]]) -> MasterIndex:
+    """A master index over ``(given, paternal, maternal)`` people (only names are used)."""
+    given, surnames = vocab.given_names(), vocab.surnames()
+
+    def surname(text: str) -> int:
+        return surnames.names.index(text) if text else -1
+
+    pop = SimpleNamespace(
+        given1=np.array([given.names.index(g) for g, _p, _m in people]),
+        paternal=np.array([surname(p) for _g, p, _m in people]),
+        maternal=np.array([surname(m) for _g, _p, m in people]),
+    )
+    fields: dict[str, Any] = {f: None for f in MasterIndex.__dataclass_fields__}
+    return MasterIndex(**(fields | {"pop": pop}))
+
+
+def test_a_name_fits_a_rival_of_its_class_with_a_shared_surname() -> None:
+    index = index_of([("ROBERTO", "HERNANDEZ", ""), ("ROBERT", "HERNANDEZ", "")])
+    assert index.fits(0, 1, Evidence(given="ROBERTO"))
+
+
+def test_another_name_that_only_shares_a_nickname_is_no_rival() -> None:
+    index = index_of([("ROBERTO", "HERNANDEZ", ""), ("ALBERTO", "HERNANDEZ", "")])
+    assert not index.fits(0, 1, Evidence(given="ROBERTO"))
+    # ... unless the request wrote that very nickname, which fits both.
+    assert index.fits(0, 1, Evidence(given="BETO"))
+
+
+def test_a_written_maternal_surname_rules_out_a_rival_with_another() -> None:
+    index = index_of(
+        [
+            ("MARIA", "CASTANEDA", "ESPINOZA"),
+            ("MARIA", "CASTANEDA", "ALVAREZ"),
+            ("MARIA", "CASTANEDA", ""),
+        ]
+    )
+    assert not index.fits(0, 1, Evidence(given="MARIA", maternal=True))
+    assert index.fits(0, 1, Evidence(given="MARIA", maternal=False))  # CASTANEDA alone
+    assert index.fits(0, 2, Evidence(given="MARIA", maternal=True))  # no maternal on file
