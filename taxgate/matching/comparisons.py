@@ -27,6 +27,14 @@ _SWAPPED = (
 )
 
 
+# One surname part one slip from a part of the other (HERNANDE RIVERA / HERNANDEZ): the
+# whole strings differ too much for the full-string test, yet the paternal names are one.
+_PART_TYPO = (
+    "len(list_filter(surname_keys_l, lambda x: length(x) > 3 AND len(list_filter("
+    "surname_keys_r, lambda y: length(y) > 3 AND damerau_levenshtein(x, y) <= 1)) > 0)) > 0"
+)
+
+
 def _null(label: str, condition: str) -> Any:
     return cll.CustomLevel(condition, label).configure(is_null_level=True)
 
@@ -43,6 +51,10 @@ def given_name_comparison() -> Any:
     translation) or two spellings of one name (one sound and a shared form: STEPHEN and
     STEVEN), never two names that merely share a third: ROBERT and WILLIAM both list BILL,
     and are two people. It is :func:`taxgate.standardise.name_agreement.related_given_names` in SQL.
+
+    ``typo`` is one slip between names of four letters or more; on a name shorter than six
+    letters the first letter must agree, since changing it makes another name (DUNG, HUNG,
+    SUNG are three people; DONNA and DNNA are one).
     """
     return cl.CustomComparison(
         output_column_name=GIVEN,
@@ -64,7 +76,9 @@ def given_name_comparison() -> Any:
             _level(_SWAPPED, "swapped"),
             _level(
                 "length(given_key_l) > 3 AND length(given_key_r) > 3 "
-                "AND damerau_levenshtein(given_key_l, given_key_r) <= 1",
+                "AND damerau_levenshtein(given_key_l, given_key_r) <= 1 "
+                "AND (left(given_key_l, 1) = left(given_key_r, 1) "
+                "OR least(length(given_key_l), length(given_key_r)) >= 6)",
                 "typo",
             ),
             _level(
@@ -78,7 +92,8 @@ def given_name_comparison() -> Any:
 
 
 def surname_comparison() -> Any:
-    """Surname parts: exact, compound overlap (either order, joined, maternal dropped)."""
+    """Surname parts: exact, compound overlap (either order, joined, maternal dropped), swapped
+    with the given name, and a typo in the whole surname or in one part."""
     return cl.CustomComparison(
         output_column_name=SURNAME,
         comparison_levels=[
@@ -89,7 +104,8 @@ def surname_comparison() -> Any:
             _level(
                 "jaro_winkler_similarity(surname_full_l, surname_full_r) >= 0.92 "
                 "OR (length(surname_full_l) > 3 "
-                "AND damerau_levenshtein(surname_full_l, surname_full_r) <= 1)",
+                "AND damerau_levenshtein(surname_full_l, surname_full_r) <= 1) "
+                f"OR {_PART_TYPO}",
                 "typo",
             ),
             cll.ElseLevel().configure(label_for_charts="disagree"),

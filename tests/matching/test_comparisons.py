@@ -10,7 +10,11 @@ from hypothesis import given as given_example
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from taxgate.matching.comparisons import all_comparisons, given_name_comparison
+from taxgate.matching.comparisons import (
+    all_comparisons,
+    given_name_comparison,
+    surname_comparison,
+)
 from taxgate.matching.features import name_features
 from taxgate.standardise.name_agreement import related_given_names
 from taxgate.standardise.names import standardise_name
@@ -132,6 +136,8 @@ def test_given_levels_in_order() -> None:
     assert level_of(given_name_comparison(), given("ANA"), given("ANA")) == "exact"
     assert level_of(given_name_comparison(), given("DONNA"), given("DNNA")) == "typo"
     assert level_of(given_name_comparison(), given("LUZ"), given("LUS")) == "disagree"  # short
+    assert level_of(given_name_comparison(), given("DUNG"), given("SUNG")) == "disagree"
+    assert level_of(given_name_comparison(), given("ERNESTO"), given("RNESTO")) == "typo"
     assert level_of(given_name_comparison(), given("J"), given("JOSE")) == "initial"
     both = name_features(standardise_name("MARIA JOSE", None, "RUIZ", None))
     assert level_of(given_name_comparison(), given("JOSE"), both) == "second_given"
@@ -143,3 +149,25 @@ def test_every_comparison_ends_in_an_else_level() -> None:
         assert levels[-1].sql_condition == "ELSE"
         labels = [level.label_for_charts for level in levels]
         assert len(labels) == len(set(labels)), labels
+
+
+def surname(last: str, first: str = "ELENA") -> dict[str, Any]:
+    return name_features(standardise_name(first, None, last, None))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("HERNANDEZ RIVERA", "HERNANDEZ RIVERA", "exact"),
+        ("HERNANDEZ RIVERA", "HERNANDEZ", "compound"),
+        ("HERNANDEZRIVERA", "HERNANDEZ-RIVERA", "exact"),  # the joined form is split
+        ("GARICA", "GARCIA", "typo"),
+        ("HERNANDE RIVERA", "HERNANDEZ", "typo"),  # a slip in one part, the other dropped
+        ("JIMMENEZ RAMIREZ", "JIMENEZ", "typo"),
+        ("LOPEZ", "LOPES GARCIA", "typo"),
+        ("RUIZ", "DIAZ", "disagree"),
+        ("HERNANDEZ RIVERA", "GONZALEZ", "disagree"),
+    ],
+)
+def test_surname_levels(a: str, b: str, level: str) -> None:
+    assert level_of(surname_comparison(), surname(a), surname(b)) == level
