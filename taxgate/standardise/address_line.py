@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from taxgate.standardise.address_segments import is_unit_id
 from taxgate.standardise.address_tagger import split_place
-from taxgate.standardise.pub28 import STATE_MAX_WORDS, STATES, UNIT_DESIGNATORS
+from taxgate.standardise.pub28 import DIRECTIONALS, STATE_MAX_WORDS, STATES, UNIT_DESIGNATORS
 
 _ZIP_WORD = re.compile(r"^\d{5}(?:-\d{4})?$|^\d{9}$")
 _ZIP5 = re.compile(r"^\d{5}$")
@@ -86,6 +86,10 @@ def split_line(text: str) -> LineFields:
         if city and looks_like_unit(city):
             # "... AVE APARTMENT 304, 10448": the words before the ZIP are a unit, not a city.
             unit.extend(city)
+            city = []
+        elif city and all(w in DIRECTIONALS for w in city):
+            # "6364 MARKET ROAD NORTHWEST, WASHINGTON": a post-directional, not a city.
+            street.extend(city)
             city = []
     return LineFields(street, unit, city, state, zip_text)
 

@@ -161,7 +161,9 @@ def _with_street_parts(
     unit_override = _unit_column(unit) if unit else None
     if unit_override is None and comma_unit:
         unit_override = _unit_of(comma_unit)
-    parts = _unit_not_street(street_parts(street_words, unit_override, fast_path=fast_path))
+    parts = _lone_directional(
+        _unit_not_street(street_parts(street_words, unit_override, fast_path=fast_path))
+    )
     zip5, zip4 = parse_zip(zip_text)
     return StandardAddress(
         parts.kind,
@@ -274,6 +276,15 @@ def _unit_not_street(parts: StreetParts) -> StreetParts:
     return parts._replace(
         street_name="", unit_type=UNIT_DESIGNATORS[words[0]], unit_number=words[1]
     )
+
+
+def _lone_directional(parts: StreetParts) -> StreetParts:
+    """A line with no street name and one directional (``123 N APT 4``, ``123 APT 4 N``) holds
+    it as the predirectional, whichever side it was written on, so that standardising the
+    result again gives the same parts. Such a line is rejected anyway (no street name)."""
+    if parts.street_name or parts.predirectional or not parts.postdirectional:
+        return parts
+    return parts._replace(predirectional=parts.postdirectional, postdirectional="")
 
 
 @lru_cache(maxsize=8192)
