@@ -6,7 +6,8 @@ name and address, never on raw strings. The names are equivalent (same or equiva
 given name — nickname, anglicised form — and surnames sharing a key, compound surnames in any
 form), or swapped, or one of the two is a single typo off while the other agrees (domain §4
 lists all of these as one name written differently). The address is the same USPS delivery
-point (delivery key), or the same house, unit and ZIP with a one-typo street name. Nothing
+point (delivery key), or the same house, unit and ZIP with the street name misspelt
+(:func:`streets_alike`). Nothing
 may contradict: not the date of birth, the TIN, the generational suffix (JR/SR) or a full
 second given name. A TIN never makes two requests one person on its own (domain §3).
 
@@ -34,6 +35,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from taxgate.agreement import Agreement
 from taxgate.screening.codes import BatchFlag, ReasonCode
@@ -100,7 +103,7 @@ def find_duplicates(rows: Sequence[PersonRequest]) -> dict[int, Finding]:
 
     A request repeats an earlier answerable one when both name the same person
     (:func:`same_person_names`) at the same delivery point — the same USPS delivery key, or
-    the same house, unit and ZIP with a one-typo street name — and neither the date of birth
+    the same house, unit and ZIP with the street misspelt — and neither the date of birth
     nor the TIN disagrees. Candidates come from an index on the delivery key and surname keys
     (plus every earlier request at a point of at most ``LENIENT_POINT_MAX``), so a batch is
     screened in about linear time even when thousands of requests name one building.
@@ -165,7 +168,7 @@ class _OriginalIndex:
         if len(at_house) <= LENIENT_POINT_MAX:
             street = row.address.street_name
             candidates.update(
-                j for j in at_house if is_typo(street, self._rows[j].address.street_name)
+                j for j in at_house if streets_alike(street, self._rows[j].address.street_name)
             )
         for j in sorted(candidates):
             if not self._conflict(i, j) and same_person_names(self._rows[j].name, row.name):
@@ -177,6 +180,29 @@ class _OriginalIndex:
         return any(
             x and y and x != y for x, y in zip(self._evidence[i], self._evidence[j], strict=True)
         )
+
+
+def streets_alike(a: str, b: str) -> bool:
+    """Whether two street names at one house number, unit and ZIP are one street misspelt.
+
+    One slip (:func:`is_typo`), or two slips in names of four letters or more that still
+    look alike (Jaro–Winkler ≥ 0.8): two requests may each carry their own typo of one street
+    (``DEVN`` and ``DEVOB`` for DEVON), as two returns may (``master.points``).
+
+    Example:
+        >>> streets_alike("DEVN", "DEVOB"), streets_alike("PARK", "PIKE")
+        (True, False)
+    """
+    if a == b or is_typo(a, b):
+        return True
+    if min(len(a), len(b)) < _TWO_SLIP_MIN_LENGTH:
+        return False
+    close = DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
+    return close and JaroWinkler.similarity(a, b) >= _TWO_SLIP_MIN_JARO_WINKLER
+
+
+_TWO_SLIP_MIN_LENGTH = 4
+_TWO_SLIP_MIN_JARO_WINKLER = 0.8
 
 
 def _house_key(address: StandardAddress) -> str:
@@ -194,7 +220,10 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     True when the names are equivalent (:func:`names_equivalent`), when first and last names
     are swapped, or when one name agrees (exact or equivalent given name; exact or compound
     surname) and the other is one typo off — and neither the suffixes (JR/SR) nor full second
-    given names disagree. Domain §4 lists typos and swapped names as variations of one name.
+    given names disagree; or when the given names are equivalent and one surname begins the
+    other's joined compound (:func:`joined_surname_starts_with`). Domain §4 lists typos,
+    swapped names and compound surnames joined or with the maternal part dropped as
+    variations of one name.
 
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
@@ -212,12 +241,42 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     surname = surname_agreement(a, b)
     if surname is SurnameLevel.SWAPPED:
         return True
+    if given_names_equivalent(a, b) and joined_surname_starts_with(a, b):
+        return True
     given = given_name_agreement(a, b)
     if given is GivenNameLevel.TYPO or (
         given is GivenNameLevel.DISAGREE and misspelt_related_given_name(a.given_key, b.given_key)
     ):
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
     return surname is SurnameLevel.TYPO and given_names_equivalent(a, b)
+
+
+def joined_surname_starts_with(a: StandardName, b: StandardName) -> bool:
+    """One name's whole surname begins the other's joined compound surname.
+
+    A compound surname written joined and, on the other request, with the maternal surname
+    dropped (``SOLISDELACRUZ`` / ``SOLIS``, ``VARGASSSANCHEZ`` / ``VARGAS``): the joined form
+    cannot be split when it carries a particle or a typo, yet its paternal part is plain. The
+    shorter surname needs four letters and the rest of the joined one three more.
+
+    Example:
+        >>> from taxgate.standardise.names import standardise_name as n
+        >>> soto = n("Ana", None, "Soto", None)
+        >>> joined_surname_starts_with(n("Ana", None, "Sotoprez", None), soto)
+        True
+        >>> joined_surname_starts_with(n("Ana", None, "Sotos", None), soto)
+        False
+    """
+    short, long = sorted((a.surname_joined, b.surname_joined), key=len)
+    return (
+        len(short) >= _JOINED_PREFIX_MIN
+        and len(long) - len(short) >= _JOINED_REST_MIN
+        and long.startswith(short)
+    )
+
+
+_JOINED_PREFIX_MIN = 4
+_JOINED_REST_MIN = 3
 
 
 def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:

@@ -19,10 +19,13 @@ Example:
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache, lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from taxgate.standardise.name_tables import (
+    name_tables,
     related_given_forms,
     split_joined_surname,
 )
@@ -108,23 +111,55 @@ def misspelt_related_given_name(a: str, b: str) -> bool:
     """One given name is one slip from a nickname or translation of the other.
 
     Two variations at once (a nickname, then a typo in it): ``TOYN`` is ``TONY`` misspelt,
-    and TONY is ANTHONY's nickname. The slip must be a single edit (no Jaro–Winkler leeway)
-    and both words at least four letters, since the relation already spends one step.
+    and TONY is ANTHONY's nickname; ``ALJEANDRO`` is ``ALEJANDRO`` misspelt, and ALEX is
+    ALEJANDRO's. The slip must be a single edit (no Jaro–Winkler leeway), both words at least
+    four letters, since the relation already spends one step, and the misspelt word must not
+    be a listed given name itself (MARIO is a name, not MARIE misspelt).
 
     Example:
         >>> misspelt_related_given_name("TOYN", "ANTHONY")
         True
         >>> misspelt_related_given_name("FRNAK", "FRANCISCO")
         True
-        >>> misspelt_related_given_name("ANA", "ANN")
-        False
+        >>> misspelt_related_given_name("ALJEANDRO", "ALEX")  # ALEJANDRO misspelt
+        True
+        >>> misspelt_related_given_name("ANA", "ANN"), misspelt_related_given_name("MARIO", "MARIA")
+        (False, False)
     """
     if a == b or min(len(a), len(b)) < TYPO_MIN_LENGTH + 1:
         return False
-    return _slip_from_any(a, related_given_forms(b)) or _slip_from_any(b, related_given_forms(a))
+    if _slip_from_any(a, related_given_forms(b)) or _slip_from_any(b, related_given_forms(a)):
+        return True
+    # The typo may sit in the full form instead (ALJEANDRO is ALEJANDRO misspelt, and ALEX is
+    # ALEJANDRO's): the relation lists ALEX under ALEJANDRO, not ALEJANDRO under ALEX.
+    return any(related_given_names(known, b) for known in _known_given_one_slip_from(a)) or any(
+        related_given_names(known, a) for known in _known_given_one_slip_from(b)
+    )
+
+
+@lru_cache(maxsize=16_384)
+def _known_given_one_slip_from(word: str) -> tuple[str, ...]:
+    """The listed given names (nickname and translation tables) one edit from ``word``."""
+    if word in name_tables().given_names:
+        return ()
+    matches = process.extract(
+        word,
+        _given_name_list(),
+        scorer=DamerauLevenshtein.distance,
+        score_cutoff=TYPO_MAX_EDITS,
+        limit=None,
+    )
+    return tuple(sorted(m[0] for m in matches if len(m[0]) > TYPO_MIN_LENGTH))
+
+
+@cache
+def _given_name_list() -> list[str]:
+    return sorted(name_tables().given_names)
 
 
 def _slip_from_any(word: str, forms: frozenset[str]) -> bool:
+    if word in name_tables().given_names:
+        return False  # a listed name is a name of its own (MARIO is not MARIE misspelt)
     return any(
         len(form) > TYPO_MIN_LENGTH
         and DamerauLevenshtein.distance(word, form, score_cutoff=TYPO_MAX_EDITS + 1)

@@ -31,6 +31,7 @@ class Evidence:
     suffix: str = ""
     given: str = ""  # the first given name as written (upper case, no accents)
     maternal: bool = False  # the maternal surname is written as part of the surname
+    paternal_only: bool = False  # the maternal surname is not written at all
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,9 @@ class MasterIndex:
         The given name fits when the two share a class, or when the written form is one of
         the rival's own variants (a nickname of both, such as BETO for ALBERTO and ROBERTO).
         The surnames fit when they share one, unless the request wrote the target's
-        maternal surname and the rival has another: CASTANEDA ESPINOZA is not CASTANEDA
-        ALVAREZ.
+        maternal surname and the rival has another (CASTANEDA ESPINOZA is not CASTANEDA
+        ALVAREZ), or wrote the paternal surname alone and the rival does not have it (DANIEL
+        FRANCO, written for DANIEL FRANCO MARTINEZ, does not fit DANIEL MARTINEZ HERNANDEZ).
         """
         pop = self.pop
         rival_given = vocab.given_names().names[int(pop.given1[rival])]
@@ -99,6 +101,8 @@ class MasterIndex:
             evidence.given != "" and evidence.given in variants.get(rival_given, ())
         )
         if not given_fits or not self.surnames(target) & self.surnames(rival):
+            return False
+        if evidence.paternal_only and int(pop.paternal[target]) not in self.surnames(rival):
             return False
         maternal, rival_maternal = int(pop.maternal[target]), int(pop.maternal[rival])
         return not (

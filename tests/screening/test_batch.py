@@ -260,3 +260,38 @@ def test_a_misspelt_nickname_with_another_surname_or_birth_date_is_not() -> None
     assert _dups([first, person("r2", "ANTHONY | GOMEZ", dob="1992-02-02")]) == {}
     # Typos on both words are two people, not one person misspelt twice.
     assert _dups([person("r1", "ROBERTS | DAVIID"), person("r2", "DAVE | ROBRETS")]) == {}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # A joined compound with a particle or a typo cannot be split; its paternal part is
+        # still the other request's whole surname (maternal dropped).
+        ("DIANA | SOLIS", "DIANA | SOLISDELACRUZ"),
+        ("ANGELICA | VARGASSSANCHEZ", "ANGÉLICA | VARGAS"),
+        ("EMILIO | SOTOPREZ", "EMILIO | SOTO"),
+        # A misspelt full form whose nickname the other request wrote (ALEJANDRO → ALEX).
+        ("ALJEANDRO | GARCIA", "ALEX IBARRA | GARCIA"),
+    ],
+)
+def test_compound_surname_and_nickname_variants_are_one_person(first: str, second: str) -> None:
+    assert _dups([person("r1", first), person("r2", second)]) == {"r2": "r1"}
+
+
+def test_joined_surname_needs_an_equivalent_given_name_and_no_conflict() -> None:
+    assert _dups([person("r1", "DIANA | SOLIS"), person("r2", "ROSA | SOLISDELACRUZ")]) == {}
+    assert _dups([person("r1", "ANA | SOTO", dob="1990-01-01"),
+                  person("r2", "ANA | SOTOPEREZ", dob="1991-01-01")]) == {}  # fmt: skip
+
+
+def test_two_slips_of_one_street_at_one_house_unit_and_zip() -> None:
+    def at(street: str, unit: str = "1C") -> StandardAddress:
+        return StandardAddress(
+            AddressKind.STREET, "6738", "", street, "ST", unit_type="APT", unit_number=unit,
+            zip5="22294",
+        )  # fmt: skip
+
+    one, other = person("r1", "JOSE JESUS | ESCOBAR", at("DEVN")), "JOSE J | ESCOBAR"
+    assert _dups([one, person("r2", other, at("DEVOB"))]) == {"r2": "r1"}
+    assert _dups([one, person("r2", other, at("DEVOB", "2C"))]) == {}
+    assert _dups([one, person("r2", other, at("DAVIS"))]) == {}

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from taxgate.synth import vocab
+from taxgate.synth.requests import same_given_name
 from taxgate.synth.truth import Evidence, MasterIndex
 
 
@@ -59,3 +60,23 @@ def test_a_written_maternal_surname_rules_out_a_rival_with_another() -> None:
     assert not index.fits(0, 1, Evidence(given="MARIA", maternal=True))
     assert index.fits(0, 1, Evidence(given="MARIA", maternal=False))  # CASTANEDA alone
     assert index.fits(0, 2, Evidence(given="MARIA", maternal=True))  # no maternal on file
+
+
+def test_a_paternal_surname_written_alone_fits_only_rivals_who_have_it() -> None:
+    index = index_of(
+        [
+            ("DANIEL", "FRANCO", "MARTINEZ"),
+            ("DANIEL", "MARTINEZ", "HERNANDEZ"),
+            ("DANIEL", "LOPEZ", "FRANCO"),
+        ]
+    )
+    dropped = Evidence(given="DANIEL", paternal_only=True)
+    assert not index.fits(0, 1, dropped)  # DANIEL FRANCO is not DANIEL MARTINEZ HERNANDEZ
+    assert index.fits(0, 2, dropped)  # ... but may be DANIEL LOPEZ FRANCO
+    assert index.fits(0, 1, Evidence(given="DANIEL"))  # maternal as a middle name: shared
+
+
+def test_a_non_filer_relative_never_takes_a_name_equivalent_to_a_filer_s() -> None:
+    assert same_given_name("ELIZABETH", "LISA")  # the nicknames dataset relates them
+    assert same_given_name("ROBERT", "ROBERTO")  # the Spanish-English table does
+    assert not same_given_name("ROSE", "LISA")
