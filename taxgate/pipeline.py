@@ -290,7 +290,7 @@ def _assemble(
             decision = Decision(Outcome.REJECTED, Reason.SCREENING)
         lka = lkas.get(decision.tin or "") if decision.outcome is Outcome.DISCLOSE else None
         decision = _final_decision(decision, lka)
-        response = _response_row(request_id, decision, codes, lka)
+        response = _response_row(request_id, decision, screened.response_codes, lka)
         out.responses.append(response)
         chosen = next((c for c in evidence if c.record_id == decision.record_id), None)
         out.decisions.append(
@@ -391,7 +391,7 @@ def _assemble(
 
 
 def _response_row(
-    request_id: str, decision: Decision, codes: list[str], lka: LastKnownAddress | None
+    request_id: str, decision: Decision, codes: tuple[str, ...], lka: LastKnownAddress | None
 ) -> ResponseRow:
     if decision.outcome is Outcome.REJECTED:
         return ResponseRow(request_id, "REJECTED", ";".join(codes))

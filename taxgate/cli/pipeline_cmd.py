@@ -1,4 +1,5 @@
-"""CLI: ``master load``, ``run``, ``response`` and ``explain`` (thin: one library call each)."""
+"""CLI: ``master load``, ``screen``, ``run``, ``response`` and ``explain`` (thin: one library
+call each)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from taxgate.cli.progress import stage_progress, stderr
 from taxgate.explain import explain_request
 from taxgate.master.load import load_master
 from taxgate.pipeline import export_response, run_batch
+from taxgate.prescreen import screen_batch
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -20,8 +22,9 @@ master_app = typer.Typer(help="The taxpayer master file.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Attach ``master``, ``run``, ``response`` and ``explain``."""
+    """Attach ``master``, ``screen``, ``run``, ``response`` and ``explain``."""
     app.add_typer(master_app, name="master")
+    app.command("screen")(screen)
     app.command("run")(run)
     app.command("response")(response)
     app.command("explain")(explain)
@@ -54,6 +57,29 @@ def master_load(
         stderr.print(f"  ... and {len(report.problems) - 20:,} more (table master_problems)")
     for warning in report.warnings:
         stderr.print(f"  warning: {warning}")
+
+
+def screen(
+    ws: Annotated[Path, typer.Argument(metavar="WS")],
+    manifest: Annotated[Path, typer.Argument(metavar="MANIFEST")],
+    out: Annotated[Path, typer.Option(help="Output folder for findings.csv, screening.json.")],
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="As-of date (default: the request date)."),
+    ] = None,
+) -> None:
+    """Verify and screen one signed batch alone: each request's findings; nothing recorded."""
+    workspace = Workspace.open(ws)
+    report = screen_batch(workspace, manifest, out, as_of=None if as_of is None else as_of.date())
+    typer.echo(
+        f"batch {report.batch_id}: {report.rows:,} requests, {report.passed:,} passed, "
+        f"{report.rows - report.passed:,} rejected"
+    )
+    for code, count in sorted(report.codes.items(), key=lambda item: (-item[1], item[0])):
+        typer.echo(f"  {code}: {count:,}")
+    for flag in report.flags:
+        typer.echo(f"  flag {flag['flag']}: {flag['message']}")
+    typer.echo(f"findings: {out / 'findings.csv'}")
 
 
 def run(

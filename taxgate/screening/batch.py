@@ -56,6 +56,7 @@ from taxgate.standardise.name_agreement import (
     suffixes_conflict,
     surname_agreement,
 )
+from taxgate.standardise.name_tables import name_tables
 from taxgate.standardise.names import StandardName
 
 
@@ -145,6 +146,7 @@ class _OriginalIndex:
         self._by_surname: dict[tuple[str, str], list[int]] = {}
         self._by_point: dict[str, list[int]] = {}
         self._by_house: dict[str, list[int]] = {}
+        self._by_evidence: dict[tuple[str, int, str], list[int]] = {}
 
     def add(self, i: int) -> None:
         address = self._rows[i].address
@@ -153,6 +155,9 @@ class _OriginalIndex:
             self._by_surname.setdefault((point, key), []).append(i)
         self._by_point.setdefault(point, []).append(i)
         self._by_house.setdefault(_house_key(address), []).append(i)
+        for kind, value in enumerate(self._evidence[i]):
+            if value:
+                self._by_evidence.setdefault((point, kind, value), []).append(i)
 
     def original_of(self, i: int) -> int | None:
         """The earliest indexed request naming the same person at the same place, if any."""
@@ -170,8 +175,16 @@ class _OriginalIndex:
             candidates.update(
                 j for j in at_house if streets_alike(street, self._rows[j].address.street_name)
             )
+        for kind, value in enumerate(self._evidence[i]):
+            if value:
+                candidates.update(self._by_evidence.get((point, kind, value), ()))
         for j in sorted(candidates):
-            if not self._conflict(i, j) and same_person_names(self._rows[j].name, row.name):
+            if self._conflict(i, j):
+                continue
+            earlier = self._rows[j].name
+            if same_person_names(earlier, row.name) or (
+                self._corroborated(i, j) and names_alike(earlier, row.name)
+            ):
                 return j
         return None
 
@@ -180,6 +193,10 @@ class _OriginalIndex:
         return any(
             x and y and x != y for x, y in zip(self._evidence[i], self._evidence[j], strict=True)
         )
+
+    def _corroborated(self, i: int, j: int) -> bool:
+        """Whether both requests give the same date of birth, or the same TIN digits."""
+        return any(x and x == y for x, y in zip(self._evidence[i], self._evidence[j], strict=True))
 
 
 def streets_alike(a: str, b: str) -> bool:
@@ -193,8 +210,11 @@ def streets_alike(a: str, b: str) -> bool:
         >>> streets_alike("DEVN", "DEVOB"), streets_alike("PARK", "PIKE")
         (True, False)
     """
-    if a == b or is_typo(a, b):
-        return True
+    return a == b or is_typo(a, b) or _two_slips_alike(a, b)
+
+
+def _two_slips_alike(a: str, b: str) -> bool:
+    """At most two edits apart, four letters or more each, and still alike (JW ≥ 0.8)."""
     if min(len(a), len(b)) < _TWO_SLIP_MIN_LENGTH:
         return False
     close = DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
@@ -317,6 +337,61 @@ def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
 
 
 _NO, _LOOSE, _SURE = 0, 1, 2
+
+
+def names_alike(a: StandardName, b: StandardName) -> bool:
+    """Two names written for one person, each with its own slips: the looser reading that a
+    shared date of birth or TIN at the same delivery point allows.
+
+    Both requests varied the one name independently, so two variations may meet: two typos
+    of one surname (``MORRFS`` / ``MOORRIS``), a typo in a swapped, joined compound
+    (``VALDEZMUNOZ PEDO`` / ``PEDRO MUNOZ VALDEZ``), a middle name that is the other's maternal
+    surname. At least two words must meet one to one, in any order (the same or an equivalent
+    name, one or two slips, a joined compound holding the other word); a suffix conflict
+    still separates them, and so do two listed first names that are not one name (twins MARTIN
+    and MARTHA share a birthday and a home). A date of birth or TIN alone never suffices.
+
+    Example:
+        >>> from taxgate.standardise.names import standardise_name as n
+        >>> names_alike(n("Nicholas", None, "Morrfs", None), n("Nicholas", None, "Moorris", None))
+        True
+        >>> names_alike(n("Martin", None, "Smith", None), n("Martha", None, "Smith", None))
+        False
+    """
+    if suffixes_conflict(a, b) or _two_first_names(a.given_key, b.given_key):
+        return False
+    words_a = [w for w in (*a.given_names, *a.surname_parts) if len(w) > 1]
+    words_b = [w for w in (*b.given_names, *b.surname_parts) if len(w) > 1]
+    small, big = sorted((words_a, words_b), key=len)
+    used: set[int] = set()
+    for word in small:
+        partner = next(
+            (k for k, other in enumerate(big) if k not in used and _words_alike(word, other)), None
+        )
+        if partner is not None:
+            used.add(partner)
+    return len(used) >= _ALIKE_MIN_WORDS
+
+
+_ALIKE_MIN_WORDS = 2
+_ALIKE_MIN_PART = 4
+
+
+def _two_first_names(a: str, b: str) -> bool:
+    """Both first given names are listed names, different and not one name."""
+    listed = name_tables().given_names
+    return a != b and a in listed and b in listed and not related_given_names(a, b)
+
+
+def _words_alike(a: str, b: str) -> bool:
+    if _meet(a, b) != _NO or (min(len(a), len(b)) > _ALIKE_MIN_PART and _two_slips_alike(a, b)):
+        return True
+    short, long = sorted((a, b), key=len)
+    return (
+        len(short) >= _ALIKE_MIN_PART
+        and len(long) - len(short) >= _JOINED_REST_MIN
+        and (long.startswith(short) or long.endswith(short))
+    )
 
 
 def _meet(a: str, b: str) -> int:

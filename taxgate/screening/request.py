@@ -78,6 +78,13 @@ class ScreenedRequest:
         """The reason codes of the findings, in order."""
         return tuple(f.code for f in self.findings)
 
+    @property
+    def response_codes(self) -> tuple[str, ...]:
+        """The distinct reason codes, in order: what the response's ``reason_codes`` lists
+        (a placeholder first *and* last name is one ``NAME_PLACEHOLDER``; the fields are in
+        the findings)."""
+        return tuple(dict.fromkeys(f.code.value for f in self.findings))
+
 
 @dataclass(frozen=True, slots=True)
 class ScreeningResult:

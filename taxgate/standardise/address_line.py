@@ -2,7 +2,8 @@
 
 With commas the cut is deterministic: the last comma segments hold ``[CITY] [STATE] [ZIP]``
 (read from the right: a ZIP, then the longest state name or code, then the city), a segment
-that reads as a unit (``APT 4``, ``#4``, ``4B``) is the unit, and the rest is the delivery line.
+that reads as a unit (``APT 4``, ``#4``, ``4B``) is the unit, and the rest is the delivery line;
+a ZIP alone after the last comma means no city was written.
 Without commas, or when the city shares a segment with the street, usaddress finds where the
 place name starts (``address_tagger.split_place``).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from taxgate.standardise.address_segments import is_unit_id
+from taxgate.standardise.address_segments import FRACTION, is_unit_id
 from taxgate.standardise.address_tagger import split_place
 from taxgate.standardise.pub28 import DIRECTIONALS, STATE_MAX_WORDS, STATES, UNIT_DESIGNATORS
 
@@ -80,9 +81,12 @@ def split_line(text: str) -> LineFields:
             unit.extend(seg)
         else:
             street.extend(seg)
-    if not city and len(rest) == 1 and (state or zip_text):
+    if not city and len(rest) == 1 and state:
+        # ``..., SPRINGFIELD IL 62704`` with the city in the street's segment: the tagger cuts.
+        # A ZIP alone after the comma (``440 SAN PEDRO ST, 78244``) has no city to cut: the
+        # writer put the comma before the locality, and the whole segment is the delivery line.
         tail = [w for w in (state, zip_text) if w]
-        street, city = split_place(street, tail)
+        street, city = _split_place_keeping_street(street, tail)
         if city and looks_like_unit(city):
             # "... AVE APARTMENT 304, 10448": the words before the ZIP are a unit, not a city.
             unit.extend(city)
@@ -136,10 +140,33 @@ def _split_without_commas(words: list[str]) -> LineFields:
         return LineFields(words, [], [], "", "")
     if zip_text:
         # A state right before a ZIP is certain; only the street/city cut needs the tagger.
-        delivery, city = split_place(rest, words[len(rest) :])
+        delivery, city = _split_place_keeping_street(rest, words[len(rest) :])
         if city and looks_like_unit(city):
             return LineFields(delivery, city, [], state, zip_text)  # a unit, not a city
         return LineFields(delivery, [], city, state, zip_text)
     delivery, locality = split_place(words, [])
     city, state, zip_text = consume_locality(locality)
     return LineFields(delivery, [], city, state, zip_text)
+
+
+def _split_place_keeping_street(words: list[str], tail: list[str]) -> tuple[list[str], list[str]]:
+    """``split_place``, unless the cut would leave the delivery line without a street name.
+
+    ``440 SAN PEDRO ST, 78244`` and ``7658 E BIRCH CT, 93738`` give a street and a ZIP, no
+    city; read alone, the tagger takes the street's words for a place name and leaves only a
+    house number. A delivery line needs a street, so those words stay the street's.
+    """
+    delivery, city = split_place(words, tail)
+    if city and _house_number_alone(delivery):
+        return [*delivery, *city], []
+    return delivery, city
+
+
+def _house_number_alone(words: list[str]) -> bool:
+    """A house number (with a fraction or directionals) and no word that names a street."""
+    if not words or not any(c.isdigit() for c in words[0]):
+        return False
+    rest = words[1:]
+    if rest and FRACTION.match(rest[0]):
+        rest = rest[1:]
+    return not any(w not in DIRECTIONALS and any(c.isalpha() for c in w) for w in rest)

@@ -112,9 +112,10 @@ def misspelt_related_given_name(a: str, b: str) -> bool:
 
     Two variations at once (a nickname, then a typo in it): ``TOYN`` is ``TONY`` misspelt,
     and TONY is ANTHONY's nickname; ``ALJEANDRO`` is ``ALEJANDRO`` misspelt, and ALEX is
-    ALEJANDRO's. The slip must be a single edit (no Jaro–Winkler leeway), both words at least
-    four letters, since the relation already spends one step, and the misspelt word must not
-    be a listed given name itself (MARIO is a name, not MARIE misspelt).
+    ALEJANDRO's. The slip must be a single edit (no Jaro–Winkler leeway), the misspelt word
+    at least four letters (and the nickname too, when the slip is in the nickname), since the
+    relation already spends one step, and the misspelt word must not be a listed given name
+    itself (JULIA is a name, not JULIO misspelt).
 
     Example:
         >>> misspelt_related_given_name("TOYN", "ANTHONY")
@@ -123,18 +124,31 @@ def misspelt_related_given_name(a: str, b: str) -> bool:
         True
         >>> misspelt_related_given_name("ALJEANDRO", "ALEX")  # ALEJANDRO misspelt
         True
-        >>> misspelt_related_given_name("ANA", "ANN"), misspelt_related_given_name("MARIO", "MARIA")
+        >>> misspelt_related_given_name("JMAES", "JIM")  # JAMES misspelt
+        True
+        >>> misspelt_related_given_name("ANA", "ANN"), misspelt_related_given_name("JULIA", "JULIO")
         (False, False)
     """
-    if a == b or min(len(a), len(b)) < TYPO_MIN_LENGTH + 1:
+    if a == b or min(len(a), len(b)) < 2:
         return False
-    if _slip_from_any(a, related_given_forms(b)) or _slip_from_any(b, related_given_forms(a)):
+    if min(len(a), len(b)) > TYPO_MIN_LENGTH and (
+        _slip_from_any(a, related_given_forms(b)) or _slip_from_any(b, related_given_forms(a))
+    ):
         return True
-    # The typo may sit in the full form instead (ALJEANDRO is ALEJANDRO misspelt, and ALEX is
-    # ALEJANDRO's): the relation lists ALEX under ALEJANDRO, not ALEJANDRO under ALEX.
-    return any(related_given_names(known, b) for known in _known_given_one_slip_from(a)) or any(
-        related_given_names(known, a) for known in _known_given_one_slip_from(b)
-    )
+    return _corrected_relates(a, b) or _corrected_relates(b, a)
+
+
+def _corrected_relates(word: str, other: str) -> bool:
+    """``word`` is one slip from a listed name that ``other`` is a form of.
+
+    The typo may sit in the full form (ALJEANDRO is ALEJANDRO misspelt, JMAES is JAMES), and
+    the relation lists ALEX under ALEJANDRO, not ALEJANDRO under ALEX; so the misspelt word
+    is corrected to the listed names one edit away. Only the misspelt word needs four letters:
+    the other is a listed form as written (JIM).
+    """
+    if len(word) <= TYPO_MIN_LENGTH:
+        return False
+    return any(related_given_names(known, other) for known in _known_given_one_slip_from(word))
 
 
 @lru_cache(maxsize=16_384)
@@ -267,12 +281,25 @@ def second_given_conflict(a: StandardName, b: StandardName) -> bool:
     """Whether both names carry a full second given name and those names differ.
 
     JUAN CARLOS and JUAN PABLO at one address are two people (brothers), not one; an initial
-    (JUAN C) or an absent second name is no conflict.
+    (JUAN C) or an absent second name is no conflict, and neither is a middle name that is
+    the other name's surname (FRANCISCO CASTANEDA HERNANDEZ carries the maternal surname of
+    FRANCISCO DANIEL HERNANDEZ-CASTANEDA as a middle name, domain §4).
+
+    Example:
+        >>> from taxgate.standardise.names import standardise_name as n
+        >>> juan_carlos = n("Juan", "Carlos", "Ruiz", None)
+        >>> second_given_conflict(juan_carlos, n("Juan", "Pablo", "Ruiz", None))
+        True
+        >>> a = n("Francisco", "Daniel", "Hernandez-Castaneda", None)
+        >>> second_given_conflict(a, n("Francisco", "Castaneda", "Hernandez", None))
+        False
     """
     if len(a.given_names) < 2 or len(b.given_names) < 2:
         return False
     second_a, second_b = a.given_names[1], b.given_names[1]
     if len(second_a) < 2 or len(second_b) < 2 or second_a == second_b:
+        return False
+    if second_a in b.surname_keys or second_b in a.surname_keys:
         return False
     return not related_given_names(second_a, second_b)
 

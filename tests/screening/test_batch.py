@@ -295,3 +295,40 @@ def test_two_slips_of_one_street_at_one_house_unit_and_zip() -> None:
     assert _dups([one, person("r2", other, at("DEVOB"))]) == {"r2": "r1"}
     assert _dups([one, person("r2", other, at("DEVOB", "2C"))]) == {}
     assert _dups([one, person("r2", other, at("DAVIS"))]) == {}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("NICHOLAS | MORRFS", "NICHOLAS | MOORRIS"),  # two typos of MORRIS
+        ("ANGELICA ANA | GUZMAN", "ANGELICA ROSARIO | GUZMAN"),  # maternal as a middle name
+        ("CRUZ-SANCHEZ E | PATRICI", "PATRICIA ESPERANZA | CURZ"),  # swapped, hyphen, typos
+        ("ISABLE MARIA | PEREZ", "ISBEL | PEREZ"),  # two slips of ISABEL
+        ("VALDEZMUNOZ | PEDO", "PEDRO | MUNOZ VALDEZ"),  # joined, swapped, a typo
+    ],
+)
+def test_a_shared_birth_date_allows_each_request_its_own_slips(first: str, second: str) -> None:
+    rows = [person("r1", first, dob="1979-04-16"), person("r2", second, dob="1979-04-16")]
+    assert _dups(rows) == {"r2": "r1"}
+    same_tin = [person("r1", first, tin="731928122"), person("r2", second, tin="731-92-8122")]
+    assert _dups(same_tin) == {"r2": "r1"}
+    # Without the shared date of birth or TIN, these readings are too loose.
+    assert _dups([person("r1", first), person("r2", second)]) == {}
+
+
+def test_a_shared_birth_date_does_not_merge_twins_or_other_names() -> None:
+    twins = [
+        person("r1", "MARTIN | SMITH", dob="2001-05-05"),
+        person("r2", "MARTHA | SMITH", dob="2001-05-05"),
+    ]
+    assert _dups(twins) == {}
+    strangers = [
+        person("r1", "ANA | RUIZ", dob="1990-01-01"),
+        person("r2", "LUIS | PENA", dob="1990-01-01"),
+    ]
+    assert _dups(strangers) == {}
+    suffixes = [
+        person("r1", "JOSE | GARCIA | JR", dob="1990-01-01"),
+        person("r2", "JOSE | GARCIA | SR", dob="1990-01-01"),
+    ]
+    assert _dups(suffixes) == {}
