@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from taxgate.intake.verification import read_verified_requests, verify_batch
+from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 from taxgate.pipeline import batch_known, ensure_run_schema
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.store import Store
@@ -104,6 +104,19 @@ def summarise(
     )
 
 
+def verify_new_batch(ws: Workspace, manifest: Path, *, now: datetime) -> VerifiedBatch:
+    """Verify a batch as ``run`` does, replays included (the workspace's received batches).
+
+    Raises:
+        IntakeRefused: the batch fails a check (its code names which; docs/signing.md).
+    """
+    with Store.open(ws.store_path) as store:
+        ensure_run_schema(store)
+        return verify_batch(
+            manifest, agreement=ws.agreement(), is_replay=lambda b: batch_known(store, b), now=now
+        )
+
+
 def screen_batch(
     ws: Workspace,
     manifest: Path,
@@ -118,13 +131,8 @@ def screen_batch(
         IntakeRefused: the batch fails verification (its code names the check).
         IntakeFileError: the request file cannot be read (file, row and field named).
     """
-    now = now or datetime.now(UTC)
     agreement = ws.agreement()
-    with Store.open(ws.store_path) as store:
-        ensure_run_schema(store)
-        verified = verify_batch(
-            manifest, agreement=agreement, is_replay=lambda b: batch_known(store, b), now=now
-        )
+    verified = verify_new_batch(ws, manifest, now=now or datetime.now(UTC))
     table = read_verified_requests(verified).table
     request_date = as_of or verified.manifest.request_date
     screening = screen_requests(table, agreement=agreement, request_date=request_date)

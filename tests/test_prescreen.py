@@ -129,7 +129,8 @@ def test_screen_matches_the_rejections_of_run(world: Path, tmp_path: Path) -> No
         answer = response[row["request_id"]]
         assert (answer["outcome"] == "REJECTED") == (row["screening"] == "REJECTED")
         assert answer["reason_codes"] == row["reason_codes"]
-    # Once run, the batch is received: screening it again is refused as a replay.
+    # Once run, the batch is received: screening or verifying it again is refused as a replay.
+    assert cli("batch", "verify", str(ws), str(manifest)) != 0
     assert cli("screen", str(ws), str(manifest), "--out", str(tmp_path / "again")) != 0
     assert not (tmp_path / "again").exists()
 

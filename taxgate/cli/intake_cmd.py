@@ -18,7 +18,7 @@ from taxgate.intake.enrolment import add_signer, agreement_summary, revoke_signe
 from taxgate.intake.keys import new_keypair
 from taxgate.intake.manifest import read_manifest, signature_path
 from taxgate.intake.signing import sign_batch
-from taxgate.intake.verification import verify_batch
+from taxgate.prescreen import verify_new_batch
 from taxgate.workspace import Workspace
 
 keys_app = typer.Typer(help="Signing keys: ECDSA P-256, PEM files.", no_args_is_help=True)
@@ -37,16 +37,6 @@ def register(app: typer.Typer) -> None:
 
 def _today() -> date:
     return datetime.now(UTC).date()
-
-
-def _no_batch_seen(batch_id: str) -> bool:
-    """Replay check for ``batch verify`` until the store records received batches.
-
-    The pipeline passes a store-backed check to ``verify_batch``; this stand-alone command
-    has no batches table to consult yet, so it reports no batch id as seen.
-    """
-    del batch_id
-    return False
 
 
 @keys_app.command("new")
@@ -143,12 +133,7 @@ def batch_verify(
     manifest: Annotated[Path, typer.Argument(metavar="MANIFEST", help="The batch manifest.")],
 ) -> None:
     """Verify a batch's signature, signer, terms and request file; print the batch id."""
-    batch = verify_batch(
-        manifest,
-        agreement=Workspace.open(ws).agreement(),
-        is_replay=_no_batch_seen,
-        now=datetime.now(UTC),
-    )
+    batch = verify_new_batch(Workspace.open(ws), manifest, now=datetime.now(UTC))
     typer.echo(batch.manifest.batch_id)
     typer.echo(
         f"verified: signer {batch.manifest.signer}, {batch.manifest.row_count} rows, "
