@@ -22,9 +22,18 @@ STREET = "street"
 UNIT = "unit"
 LOCALITY = "locality"
 
-_SWAPPED = (
-    "list_contains(surname_keys_r, given_key_l) AND list_contains(surname_keys_l, given_key_r)"
-)
+
+def _given_is_surname(side: str, other: str) -> str:
+    """``side``'s first given name is one of ``other``'s surname keys, or a joined compound
+    that begins with one (DIAZESTRADA, written in the first-name field, against DIAZ)."""
+    given, keys = f"given_key_{side}", f"surname_keys_{other}"
+    return (
+        f"(list_contains({keys}, {given}) OR len(list_filter({keys}, lambda k: length(k) >= 4 "
+        f"AND length({given}) >= length(k) + 3 AND starts_with({given}, k))) > 0)"
+    )
+
+
+_SWAPPED = f"{_given_is_surname('l', 'r')} AND {_given_is_surname('r', 'l')}"
 
 
 # One surname part one slip from a part of the other (HERNANDE RIVERA / HERNANDEZ): the

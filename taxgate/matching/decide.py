@@ -79,13 +79,20 @@ class CandidateEvidence:
     levels: Mapping[str, str]
     is_box: bool = False
     partials: Mapping[str, float] = field(default_factory=dict)  # bits per comparison
+    other_given_name: bool = False  # the given names are two listed names (JUAN / JUANA)
 
     @property
     def name_agrees(self) -> bool:
-        """Given name and surname each agree in their own right (or are exchanged)."""
+        """Given name and surname each agree in their own right (or are exchanged).
+
+        A given-name "typo" between two listed names (JUAN / JUANA) is another person's
+        name, not a slip (domain §4: relatives at one address must not match).
+        """
         given, surname = self.levels.get("given_name"), self.levels.get("surname")
         if surname == "swapped":
             return given == "swapped"
+        if given == "typo" and self.other_given_name:
+            return False
         return given in GIVEN_AGREES and surname in SURNAME_AGREES
 
     @property

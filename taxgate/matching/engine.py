@@ -10,9 +10,10 @@ import pyarrow as pa
 
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
-from taxgate.matching.comparisons import COMPARISON_NAMES
+from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN
 from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
 from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
+from taxgate.standardise.name_agreement import distinct_given_names
 from taxgate.store import Store
 
 Progress = Callable[[str], None]
@@ -104,7 +105,8 @@ def run_matching(
         zip(right.column("record_id").to_pylist(), right.column("tin").to_pylist(), strict=True)
     )
     note("deciding")
-    evidence = _evidence(scores, model, tins, box_records)
+    given_keys = _given_keys(left, right)
+    evidence = _evidence(scores, model, tins, box_records, given_keys)
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
@@ -119,8 +121,32 @@ def run_matching(
     return MatchResult(decisions, evidence, candidates, scores, model)
 
 
+def _given_keys(left: pa.Table, right: pa.Table) -> tuple[dict[str, str], dict[int, str]]:
+    """The first given name of each request (by uid) and of each candidate record."""
+    return (
+        dict(
+            zip(
+                left.column("unique_id").to_pylist(),
+                left.column("given_key").to_pylist(),
+                strict=True,
+            )
+        ),
+        dict(
+            zip(
+                right.column("record_id").to_pylist(),
+                right.column("given_key").to_pylist(),
+                strict=True,
+            )
+        ),
+    )
+
+
 def _evidence(
-    scores: pa.Table, model: MatchModel, tins: dict[int, str], box_records: set[int]
+    scores: pa.Table,
+    model: MatchModel,
+    tins: dict[int, str],
+    box_records: set[int],
+    given_keys: tuple[dict[str, str], dict[int, str]],
 ) -> dict[str, list[CandidateEvidence]]:
     labels = model.level_labels()
     columns: dict[str, list[Any]] = {
@@ -129,10 +155,14 @@ def _evidence(
     }
     gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
     partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
+    request_given, record_given = given_keys
     out: dict[str, list[CandidateEvidence]] = {}
     for i, uid in enumerate(columns["cand_group"]):
         record_id = int(columns["record_id"][i])
         levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
+        other_name = levels.get(GIVEN) == "typo" and distinct_given_names(
+            request_given.get(uid) or "", record_given.get(record_id) or ""
+        )
         out.setdefault(uid, []).append(
             CandidateEvidence(
                 tin=tins[record_id],
@@ -141,6 +171,7 @@ def _evidence(
                 levels=levels,
                 is_box=record_id in box_records,
                 partials={c: round(float(partials[c][i] or 0.0), 4) for c in COMPARISON_NAMES},
+                other_given_name=other_name,
             )
         )
     return out

@@ -46,6 +46,7 @@ from taxgate.standardise.address_parts import AddressKind, StandardAddress
 from taxgate.standardise.name_agreement import (
     GivenNameLevel,
     SurnameLevel,
+    distinct_given_names,
     given_name_agreement,
     given_names_equivalent,
     is_typo,
@@ -56,7 +57,6 @@ from taxgate.standardise.name_agreement import (
     suffixes_conflict,
     surname_agreement,
 )
-from taxgate.standardise.name_tables import name_tables
 from taxgate.standardise.names import StandardName
 
 
@@ -358,7 +358,7 @@ def names_alike(a: StandardName, b: StandardName) -> bool:
         >>> names_alike(n("Martin", None, "Smith", None), n("Martha", None, "Smith", None))
         False
     """
-    if suffixes_conflict(a, b) or _two_first_names(a.given_key, b.given_key):
+    if suffixes_conflict(a, b) or distinct_given_names(a.given_key, b.given_key):
         return False
     words_a = [w for w in (*a.given_names, *a.surname_parts) if len(w) > 1]
     words_b = [w for w in (*b.given_names, *b.surname_parts) if len(w) > 1]
@@ -375,12 +375,6 @@ def names_alike(a: StandardName, b: StandardName) -> bool:
 
 _ALIKE_MIN_WORDS = 2
 _ALIKE_MIN_PART = 4
-
-
-def _two_first_names(a: str, b: str) -> bool:
-    """Both first given names are listed names, different and not one name."""
-    listed = name_tables().given_names
-    return a != b and a in listed and b in listed and not related_given_names(a, b)
 
 
 def _words_alike(a: str, b: str) -> bool:

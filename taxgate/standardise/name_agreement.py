@@ -107,6 +107,23 @@ def related_given_names(a: str, b: str) -> bool:
     return key != "" and key == phonetic_key(b) and not forms_a.isdisjoint(forms_b)
 
 
+def distinct_given_names(a: str, b: str) -> bool:
+    """Two different given names that are each a listed name and not one name.
+
+    A one-letter difference between two listed names is another person, not a typo: JUAN
+    and JUANA, JOHN and JOAN, MARTIN and MARTHA (a relative at the same address). Listed
+    names are those of the nickname and translation tables.
+
+    Example:
+        >>> distinct_given_names("JUAN", "JUANA"), distinct_given_names("DONNA", "DNNA")
+        (True, False)
+        >>> distinct_given_names("BILL", "WILLIAM")
+        False
+    """
+    listed = name_tables().given_names
+    return a != b and a in listed and b in listed and not related_given_names(a, b)
+
+
 def misspelt_related_given_name(a: str, b: str) -> bool:
     """One given name is one slip from a nickname or translation of the other.
 

@@ -171,3 +171,17 @@ def surname(last: str, first: str = "ELENA") -> dict[str, Any]:
 )
 def test_surname_levels(a: str, b: str, level: str) -> None:
     assert level_of(surname_comparison(), surname(a), surname(b)) == level
+
+
+def test_a_swapped_joined_compound_fits_a_taxpayer_with_its_first_part() -> None:
+    # DIAZESTRADA ANA (swapped and joined) is written for ANA DIAZ ESTRADA, and fits an ANA
+    # DIAZ at the same address as well: the decision must see both, so both read "swapped".
+    request = name_features(standardise_name("Diazestrada", None, "Ana", None))
+    full = name_features(standardise_name("Ana", None, "Diaz Estrada", None))
+    short = name_features(standardise_name("Ana", None, "Diaz", None))
+    for record in (full, short):
+        assert level_of(surname_comparison(), request, record) == "swapped"
+        assert level_of(given_name_comparison(), request, record) == "swapped"
+    # A first word merely starting like a surname is no swap when the rest does not fit.
+    other = name_features(standardise_name("Diazestrada", None, "Maria", None))
+    assert level_of(surname_comparison(), other, short) == "disagree"

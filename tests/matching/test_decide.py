@@ -214,3 +214,14 @@ def test_a_misspelt_surname_cannot_tell_household_members_apart() -> None:
     assert decide([chosen, sibling], POLICY).reason is Reason.AMBIGUOUS
     other_name = cand("222222222", 25.0, record=2, surname="disagree", given_name="disagree")
     assert decide([chosen, other_name], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_a_typo_between_two_listed_names_is_another_person() -> None:
+    # JUAN asked for, JUANA on file at that address: one letter apart, two people.
+    other = CandidateEvidence(
+        "111111111", 1, 25.0, {**FULL_MATCH, "given_name": "typo"}, other_given_name=True
+    )
+    d = decide([other], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.NAME_DISAGREES)
+    # DNNA for DONNA is a slip: the same levels without the flag still disclose.
+    assert decide([cand("111111111", 25.0, given_name="typo")], POLICY).outcome is Outcome.DISCLOSE
