@@ -18,6 +18,13 @@ from taxgate.prescreen import screen_batch
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
+WorkspaceArg = Annotated[Path, typer.Argument(metavar="WS")]
+ManifestArg = Annotated[Path, typer.Argument(metavar="MANIFEST")]
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(formats=["%Y-%m-%d"], help="As-of date (default: the request date)."),
+]
+
 master_app = typer.Typer(help="The taxpayer master file.", no_args_is_help=True)
 
 
@@ -60,13 +67,10 @@ def master_load(
 
 
 def screen(
-    ws: Annotated[Path, typer.Argument(metavar="WS")],
-    manifest: Annotated[Path, typer.Argument(metavar="MANIFEST")],
+    ws: WorkspaceArg,
+    manifest: ManifestArg,
     out: Annotated[Path, typer.Option(help="Output folder for findings.csv, screening.json.")],
-    as_of: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="As-of date (default: the request date)."),
-    ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Verify and screen one signed batch alone: each request's findings; nothing recorded."""
     workspace = Workspace.open(ws)
@@ -83,13 +87,10 @@ def screen(
 
 
 def run(
-    ws: Annotated[Path, typer.Argument(metavar="WS")],
-    manifest: Annotated[Path, typer.Argument(metavar="MANIFEST")],
+    ws: WorkspaceArg,
+    manifest: ManifestArg,
     out: Annotated[Path, typer.Option(help="Output folder for response.csv, decisions.parquet.")],
-    as_of: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="As-of date (default: the request date)."),
-    ] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Screen, match, decide and answer one signed batch; account for it in the ledger."""
     workspace = Workspace.open(ws)
