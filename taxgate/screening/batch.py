@@ -241,9 +241,10 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     are swapped, or when one name agrees (exact or equivalent given name; exact or compound
     surname) and the other is one typo off — and neither the suffixes (JR/SR) nor full second
     given names disagree; or when the given names are equivalent and one surname begins the
-    other's joined compound (:func:`joined_surname_starts_with`). Domain §4 lists typos,
-    swapped names and compound surnames joined or with the maternal part dropped as
-    variations of one name.
+    other's joined compound (:func:`joined_surname_starts_with`); or when one part is the
+    same and the other two slips off (two requests, each with its own typo of one name).
+    Domain §4 lists typos, swapped names and compound surnames joined or with the maternal
+    part dropped as variations of one name.
 
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
@@ -268,7 +269,22 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
         given is GivenNameLevel.DISAGREE and misspelt_related_given_name(a.given_key, b.given_key)
     ):
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
-    return surname is SurnameLevel.TYPO and given_names_equivalent(a, b)
+    if surname is SurnameLevel.TYPO and given_names_equivalent(a, b):
+        return True
+    return _one_same_other_two_slips(a, b)
+
+
+def _one_same_other_two_slips(a: StandardName, b: StandardName) -> bool:
+    """The same first given name and a surname part two slips off (``MORGANN`` / ``MNRGAN``,
+    two typos of MORGAN), or the same surname and a first given name two slips off (``ANIT``
+    / ``AMIIT``), unless those are two listed names (MARTIN / MARTHA are two people)."""
+    if a.given_key == b.given_key and len(a.given_key) > 1:
+        return any(_two_slips_alike(x, y) for x in a.surname_parts for y in b.surname_parts)
+    if a.surname_joined != b.surname_joined or not a.surname_joined:
+        return False
+    return _two_slips_alike(a.given_key, b.given_key) and not distinct_given_names(
+        a.given_key, b.given_key
+    )
 
 
 def joined_surname_starts_with(a: StandardName, b: StandardName) -> bool:
@@ -381,10 +397,14 @@ def _words_alike(a: str, b: str) -> bool:
     if _meet(a, b) != _NO or (min(len(a), len(b)) > _ALIKE_MIN_PART and _two_slips_alike(a, b)):
         return True
     short, long = sorted((a, b), key=len)
-    return (
-        len(short) >= _ALIKE_MIN_PART
-        and len(long) - len(short) >= _JOINED_REST_MIN
-        and (long.startswith(short) or long.endswith(short))
+    if len(short) < _ALIKE_MIN_PART or len(long) - len(short) < _JOINED_REST_MIN:
+        return False
+    if long.startswith(short) or long.endswith(short):
+        return True
+    # A joined compound with a slip in its first part (ZAAMORACORONA against ZAMORA).
+    return any(
+        DamerauLevenshtein.distance(long[:size], short, score_cutoff=1) <= 1
+        for size in (len(short) - 1, len(short), len(short) + 1)
     )
 
 
