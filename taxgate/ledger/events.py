@@ -10,7 +10,8 @@ An event has two parts with different rules:
   to its entry by the SHA-256 of its canonical JSON (§6103(p)(3)(A): a permanent record of
   every request and disclosure).
 
-The constructors below fix which fields go where for the events that accounting reads.
+The constructors below fix which fields go where for the events that accounting and the
+review workflow read.
 """
 
 from __future__ import annotations
@@ -217,3 +218,50 @@ def disclosure(
         "as_of": as_of.isoformat(),
     }
     return LedgerEvent(EventKind.DISCLOSURE, batch_id, request_id, attrs=ids, record=record)
+
+
+def review_decided(
+    *,
+    batch_id: str,
+    request_id: str,
+    review_id: str,
+    decision: str,
+    reviewer: str,
+    held_for: str,
+    why: str,
+    supplement_sha256: str | None = None,
+) -> LedgerEvent:
+    """A disclosure officer approved or declined a request held for review (domain §4).
+
+    Args:
+        batch_id: The batch.
+        request_id: The request the policy held for review.
+        review_id: The review's id (``reviews`` table).
+        decision: ``APPROVED`` or ``DECLINED``.
+        reviewer: The officer who decided.
+        held_for: The policy reason that held the request (a ``Reason`` value).
+        why: The reviewer's grounds; kept in the record, since they may mention the taxpayer.
+        supplement_sha256: On approval, the SHA-256 of the supplementary response file's
+            bytes, binding what went out to this entry (the address itself is in the
+            DISCLOSURE entry's record).
+    """
+    return LedgerEvent(
+        EventKind.REVIEW_DECIDED,
+        batch_id,
+        request_id,
+        attrs={
+            "review_id": review_id,
+            "decision": decision,
+            "reviewer": reviewer,
+            "held_for": held_for,
+            "supplement_sha256": supplement_sha256,
+        },
+        record={
+            "review_id": review_id,
+            "batch_id": batch_id,
+            "request_id": request_id,
+            "decision": decision,
+            "reviewer": reviewer,
+            "why": why,
+        },
+    )
