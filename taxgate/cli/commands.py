@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from taxgate.cli import demo_cmd, intake_cmd, ledger_cmd, pipeline_cmd, report_cmd, synth_cmd
+from taxgate.cli import (
+    demo_cmd,
+    intake_cmd,
+    ledger_cmd,
+    pipeline_cmd,
+    report_cmd,
+    review_cmd,
+    synth_cmd,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -14,4 +22,5 @@ def register(app: typer.Typer) -> None:
     synth_cmd.register(app)
     pipeline_cmd.register(app)
     report_cmd.register(app)
+    review_cmd.register(app)
     demo_cmd.register(app)
