@@ -91,8 +91,9 @@ class MasterIndex:
         the rival's own variants (a nickname of both, such as BETO for ALBERTO and ROBERTO).
         The surnames fit when they share one, unless the request wrote the target's
         maternal surname and the rival has another (CASTANEDA ESPINOZA is not CASTANEDA
-        ALVAREZ), or wrote the paternal surname alone and the rival does not have it (DANIEL
-        FRANCO, written for DANIEL FRANCO MARTINEZ, does not fit DANIEL MARTINEZ HERNANDEZ).
+        ALVAREZ), or wrote the paternal surname (alone or with the maternal) and the rival does
+        not have it (DANIEL FRANCO, written for DANIEL FRANCO MARTINEZ, does not fit DANIEL
+        MARTINEZ HERNANDEZ; OCHOA-HERNANDEZ does not fit a MARIA HERNANDEZ with no other surname).
         """
         pop = self.pop
         rival_given = vocab.given_names().names[int(pop.given1[rival])]
@@ -102,7 +103,11 @@ class MasterIndex:
         )
         if not given_fits or not self.surnames(target) & self.surnames(rival):
             return False
-        if evidence.paternal_only and int(pop.paternal[target]) not in self.surnames(rival):
+        # The paternal surname is always written; dropping it is no variation of domain §4.
+        # Written with the maternal (spaced, hyphen, joined) or alone, it must be the rival's
+        # too; only a maternal carried as a middle name may meet the rival's surname alone.
+        written_as_surname = evidence.maternal or evidence.paternal_only
+        if written_as_surname and int(pop.paternal[target]) not in self.surnames(rival):
             return False
         maternal, rival_maternal = int(pop.maternal[target]), int(pop.maternal[rival])
         return not (

@@ -80,3 +80,18 @@ def test_a_non_filer_relative_never_takes_a_name_equivalent_to_a_filer_s() -> No
     assert same_given_name("ELIZABETH", "LISA")  # the nicknames dataset relates them
     assert same_given_name("ROBERT", "ROBERTO")  # the Spanish-English table does
     assert not same_given_name("ROSE", "LISA")
+
+
+def test_a_written_compound_fits_only_rivals_with_its_paternal_surname() -> None:
+    index = index_of(
+        [
+            ("MARIA", "OCHOA", "HERNANDEZ"),
+            ("MARIA", "HERNANDEZ", ""),
+            ("MARIA", "OCHOA", ""),
+        ]
+    )
+    written = Evidence(given="MARIA", maternal=True)  # OCHOA-HERNANDEZ, any form
+    assert not index.fits(0, 1, written)  # HERNANDEZ alone is not OCHOA HERNANDEZ
+    assert index.fits(0, 2, written)  # OCHOA with the maternal never filed: may be her
+    as_middle = Evidence(given="MARIA")  # MARIA HERNANDEZ OCHOA: the middle meets HERNANDEZ
+    assert index.fits(0, 1, as_middle)
