@@ -24,11 +24,13 @@ LOCALITY = "locality"
 
 
 def _given_is_surname(side: str, other: str) -> str:
-    """``side``'s first given name is one of ``other``'s surname keys, or a joined compound
-    that begins with one (DIAZESTRADA, written in the first-name field, against DIAZ)."""
-    given, keys = f"given_key_{side}", f"surname_keys_{other}"
+    """``side``'s first given name is one of ``other``'s surname keys, a joined compound that
+    begins with one (DIAZESTRADA, written in the first-name field, against DIAZ), or a name
+    one of whose forms ``other`` wrote as its surname (MARY against a surname field MARIA)."""
+    given, keys, forms = f"given_key_{side}", f"surname_keys_{other}", f"given_classes_{side}"
     return (
-        f"(list_contains({keys}, {given}) OR len(list_filter({keys}, lambda k: length(k) >= 4 "
+        f"(list_contains({keys}, {given}) OR list_has_any({forms}, {keys}) "
+        f"OR len(list_filter({keys}, lambda k: length(k) >= 4 "
         f"AND length({given}) >= length(k) + 3 AND starts_with({given}, k))) > 0)"
     )
 

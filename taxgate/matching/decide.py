@@ -18,7 +18,7 @@ approves it. Everything else is NOT_DISCLOSED. The thresholds come from the agre
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -80,6 +80,7 @@ class CandidateEvidence:
     is_box: bool = False
     partials: Mapping[str, float] = field(default_factory=dict)  # bits per comparison
     other_given_name: bool = False  # the given names are two listed names (JUAN / JUANA)
+    misspelt_relative: bool = False  # the request's given name is a slip of a form of this one's
 
     @property
     def name_agrees(self) -> bool:
@@ -225,21 +226,28 @@ def decide(
         ) == chosen.levels.get("given_name")
         if fits and not _separated(top.tin, chosen, rival.tin, evidence, on_file):
             return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-    if chosen.levels.get("surname") == "typo":
-        # A misspelt surname cannot show which household member it names: anyone else at
-        # this delivery point with the same given name (or its equivalent) fits as well.
-        for rival in taxpayers:
-            if rival.tin == top.tin:
-                continue
-            at_point = [
-                c
-                for c in _records_of(candidates, rival.tin)
-                if c.address_corroborates
-                and c.levels.get("given_name") in GIVEN_FITS_FULLY
-                and not _separated(top.tin, chosen, rival.tin, c, on_file)
-            ]
-            if at_point:
-                return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+
+    def someone_else_at_point(fits: Callable[[CandidateEvidence], bool]) -> bool:
+        return any(
+            c.tin != top.tin
+            and c.address_corroborates
+            and fits(c)
+            and not _separated(top.tin, chosen, c.tin, c, on_file)
+            for c in candidates
+        )
+
+    # A misspelt surname cannot show which household member it names: anyone else at this
+    # delivery point with the same given name (or its equivalent) fits as well.
+    if chosen.levels.get("surname") == "typo" and someone_else_at_point(
+        lambda c: c.levels.get("given_name") in GIVEN_FITS_FULLY
+    ):
+        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # A misspelt given name may be a slip of another member's name as well: JOHNN is JOHN
+    # misspelt, and JACK, at the same address, is a JOHN too.
+    if chosen.levels.get("given_name") == "typo" and someone_else_at_point(
+        lambda c: c.misspelt_relative and c.levels.get("surname") in SURNAME_AGREES
+    ):
+        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     if margin is not None and margin < policy.min_margin:
         return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     if chosen.match_weight < policy.review_weight:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -13,7 +14,7 @@ from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_can
 from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN
 from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
 from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
-from taxgate.standardise.name_agreement import distinct_given_names
+from taxgate.standardise.name_agreement import distinct_given_names, misspelt_related_given_name
 from taxgate.store import Store
 
 Progress = Callable[[str], None]
@@ -160,9 +161,9 @@ def _evidence(
     for i, uid in enumerate(columns["cand_group"]):
         record_id = int(columns["record_id"][i])
         levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
-        other_name = levels.get(GIVEN) == "typo" and distinct_given_names(
-            request_given.get(uid) or "", record_given.get(record_id) or ""
-        )
+        given_pair = (request_given.get(uid) or "", record_given.get(record_id) or "")
+        other_name = levels.get(GIVEN) == "typo" and distinct_given_names(*given_pair)
+        relative = levels.get(GIVEN) == "disagree" and _misspelt_relative(*given_pair)
         out.setdefault(uid, []).append(
             CandidateEvidence(
                 tin=tins[record_id],
@@ -172,9 +173,15 @@ def _evidence(
                 is_box=record_id in box_records,
                 partials={c: round(float(partials[c][i] or 0.0), 4) for c in COMPARISON_NAMES},
                 other_given_name=other_name,
+                misspelt_relative=relative,
             )
         )
     return out
+
+
+@lru_cache(maxsize=65_536)
+def _misspelt_relative(request_given: str, record_given: str) -> bool:
+    return misspelt_related_given_name(request_given, record_given)
 
 
 def suffixes_sql() -> str:

@@ -112,16 +112,29 @@ def distinct_given_names(a: str, b: str) -> bool:
 
     A one-letter difference between two listed names is another person, not a typo: JUAN
     and JUANA, JOHN and JOAN, MARTIN and MARTHA (a relative at the same address). Listed
-    names are those of the nickname and translation tables.
+    names are those of the nickname and translation tables. The masculine and feminine forms
+    of one Spanish name (MARIO / MARIA, DANIEL / DANIELA) are two names too, listed or not.
 
     Example:
         >>> distinct_given_names("JUAN", "JUANA"), distinct_given_names("DONNA", "DNNA")
         (True, False)
-        >>> distinct_given_names("BILL", "WILLIAM")
-        False
+        >>> distinct_given_names("MARIO", "MARIA"), distinct_given_names("BILL", "WILLIAM")
+        (True, False)
     """
+    if a == b or related_given_names(a, b):
+        return False
     listed = name_tables().given_names
-    return a != b and a in listed and b in listed and not related_given_names(a, b)
+    return (a in listed and b in listed) or _gender_forms(a, b)
+
+
+def _gender_forms(a: str, b: str) -> bool:
+    """MARIO / MARIA (final O and A), JUAN / JUANA (A added): one name's two genders."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < TYPO_MIN_LENGTH:
+        return False
+    if len(short) == len(long):
+        return short[:-1] == long[:-1] and {short[-1], long[-1]} == {"O", "A"}
+    return long == short + "A"
 
 
 def misspelt_related_given_name(a: str, b: str) -> bool:

@@ -185,3 +185,12 @@ def test_a_swapped_joined_compound_fits_a_taxpayer_with_its_first_part() -> None
     # A first word merely starting like a surname is no swap when the rest does not fit.
     other = name_features(standardise_name("Diazestrada", None, "Maria", None))
     assert level_of(surname_comparison(), other, short) == "disagree"
+
+
+def test_a_swapped_name_meets_a_nickname_written_as_the_first_name() -> None:
+    # LOPEZ C MARIA (swapped) fits MARIA LOPEZ and MARY LOPEZ alike.
+    request = name_features(standardise_name("Lopez", "C", "Maria", None))
+    for first in ("Maria", "Mary"):
+        record = name_features(standardise_name(first, None, "Lopez", None))
+        assert level_of(surname_comparison(), request, record) == "swapped"
+        assert level_of(given_name_comparison(), request, record) == "swapped"

@@ -225,3 +225,24 @@ def test_a_typo_between_two_listed_names_is_another_person() -> None:
     assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.NAME_DISAGREES)
     # DNNA for DONNA is a slip: the same levels without the flag still disclose.
     assert decide([cand("111111111", 25.0, given_name="typo")], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_a_misspelt_given_name_that_fits_another_member_by_nickname_is_ambiguous() -> None:
+    # JOHNN asked for: JOHN on file (a typo), JACK at the same address (JOHNN is a slip of
+    # JOHN, and JACK is a JOHN too); nothing separates them.
+    john = cand("111111111", 40.0, given_name="typo")
+    jack = CandidateEvidence(
+        "222222222", 2, 20.0, {**FULL_MATCH, "given_name": "disagree"}, misspelt_relative=True
+    )
+    d = decide([john, jack], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # A date of birth on file that agrees with JOHN only tells them apart.
+    john_dob = cand("111111111", 50.0, given_name="typo", date_of_birth="exact")
+    jack_dob = CandidateEvidence(
+        "222222222",
+        2,
+        20.0,
+        {**FULL_MATCH, "given_name": "disagree", "date_of_birth": "disagree"},
+        misspelt_relative=True,
+    )
+    assert decide([john_dob, jack_dob], POLICY).outcome is Outcome.DISCLOSE

@@ -11,6 +11,7 @@ import pytest
 from taxgate.standardise.name_agreement import (
     GivenNameLevel,
     SurnameLevel,
+    distinct_given_names,
     given_name_agreement,
     names_equivalent,
     surname_agreement,
@@ -255,3 +256,20 @@ def test_given_names_relate_directly_or_through_one_translation(
 
     assert related_given_names(a, b) is related
     assert related_given_names(b, a) is related
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distinct"),
+    [
+        ("JUAN", "JUANA", True),
+        ("MARIO", "MARIA", True),  # one Spanish name, two genders: MARIO is not listed
+        ("DANIEL", "DANIELA", True),
+        ("MARTIN", "MARTHA", True),
+        ("DONNA", "DNNA", False),  # a slip
+        ("BILL", "WILLIAM", False),  # one name
+        ("ANA", "ANN", False),
+    ],
+)
+def test_distinct_given_names(a: str, b: str, distinct: bool) -> None:
+    assert distinct_given_names(a, b) is distinct
+    assert distinct_given_names(b, a) is distinct
