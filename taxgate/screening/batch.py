@@ -57,6 +57,7 @@ from taxgate.standardise.name_agreement import (
     suffixes_conflict,
     surname_agreement,
 )
+from taxgate.standardise.name_tables import related_given_forms
 from taxgate.standardise.names import StandardName
 
 
@@ -364,8 +365,9 @@ def names_alike(a: StandardName, b: StandardName) -> bool:
     (``VALDEZMUNOZ PEDO`` / ``PEDRO MUNOZ VALDEZ``), a middle name that is the other's maternal
     surname. At least two words must meet one to one, in any order (the same or an equivalent
     name, one or two slips, a joined compound holding the other word); a suffix conflict
-    still separates them, and so do two listed first names that are not one name (twins MARTIN
-    and MARTHA share a birthday and a home). A date of birth or TIN alone never suffices.
+    still separates them, and so do two listed first names that are not one name nor two
+    nicknames of one (twins MARTIN and MARTHA share a birthday and a home; BILLY and WILL are
+    both WILLIAM). A date of birth or TIN alone never suffices.
 
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
@@ -374,7 +376,7 @@ def names_alike(a: StandardName, b: StandardName) -> bool:
         >>> names_alike(n("Martin", None, "Smith", None), n("Martha", None, "Smith", None))
         False
     """
-    if suffixes_conflict(a, b) or distinct_given_names(a.given_key, b.given_key):
+    if suffixes_conflict(a, b) or _other_first_names(a.given_key, b.given_key):
         return False
     words_a = [w for w in (*a.given_names, *a.surname_parts) if len(w) > 1]
     words_b = [w for w in (*b.given_names, *b.surname_parts) if len(w) > 1]
@@ -393,8 +395,27 @@ _ALIKE_MIN_WORDS = 2
 _ALIKE_MIN_PART = 4
 
 
+def _other_first_names(a: str, b: str) -> bool:
+    """Two first names of two people: distinct names that are not even two nicknames of one
+    name (BILLY and WILL are both WILLIAM; MARTIN and MARTHA are two people)."""
+    return distinct_given_names(a, b) and not _share_a_form(a, b)
+
+
+def _share_a_form(a: str, b: str) -> bool:
+    """Both are shorter forms of one longer name (BILLY and WILL of WILLIAM). A shared
+    nickname is not enough: MARTIN and MARTHA are both MARTY, ROBERT and WILLIAM both BILL."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    shared = related_given_forms(a) & related_given_forms(b)
+    return any(len(form) > max(len(a), len(b)) for form in shared)
+
+
 def _words_alike(a: str, b: str) -> bool:
-    if _meet(a, b) != _NO or (min(len(a), len(b)) > _ALIKE_MIN_PART and _two_slips_alike(a, b)):
+    if (
+        _meet(a, b) != _NO
+        or _share_a_form(a, b)
+        or (min(len(a), len(b)) > _ALIKE_MIN_PART and _two_slips_alike(a, b))
+    ):
         return True
     short, long = sorted((a, b), key=len)
     if len(short) < _ALIKE_MIN_PART or len(long) - len(short) < _JOINED_REST_MIN:

@@ -352,3 +352,12 @@ def test_a_joined_compound_with_a_slip_in_its_first_part_and_a_shared_birth_date
         person("r2", "RICARDO | ZAMORA", dob="1974-02-04"),
     ]
     assert _dups(rows) == {"r2": "r1"}
+
+
+def test_two_nicknames_of_one_name_and_a_shared_birth_date_are_one_person() -> None:
+    rows = [
+        person("r1", "BILLY | ROBERTS", dob="1980-07-12"),
+        person("r2", "WILL JOSEPH | ROBERTS", dob="1980-07-12"),
+    ]
+    assert _dups(rows) == {"r2": "r1"}
+    assert _dups([person("r1", "BILLY | ROBERTS"), person("r2", "WILL JOSEPH | ROBERTS")]) == {}
