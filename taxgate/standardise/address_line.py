@@ -81,10 +81,11 @@ def split_line(text: str) -> LineFields:
             unit.extend(seg)
         else:
             street.extend(seg)
-    if not city and len(rest) == 1 and state:
-        # ``..., SPRINGFIELD IL 62704`` with the city in the street's segment: the tagger cuts.
-        # A ZIP alone after the comma (``440 SAN PEDRO ST, 78244``) has no city to cut: the
-        # writer put the comma before the locality, and the whole segment is the delivery line.
+    if not city and len(rest) == 1 and state and not _house_number_first(street):
+        # ``SPRINGFIELD, IL 62704``: a segment without a house number may be a place; the
+        # tagger cuts. A street's segment is never cut by guesswork: after ``4318 9TH ST,`` a
+        # state or a ZIP alone means no city was written (``4318 9TH ST, NEW YORK`` names a
+        # state, not a city called ST; ``440 SAN PEDRO ST, 78244`` has a ZIP and no city).
         tail = [w for w in (state, zip_text) if w]
         street, city = _split_place_keeping_street(street, tail)
         if city and looks_like_unit(city):
@@ -160,6 +161,10 @@ def _split_place_keeping_street(words: list[str], tail: list[str]) -> tuple[list
     if city and _house_number_alone(delivery):
         return [*delivery, *city], []
     return delivery, city
+
+
+def _house_number_first(words: list[str]) -> bool:
+    return bool(words) and any(c.isdigit() for c in words[0])
 
 
 def _house_number_alone(words: list[str]) -> bool:
