@@ -335,8 +335,22 @@ def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
         >>> words_match_in_any_order(n("Ana", None, "Ruiz", None), n("Luis", None, "Ruiz", None))
         False
     """
-    words_a = [w for w in (*a.given_names, *a.surname_parts) if len(w) > 1]
-    words_b = [w for w in (*b.given_names, *b.surname_parts) if len(w) > 1]
+    return any(
+        _words_meet(words_a, words_b) for words_a in _readings(a) for words_b in _readings(b)
+    )
+
+
+def _readings(name: StandardName) -> list[list[str]]:
+    """A name's words: with the compound surname in parts, and with it joined (a swapped
+    repeat carries MORENOMENDEZ whole in the first-name field)."""
+    parts = [w for w in (*name.given_names, *name.surname_parts) if len(w) > 1]
+    if len(name.surname_parts) < 2:
+        return [parts]
+    joined = [w for w in (*name.given_names, name.surname_joined) if len(w) > 1]
+    return [parts, joined]
+
+
+def _words_meet(words_a: list[str], words_b: list[str]) -> bool:
     small, big = sorted((words_a, words_b), key=len)
     if len(small) < 2:
         return False

@@ -361,3 +361,8 @@ def test_two_nicknames_of_one_name_and_a_shared_birth_date_are_one_person() -> N
     ]
     assert _dups(rows) == {"r2": "r1"}
     assert _dups([person("r1", "BILLY | ROBERTS"), person("r2", "WILL JOSEPH | ROBERTS")]) == {}
+
+
+def test_a_swapped_repeat_with_the_compound_surname_joined_is_one_person() -> None:
+    rows = [person("r1", "ED | MORENOMENDEZ"), person("r2", "MORENOMENDEZ | EDUARDO")]
+    assert _dups(rows) == {"r2": "r1"}
