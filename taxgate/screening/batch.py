@@ -240,7 +240,8 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
 
     True when the names are equivalent (:func:`names_equivalent`), when first and last names
     are swapped, or when one name agrees (exact or equivalent given name; exact or compound
-    surname) and the other is one typo off — and neither the suffixes (JR/SR) nor full second
+    surname) and the other is one typo off, or each is one typo off (two listed names such as
+    JUAN and JUANA are never a typo) — and neither the suffixes (JR/SR) nor full second
     given names disagree; or when the given names are equivalent and one surname begins the
     other's joined compound (:func:`joined_surname_starts_with`); or when one part is the
     same and the other two slips off (two requests, each with its own typo of one name).
@@ -266,13 +267,27 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     if given_names_equivalent(a, b) and joined_surname_starts_with(a, b):
         return True
     given = given_name_agreement(a, b)
-    if given is GivenNameLevel.TYPO or (
-        given is GivenNameLevel.DISAGREE and misspelt_related_given_name(a.given_key, b.given_key)
-    ):
+    if given is GivenNameLevel.TYPO and distinct_given_names(a.given_key, b.given_key):
+        return False  # JUAN and JUANA are mother and son, not one name misspelt
+    if given is GivenNameLevel.TYPO:
+        # One slip in each part is still one person at one delivery point, as matching reads
+        # it (JORGE RODRIGHEZ / JOGRE RODRIGUEZ).
+        return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP, SurnameLevel.TYPO)
+    if given is GivenNameLevel.DISAGREE and misspelt_related_given_name(a.given_key, b.given_key):
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
-    if surname is SurnameLevel.TYPO and given_names_equivalent(a, b):
+    if given_names_equivalent(a, b) and (
+        surname is SurnameLevel.TYPO or _surname_keys_one_slip(a, b)
+    ):
         return True
     return _one_same_other_two_slips(a, b)
+
+
+def _surname_keys_one_slip(a: StandardName, b: StandardName) -> bool:
+    """A surname key of one (a middle name read as the maternal surname included) one slip
+    from a key of the other: HERNANEDZGARCIA against HERNANDEZ with GARCIA as a middle name."""
+    return any(
+        is_typo(x, y) for x in a.surname_keys_with_middle for y in b.surname_keys_with_middle
+    )
 
 
 def _one_same_other_two_slips(a: StandardName, b: StandardName) -> bool:
@@ -411,8 +426,9 @@ _ALIKE_MIN_PART = 4
 
 def _other_first_names(a: str, b: str) -> bool:
     """Two first names of two people: distinct names that are not even two nicknames of one
-    name (BILLY and WILL are both WILLIAM; MARTIN and MARTHA are two people)."""
-    return distinct_given_names(a, b) and not _share_a_form(a, b)
+    name nor one slip apart (BILLY and WILL are both WILLIAM; ANDRE and ANDRES with one birth
+    date are one person misspelt; MARTIN and MARTHA are two people)."""
+    return distinct_given_names(a, b) and not _share_a_form(a, b) and not is_typo(a, b)
 
 
 def _share_a_form(a: str, b: str) -> bool:
@@ -426,7 +442,7 @@ def _share_a_form(a: str, b: str) -> bool:
 
 def _words_alike(a: str, b: str) -> bool:
     if (
-        _meet(a, b) != _NO
+        _meet(a, b, corroborated=True) != _NO
         or _share_a_form(a, b)
         or (min(len(a), len(b)) > _ALIKE_MIN_PART and _two_slips_alike(a, b))
     ):
@@ -443,9 +459,11 @@ def _words_alike(a: str, b: str) -> bool:
     )
 
 
-def _meet(a: str, b: str) -> int:
+def _meet(a: str, b: str, *, corroborated: bool = False) -> int:
     if a == b or related_given_names(a, b):
         return _SURE
+    if not corroborated and distinct_given_names(a, b):
+        return _NO  # JUAN / JUANA: two names, not a slip (unless one birth date says one)
     if is_typo(a, b) or misspelt_related_given_name(a, b):
         return _LOOSE
     return _NO

@@ -134,7 +134,8 @@ def _gender_forms(a: str, b: str) -> bool:
         return False
     if len(short) == len(long):
         return short[:-1] == long[:-1] and {short[-1], long[-1]} == {"O", "A"}
-    return long == short + "A"
+    # JUAN / JUANA, DANIEL / DANIELA; but FATIMAA is FATIMA misspelt, YOLAND is YOLANDA.
+    return long == short + "A" and short in name_tables().given_names and not short.endswith("A")
 
 
 def misspelt_related_given_name(a: str, b: str) -> bool:

@@ -117,7 +117,14 @@ def test_typos_and_swapped_names_at_one_point_are_duplicates(
 
 
 def test_typos_need_the_rest_to_agree() -> None:
-    assert _dups([person("r1", "JUAN | GARCIA"), person("r2", "JAUN | GARICA")]) == {}
+    # One slip in each part is one person; two listed names or a birth date tell two apart.
+    assert _dups([person("r1", "JUAN | GARCIA"), person("r2", "JAUN | GARICA")]) == {"r2": "r1"}
+    assert _dups([person("r1", "JUAN | GARCIA"), person("r2", "JUANA | GARCIA")]) == {}
+    first, second = person("r1", "JORGE | RODRIGHEZ", dob="1970-01-01"), "JOGRE | RODRIGUEZ"
+    assert _dups([first, person("r2", second, dob="1980-02-02")]) == {}
+    assert _dups(
+        [person("r1", "ENRIQUE | HERNANEDZGARCIA"), person("r2", "ENRIQUE GARCIA | HERNANDEZ")]
+    )
     assert _dups([person("r1", "ANA | RUIZ"), person("r2", "ANA | RUIZ", ELSEWHERE)]) == {}
     other_street = StandardAddress(AddressKind.STREET, "12", "N", "OAK", "ST", zip5="78701")
     assert _dups([person("r1", "ANA | RUIZ"), person("r2", "ANA | RUIZ", other_street)]) == {}
