@@ -6,8 +6,9 @@ kinds; a typo survives it. Within *one taxpayer's own filings*, two address form
 same delivery point when the house number (or box), the ZIP (or, a ZIP missing, city and
 state) and the unit are equal and the street names are equal or one slip apart; or, for names
 of five letters or more, two slips apart and still alike (Jaro–Winkler ≥ 0.85): two returns
-may each carry their own typo of one street (``CEADR RD`` and ``CEDRA RD``). Addresses of
-*different* taxpayers are never merged.
+may each carry their own typo of one street (``CEADR RD`` and ``CEDRA RD``); or one form has no
+street name left at all (``2904 MTIN``, a typo of MAIN that reads as the street type MTN).
+Addresses of *different* taxpayers are never merged.
 
 Each point is represented by one form: the street spelling most used in that ZIP across the
 whole master file (a reference of street names built from the agency's own records, in the
@@ -42,6 +43,7 @@ def point_edges_sql() -> str:
            OR ((x.zip5 IS NULL OR y.zip5 IS NULL) AND x.city = y.city AND x.state = y.state))
       AND x.unit_number IS NOT DISTINCT FROM y.unit_number
       AND (x.street_name IS NOT DISTINCT FROM y.street_name
+           OR ((x.street_name IS NULL) <> (y.street_name IS NULL))
            OR jaro_winkler_similarity(x.street_name, y.street_name) >= 0.9
            OR damerau_levenshtein(x.street_name, y.street_name) <= 1
            OR (length(x.street_name) >= 5 AND length(y.street_name) >= 5

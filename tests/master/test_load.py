@@ -129,6 +129,22 @@ def test_two_different_typos_of_one_street_are_one_point(tmp_path: Path) -> None
     assert found.as_of.isoformat() == "2024-04-29"  # the first of the two typo'd returns
 
 
+def test_a_typo_that_leaves_no_street_name_is_the_same_point(tmp_path: Path) -> None:
+    # MTIN, a slip of MAIN, reads as the street type MTN (mountain): no street name is left.
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2019-03-10", "2904 Main Apartment 405"),
+            filing("123456789", "2021-04-09", "2904 MTIN", "APT 405"),
+            filing("123456789", "2022-03-01", "2904 Main", "Apt 405"),
+            filing("123456789", "2024-04-10", "2904 Main", "Apt 406"),
+        ],
+    )
+    assert points_of(store) == 2  # apartment 406 is another point
+    found = last_known_addresses(store, ["123456789"], date(2024, 1, 1))["123456789"]
+    assert (found.street, found.as_of.isoformat()) == ("2904 MAIN", "2019-04-24")
+
+
 def test_short_street_names_two_slips_apart_stay_apart(tmp_path: Path) -> None:
     store = one_taxpayer_master(
         tmp_path,
