@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -81,10 +82,18 @@ def _mutate(array: pa.Array, mask: np.ndarray, rnd: random.Random) -> pa.Array:
     return pc.replace_with_mask(array, pa.array(mask), _strings(changed))
 
 
+class WrittenFlags(NamedTuple):
+    """Per filing: whether it wrote the taxpayer's suffix, and their maternal surname."""
+
+    suffix: np.ndarray
+    maternal: np.ndarray
+
+
 def render_names(
     rng: np.random.Generator, spec: WorldSpec, pop: Population, filings: Filings
-) -> tuple[dict[str, pa.Array], np.ndarray]:
-    """first/middle/last/suffix columns, and whether each filing wrote its suffix."""
+) -> tuple[dict[str, pa.Array], WrittenFlags]:
+    """first/middle/last/suffix columns, and what each filing wrote of the suffix and the
+    maternal surname."""
     rnd = random.Random(int(rng.integers(0, 2**63)))
     tp = filings.taxpayer
     n = len(tp)
@@ -142,7 +151,8 @@ def render_names(
     columns = {"first_name": first, "middle_name": middle, "last_name": last, "suffix": suffix_col}
     for key in ("first_name", "middle_name", "last_name", "suffix"):
         columns[key] = _title_where(title, columns[key])
-    return columns, written
+    maternal_written = (mat >= 0) & (form != FORM_DROPPED)
+    return columns, WrittenFlags(written, maternal_written)
 
 
 def render_addresses(
@@ -240,9 +250,9 @@ def _box_line(rnd: random.Random, kind: int, route: int, box: int) -> str:
 
 def filings_table(
     rng: np.random.Generator, spec: WorldSpec, pop: Population, geo: Geography, filings: Filings
-) -> tuple[pa.Table, np.ndarray]:
-    """The ``filings`` table of the data contract (§1), and the suffix-written flags."""
-    names, suffix_written = render_names(rng, spec, pop, filings)
+) -> tuple[pa.Table, WrittenFlags]:
+    """The ``filings`` table of the data contract (§1), and what each filing wrote."""
+    names, written = render_names(rng, spec, pop, filings)
     address = render_addresses(rng, spec, geo, filings.dp)
     tins = pc.utf8_lpad(pc.cast(pa.array(pop.tin[filings.taxpayer]), pa.string()), 9, "0")
     year = _take(pc.cast(pa.array(np.arange(3000)), pa.string()), filings.tax_year)
@@ -259,4 +269,4 @@ def filings_table(
             **address,
         }
     )
-    return table, suffix_written
+    return table, written

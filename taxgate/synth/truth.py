@@ -45,16 +45,29 @@ class MasterIndex:
     suffix_written: np.ndarray
     pair_dp: np.ndarray = field(repr=False)
     pair_tp: np.ndarray = field(repr=False)
+    maternal_on_file: np.ndarray | None = field(default=None, repr=False)
 
     @staticmethod
     def build(
-        pop: Population, geo: Geography, filings: Filings, lka: LastKnown, written: np.ndarray
+        pop: Population,
+        geo: Geography,
+        filings: Filings,
+        lka: LastKnown,
+        written: np.ndarray,
+        maternal_written: np.ndarray | None = None,
     ) -> MasterIndex:
-        """Index filings by delivery point; ``written`` flags filings that wrote a suffix."""
+        """Index filings by delivery point; ``written`` flags filings that wrote a suffix,
+        ``maternal_written`` those that wrote the maternal surname."""
         suffix_written = np.zeros(pop.n, dtype=bool)
         suffix_written[filings.taxpayer[written]] = True
+        maternal_on_file = None
+        if maternal_written is not None:
+            maternal_on_file = np.zeros(pop.n, dtype=bool)
+            maternal_on_file[filings.taxpayer[maternal_written]] = True
         pairs = np.unique(filings.dp * np.int64(pop.n) + filings.taxpayer)
-        return MasterIndex(pop, geo, filings, lka, suffix_written, pairs // pop.n, pairs % pop.n)
+        return MasterIndex(
+            pop, geo, filings, lka, suffix_written, pairs // pop.n, pairs % pop.n, maternal_on_file
+        )
 
     def taxpayers_at(self, dp: int) -> list[int]:
         """Taxpayers with a filing at delivery point ``dp``."""
@@ -79,6 +92,16 @@ class MasterIndex:
         """Surname indices (paternal, maternal) of ``taxpayer``."""
         return {int(self.pop.paternal[taxpayer]), int(self.pop.maternal[taxpayer])} - {-1}
 
+    def filed_surnames(self, taxpayer: int) -> set[int]:
+        """The surnames ``taxpayer``'s own filings show: the maternal only if one wrote it.
+
+        A rival is judged on the master file, as any system must judge it: a maternal surname
+        that none of the rival's documents carries cannot make the rival fit a request.
+        """
+        if self.maternal_on_file is None or self.maternal_on_file[taxpayer]:
+            return self.surnames(taxpayer)
+        return {int(self.pop.paternal[taxpayer])} - {-1}
+
     def compatible(self, a: int, b: int) -> bool:
         """Whether a request naming ``a`` fits ``b`` too (same given-name class, a shared
         surname): only DOB, suffix or TIN can then tell them apart."""
@@ -101,20 +124,21 @@ class MasterIndex:
         given_fits = self.name_root(target) == self.name_root(rival) or (
             evidence.given != "" and evidence.given in variants.get(rival_given, ())
         )
-        if not given_fits or not self.surnames(target) & self.surnames(rival):
+        rival_surnames = self.filed_surnames(rival)
+        if not given_fits or not self.surnames(target) & rival_surnames:
             return False
         # The paternal surname is always written; dropping it is no variation of domain §4.
         # Written with the maternal (spaced, hyphen, joined) or alone, it must be the rival's
         # too; only a maternal carried as a middle name may meet the rival's surname alone.
         written_as_surname = evidence.maternal or evidence.paternal_only
-        if written_as_surname and int(pop.paternal[target]) not in self.surnames(rival):
+        if written_as_surname and int(pop.paternal[target]) not in rival_surnames:
             return False
         maternal, rival_maternal = int(pop.maternal[target]), int(pop.maternal[rival])
         return not (
             evidence.maternal
             and maternal != -1
-            and rival_maternal != -1
-            and maternal not in self.surnames(rival)
+            and rival_maternal in rival_surnames - {-1}
+            and maternal not in rival_surnames
         )
 
     def distinguishable(self, target: int, dp: int | None, evidence: Evidence) -> bool:

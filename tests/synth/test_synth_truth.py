@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 from typing import Any
 
@@ -95,3 +96,13 @@ def test_a_written_compound_fits_only_rivals_with_its_paternal_surname() -> None
     assert index.fits(0, 2, written)  # OCHOA with the maternal never filed: may be her
     as_middle = Evidence(given="MARIA")  # MARIA HERNANDEZ OCHOA: the middle meets HERNANDEZ
     assert index.fits(0, 1, as_middle)
+
+
+def test_a_rival_is_judged_on_the_surnames_its_filings_show() -> None:
+    # MARIA ESCOBAR's maternal surname HERNANDEZ is in no filing of hers: a request for
+    # MARIA HERNANDEZ cannot fit her, whatever the population knows.
+    people = [("MARIA", "HERNANDEZ", ""), ("MARIA", "ESCOBAR", "HERNANDEZ")]
+    index = index_of(people)
+    assert index.fits(0, 1, Evidence(given="MARIA"))  # maternal on file
+    hidden = dataclasses.replace(index, maternal_on_file=np.array([True, False]))
+    assert not hidden.fits(0, 1, Evidence(given="MARIA"))
