@@ -11,6 +11,8 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 
+from taxgate.standardise.name_agreement import JOINED_PREFIX_MIN, JOINED_REST_MIN
+
 # Labels of the levels, per comparison, in order (null level first, else level last).
 GIVEN = "given_name"
 SURNAME = "surname"
@@ -36,6 +38,17 @@ def _given_is_surname(side: str, other: str) -> str:
 
 
 _SWAPPED = f"{_given_is_surname('l', 'r')} AND {_given_is_surname('r', 'l')}"
+
+
+def _joined_begins(side: str, other: str) -> str:
+    """A joined compound of ``side`` that begins with a whole surname key of ``other`` and
+    goes on for a surname of its own (GONZALEZOLVERA against GONZALEZ; not CRUZADO and CRUZ):
+    the join cannot always be split from a word list, yet the paternal part is plain."""
+    return (
+        f"len(list_filter(surname_keys_{side}, lambda j: len(list_filter(surname_keys_{other}, "
+        f"lambda k: length(k) >= {JOINED_PREFIX_MIN} AND length(j) >= length(k) + "
+        f"{JOINED_REST_MIN} AND starts_with(j, k))) > 0)) > 0"
+    )
 
 
 # One surname part one slip from a part of the other (HERNANDE RIVERA / HERNANDEZ): the
@@ -110,7 +123,11 @@ def surname_comparison() -> Any:
         comparison_levels=[
             _null("null", "surname_full_l IS NULL OR surname_full_r IS NULL"),
             _level("surname_full_l = surname_full_r", "exact", tf_adjustment_column="surname_full"),
-            _level("len(list_intersect(surname_keys_l, surname_keys_r)) > 0", "compound"),
+            _level(
+                "len(list_intersect(surname_keys_l, surname_keys_r)) > 0 "
+                f"OR {_joined_begins('l', 'r')} OR {_joined_begins('r', 'l')}",
+                "compound",
+            ),
             _level(_SWAPPED, "swapped"),
             _level(
                 "jaro_winkler_similarity(surname_full_l, surname_full_r) >= 0.92 "

@@ -276,11 +276,30 @@ def surname_agreement(a: StandardName, b: StandardName) -> SurnameLevel:
     keys_a, keys_b = a.surname_keys_with_middle, b.surname_keys_with_middle
     if not set(keys_a).isdisjoint(keys_b):
         return SurnameLevel.COMPOUND_OVERLAP
+    if _joined_begins(a.surname_keys, b.surname_keys) or _joined_begins(
+        b.surname_keys, a.surname_keys
+    ):
+        return SurnameLevel.COMPOUND_OVERLAP
     if any(is_typo(x, y) for x in a.surname_parts for y in b.surname_parts):
         return SurnameLevel.TYPO
     if is_typo(a.surname_joined, b.surname_joined):
         return SurnameLevel.TYPO
     return SurnameLevel.DISAGREE
+
+
+# A joined compound that begins with a whole surname of the other name (GONZALEZOLVERA and
+# GONZALEZ) when the join cannot be split from the word list: the first part needs four
+# letters and the rest four more, so that CRUZADO does not begin with CRUZ.
+JOINED_PREFIX_MIN = 4
+JOINED_REST_MIN = 4
+
+
+def _joined_begins(joined_keys: tuple[str, ...], keys: tuple[str, ...]) -> bool:
+    return any(
+        len(k) >= JOINED_PREFIX_MIN and len(j) >= len(k) + JOINED_REST_MIN and j.startswith(k)
+        for j in joined_keys
+        for k in keys
+    )
 
 
 def names_swapped(a: StandardName, b: StandardName) -> bool:

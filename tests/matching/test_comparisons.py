@@ -194,3 +194,11 @@ def test_a_swapped_name_meets_a_nickname_written_as_the_first_name() -> None:
         record = name_features(standardise_name(first, None, "Lopez", None))
         assert level_of(surname_comparison(), request, record) == "swapped"
         assert level_of(given_name_comparison(), request, record) == "swapped"
+
+
+def test_a_joined_compound_beginning_with_the_other_surname_is_compound() -> None:
+    # GONZALEZOLVERA cannot be split from the word list, yet begins with GONZALEZ.
+    assert level_of(surname_comparison(), surname("GONZALEZ"), surname("GONZALEZOLVERA")) == (
+        "compound"
+    )
+    assert level_of(surname_comparison(), surname("CRUZ"), surname("CRUZADO")) == "disagree"
