@@ -267,11 +267,11 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     if given_names_equivalent(a, b) and joined_surname_starts_with(a, b):
         return True
     given = given_name_agreement(a, b)
-    if given is GivenNameLevel.TYPO and distinct_given_names(a.given_key, b.given_key):
-        return False  # JUAN and JUANA are mother and son, not one name misspelt
     if given is GivenNameLevel.TYPO:
-        # One slip in each part is still one person at one delivery point, as matching reads
-        # it (JORGE RODRIGHEZ / JOGRE RODRIGUEZ).
+        # One slip in each part is still one person at one delivery point (JORGE RODRIGHEZ /
+        # JOGRE RODRIGUEZ). Two listed names one letter apart (DINA / DIANA, JUAN / JUANA) may
+        # be two people, yet a typo makes them too; here the safe reading is one person: a
+        # false duplicate refuses a request, a missed one can answer the same person twice.
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP, SurnameLevel.TYPO)
     if given is GivenNameLevel.DISAGREE and misspelt_related_given_name(a.given_key, b.given_key):
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
@@ -432,17 +432,18 @@ def _other_first_names(a: str, b: str) -> bool:
 
 
 def _share_a_form(a: str, b: str) -> bool:
-    """Both are shorter forms of one longer name (BILLY and WILL of WILLIAM). A shared
-    nickname is not enough: MARTIN and MARTHA are both MARTY, ROBERT and WILLIAM both BILL."""
+    """Both are forms of one name at least as long as the shorter of them (BILLY and WILL of
+    WILLIAM, JOHNNY and JACK of JOHN). A shared shorter nickname is not enough: MARTIN and
+    MARTHA are both MARTY, ROBERT and WILLIAM both BILL."""
     if len(a) < 2 or len(b) < 2:
         return False
     shared = related_given_forms(a) & related_given_forms(b)
-    return any(len(form) > max(len(a), len(b)) for form in shared)
+    return any(len(form) >= min(len(a), len(b)) for form in shared)
 
 
 def _words_alike(a: str, b: str) -> bool:
     if (
-        _meet(a, b, corroborated=True) != _NO
+        _meet(a, b) != _NO
         or _share_a_form(a, b)
         or (min(len(a), len(b)) > _ALIKE_MIN_PART and _two_slips_alike(a, b))
     ):
@@ -459,11 +460,9 @@ def _words_alike(a: str, b: str) -> bool:
     )
 
 
-def _meet(a: str, b: str, *, corroborated: bool = False) -> int:
+def _meet(a: str, b: str) -> int:
     if a == b or related_given_names(a, b):
         return _SURE
-    if not corroborated and distinct_given_names(a, b):
-        return _NO  # JUAN / JUANA: two names, not a slip (unless one birth date says one)
     if is_typo(a, b) or misspelt_related_given_name(a, b):
         return _LOOSE
     return _NO
