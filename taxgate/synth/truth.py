@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from taxgate.standardise.name_agreement import related_given_names
 from taxgate.synth import vocab
 from taxgate.synth.geography import Geography
 from taxgate.synth.history import Filings, LastKnown
@@ -103,9 +104,19 @@ class MasterIndex:
         return {int(self.pop.paternal[taxpayer])} - {-1}
 
     def compatible(self, a: int, b: int) -> bool:
-        """Whether a request naming ``a`` fits ``b`` too (same given-name class, a shared
-        surname): only DOB, suffix or TIN can then tell them apart."""
-        return self.name_root(a) == self.name_root(b) and bool(self.surnames(a) & self.surnames(b))
+        """Whether a request naming ``a`` fits ``b`` too (one given name, a shared surname):
+        only DOB, suffix or TIN can then tell them apart.
+
+        One given name: the same class of the generator's table, or related in the
+        equivalence domain §4 asks every system to honour (MARY and MARIE, ELIZABETH and
+        LISA), so that the generator never places a request where such a namesake filed.
+        """
+        if not self.surnames(a) & self.surnames(b):
+            return False
+        if self.name_root(a) == self.name_root(b):
+            return True
+        names = vocab.given_names().names
+        return related_given_names(names[int(self.pop.given1[a])], names[int(self.pop.given1[b])])
 
     def fits(self, target: int, rival: int, evidence: Evidence) -> bool:
         """Whether the name a request wrote for ``target`` fits ``rival`` too.

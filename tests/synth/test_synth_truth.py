@@ -106,3 +106,9 @@ def test_a_rival_is_judged_on_the_surnames_its_filings_show() -> None:
     assert index.fits(0, 1, Evidence(given="MARIA"))  # maternal on file
     hidden = dataclasses.replace(index, maternal_on_file=np.array([True, False]))
     assert not hidden.fits(0, 1, Evidence(given="MARIA"))
+
+
+def test_namesakes_related_by_the_domain_equivalence_are_compatible() -> None:
+    index = index_of([("MARY", "FORD", ""), ("MARIE", "FORD", ""), ("ROSE", "FORD", "")])
+    assert index.compatible(0, 1)  # MARY and MARIE are one name to any careful system
+    assert not index.compatible(0, 2)
