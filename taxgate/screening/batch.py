@@ -257,10 +257,16 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     """
     if names_equivalent(a, b):
         return True
-    if suffixes_conflict(a, b) or second_given_conflict(a, b):
+    if suffixes_conflict(a, b):
         return False
+    # Every word of the shorter name meeting its own word of the other settles it before the
+    # second-given test, which a swapped name defeats (ARIAS ESPINOSA RICARDO RAFAEL has
+    # ESPINOSA as its "second given name"); brothers JUAN CARLOS and JUAN PABLO GARCIA do
+    # not meet word for word.
     if words_match_in_any_order(a, b):
         return True
+    if second_given_conflict(a, b):
+        return False
     surname = surname_agreement(a, b)
     if surname is SurnameLevel.SWAPPED:
         return True

@@ -382,3 +382,13 @@ def test_two_forms_of_one_name_with_one_tin_and_birth_date_are_one_person() -> N
         person("r2", "JACK | FOSTER", dob="2007-04-30", tin="089394528"),
     ]
     assert _dups(rows) == {"r2": "r1"}
+
+
+def test_a_swapped_repeat_with_a_compound_first_field_is_one_person() -> None:
+    rows = [
+        person("r1", "RAFAEL RICARDO | ARIAS"),
+        person("r2", "ARIAS ESPINOSA RICARDO | RAFAEL"),
+    ]
+    assert _dups(rows) == {"r2": "r1"}
+    brothers = [person("r1", "JUAN CARLOS | GARCIA"), person("r2", "JUAN PABLO | GARCIA")]
+    assert _dups(brothers) == {}
