@@ -377,13 +377,7 @@ def _assemble(
                     agreement_version=agreement.agreement.version,
                     statute=screened.statute_key or "",
                     tin=decision.tin,
-                    address={
-                        "street": lka.street,
-                        "unit": lka.unit,
-                        "city": lka.city,
-                        "state": lka.state,
-                        "zip": lka.zip,
-                    },
+                    address=lka.address_fields(),
                     as_of=lka.as_of,
                 )
             )

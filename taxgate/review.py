@@ -341,13 +341,7 @@ def _disclosure_event(target: _Target, release: _Release) -> ev.LedgerEvent:
         agreement_version=target.agreement_version,
         statute=release.statute,
         tin=release.tin,
-        address={
-            "street": lka.street,
-            "unit": lka.unit,
-            "city": lka.city,
-            "state": lka.state,
-            "zip": lka.zip,
-        },
+        address=lka.address_fields(),
         as_of=lka.as_of,
     )
 

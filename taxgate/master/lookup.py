@@ -25,6 +25,16 @@ class LastKnownAddress:
     doc_type: str
     received_date: date
 
+    def address_fields(self) -> dict[str, str]:
+        """The disclosed address as the ledger's DISCLOSURE record holds it."""
+        return {
+            "street": self.street,
+            "unit": self.unit,
+            "city": self.city,
+            "state": self.state,
+            "zip": self.zip,
+        }
+
 
 def last_known_addresses(
     store: Store, tins: Iterable[str], as_of: date
