@@ -30,7 +30,7 @@ from taxgate.intake.verification import VerifiedBatch, read_verified_requests, v
 from taxgate.ledger import events as ev
 from taxgate.ledger.hold import active_hold, withheld_tins
 from taxgate.ledger.log import Ledger, ledger_transaction
-from taxgate.master.lookup import LastKnownAddress, last_known_addresses
+from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.decide import (
     POLICY_VERSION,
     Decision,
@@ -328,15 +328,7 @@ def _assemble(
                     sort_keys=True,
                 ),
                 "notes": list(decision.notes),
-                "lka_street": None if lka is None else lka.street,
-                "lka_unit": None if lka is None else lka.unit,
-                "lka_city": None if lka is None else lka.city,
-                "lka_state": None if lka is None else lka.state,
-                "lka_zip": None if lka is None else lka.zip,
-                "lka_as_of": None if lka is None else lka.as_of.isoformat(),
-                "lka_source": None
-                if lka is None
-                else f"{lka.doc_type}:{lka.received_date.isoformat()}",
+                **lka_columns(lka),
                 "as_of": request_date.isoformat(),
                 **versions,
             }

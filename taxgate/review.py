@@ -36,7 +36,7 @@ from taxgate.ledger.accounting import list_disclosures
 from taxgate.ledger.canonical import format_time
 from taxgate.ledger.hold import active_hold, has_table, withheld_tins
 from taxgate.ledger.log import ledger_transaction
-from taxgate.master.lookup import LastKnownAddress, last_known_addresses
+from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.decide import Outcome
 from taxgate.pipeline import batch_known, lka_is_usable
 from taxgate.store import Store
@@ -361,13 +361,7 @@ def _review_row(
         "why": why,
         "decided_at": record.decided_at,
         "tin": target.tin,
-        "lka_street": None if lka is None else lka.street,
-        "lka_unit": None if lka is None else lka.unit,
-        "lka_city": None if lka is None else lka.city,
-        "lka_state": None if lka is None else lka.state,
-        "lka_zip": None if lka is None else lka.zip,
-        "lka_as_of": None if lka is None else lka.as_of.isoformat(),
-        "lka_source": None if lka is None else f"{lka.doc_type}:{lka.received_date.isoformat()}",
+        **lka_columns(lka),
         "as_of": target.as_of.isoformat(),
         "review_entry": record.review_entry,
         "disclosure_entry": record.disclosure_entry,

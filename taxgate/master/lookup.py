@@ -36,6 +36,31 @@ class LastKnownAddress:
         }
 
 
+def lka_columns(lka: LastKnownAddress | None) -> dict[str, str | None]:
+    """The ``lka_*`` columns of a decisions or reviews row (all None without an LKA)."""
+    if lka is None:
+        return dict.fromkeys(
+            (
+                "lka_street",
+                "lka_unit",
+                "lka_city",
+                "lka_state",
+                "lka_zip",
+                "lka_as_of",
+                "lka_source",
+            )
+        )
+    return {
+        "lka_street": lka.street,
+        "lka_unit": lka.unit,
+        "lka_city": lka.city,
+        "lka_state": lka.state,
+        "lka_zip": lka.zip,
+        "lka_as_of": lka.as_of.isoformat(),
+        "lka_source": f"{lka.doc_type}:{lka.received_date.isoformat()}",
+    }
+
+
 def last_known_addresses(
     store: Store, tins: Iterable[str], as_of: date
 ) -> dict[str, LastKnownAddress]:
