@@ -43,7 +43,9 @@ def demo(
             f"{result.score['outcomes'].get(key, 0):,}",
             f"{result.baseline_score['outcomes'].get(key, 0):,}",
         )
-    table.add_row("  of which held for review", f"{counts.get('REVIEW', 0):,}", "")
+        if key == "NOT_DISCLOSED":
+            # A request held for review answers NOT_DISCLOSED until an officer approves it.
+            table.add_row("  of which held for review", f"{counts.get('REVIEW', 0):,}", "")
     for label, key in (("precision", "precision"), ("recall", "recall")):
         table.add_row(label, _pct(result.score[key]), _pct(result.baseline_score[key]))
     table.add_row(
