@@ -50,6 +50,7 @@ from taxgate.standardise.name_agreement import (
     given_name_agreement,
     given_names_equivalent,
     is_typo,
+    misspelt_forms_of_one_name,
     misspelt_related_given_name,
     names_equivalent,
     related_given_names,
@@ -184,7 +185,8 @@ class _OriginalIndex:
                 continue
             earlier = self._rows[j].name
             if same_person_names(earlier, row.name) or (
-                self._corroborated(i, j) and names_alike(earlier, row.name)
+                self._corroborated(i, j)
+                and names_alike(earlier, row.name, same_record=self._same_record(i, j))
             ):
                 return j
         return None
@@ -198,6 +200,10 @@ class _OriginalIndex:
     def _corroborated(self, i: int, j: int) -> bool:
         """Whether both requests give the same date of birth, or the same TIN digits."""
         return any(x and x == y for x, y in zip(self._evidence[i], self._evidence[j], strict=True))
+
+    def _same_record(self, i: int, j: int) -> bool:
+        """Whether both requests give the same date of birth *and* the same TIN digits."""
+        return all(x and x == y for x, y in zip(self._evidence[i], self._evidence[j], strict=True))
 
 
 def streets_alike(a: str, b: str) -> bool:
@@ -270,7 +276,7 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
     surname = surname_agreement(a, b)
     if surname is SurnameLevel.SWAPPED:
         return True
-    if given_names_equivalent(a, b) and joined_surname_starts_with(a, b):
+    if given_names_equivalent(a, b) and joined_surname_starts_with(a, b, slips=1):
         return True
     given = given_name_agreement(a, b)
     if given is GivenNameLevel.TYPO:
@@ -279,13 +285,18 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
         # be two people, yet a typo makes them too; here the safe reading is one person: a
         # false duplicate refuses a request, a missed one can answer the same person twice.
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP, SurnameLevel.TYPO)
-    if given is GivenNameLevel.DISAGREE and misspelt_related_given_name(a.given_key, b.given_key):
+    if given is GivenNameLevel.DISAGREE and _misspelt_given(a.given_key, b.given_key):
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
     if given_names_equivalent(a, b) and (
         surname is SurnameLevel.TYPO or _surname_keys_one_slip(a, b)
     ):
         return True
     return _one_same_other_two_slips(a, b)
+
+
+def _misspelt_given(a: str, b: str) -> bool:
+    """A given name one slip from a form of the other, or both slips off one name."""
+    return misspelt_related_given_name(a, b) or misspelt_forms_of_one_name(a, b)
 
 
 def _surname_keys_one_slip(a: StandardName, b: StandardName) -> bool:
@@ -309,13 +320,14 @@ def _one_same_other_two_slips(a: StandardName, b: StandardName) -> bool:
     )
 
 
-def joined_surname_starts_with(a: StandardName, b: StandardName) -> bool:
+def joined_surname_starts_with(a: StandardName, b: StandardName, *, slips: int = 0) -> bool:
     """One name's whole surname begins the other's joined compound surname.
 
     A compound surname written joined and, on the other request, with the maternal surname
     dropped (``SOLISDELACRUZ`` / ``SOLIS``, ``VARGASSSANCHEZ`` / ``VARGAS``): the joined form
     cannot be split when it carries a particle or a typo, yet its paternal part is plain. The
-    shorter surname needs four letters and the rest of the joined one three more.
+    shorter surname needs four letters and the rest of the joined one three more. With
+    ``slips=1`` the joined form's first part may carry one slip (``OTIZGARCIA`` / ``ORTIZ``).
 
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
@@ -324,12 +336,23 @@ def joined_surname_starts_with(a: StandardName, b: StandardName) -> bool:
         True
         >>> joined_surname_starts_with(n("Ana", None, "Sotos", None), soto)
         False
+        >>> joined_surname_starts_with(n("Ana", None, "Stoprez", None), soto, slips=1)
+        True
     """
-    short, long = sorted((a.surname_joined, b.surname_joined), key=len)
-    return (
-        len(short) >= _JOINED_PREFIX_MIN
-        and len(long) - len(short) >= _JOINED_REST_MIN
-        and long.startswith(short)
+    return _joined_begins_with(a.surname_joined, b.surname_joined, slips=slips)
+
+
+def _joined_begins_with(a: str, b: str, *, slips: int) -> bool:
+    """The longer word is the shorter (four letters or more) followed by three more, the
+    shorter allowed ``slips`` (0 or 1) edits against the longer's beginning."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < _JOINED_PREFIX_MIN or len(long) - len(short) < _JOINED_REST_MIN:
+        return False
+    if long.startswith(short):
+        return True
+    return slips > 0 and any(
+        DamerauLevenshtein.distance(long[:size], short, score_cutoff=slips) <= slips
+        for size in (len(short) - 1, len(short), len(short) + 1)
     )
 
 
@@ -362,13 +385,16 @@ def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
 
 
 def _readings(name: StandardName) -> list[list[str]]:
-    """A name's words: with the compound surname in parts, and with it joined (a swapped
-    repeat carries MORENOMENDEZ whole in the first-name field)."""
-    parts = [w for w in (*name.given_names, *name.surname_parts) if len(w) > 1]
+    """A name's words: with the compound surname in parts, with it joined (a swapped
+    repeat carries MORENOMENDEZ whole in the first-name field), and with the maternal part
+    dropped (``JOSE LARA RUIZ`` asked again as ``LARA JOSE``)."""
+    given = [w for w in name.given_names if len(w) > 1]
+    parts = given + [w for w in name.surname_parts if len(w) > 1]
     if len(name.surname_parts) < 2:
         return [parts]
-    joined = [w for w in (*name.given_names, name.surname_joined) if len(w) > 1]
-    return [parts, joined]
+    joined = given + [w for w in (name.surname_joined,) if len(w) > 1]
+    paternal = given + [w for w in name.surname_parts[:1] if len(w) > 1]
+    return [parts, joined, paternal]
 
 
 def _words_meet(words_a: list[str], words_b: list[str]) -> bool:
@@ -391,7 +417,7 @@ def _words_meet(words_a: list[str], words_b: list[str]) -> bool:
 _NO, _LOOSE, _SURE = 0, 1, 2
 
 
-def names_alike(a: StandardName, b: StandardName) -> bool:
+def names_alike(a: StandardName, b: StandardName, *, same_record: bool = False) -> bool:
     """Two names written for one person, each with its own slips: the looser reading that a
     shared date of birth or TIN at the same delivery point allows.
 
@@ -404,6 +430,11 @@ def names_alike(a: StandardName, b: StandardName) -> bool:
     nicknames of one (twins MARTIN and MARTHA share a birthday and a home; BILLY and WILL are
     both WILLIAM). A date of birth or TIN alone never suffices.
 
+    With ``same_record`` (the requests give the same date of birth *and* the same TIN: the
+    requester's one record sent twice), a listed first name may also be one slip from a form
+    of the other: ``JUAN`` (JUANA misspelt into another listed name) against ``JANE`` (JUANA
+    anglicised). Twins have two TINs.
+
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
         >>> names_alike(n("Nicholas", None, "Morrfs", None), n("Nicholas", None, "Moorris", None))
@@ -411,7 +442,11 @@ def names_alike(a: StandardName, b: StandardName) -> bool:
         >>> names_alike(n("Martin", None, "Smith", None), n("Martha", None, "Smith", None))
         False
     """
-    if suffixes_conflict(a, b) or _other_first_names(a.given_key, b.given_key):
+    if suffixes_conflict(a, b):
+        return False
+    if _other_first_names(a.given_key, b.given_key) and not (
+        same_record and _slip_of_a_form(a.given_key, b.given_key)
+    ):
         return False
     words_a = [w for w in (*a.given_names, *a.surname_parts) if len(w) > 1]
     words_b = [w for w in (*b.given_names, *b.surname_parts) if len(w) > 1]
@@ -419,7 +454,13 @@ def names_alike(a: StandardName, b: StandardName) -> bool:
     used: set[int] = set()
     for word in small:
         partner = next(
-            (k for k, other in enumerate(big) if k not in used and _words_alike(word, other)), None
+            (
+                k
+                for k, other in enumerate(big)
+                if k not in used
+                and (_words_alike(word, other) or (same_record and _slip_of_a_form(word, other)))
+            ),
+            None,
         )
         if partner is not None:
             used.add(partner)
@@ -447,6 +488,19 @@ def _share_a_form(a: str, b: str) -> bool:
     return any(len(form) >= min(len(a), len(b)) for form in shared)
 
 
+def _slip_of_a_form(a: str, b: str) -> bool:
+    """One word one slip from a listed form of the other, listed itself or not (JUAN is
+    one slip from JUANA, a form of JANE)."""
+    if min(len(a), len(b)) <= _SLIP_OF_FORM_MIN:
+        return False
+    return any(is_typo(a, form) for form in related_given_forms(b)) or any(
+        is_typo(b, form) for form in related_given_forms(a)
+    )
+
+
+_SLIP_OF_FORM_MIN = 3
+
+
 def _words_alike(a: str, b: str) -> bool:
     if (
         _meet(a, b) != _NO
@@ -454,22 +508,20 @@ def _words_alike(a: str, b: str) -> bool:
         or (min(len(a), len(b)) > _ALIKE_MIN_PART and _two_slips_alike(a, b))
     ):
         return True
+    # A joined compound holding the other word, maybe with a slip in its first part
+    # (ZAAMORACORONA against ZAMORA).
     short, long = sorted((a, b), key=len)
-    if len(short) < _ALIKE_MIN_PART or len(long) - len(short) < _JOINED_REST_MIN:
-        return False
-    if long.startswith(short) or long.endswith(short):
-        return True
-    # A joined compound with a slip in its first part (ZAAMORACORONA against ZAMORA).
-    return any(
-        DamerauLevenshtein.distance(long[:size], short, score_cutoff=1) <= 1
-        for size in (len(short) - 1, len(short), len(short) + 1)
+    return _joined_begins_with(a, b, slips=1) or (
+        len(short) >= _ALIKE_MIN_PART
+        and len(long) - len(short) >= _JOINED_REST_MIN
+        and long.endswith(short)
     )
 
 
 def _meet(a: str, b: str) -> int:
     if a == b or related_given_names(a, b):
         return _SURE
-    if is_typo(a, b) or misspelt_related_given_name(a, b):
+    if is_typo(a, b) or _misspelt_given(a, b):
         return _LOOSE
     return _NO
 

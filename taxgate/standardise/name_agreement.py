@@ -182,6 +182,27 @@ def _corrected_relates(word: str, other: str) -> bool:
     return any(related_given_names(known, other) for known in _known_given_one_slip_from(word))
 
 
+def misspelt_forms_of_one_name(a: str, b: str) -> bool:
+    """Both given names misspelt, each one slip from a listed form of one name.
+
+    Two requests may each vary one name twice over: a nickname with a slip against the full
+    name with another (``PKTTY`` is PATTY misspelt, ``PAKRICIA`` is PATRICIA misspelt, and
+    PATTY is PATRICIA's nickname), or two slips of one name (``PATRCIA`` / ``PARTICIA``).
+    Neither word may be a listed name itself (then it is that name, not a slip), and each
+    needs four letters.
+
+    Example:
+        >>> misspelt_forms_of_one_name("PKTTY", "PAKRICIA")
+        True
+        >>> misspelt_forms_of_one_name("PKTTY", "MAKIA")  # PATTY and MARIA
+        False
+    """
+    if a == b or min(len(a), len(b)) <= TYPO_MIN_LENGTH:
+        return False
+    known_a, known_b = _known_given_one_slip_from(a), _known_given_one_slip_from(b)
+    return any(x == y or related_given_names(x, y) for x in known_a for y in known_b)
+
+
 @lru_cache(maxsize=16_384)
 def _known_given_one_slip_from(word: str) -> tuple[str, ...]:
     """The listed given names (nickname and translation tables) one edit from ``word``."""

@@ -392,3 +392,53 @@ def test_a_swapped_repeat_with_a_compound_first_field_is_one_person() -> None:
     assert _dups(rows) == {"r2": "r1"}
     brothers = [person("r1", "JUAN CARLOS | GARCIA"), person("r2", "JUAN PABLO | GARCIA")]
     assert _dups(brothers) == {}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # A misspelt nickname against the misspelt full name (PATTY / PATRICIA).
+        ("PKTTY | SMITH", "PAKRICIA | SMITH"),
+        # A joined compound with a slip in its paternal part, the maternal dropped.
+        ("JOSE | OTIZGARCIA", "PEPE | ORTIZ"),
+        # Swapped, a typo, the maternal surname dropped and a middle initial.
+        ("JSOE C | LARA RUIZ", "LARA CARLOS | JOSE"),
+    ],
+)
+def test_two_variations_at_once_are_still_one_person(first: str, second: str) -> None:
+    assert _dups([person("r1", first), person("r2", second)]) == {"r2": "r1"}
+
+
+def test_two_variations_at_once_still_respect_other_names_and_evidence() -> None:
+    # PKTTY is PATTY misspelt, MAKIA is MARIA misspelt: two people.
+    assert _dups([person("r1", "PKTTY | SMITH"), person("r2", "MAKIA | SMITH")]) == {}
+    # A slip in the paternal part needs an equivalent given name, and no birth-date conflict.
+    assert _dups([person("r1", "ROSA | OTIZGARCIA"), person("r2", "JOSE | ORTIZ")]) == {}
+    born = [
+        person("r1", "JOSE | OTIZGARCIA", dob="1990-01-01"),
+        person("r2", "JOSE | ORTIZ", dob="1991-02-02"),
+    ]
+    assert _dups(born) == {}
+    # A swapped repeat still needs every given name to meet.
+    assert _dups([person("r1", "JOSE C | LARA RUIZ"), person("r2", "LARA MIGUEL | PEDRO")]) == {}
+
+
+def test_one_record_sent_twice_may_misspell_into_another_listed_name() -> None:
+    # JUAN is JUANA with a slip (and a listed name itself); JANE is JUANA anglicised.
+    both = {"dob": "1948-08-09", "tin": "914762829"}
+    rows = [person("r1", "JUAN | TORRES", **both), person("r2", "JANE | TORRES", **both)]
+    assert _dups(rows) == {"r2": "r1"}
+    # The date of birth alone, or the TIN alone, is not one record sent twice.
+    dob_only = [
+        person("r1", "JUAN | TORRES", dob="1948-08-09"),
+        person("r2", "JANE | TORRES", dob="1948-08-09"),
+    ]
+    assert _dups(dob_only) == {}
+    tin_only = [
+        person("r1", "JUAN | TORRES", tin="914762829"),
+        person("r2", "JANE | TORRES", tin="914762829"),
+    ]
+    assert _dups(tin_only) == {}
+    # Nor does one record make two unrelated first names one.
+    other = [person("r1", "JUAN | TORRES", **both), person("r2", "ROSA | TORRES", **both)]
+    assert _dups(other) == {}
