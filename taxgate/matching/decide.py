@@ -271,6 +271,46 @@ def decide(
     return verdict(Outcome.DISCLOSE, Reason.MATCHED)
 
 
+def rivals_named_elsewhere(
+    decision: Decision, candidates: Sequence[CandidateEvidence], on_file: OnFile | None = None
+) -> list[str]:
+    """Other taxpayers at the requested delivery point to look up under their other names.
+
+    Matching records are (taxpayer, name form, delivery point) rows, so a rival who filed at
+    this point as YOLANDA SOTO and elsewhere as YOLANDA SOTO MARTINEZ meets a request for
+    YOLANDA MARTINEZ here only with a surname that disagrees. Domain §4 judges a rival on
+    who they are, not on one filing: each such taxpayer (the address corroborates, the
+    given name fits fully, the surname on this record does not, and nothing separates them
+    from the chosen taxpayer) is listed, so that the caller can look up every name form they
+    filed under (:func:`ambiguous_by_other_names`). Only a disclosure needs the check.
+    """
+    if decision.outcome is not Outcome.DISCLOSE or decision.tin is None:
+        return []
+    on_file = on_file or OnFile()
+    chosen = next((c for c in candidates if c.record_id == decision.record_id), None)
+    if chosen is None:
+        return []
+    found = {
+        c.tin
+        for c in candidates
+        if c.tin != decision.tin
+        and c.address_corroborates
+        and not c.name_agrees
+        and c.levels.get("given_name") in GIVEN_FITS_FULLY
+        and not _separated(decision.tin, chosen, c.tin, c, on_file)
+    }
+    return sorted(found)
+
+
+def ambiguous_by_other_names(decision: Decision, rivals: Sequence[str]) -> Decision:
+    """No disclosure when a rival at the point is on file under a name fitting the request."""
+    if not rivals or decision.outcome is not Outcome.DISCLOSE:
+        return decision
+    overruled = overrule(decision, Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    note = f"another taxpayer at this address filed elsewhere under a fitting name: {len(rivals)}"
+    return dataclasses.replace(overruled, notes=(*overruled.notes, note))
+
+
 def _records_of(candidates: Sequence[CandidateEvidence], tin: str) -> list[CandidateEvidence]:
     return [c for c in candidates if c.tin == tin]
 

@@ -8,11 +8,19 @@ from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
 from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN
-from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
+from taxgate.matching.decide import (
+    CandidateEvidence,
+    Decision,
+    OnFile,
+    ambiguous_by_other_names,
+    decide,
+    rivals_named_elsewhere,
+)
 from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
 from taxgate.standardise.name_agreement import distinct_given_names, misspelt_related_given_name
 from taxgate.store import Store
@@ -111,15 +119,57 @@ def run_matching(
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
-    decisions = {
-        uid: decide(
-            evidence.get(uid, []),
-            policy,
-            on_file=OnFile(request_suffix=request_suffix[uid], suffixes=suffixes),
-        )
+    on_file = {uid: OnFile(request_suffix=request_suffix[uid], suffixes=suffixes) for uid in uids}
+    decisions = {uid: decide(evidence.get(uid, []), policy, on_file=on_file[uid]) for uid in uids}
+    rivals = {
+        uid: rivals_named_elsewhere(decisions[uid], evidence.get(uid, []), on_file[uid])
         for uid in uids
     }
+    fitting = rivals_fitting_by_other_names(store, requests, rivals)
+    for uid, fitting_tins in fitting.items():
+        decisions[uid] = ambiguous_by_other_names(decisions[uid], fitting_tins)
     return MatchResult(decisions, evidence, candidates, scores, model)
+
+
+def rivals_fitting_sql() -> str:
+    """Which (request, rival) pairs have a name form on file that fits the request: the
+    same or an equivalent first given name, and a surname key in common (any filing)."""
+    return """
+    SELECT DISTINCT p.uid, p.tin
+    FROM rival_pairs AS p
+    JOIN rival_requests AS q USING (uid)
+    JOIN master_records AS r ON r.tin = p.tin
+    JOIN master_names AS n USING (name_id)
+    WHERE list_has_any(n.surname_keys, q.surname_keys)
+      AND (n.given_key = q.given_key
+           OR list_contains(n.given_classes, q.given_key)
+           OR list_contains(q.given_classes, n.given_key))
+    ORDER BY p.uid, p.tin
+    """
+
+
+def rivals_fitting_by_other_names(
+    store: Store, requests: pa.Table, rivals: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """Per request, the rivals (:func:`rivals_named_elsewhere`) whose other filings fit it."""
+    pairs = [(uid, tin) for uid, tins in sorted(rivals.items()) for tin in tins]
+    if not pairs:
+        return {}
+    wanted = pa.array(sorted({uid for uid, _ in pairs}), pa.string())
+    mask = pc.is_in(requests.column("uid"), value_set=wanted)
+    names = requests.filter(mask).select(["uid", "given_key", "given_classes", "surname_keys"])
+    uids, tins = zip(*pairs, strict=True)
+    store.register("rival_pairs", pa.table({"uid": list(uids), "tin": list(tins)}))
+    store.register("rival_requests", names)
+    try:
+        rows = store.fetchall(rivals_fitting_sql())
+    finally:
+        store.unregister("rival_pairs")
+        store.unregister("rival_requests")
+    out: dict[str, list[str]] = {}
+    for uid, tin in rows:
+        out.setdefault(str(uid), []).append(str(tin))
+    return out
 
 
 def _given_keys(left: pa.Table, right: pa.Table) -> tuple[dict[str, str], dict[int, str]]:

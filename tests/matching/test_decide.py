@@ -11,9 +11,11 @@ from taxgate.matching.decide import (
     OnFile,
     Outcome,
     Reason,
+    ambiguous_by_other_names,
     answer_each_taxpayer_once,
     apply_restrictions,
     decide,
+    rivals_named_elsewhere,
 )
 
 POLICY = PolicyTerms(disclose_weight=20.0, review_weight=10.0, min_margin=6.0)
@@ -246,3 +248,27 @@ def test_a_misspelt_given_name_that_fits_another_member_by_nickname_is_ambiguous
         misspelt_relative=True,
     )
     assert decide([john_dob, jack_dob], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_rivals_at_the_point_under_another_surname_are_looked_up() -> None:
+    # The request is YOLANDA MARTINEZ; 222 filed here as YOLANDA SOTO (surname disagrees,
+    # given name exact), 333 as ROSA SOTO (given name disagrees), 444 elsewhere.
+    chosen = cand("111111111", 24.0, record=1)
+    soto = cand("222222222", 9.0, record=2, surname="disagree")
+    rosa = cand("333333333", 4.0, record=3, surname="disagree", given_name="disagree")
+    away = cand("444444444", 3.0, record=4, surname="disagree", house="disagree")
+    evidence = [chosen, soto, rosa, away]
+    d = decide(evidence, POLICY)
+    assert d.outcome is Outcome.DISCLOSE
+    assert rivals_named_elsewhere(d, evidence) == ["222222222"]
+    overruled = ambiguous_by_other_names(d, ["222222222"])
+    assert (overruled.outcome, overruled.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    assert ambiguous_by_other_names(d, []) == d
+    # Hard evidence that already separates the rival needs no look-up.
+    born = cand("111111111", 30.0, record=1, date_of_birth="exact")
+    other_birth = cand("222222222", 5.0, record=2, surname="disagree", date_of_birth="disagree")
+    d = decide([born, other_birth], POLICY)
+    assert rivals_named_elsewhere(d, [born, other_birth]) == []
+    # Nothing to look up when nothing is disclosed.
+    none = decide([cand("111111111", 5.0)], POLICY)
+    assert rivals_named_elsewhere(none, [cand("111111111", 5.0), soto]) == []

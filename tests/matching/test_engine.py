@@ -1,0 +1,56 @@
+"""The matching stage's look-ups beyond the scored candidate records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from taxgate.master.load import load_master
+from taxgate.matching.engine import rivals_fitting_by_other_names
+from taxgate.matching.features import feature_rows, feature_table
+from taxgate.standardise.address_parts import RawAddress
+from taxgate.standardise.addresses import standardise_address
+from taxgate.standardise.names import standardise_name
+from taxgate.store import Store
+
+TAXPAYERS = "tin,tin_type,date_of_birth\n111111111,SSN,\n222222222,SSN,\n333333333,SSN,\n"
+# 222 filed at 12 Oak St as YOLANDA SOTO, and earlier elsewhere as YOLANDA SOTO MARTINEZ;
+# 333 filed at 12 Oak St as YOLANDA RUIZ and never under another surname.
+FILINGS = (
+    "tin,doc_type,tax_year,received_date,first_name,middle_name,last_name,suffix,street,unit,"
+    "city,state,zip\n"
+    "111111111,RETURN,2023,2024-03-01,Yolanda,,Martinez,,12 Oak St,,Austin,TX,78701\n"
+    "222222222,RETURN,2021,2022-03-01,Yolanda,,Soto Martinez,,40 Elm Ave,,Dallas,TX,75201\n"
+    "222222222,RETURN,2023,2024-03-01,Yolanda,,Soto,,12 Oak St,,Austin,TX,78701\n"
+    "333333333,RETURN,2023,2024-03-01,Yoli,,Ruiz,,12 Oak St,,Austin,TX,78701\n"
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    (tmp_path / "taxpayers.csv").write_text(TAXPAYERS, encoding="utf-8")
+    (tmp_path / "filings.csv").write_text(FILINGS, encoding="utf-8")
+    store = Store.memory()
+    load_master(store, tmp_path, workers=1)
+    return store
+
+
+def request(uid: str, first: str, last: str) -> pa.Table:
+    name = standardise_name(first, None, last, None)
+    address = standardise_address(RawAddress(line="12 Oak St, Austin, TX 78701"))
+    return feature_table(feature_rows([name], [address]), {"uid": pa.array([uid])})
+
+
+def test_a_rival_on_file_elsewhere_under_the_requested_surname_fits(store: Store) -> None:
+    table = request("r1", "Yolanda", "Martinez")
+    rivals = {"r1": ["222222222", "333333333"]}
+    # 222 filed as SOTO MARTINEZ elsewhere: she fits; 333 never filed as a MARTINEZ.
+    assert rivals_fitting_by_other_names(store, table, rivals) == {"r1": ["222222222"]}
+
+
+def test_the_rivals_other_name_needs_a_fitting_given_name_too(store: Store) -> None:
+    table = request("r1", "Rosa", "Martinez")
+    assert rivals_fitting_by_other_names(store, table, {"r1": ["222222222"]}) == {}
+    assert rivals_fitting_by_other_names(store, table, {}) == {}
