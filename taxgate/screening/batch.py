@@ -3,8 +3,8 @@
 Duplicates (domain §3 "Duplicates"): the same person asked twice in one batch is answered
 once; the repeat is refused with ``DUPLICATE``. "Same person" is judged on the *standardised*
 name and address, never on raw strings. The names are equivalent (same or equivalent first
-given name — nickname, anglicised form — and surnames sharing a key, compound surnames in any
-form), or swapped, or one of the two is a single typo off while the other agrees (domain §4
+given name — nickname, anglicised form, two nicknames of one name — and surnames sharing a
+key, compound surnames in any form), or swapped, or one of the two is a single typo off while the other agrees (domain §4
 lists all of these as one name written differently). The address is the same USPS delivery
 point (delivery key), or the same house, unit and ZIP with the street name misspelt
 (:func:`streets_alike`). Nothing
@@ -285,7 +285,11 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
         # be two people, yet a typo makes them too; here the safe reading is one person: a
         # false duplicate refuses a request, a missed one can answer the same person twice.
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP, SurnameLevel.TYPO)
-    if given is GivenNameLevel.DISAGREE and _misspelt_given(a.given_key, b.given_key):
+    if given is GivenNameLevel.DISAGREE and (
+        _misspelt_given(a.given_key, b.given_key) or _share_a_form(a.given_key, b.given_key)
+    ):
+        # A misspelt form of the other's name, or two nicknames of one name (LUPITA and LUPE
+        # are both GUADALUPE, as JOHNNY and JOHN are one JOHN).
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP)
     if given_names_equivalent(a, b) and (
         surname is SurnameLevel.TYPO or _surname_keys_one_slip(a, b)

@@ -368,7 +368,15 @@ def test_two_nicknames_of_one_name_and_a_shared_birth_date_are_one_person() -> N
         person("r2", "WILL JOSEPH | ROBERTS", dob="1980-07-12"),
     ]
     assert _dups(rows) == {"r2": "r1"}
-    assert _dups([person("r1", "BILLY | ROBERTS"), person("r2", "WILL JOSEPH | ROBERTS")]) == {}
+    # With one surname at one delivery point, as a nickname and its full name are.
+    assert _dups([person("r1", "BILLY | ROBERTS"), person("r2", "WILL JOSEPH | ROBERTS")]) == {
+        "r2": "r1"
+    }
+    assert _dups([person("r1", "LUPITA | ESTRADA"), person("r2", "LUPE | ESTRADA")]) == {"r2": "r1"}
+    # A shared short nickname is not one name (MARTIN and MARTHA are both MARTY), and
+    # another surname is another person.
+    assert _dups([person("r1", "MARTIN | PATEL"), person("r2", "MARTHA | PATEL")]) == {}
+    assert _dups([person("r1", "LUPITA | ESTRADA"), person("r2", "LUPE | RUIZ")]) == {}
 
 
 def test_a_swapped_repeat_with_the_compound_surname_joined_is_one_person() -> None:
