@@ -4,11 +4,11 @@ Duplicates (domain §3 "Duplicates"): the same person asked twice in one batch i
 once; the repeat is refused with ``DUPLICATE``. "Same person" is judged on the *standardised*
 name and address, never on raw strings. The names are equivalent (same or equivalent first
 given name — nickname, anglicised form, two nicknames of one name — and surnames sharing a
-key, compound surnames in any form), or swapped, or one of the two is a single typo off while the other agrees (domain §4
-lists all of these as one name written differently). The address is the same USPS delivery
-point (delivery key), or the same house, unit and ZIP with the street name misspelt
-(:func:`streets_alike`). Nothing
-may contradict: not the date of birth, the TIN, the generational suffix (JR/SR) or a full
+key, compound surnames in any form), or swapped, or one of the two is a single typo off
+while the other agrees (domain §4 lists all of these as one name written differently). The
+address is the same USPS delivery point (delivery key), or the same house, unit and ZIP with
+the street name misspelt (:func:`streets_alike`). Nothing may contradict: not the date of
+birth, the TIN, the generational suffix (JR/SR) or a full
 second given name. A TIN never makes two requests one person on its own (domain §3).
 
 The looser readings (typos, swapped names, street typos) are tried against every earlier
