@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 import pyarrow as pa
 import pytest
 
-from taxgate.master.load import load_master
 from taxgate.matching.blocking import BLOCKING_RULES, generate_candidates
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.standardise.address_parts import RawAddress
@@ -26,12 +25,8 @@ FILINGS = (
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    (tmp_path / "taxpayers.csv").write_text(TAXPAYERS, encoding="utf-8")
-    (tmp_path / "filings.csv").write_text(FILINGS, encoding="utf-8")
-    store = Store.memory()
-    load_master(store, tmp_path, workers=1)
-    return store
+def store(master_store: Callable[[str, str], Store]) -> Store:
+    return master_store(TAXPAYERS, FILINGS)
 
 
 def requests(*rows: tuple[str, str, str, str, str | None]) -> pa.Table:
