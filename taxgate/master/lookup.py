@@ -1,14 +1,25 @@
-"""Last known addresses for chosen taxpayers, from the store (domain §5)."""
+"""Last known addresses for chosen taxpayers, from the store (domain §5).
+
+The LKA is a delivery point (:mod:`taxgate.master.points`): the taxpayer's filings may
+write that one mailbox in several forms (``APT 5`` / ``# 5`` / ``UNIT 5``, ``12345`` /
+``12345-6789``). The answer is the point's representative form, completed from the
+taxpayer's own other forms of that point, as USPS address standardisation would complete it
+(:func:`completed_unit`, :func:`completed_zip`): the designator written most often, when
+the representative gives only ``#``, and the ZIP+4 written most often, when it gives only
+the ZIP. Only filings effective by the as-of day count, so an answer as of a past day never
+uses a later filing. Nothing is taken from another taxpayer's filings.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pyarrow as pa
 
-from taxgate.master.last_known_address import lka_sql
+from taxgate.master.last_known_address import effective_date_sql, lka_sql
 from taxgate.store import Store
 
 
@@ -74,28 +85,120 @@ def last_known_addresses(
             "CREATE OR REPLACE TEMP VIEW lka_filings AS "
             "SELECT f.* FROM filings AS f JOIN lka_tins USING (tin)"
         )
-        rows = store.fetchall(
-            f"""
-            SELECT l.tin, a.usps_street, a.usps_unit, a.usps_city, a.usps_state, a.usps_zip,
-                   l.lka_since, l.doc_type, l.received_date
-            FROM ({lka_sql("lka_filings", address_col="point_address_id")}) AS l
-            JOIN master_addresses AS a ON a.address_id = l.point_address_id
-            ORDER BY l.tin
-            """,
-            {"as_of": as_of},
-        )
+        rows = store.fetchall(_lka_with_forms_sql(), {"as_of": as_of})
     finally:
         store.unregister("lka_tins")
     return {
         str(tin): LastKnownAddress(
             street=street or "",
-            unit=unit or "",
+            unit=completed_unit(unit or "", forms),
             city=city or "",
             state=state or "",
-            zip=zip_code or "",
+            zip=completed_zip(zip_code or "", forms),
             as_of=effective,
             doc_type=str(doc_type),
             received_date=received,
         )
-        for tin, street, unit, city, state, zip_code, effective, doc_type, received in rows
+        for tin, street, unit, city, state, zip_code, effective, doc_type, received, forms in rows
     }
+
+
+def _lka_with_forms_sql() -> str:
+    """Each LKA with the unit and ZIP of every form of its point the taxpayer filed by the
+    as-of day (``forms``: a list of (unit, zip, filings, last received) structs)."""
+    effective = effective_date_sql("f.doc_type", "f.received_date")
+    return f"""
+    WITH l AS ({lka_sql("lka_filings", address_col="point_address_id")}),
+    forms AS (
+        SELECT f.tin, a.usps_unit AS unit, a.usps_zip AS zip, count(*) AS n,
+               max(f.received_date) AS last
+        FROM lka_filings AS f
+        JOIN l ON l.tin = f.tin AND l.point_address_id = f.point_address_id
+        JOIN master_addresses AS a ON a.address_id = f.address_id
+        WHERE CAST({effective} AS DATE) <= CAST($as_of AS DATE)
+        GROUP BY f.tin, a.usps_unit, a.usps_zip
+    ),
+    grouped AS (
+        SELECT tin, list((unit, zip, n, last) ORDER BY unit, zip) AS forms
+        FROM forms GROUP BY tin
+    )
+    SELECT l.tin, a.usps_street, a.usps_unit, a.usps_city, a.usps_state, a.usps_zip,
+           l.lka_since, l.doc_type, l.received_date, g.forms
+    FROM l
+    JOIN master_addresses AS a ON a.address_id = l.point_address_id
+    JOIN grouped AS g ON g.tin = l.tin
+    ORDER BY l.tin
+    """
+
+
+Form = tuple[str | None, str | None, int, date]
+
+
+def completed_unit(unit: str, forms: Sequence[Form] | Sequence[dict[str, object]]) -> str:
+    """The unit with the designator the taxpayer wrote most often for this unit number.
+
+    ``#`` is USPS's sign for a unit whose designator is not known; a form that names it
+    (``APT``, ``STE``) says more. The representative's own designator stays unless it is
+    ``#``. Ties go to the designator written last, then alphabetically.
+
+    Example:
+        >>> d = date(2024, 1, 1)
+        >>> forms = [("# 5", None, 3, d), ("APT 5", None, 2, d), ("UNIT 5", None, 1, d)]
+        >>> completed_unit("# 5", forms)
+        'APT 5'
+        >>> completed_unit("UNIT 5", [("APT 5", None, 4, d)]), completed_unit("", [])
+        ('UNIT 5', '')
+    """
+    designator, _, number = unit.partition(" ")
+    if designator != "#" or not number:
+        return unit
+    counts: Counter[str] = Counter()
+    latest: dict[str, date] = {}
+    for other, _zip, n, last in map(_form, forms):
+        other_designator, _, other_number = (other or "").partition(" ")
+        if other_number == number and other_designator not in ("", "#"):
+            counts[other_designator] += n
+            latest[other_designator] = max(last, latest.get(other_designator, last))
+    if not counts:
+        return unit
+    best = max(counts, key=lambda d: (counts[d], latest[d], d))
+    return f"{best} {number}"
+
+
+def completed_zip(zip_code: str, forms: Sequence[Form] | Sequence[dict[str, object]]) -> str:
+    """The ZIP with the ZIP+4 the taxpayer wrote most often for this ZIP at this point.
+
+    Example:
+        >>> d = date(2024, 1, 1)
+        >>> completed_zip("90210", [("", "90210", 5, d), ("", "90210-1234", 2, d)])
+        '90210-1234'
+        >>> completed_zip("90210-1234", [("", "90210-9999", 9, d)])
+        '90210-1234'
+    """
+    if len(zip_code) != _ZIP5_LENGTH:
+        return zip_code
+    counts: Counter[str] = Counter()
+    latest: dict[str, date] = {}
+    for _unit, other, n, last in map(_form, forms):
+        if other and len(other) > _ZIP5_LENGTH and other.startswith(zip_code):
+            counts[other] += n
+            latest[other] = max(last, latest.get(other, last))
+    if not counts:
+        return zip_code
+    return max(counts, key=lambda z: (counts[z], latest[z], z))
+
+
+_ZIP5_LENGTH = 5
+
+
+def _form(form: Form | dict[str, object]) -> Form:
+    """A form as a tuple (DuckDB returns the structs as dicts)."""
+    if isinstance(form, dict):
+        unit, zip_code, n, last = form.values()
+        return (
+            None if unit is None else str(unit),
+            None if zip_code is None else str(zip_code),
+            int(str(n)),
+            last if isinstance(last, date) else date.fromisoformat(str(last)),
+        )
+    return form

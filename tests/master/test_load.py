@@ -27,10 +27,17 @@ def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def filing(tin: str, received: str, street: str, unit: str = "", doc: str = "RETURN") -> list[str]:
+def filing(
+    tin: str,
+    received: str,
+    street: str,
+    unit: str = "",
+    doc: str = "RETURN",
+    zip_code: str = "77038",
+) -> list[str]:
     year = str(int(received[:4]) - 1) if doc == "RETURN" else ""
     return [tin, doc, year, received, "Juan", "", "García López", "", street, unit,
-            "Houston", "TX", "77038"]  # fmt: skip
+            "Houston", "TX", zip_code]  # fmt: skip
 
 
 @pytest.fixture
@@ -172,6 +179,27 @@ def test_a_full_tie_goes_to_the_later_row_of_the_master_file(tmp_path: Path) -> 
     assert (found.street, found.as_of.isoformat()) == ("8548 DEL MAR AVE", "2019-04-16")
     on_the_day = last_known_addresses(store, ["123456789"], date(2019, 4, 20))["123456789"]
     assert on_the_day.street == "8548 DEL MAR AVE"
+
+
+def test_the_answer_completes_the_point_from_the_taxpayers_other_forms(tmp_path: Path) -> None:
+    # Most returns write "#5" and the bare ZIP; one writes "Apt 5" and the ZIP+4. A later
+    # return (not yet effective on the as-of day) writes "Unit 5" and another ZIP+4.
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2022-03-01", "12 Main St", "#5"),
+            filing("123456789", "2023-03-01", "12 Main St", "#5"),
+            filing("123456789", "2023-06-01", "12 Main Street", "Apt 5", zip_code="77038-1234"),
+            filing("123456789", "2025-07-01", "12 Main St", "Unit 5", zip_code="77038-9999"),
+        ],
+    )
+    found = last_known_addresses(store, ["123456789"], date(2025, 7, 15))["123456789"]
+    assert (found.street, found.unit, found.zip) == ("12 MAIN ST", "APT 5", "77038-1234")
+    assert found.as_of.isoformat() == "2022-04-15"
+    # The later return counts once it is effective: "Unit 5" ties "APT 5" and was written
+    # later; the ZIP+4 that was written later wins its tie as well.
+    later = last_known_addresses(store, ["123456789"], date(2025, 9, 1))["123456789"]
+    assert (later.unit, later.zip) == ("UNIT 5", "77038-9999")
 
 
 def test_missing_table_is_a_clear_error(tmp_path: Path) -> None:
