@@ -81,6 +81,7 @@ class CandidateEvidence:
     partials: Mapping[str, float] = field(default_factory=dict)  # bits per comparison
     other_given_name: bool = False  # the given names are two listed names (JUAN / JUANA)
     misspelt_relative: bool = False  # the request's given name is a slip of a form of this one's
+    street_slip: bool = False  # street "disagree", yet one street misspelt (BIICH / BIRCH)
 
     @property
     def name_agrees(self) -> bool:
@@ -101,9 +102,17 @@ class CandidateEvidence:
         """The same delivery point: house, street, unit (when both give one) and locality."""
         street = self.levels.get("street")
         street_ok = street in STREET_AGREES or (self.is_box and street == "null")
+        return street_ok and self._same_house_unit_locality()
+
+    @property
+    def address_may_be_the_point(self) -> bool:
+        """The same delivery point, or the same house, unit and locality on a street one or
+        two slips off: too loose to corroborate a disclosure, close enough to make a rival."""
+        return self.address_corroborates or (self.street_slip and self._same_house_unit_locality())
+
+    def _same_house_unit_locality(self) -> bool:
         return (
             self.levels.get("house") == "exact"
-            and street_ok
             and self.levels.get("unit") != "disagree"
             and self.levels.get("locality") in LOCALITY_AGREES
         )
@@ -221,10 +230,21 @@ def decide(
     for rival in eligible[1:]:
         evidence = rival.corroborating
         assert evidence is not None
-        fits = evidence.levels.get("given_name") in GIVEN_FITS_FULLY or evidence.levels.get(
-            "given_name"
-        ) == chosen.levels.get("given_name")
-        if fits and not _separated(top.tin, chosen, rival.tin, evidence, on_file):
+        separated = _separated(top.tin, chosen, rival.tin, evidence, on_file)
+        if _fits_as_well(evidence, chosen) and not separated:
+            return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # A rival whose own filing at this point misspells the street (a son's one return at
+    # 4904 BIICH ST #102, his father's at 4904 BIRCH ST APT 102) lives there too: the slip
+    # must not hide him. He cannot corroborate a disclosure of his own with it.
+    for c in candidates:
+        if (
+            c.tin != top.tin
+            and c.street_slip
+            and c.name_agrees
+            and c.address_may_be_the_point
+            and _fits_as_well(c, chosen)
+            and not _separated(top.tin, chosen, c.tin, c, on_file)
+        ):
             return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
 
     def someone_else_at_point(fits: Callable[[CandidateEvidence], bool]) -> bool:
@@ -309,6 +329,12 @@ def ambiguous_by_other_names(decision: Decision, rivals: Sequence[str]) -> Decis
     overruled = overrule(decision, Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     note = f"another taxpayer at this address filed elsewhere under a fitting name: {len(rivals)}"
     return dataclasses.replace(overruled, notes=(*overruled.notes, note))
+
+
+def _fits_as_well(rival: CandidateEvidence, chosen: CandidateEvidence) -> bool:
+    """The rival's given name fits fully, or as well as the chosen taxpayer's."""
+    given = rival.levels.get("given_name")
+    return given in GIVEN_FITS_FULLY or given == chosen.levels.get("given_name")
 
 
 def _records_of(candidates: Sequence[CandidateEvidence], tin: str) -> list[CandidateEvidence]:

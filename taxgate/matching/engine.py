@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
-from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN
+from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN, STREET
 from taxgate.matching.decide import (
     CandidateEvidence,
     Decision,
@@ -22,6 +22,7 @@ from taxgate.matching.decide import (
     rivals_named_elsewhere,
 )
 from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
+from taxgate.screening.batch import streets_alike
 from taxgate.standardise.name_agreement import distinct_given_names, misspelt_related_given_name
 from taxgate.store import Store
 
@@ -114,8 +115,9 @@ def run_matching(
         zip(right.column("record_id").to_pylist(), right.column("tin").to_pylist(), strict=True)
     )
     note("deciding")
-    given_keys = _given_keys(left, right)
-    evidence = _evidence(scores, model, tins, box_records, given_keys)
+    given_keys = _keys_by_side(left, right, "given_key")
+    street_names = _keys_by_side(left, right, "street_name")
+    evidence = _evidence(scores, model, tins, box_records, given_keys, street_names)
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
@@ -172,24 +174,14 @@ def rivals_fitting_by_other_names(
     return out
 
 
-def _given_keys(left: pa.Table, right: pa.Table) -> tuple[dict[str, str], dict[int, str]]:
-    """The first given name of each request (by uid) and of each candidate record."""
-    return (
-        dict(
-            zip(
-                left.column("unique_id").to_pylist(),
-                left.column("given_key").to_pylist(),
-                strict=True,
-            )
-        ),
-        dict(
-            zip(
-                right.column("record_id").to_pylist(),
-                right.column("given_key").to_pylist(),
-                strict=True,
-            )
-        ),
-    )
+def _keys_by_side(
+    left: pa.Table, right: pa.Table, column: str
+) -> tuple[dict[str, str], dict[int, str]]:
+    """``column`` of each request (by uid) and of each candidate record (by record id)."""
+    uids, record_ids = left.column("unique_id").to_pylist(), right.column("record_id").to_pylist()
+    requests = zip(uids, left.column(column).to_pylist(), strict=True)
+    records = zip(record_ids, right.column(column).to_pylist(), strict=True)
+    return dict(requests), dict(records)
 
 
 def _evidence(
@@ -198,6 +190,7 @@ def _evidence(
     tins: dict[int, str],
     box_records: set[int],
     given_keys: tuple[dict[str, str], dict[int, str]],
+    street_names: tuple[dict[str, str], dict[int, str]],
 ) -> dict[str, list[CandidateEvidence]]:
     labels = model.level_labels()
     columns: dict[str, list[Any]] = {
@@ -207,6 +200,7 @@ def _evidence(
     gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
     partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
     request_given, record_given = given_keys
+    request_street, record_street = street_names
     out: dict[str, list[CandidateEvidence]] = {}
     for i, uid in enumerate(columns["cand_group"]):
         record_id = int(columns["record_id"][i])
@@ -214,6 +208,9 @@ def _evidence(
         given_pair = (request_given.get(uid) or "", record_given.get(record_id) or "")
         other_name = levels.get(GIVEN) == "typo" and distinct_given_names(*given_pair)
         relative = levels.get(GIVEN) == "disagree" and _misspelt_relative(*given_pair)
+        slip = levels.get(STREET) == "disagree" and _street_slip(
+            request_street.get(uid) or "", record_street.get(record_id) or ""
+        )
         out.setdefault(uid, []).append(
             CandidateEvidence(
                 tin=tins[record_id],
@@ -224,9 +221,15 @@ def _evidence(
                 partials={c: round(float(partials[c][i] or 0.0), 4) for c in COMPARISON_NAMES},
                 other_given_name=other_name,
                 misspelt_relative=relative,
+                street_slip=slip,
             )
         )
     return out
+
+
+@lru_cache(maxsize=65_536)
+def _street_slip(request_street: str, record_street: str) -> bool:
+    return bool(request_street and record_street) and streets_alike(request_street, record_street)
 
 
 @lru_cache(maxsize=65_536)

@@ -272,3 +272,33 @@ def test_rivals_at_the_point_under_another_surname_are_looked_up() -> None:
     # Nothing to look up when nothing is disclosed.
     none = decide([cand("111111111", 5.0)], POLICY)
     assert rivals_named_elsewhere(none, [cand("111111111", 5.0), soto]) == []
+
+
+def test_a_son_whose_one_return_misspells_the_street_is_still_a_rival() -> None:
+    # The father filed at 4904 BIRCH ST APT 102; the son once, as 4904 BIICH ST #102.
+    father = cand("111111111", 50.0, record=1)
+    son = CandidateEvidence(
+        "222222222", 2, 39.0, {**FULL_MATCH, "street": "disagree"}, street_slip=True
+    )
+    d = decide([father, son], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    assert decide([son, father], POLICY) == d
+    # A street that is not a slip of the requested one is another place.
+    elsewhere = CandidateEvidence("222222222", 2, 39.0, {**FULL_MATCH, "street": "disagree"})
+    assert decide([father, elsewhere], POLICY).outcome is Outcome.DISCLOSE
+    # A date of birth still separates them.
+    born = cand("111111111", 50.0, record=1, date_of_birth="exact")
+    other = CandidateEvidence(
+        "222222222", 2, 30.0, {**FULL_MATCH, "street": "disagree", "date_of_birth": "disagree"},
+        street_slip=True,
+    )  # fmt: skip
+    assert decide([born, other], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_a_street_slip_never_corroborates_a_disclosure() -> None:
+    alone = CandidateEvidence(
+        "222222222", 2, 39.0, {**FULL_MATCH, "street": "disagree"}, street_slip=True
+    )
+    assert not alone.address_corroborates and alone.address_may_be_the_point
+    d = decide([alone], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.ADDRESS_NOT_CORROBORATED)
