@@ -250,7 +250,7 @@ def decide(
     def someone_else_at_point(fits: Callable[[CandidateEvidence], bool]) -> bool:
         return any(
             c.tin != top.tin
-            and c.address_corroborates
+            and c.address_may_be_the_point
             and fits(c)
             and not _separated(top.tin, chosen, c.tin, c, on_file)
             for c in candidates
@@ -299,7 +299,7 @@ def rivals_named_elsewhere(
     Matching records are (taxpayer, name form, delivery point) rows, so a rival who filed at
     this point as YOLANDA SOTO and elsewhere as YOLANDA SOTO MARTINEZ meets a request for
     YOLANDA MARTINEZ here only with a surname that disagrees. Domain §4 judges a rival on
-    who they are, not on one filing: each such taxpayer (the address corroborates, the
+    who they are, not on one filing: each such taxpayer (at the point, maybe with a street slip; the
     given name fits fully, the surname on this record does not, and nothing separates them
     from the chosen taxpayer) is listed, so that the caller can look up every name form they
     filed under (:func:`ambiguous_by_other_names`). Only a disclosure needs the check.
@@ -314,7 +314,7 @@ def rivals_named_elsewhere(
         c.tin
         for c in candidates
         if c.tin != decision.tin
-        and c.address_corroborates
+        and c.address_may_be_the_point
         and not c.name_agrees
         and c.levels.get("given_name") in GIVEN_FITS_FULLY
         and not _separated(decision.tin, chosen, c.tin, c, on_file)
