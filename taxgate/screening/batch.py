@@ -390,15 +390,25 @@ def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
 
 def _readings(name: StandardName) -> list[list[str]]:
     """A name's words: with the compound surname in parts, with it joined (a swapped
-    repeat carries MORENOMENDEZ whole in the first-name field), and with the maternal part
-    dropped (``JOSE LARA RUIZ`` asked again as ``LARA JOSE``)."""
+    repeat carries MORENOMENDEZ whole in the first-name field), with the maternal part
+    dropped (``JOSE LARA RUIZ`` asked again as ``LARA JOSE``), and with particles dropped
+    (``DELACRUZ`` asked again with DE LA in the first-name field, which keeps only CRUZ)."""
     given = [w for w in name.given_names if len(w) > 1]
-    parts = given + [w for w in name.surname_parts if len(w) > 1]
-    if len(name.surname_parts) < 2:
-        return [parts]
-    joined = given + [w for w in (name.surname_joined,) if len(w) > 1]
-    paternal = given + [w for w in name.surname_parts[:1] if len(w) > 1]
-    return [parts, joined, paternal]
+    surname = [w for w in name.surname_parts if len(w) > 1]
+    readings = [given + surname]
+    cores = [_core(w, name.surname_keys) for w in surname]
+    if cores != surname:
+        readings.append(given + cores)
+    if len(name.surname_parts) >= 2:
+        readings.append(given + [w for w in (name.surname_joined,) if len(w) > 1])
+        readings.append(given + surname[:1])
+    return readings
+
+
+def _core(part: str, keys: tuple[str, ...]) -> str:
+    """A surname part without its particles (DELACRUZ → CRUZ), as its keys record it."""
+    cores = [k for k in keys if k != part and len(k) > 2 and part.endswith(k)]
+    return min(cores, key=len, default=part)
 
 
 def _words_meet(words_a: list[str], words_b: list[str]) -> bool:
@@ -414,8 +424,14 @@ def _words_meet(words_a: list[str], words_b: list[str]) -> bool:
         if strength == _NO:
             return False
         used.add(partner)
-        sure += strength == _SURE
+        # One slip in a long word (a joined compound: MEDINAPEREZ / MDEINAPEREZ) leaves
+        # no other name it could be.
+        long = min(len(word), len(big[partner])) >= _LONG_WORD
+        sure += strength == _SURE or long
     return sure > 0  # typos everywhere are two people, not one person misspelt twice
+
+
+_LONG_WORD = 8
 
 
 _NO, _LOOSE, _SURE = 0, 1, 2

@@ -411,6 +411,11 @@ def test_a_swapped_repeat_with_a_compound_first_field_is_one_person() -> None:
         ("JOSE | OTIZGARCIA", "PEPE | ORTIZ"),
         # Swapped, a typo, the maternal surname dropped and a middle initial.
         ("JSOE C | LARA RUIZ", "LARA CARLOS | JOSE"),
+        # Swapped with the particle in the first-name field (where DE LA is dropped).
+        ("ANIL | DELA CRUZ", "DELA CPUZ JUN | ANIL"),
+        # Swapped, joined, and each request with its own slip; the long compound's slip
+        # leaves no other name it could be.
+        ("MEDINAPEREZ | CAREN", "CARMEN | MDEINAPEREZ"),
     ],
 )
 def test_two_variations_at_once_are_still_one_person(first: str, second: str) -> None:
