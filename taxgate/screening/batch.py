@@ -384,18 +384,24 @@ def words_match_in_any_order(a: StandardName, b: StandardName) -> bool:
         False
     """
     return any(
-        _words_meet(words_a, words_b) for words_a in _readings(a) for words_b in _readings(b)
+        _words_meet(words_a, words_b) for words_a in _readings(a, b) for words_b in _readings(b, a)
     )
 
 
-def _readings(name: StandardName) -> list[list[str]]:
+def _readings(name: StandardName, other: StandardName) -> list[list[str]]:
     """A name's words: with the compound surname in parts, with it joined (a swapped
     repeat carries MORENOMENDEZ whole in the first-name field), with the maternal part
-    dropped (``JOSE LARA RUIZ`` asked again as ``LARA JOSE``), and with particles dropped
-    (``DELACRUZ`` asked again with DE LA in the first-name field, which keeps only CRUZ)."""
+    dropped (``JOSE LARA RUIZ`` asked again as ``LARA JOSE``), with particles dropped
+    (``DELACRUZ`` asked again with DE LA in the first-name field, which keeps only CRUZ),
+    and without the middle names that ``other`` writes as a bare initial (``ADRIANA CLAUDIA
+    MARTINEZ`` asked again as ``MARTINEZ-VAZQUEZ C ADRIANA``)."""
     given = [w for w in name.given_names if len(w) > 1]
     surname = [w for w in name.surname_parts if len(w) > 1]
     readings = [given + surname]
+    bare = {g for g in other.given_names if len(g) == 1}
+    shown = given[:1] + [w for w in given[1:] if w[0] not in bare]
+    if shown != given:
+        readings.append(shown + surname)
     cores = [_core(w, name.surname_keys) for w in surname]
     if cores != surname:
         readings.append(given + cores)

@@ -416,6 +416,8 @@ def test_a_swapped_repeat_with_a_compound_first_field_is_one_person() -> None:
         # Swapped, joined, and each request with its own slip; the long compound's slip
         # leaves no other name it could be.
         ("MEDINAPEREZ | CAREN", "CARMEN | MDEINAPEREZ"),
+        # Swapped with a hyphenated compound and the middle name cut to its initial.
+        ("ADRIANA CLAUDIA | MARTINEZ", "MARTINEZ-VAZQUEZ C | ADRIANA"),
     ],
 )
 def test_two_variations_at_once_are_still_one_person(first: str, second: str) -> None:
@@ -432,6 +434,8 @@ def test_two_variations_at_once_still_respect_other_names_and_evidence() -> None
         person("r2", "JOSE | ORTIZ", dob="1991-02-02"),
     ]
     assert _dups(born) == {}
+    # A middle name cut to an initial must be that name's initial.
+    assert _dups([person("r1", "JUAN CARLOS | GARCIA"), person("r2", "PEDRO C | GARCIA")]) == {}
     # A swapped repeat still needs every given name to meet.
     assert _dups([person("r1", "JOSE C | LARA RUIZ"), person("r2", "LARA MIGUEL | PEDRO")]) == {}
 
