@@ -225,11 +225,15 @@ def _two_slips_alike(a: str, b: str) -> bool:
     if min(len(a), len(b)) < _TWO_SLIP_MIN_LENGTH:
         return False
     close = DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
-    return close and JaroWinkler.similarity(a, b) >= _TWO_SLIP_MIN_JARO_WINKLER
+    # Jaro–Winkler is a float: GGAHAM / GRAHVM (two slips of GRAHAM) scores 0.8 exactly in
+    # decimals and 0.7999… in binary, so the bound carries a tolerance.
+    similarity = JaroWinkler.similarity(a, b)
+    return close and similarity >= _TWO_SLIP_MIN_JARO_WINKLER - _FLOAT_TOLERANCE
 
 
 _TWO_SLIP_MIN_LENGTH = 4
 _TWO_SLIP_MIN_JARO_WINKLER = 0.8
+_FLOAT_TOLERANCE = 1e-9
 
 
 def _house_key(address: StandardAddress) -> str:
