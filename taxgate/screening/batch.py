@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import permutations
 
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
@@ -422,25 +423,35 @@ def _core(part: str, keys: tuple[str, ...]) -> str:
 
 
 def _words_meet(words_a: list[str], words_b: list[str]) -> bool:
+    """Some one-to-one pairing meets every word of the shorter list, one pair surely.
+
+    Every pairing is tried (names have a handful of words): a greedy pick can hand a word
+    to the wrong partner (MARIA to ARIAS, two slips, when MARA needed it).
+    """
     small, big = sorted((words_a, words_b), key=len)
-    if len(small) < 2:
+    if len(small) < 2 or len(big) > _MAX_WORDS:
         return False
-    used: set[int] = set()
-    sure = 0
-    for word in small:
-        # Prefer a sure partner, so that a loose one never takes a word a sure one needs.
-        meets = [(_meet(word, other), k) for k, other in enumerate(big) if k not in used]
-        strength, partner = max(meets, default=(_NO, -1), key=lambda m: (m[0], -m[1]))
-        if strength == _NO:
-            return False
-        used.add(partner)
-        # One slip in a long word (a joined compound: MEDINAPEREZ / MDEINAPEREZ) leaves
-        # no other name it could be.
-        long = min(len(word), len(big[partner])) >= _LONG_WORD
-        sure += strength == _SURE or long
-    return sure > 0  # typos everywhere are two people, not one person misspelt twice
+    strength = [[_pair_strength(word, other) for other in big] for word in small]
+    if any(max(row) == _NO for row in strength):
+        return False
+    return any(
+        all(strength[i][k] != _NO for i, k in enumerate(pairing))
+        and any(strength[i][k] == _SURE for i, k in enumerate(pairing))
+        for pairing in permutations(range(len(big)), len(small))
+    )
 
 
+def _pair_strength(word: str, other: str) -> int:
+    """:func:`_meet`, with one slip in a long word (a joined compound: MEDINAPEREZ /
+    MDEINAPEREZ) counted as sure: it leaves no other name it could be."""
+    strength = _meet(word, other)
+    if strength == _LOOSE and min(len(word), len(other)) >= _LONG_WORD:
+        return _SURE
+    return strength
+
+
+# Typos everywhere are two people, not one person misspelt twice: one pair must be sure.
+_MAX_WORDS = 8
 _LONG_WORD = 8
 
 
@@ -553,6 +564,8 @@ def _meet(a: str, b: str) -> int:
         return _SURE
     if is_typo(a, b) or _misspelt_given(a, b):
         return _LOOSE
+    if _two_slips_alike(a, b) and not distinct_given_names(a, b):
+        return _LOOSE  # each request with its own slip (MINHH / MIHN for MINH)
     return _NO
 
 

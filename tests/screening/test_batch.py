@@ -421,6 +421,10 @@ def test_a_swapped_repeat_with_a_compound_first_field_is_one_person() -> None:
         ("MEDINAPEREZ | CAREN", "CARMEN | MDEINAPEREZ"),
         # Swapped with a hyphenated compound and the middle name cut to its initial.
         ("ADRIANA CLAUDIA | MARTINEZ", "MARTINEZ-VAZQUEZ C | ADRIANA"),
+        # Swapped, and each request with its own slip of the given name (MINH).
+        ("MINHH | PATEL", "PATEL | MIHN"),
+        # Swapped with a typo: MARIA must pair with MARA, not with ARIAS (two slips).
+        ("MARIA | ARIAS", "ARIAS | MARA"),
     ],
 )
 def test_two_variations_at_once_are_still_one_person(first: str, second: str) -> None:
@@ -437,6 +441,8 @@ def test_two_variations_at_once_still_respect_other_names_and_evidence() -> None
         person("r2", "JOSE | ORTIZ", dob="1991-02-02"),
     ]
     assert _dups(born) == {}
+    # Two slips between two listed names are two names (CARLOS and CARLA are siblings).
+    assert _dups([person("r1", "CARLOS | PATEL"), person("r2", "PATEL | CARLA")]) == {}
     # A middle name cut to an initial must be that name's initial.
     assert _dups([person("r1", "JUAN CARLOS | GARCIA"), person("r2", "PEDRO C | GARCIA")]) == {}
     # A swapped repeat still needs every given name to meet.
