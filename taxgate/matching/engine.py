@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +24,11 @@ from taxgate.matching.decide import (
 )
 from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
 from taxgate.screening.batch import streets_alike
-from taxgate.standardise.name_agreement import distinct_given_names, misspelt_related_given_name
+from taxgate.standardise.name_agreement import (
+    common_other_names,
+    distinct_given_names,
+    misspelt_related_given_name,
+)
 from taxgate.store import Store
 
 Progress = Callable[[str], None]
@@ -118,6 +123,7 @@ def run_matching(
     given_keys = _keys_by_side(left, right, "given_key")
     street_names = _keys_by_side(left, right, "street_name")
     evidence = _evidence(scores, model, tins, box_records, given_keys, street_names)
+    evidence = common_names_are_not_typos(store, evidence, given_keys)
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
@@ -131,6 +137,52 @@ def run_matching(
     for uid, fitting_tins in fitting.items():
         decisions[uid] = ambiguous_by_other_names(decisions[uid], fitting_tins)
     return MatchResult(decisions, evidence, candidates, scores, model)
+
+
+def given_name_holders_sql() -> str:
+    """How many taxpayers hold each of the wanted given names in the master file."""
+    return """
+    SELECT n.given_key, count(DISTINCT r.tin) AS holders
+    FROM master_names AS n
+    JOIN wanted_given AS w ON w.given_key = n.given_key
+    JOIN master_records AS r USING (name_id)
+    GROUP BY n.given_key
+    ORDER BY n.given_key
+    """
+
+
+def common_names_are_not_typos(
+    store: Store,
+    evidence: dict[str, list[CandidateEvidence]],
+    given_keys: tuple[dict[str, str], dict[int, str]],
+) -> dict[str, list[CandidateEvidence]]:
+    """Mark a given-name "typo" between two names many taxpayers hold as two names
+    (:func:`common_other_names`): HUNG is not HUONG misspelt."""
+    request_given, record_given = given_keys
+    pairs = {
+        (uid, c.record_id): (request_given.get(uid) or "", record_given.get(c.record_id) or "")
+        for uid, cs in evidence.items()
+        for c in cs
+        if c.levels.get(GIVEN) == "typo" and not c.other_given_name
+    }
+    wanted = sorted({k for pair in pairs.values() for k in pair if k})
+    if not wanted:
+        return evidence
+    store.register("wanted_given", pa.table({"given_key": pa.array(wanted, pa.string())}))
+    try:
+        holders = {str(k): int(n) for k, n in store.fetchall(given_name_holders_sql())}
+    finally:
+        store.unregister("wanted_given")
+    two_names = {key for key, pair in pairs.items() if common_other_names(*pair, holders)}
+    if not two_names:
+        return evidence
+    return {
+        uid: [
+            dataclasses.replace(c, other_given_name=True) if (uid, c.record_id) in two_names else c
+            for c in cs
+        ]
+        for uid, cs in evidence.items()
+    }
 
 
 def rivals_fitting_sql() -> str:

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache, lru_cache
 
@@ -125,6 +126,35 @@ def distinct_given_names(a: str, b: str) -> bool:
         return False
     listed = name_tables().given_names
     return (a in listed and b in listed) or _gender_forms(a, b)
+
+
+def common_other_names(a: str, b: str, holders: Mapping[str, int]) -> bool:
+    """Two given names one slip apart that are each a name many people hold.
+
+    The nickname and translation tables list English and Spanish names; HUNG and HUONG (a
+    Vietnamese man's and woman's name) are in neither, so a slip between them looks like a
+    typo. The master file knows better: when each spelling is the given name of at least
+    ``COMMON_NAME_MIN_HOLDERS`` taxpayers, and the rarer is held by at least
+    ``COMMON_NAME_MIN_SHARE`` of the commoner's holders, both are names in their own right.
+    A typo of a common name is rare beside it (JSOE beside JOSE), and so stays a typo.
+
+    Args:
+        holders: taxpayers holding each given name in the master file.
+
+    Example:
+        >>> common_other_names("HUNG", "HUONG", {"HUNG": 3874, "HUONG": 3257})
+        True
+        >>> common_other_names("JOSE", "JSOE", {"JOSE": 14478, "JSOE": 31})
+        False
+    """
+    if a == b or related_given_names(a, b):
+        return False
+    fewer, more = sorted((holders.get(a, 0), holders.get(b, 0)))
+    return fewer >= COMMON_NAME_MIN_HOLDERS and fewer >= COMMON_NAME_MIN_SHARE * more
+
+
+COMMON_NAME_MIN_HOLDERS = 20
+COMMON_NAME_MIN_SHARE = 0.05
 
 
 def _gender_forms(a: str, b: str) -> bool:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pyarrow as pa
 import pytest
 
-from taxgate.matching.engine import rivals_fitting_by_other_names
+from taxgate.matching.decide import CandidateEvidence
+from taxgate.matching.engine import common_names_are_not_typos, rivals_fitting_by_other_names
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.standardise.address_parts import RawAddress
 from taxgate.standardise.addresses import standardise_address
@@ -49,3 +50,35 @@ def test_the_rivals_other_name_needs_a_fitting_given_name_too(store: Store) -> N
     table = request("r1", "Rosa", "Martinez")
     assert rivals_fitting_by_other_names(store, table, {"r1": ["222222222"]}) == {}
     assert rivals_fitting_by_other_names(store, table, {}) == {}
+
+
+def _holders_master(names: dict[str, int]) -> tuple[str, str]:
+    """A master where ``count`` taxpayers hold each given name, all surnamed WONG."""
+    taxpayers = ["tin,tin_type,date_of_birth"]
+    filings = [
+        "tin,doc_type,tax_year,received_date,first_name,middle_name,last_name,suffix,street,"
+        "unit,city,state,zip"
+    ]
+    tin = 100000000
+    for name, count in names.items():
+        for _ in range(count):
+            tin += 1
+            taxpayers.append(f"{tin},SSN,")
+            filings.append(f"{tin},RETURN,2023,2024-03-01,{name},,Wong,,{tin % 997} Oak St,,"
+                           "Austin,TX,78701")  # fmt: skip
+    return "\n".join(taxpayers) + "\n", "\n".join(filings) + "\n"
+
+
+def test_a_slip_between_two_common_names_is_two_names(
+    master_store: Callable[[str, str], Store],
+) -> None:
+    store = master_store(*_holders_master({"Hung": 25, "Huong": 21, "Jose": 30, "Jsoe": 1}))
+    typo = {**{k: "exact" for k in ("surname", "house", "street")}, "given_name": "typo"}
+    evidence = {
+        "r1": [CandidateEvidence("1", 1, 30.0, typo)],  # asked HUONG, on file HUNG
+        "r2": [CandidateEvidence("2", 2, 30.0, typo)],  # asked JOSE, on file JSOE
+    }
+    given = ({"r1": "HUONG", "r2": "JOSE"}, {1: "HUNG", 2: "JSOE"})
+    marked = common_names_are_not_typos(store, evidence, given)
+    assert marked["r1"][0].other_given_name and not marked["r1"][0].name_agrees
+    assert not marked["r2"][0].other_given_name and marked["r2"][0].name_agrees
