@@ -566,6 +566,8 @@ def _meet(a: str, b: str) -> int:
         return _LOOSE
     if _two_slips_alike(a, b) and not distinct_given_names(a, b):
         return _LOOSE  # each request with its own slip (MINHH / MIHN for MINH)
+    if _joined_begins_with(a, b, slips=1):
+        return _LOOSE  # a joined compound against its paternal part (HERNANDEZBENITEZ)
     return _NO
 
 

@@ -425,6 +425,8 @@ def test_a_swapped_repeat_with_a_compound_first_field_is_one_person() -> None:
         ("MINHH | PATEL", "PATEL | MIHN"),
         # Swapped with a typo: MARIA must pair with MARA, not with ARIAS (two slips).
         ("MARIA | ARIAS", "ARIAS | MARA"),
+        # Swapped and joined against anglicised with the maternal dropped.
+        ("HERNANDEZBENITEZ | JORGE", "GEORGE | HERNANDEZ"),
     ],
 )
 def test_two_variations_at_once_are_still_one_person(first: str, second: str) -> None:
