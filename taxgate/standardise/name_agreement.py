@@ -402,7 +402,20 @@ def second_given_conflict(a: StandardName, b: StandardName) -> bool:
         return False
     if second_a in b.surname_keys or second_b in a.surname_keys:
         return False
+    if _maternal_as_middle(a, second_a, b) or _maternal_as_middle(b, second_b, a):
+        return False
     return not related_given_names(second_a, second_b)
+
+
+def _maternal_as_middle(name: StandardName, middle: str, other: StandardName) -> bool:
+    """``middle`` may be ``name``'s maternal surname carried as a middle name, and ``other``
+    wrote one surname only (the maternal dropped): BLANCA SANTIAGO CRUZ and BLANCA ELENA
+    CRUZ are BLANCA ELENA CRUZ SANTIAGO written twice (domain §4)."""
+    return (
+        middle in name.middle_as_surname
+        and len(name.surname_parts) == 1
+        and len(other.surname_parts) == 1
+    )
 
 
 def names_equivalent(a: StandardName, b: StandardName) -> bool:

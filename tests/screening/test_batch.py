@@ -310,7 +310,7 @@ def test_two_slips_of_one_street_at_one_house_unit_and_zip() -> None:
     ("first", "second", "alone"),
     [
         ("NICHOLAS | MORRFS", "NICHOLAS | MOORRIS", True),  # two typos of MORRIS
-        ("ANGELICA ANA | GUZMAN", "ANGELICA ROSARIO | GUZMAN", False),  # maternal as middle
+        ("ANGELICA ANA | GUZMAN", "ANGELICA ROSARIO | GUZMAN", True),  # maternal as middle
         ("CRUZ-SANCHEZ E | PATRICI", "PATRICIA ESPERANZA | CURZ", False),  # swapped, typos
         ("ISABLE MARIA | PEREZ", "ISBEL | PEREZ", True),  # two slips of ISABEL
         ("VALDEZMUNOZ | PEDO", "PEDRO | MUNOZ VALDEZ", False),  # joined, swapped, a typo
@@ -427,6 +427,8 @@ def test_a_swapped_repeat_with_a_compound_first_field_is_one_person() -> None:
         ("MARIA | ARIAS", "ARIAS | MARA"),
         # Swapped and joined against anglicised with the maternal dropped.
         ("HERNANDEZBENITEZ | JORGE", "GEORGE | HERNANDEZ"),
+        # The maternal surname as a middle name against the second given name.
+        ("BLANCA SANTIAGO | CRUZ", "BLANCA ELENA | CRUZ"),
     ],
 )
 def test_two_variations_at_once_are_still_one_person(first: str, second: str) -> None:
