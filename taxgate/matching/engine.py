@@ -23,12 +23,12 @@ from taxgate.matching.decide import (
     rivals_named_elsewhere,
 )
 from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
-from taxgate.screening.batch import streets_alike
 from taxgate.standardise.name_agreement import (
     common_other_names,
     distinct_given_names,
     misspelt_related_given_name,
 )
+from taxgate.standardise.spelling import streets_alike
 from taxgate.store import Store
 
 Progress = Callable[[str], None]

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import permutations
 
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein
 
 from taxgate.agreement import Agreement
 from taxgate.screening.codes import BatchFlag, ReasonCode
@@ -61,6 +61,7 @@ from taxgate.standardise.name_agreement import (
 )
 from taxgate.standardise.name_tables import related_given_forms
 from taxgate.standardise.names import StandardName
+from taxgate.standardise.spelling import streets_alike, two_slips_alike
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,36 +208,6 @@ class _OriginalIndex:
         return all(x and x == y for x, y in zip(self._evidence[i], self._evidence[j], strict=True))
 
 
-def streets_alike(a: str, b: str) -> bool:
-    """Whether two street names at one house number, unit and ZIP are one street misspelt.
-
-    One slip (:func:`is_typo`), or two slips in names of four letters or more that still
-    look alike (Jaro–Winkler ≥ 0.8): two requests may each carry their own typo of one street
-    (``DEVN`` and ``DEVOB`` for DEVON), as two returns may (``master.points``).
-
-    Example:
-        >>> streets_alike("DEVN", "DEVOB"), streets_alike("PARK", "PIKE")
-        (True, False)
-    """
-    return a == b or is_typo(a, b) or _two_slips_alike(a, b)
-
-
-def _two_slips_alike(a: str, b: str) -> bool:
-    """At most two edits apart, four letters or more each, and still alike (JW ≥ 0.8)."""
-    if min(len(a), len(b)) < _TWO_SLIP_MIN_LENGTH:
-        return False
-    close = DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
-    # Jaro–Winkler is a float: GGAHAM / GRAHVM (two slips of GRAHAM) scores 0.8 exactly in
-    # decimals and 0.7999… in binary, so the bound carries a tolerance.
-    similarity = JaroWinkler.similarity(a, b)
-    return close and similarity >= _TWO_SLIP_MIN_JARO_WINKLER - _FLOAT_TOLERANCE
-
-
-_TWO_SLIP_MIN_LENGTH = 4
-_TWO_SLIP_MIN_JARO_WINKLER = 0.8
-_FLOAT_TOLERANCE = 1e-9
-
-
 def _house_key(address: StandardAddress) -> str:
     """The delivery point without its street name (for a typo in the street name only)."""
     if address.kind is not AddressKind.STREET:
@@ -321,10 +292,10 @@ def _one_same_other_two_slips(a: StandardName, b: StandardName) -> bool:
     two typos of MORGAN), or the same surname and a first given name two slips off (``ANIT``
     / ``AMIIT``), unless those are two listed names (MARTIN / MARTHA are two people)."""
     if a.given_key == b.given_key and len(a.given_key) > 1:
-        return any(_two_slips_alike(x, y) for x in a.surname_parts for y in b.surname_parts)
+        return any(two_slips_alike(x, y) for x in a.surname_parts for y in b.surname_parts)
     if a.surname_joined != b.surname_joined or not a.surname_joined:
         return False
-    return _two_slips_alike(a.given_key, b.given_key) and not distinct_given_names(
+    return two_slips_alike(a.given_key, b.given_key) and not distinct_given_names(
         a.given_key, b.given_key
     )
 
@@ -546,7 +517,7 @@ def _words_alike(a: str, b: str) -> bool:
     if (
         _meet(a, b) != _NO
         or _share_a_form(a, b)
-        or (min(len(a), len(b)) > _ALIKE_MIN_PART and _two_slips_alike(a, b))
+        or (min(len(a), len(b)) > _ALIKE_MIN_PART and two_slips_alike(a, b))
     ):
         return True
     # A joined compound holding the other word, maybe with a slip in its first part
@@ -564,7 +535,7 @@ def _meet(a: str, b: str) -> int:
         return _SURE
     if is_typo(a, b) or _misspelt_given(a, b):
         return _LOOSE
-    if _two_slips_alike(a, b) and not distinct_given_names(a, b):
+    if two_slips_alike(a, b) and not distinct_given_names(a, b):
         return _LOOSE  # each request with its own slip (MINHH / MIHN for MINH)
     if _joined_begins_with(a, b, slips=1):
         return _LOOSE  # a joined compound against its paternal part (HERNANDEZBENITEZ)
