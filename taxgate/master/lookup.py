@@ -88,8 +88,10 @@ def last_known_addresses(
         rows = store.fetchall(_lka_with_forms_sql(), {"as_of": as_of})
     finally:
         store.unregister("lka_tins")
-    return {
-        str(tin): LastKnownAddress(
+    out = {}
+    for tin, street, unit, city, state, zip_code, effective, doc_type, received, structs in rows:
+        forms = _forms(structs)
+        out[str(tin)] = LastKnownAddress(
             street=street or "",
             unit=completed_unit(unit or "", forms),
             city=city or "",
@@ -99,8 +101,7 @@ def last_known_addresses(
             doc_type=str(doc_type),
             received_date=received,
         )
-        for tin, street, unit, city, state, zip_code, effective, doc_type, received, forms in rows
-    }
+    return out
 
 
 def _lka_with_forms_sql() -> str:
@@ -119,7 +120,9 @@ def _lka_with_forms_sql() -> str:
         GROUP BY f.tin, a.usps_unit, a.usps_zip
     ),
     grouped AS (
-        SELECT tin, list((unit, zip, n, last) ORDER BY unit, zip) AS forms
+        SELECT tin,
+               list({{'unit': unit, 'zip': zip, 'n': n, 'last': last}} ORDER BY unit, zip)
+                   AS forms
         FROM forms GROUP BY tin
     )
     SELECT l.tin, a.usps_street, a.usps_unit, a.usps_city, a.usps_state, a.usps_zip,
@@ -131,10 +134,10 @@ def _lka_with_forms_sql() -> str:
     """
 
 
-Form = tuple[str | None, str | None, int, date]
+Form = tuple[str | None, str | None, int, date]  # unit, ZIP, filings, last received
 
 
-def completed_unit(unit: str, forms: Sequence[Form] | Sequence[dict[str, object]]) -> str:
+def completed_unit(unit: str, forms: Sequence[Form]) -> str:
     """The unit with the designator the taxpayer wrote most often for this unit number.
 
     ``#`` is USPS's sign for a unit whose designator is not known; a form that names it
@@ -152,20 +155,16 @@ def completed_unit(unit: str, forms: Sequence[Form] | Sequence[dict[str, object]
     designator, _, number = unit.partition(" ")
     if designator != "#" or not number:
         return unit
-    counts: Counter[str] = Counter()
-    latest: dict[str, date] = {}
-    for other, _zip, n, last in map(_form, forms):
+    named = []
+    for other, _zip, n, last in forms:
         other_designator, _, other_number = (other or "").partition(" ")
         if other_number == number and other_designator not in ("", "#"):
-            counts[other_designator] += n
-            latest[other_designator] = max(last, latest.get(other_designator, last))
-    if not counts:
-        return unit
-    best = max(counts, key=lambda d: (counts[d], latest[d], d))
-    return f"{best} {number}"
+            named.append((other_designator, n, last))
+    best = _most_written(named)
+    return unit if best is None else f"{best} {number}"
 
 
-def completed_zip(zip_code: str, forms: Sequence[Form] | Sequence[dict[str, object]]) -> str:
+def completed_zip(zip_code: str, forms: Sequence[Form]) -> str:
     """The ZIP with the ZIP+4 the taxpayer wrote most often for this ZIP at this point.
 
     Example:
@@ -177,28 +176,39 @@ def completed_zip(zip_code: str, forms: Sequence[Form] | Sequence[dict[str, obje
     """
     if len(zip_code) != _ZIP5_LENGTH:
         return zip_code
-    counts: Counter[str] = Counter()
-    latest: dict[str, date] = {}
-    for _unit, other, n, last in map(_form, forms):
-        if other and len(other) > _ZIP5_LENGTH and other.startswith(zip_code):
-            counts[other] += n
-            latest[other] = max(last, latest.get(other, last))
-    if not counts:
-        return zip_code
-    return max(counts, key=lambda z: (counts[z], latest[z], z))
+    plus4 = [
+        (other, n, last)
+        for _unit, other, n, last in forms
+        if other and len(other) > _ZIP5_LENGTH and other.startswith(zip_code)
+    ]
+    best = _most_written(plus4)
+    return zip_code if best is None else best
 
 
 _ZIP5_LENGTH = 5
 
 
-def _form(form: Form | dict[str, object]) -> Form:
-    """A form as a tuple (DuckDB returns the structs as dicts)."""
-    if isinstance(form, dict):
-        unit, zip_code, n, last = form.values()
-        return (
-            None if unit is None else str(unit),
-            None if zip_code is None else str(zip_code),
-            int(str(n)),
-            last if isinstance(last, date) else date.fromisoformat(str(last)),
+def _most_written(values: Iterable[tuple[str, int, date]]) -> str | None:
+    """The value on the most filings; ties to the one written last, then the greatest."""
+    counts: Counter[str] = Counter()
+    latest: dict[str, date] = {}
+    for value, n, last in values:
+        counts[value] += n
+        latest[value] = max(last, latest.get(value, last))
+    return max(counts, key=lambda v: (counts[v], latest[v], v), default=None)
+
+
+def _forms(structs: Sequence[dict[str, object]]) -> list[Form]:
+    """The forms as tuples (DuckDB returns the named structs as dicts)."""
+    out: list[Form] = []
+    for struct in structs:
+        unit, zip_code, n, last = (struct[k] for k in ("unit", "zip", "n", "last"))
+        out.append(
+            (
+                None if unit is None else str(unit),
+                None if zip_code is None else str(zip_code),
+                int(str(n)),
+                last if isinstance(last, date) else date.fromisoformat(str(last)),
+            )
         )
-    return form
+    return out
