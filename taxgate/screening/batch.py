@@ -394,7 +394,8 @@ def _core(part: str, keys: tuple[str, ...]) -> str:
 
 
 def _words_meet(words_a: list[str], words_b: list[str]) -> bool:
-    """Some one-to-one pairing meets every word of the shorter list, one pair surely.
+    """Some one-to-one pairing meets every word of the shorter list, one pair surely
+    (typos everywhere are two people, not one person misspelt twice).
 
     Every pairing is tried (names have a handful of words): a greedy pick can hand a word
     to the wrong partner (MARIA to ARIAS, two slips, when MARA needed it).
@@ -421,8 +422,7 @@ def _pair_strength(word: str, other: str) -> int:
     return strength
 
 
-# Typos everywhere are two people, not one person misspelt twice: one pair must be sure.
-_MAX_WORDS = 8
+_MAX_WORDS = 8  # names longer than this are not compared word by word
 _LONG_WORD = 8
 
 
@@ -520,10 +520,10 @@ def _words_alike(a: str, b: str) -> bool:
         or (min(len(a), len(b)) > _ALIKE_MIN_PART and two_slips_alike(a, b))
     ):
         return True
-    # A joined compound holding the other word, maybe with a slip in its first part
-    # (ZAAMORACORONA against ZAMORA).
+    # A joined compound ending with the other word (one beginning with it, even with a
+    # slip, already meets: ZAAMORACORONA against ZAMORA).
     short, long = sorted((a, b), key=len)
-    return _joined_begins_with(a, b, slips=1) or (
+    return (
         len(short) >= _ALIKE_MIN_PART
         and len(long) - len(short) >= _JOINED_REST_MIN
         and long.endswith(short)
