@@ -7,7 +7,9 @@ same delivery point when the house number (or box), the ZIP (or, a ZIP missing, 
 state) and the unit are equal and the street names are equal or one slip apart; or, for names
 of five letters or more, two slips apart and still alike (Jaro–Winkler ≥ 0.85): two returns
 may each carry their own typo of one street (``CEADR RD`` and ``CEDRA RD``); or one form has no
-street name left at all (``2904 MTIN``, a typo of MAIN that reads as the street type MTN).
+street name left at all (``2904 MTIN``, a typo of MAIN that reads as the street type MTN),
+or only the other's directional is left as its name (``5984 S MTIN`` reads as a street named
+S, against ``5984 S MAIN``).
 Addresses of *different* taxpayers are never merged.
 
 Each point is represented by one form: the street spelling most used in that ZIP across the
@@ -44,6 +46,10 @@ def point_edges_sql() -> str:
       AND x.unit_number IS NOT DISTINCT FROM y.unit_number
       AND (x.street_name IS NOT DISTINCT FROM y.street_name
            OR ((x.street_name IS NULL) <> (y.street_name IS NULL))
+           OR (length(x.street_name) = 1 AND length(y.street_name) > 1
+               AND starts_with(y.street_key, x.street_name || ' '))
+           OR (length(y.street_name) = 1 AND length(x.street_name) > 1
+               AND starts_with(x.street_key, y.street_name || ' '))
            OR jaro_winkler_similarity(x.street_name, y.street_name) >= 0.9
            OR damerau_levenshtein(x.street_name, y.street_name) <= 1
            OR (length(x.street_name) >= 5 AND length(y.street_name) >= 5

@@ -152,6 +152,21 @@ def test_a_typo_that_leaves_no_street_name_is_the_same_point(tmp_path: Path) -> 
     assert (found.street, found.as_of.isoformat()) == ("2904 MAIN", "2019-04-24")
 
 
+def test_a_typo_that_leaves_only_the_directional_is_the_same_point(tmp_path: Path) -> None:
+    # 5984 S MTIN reads as a street named S with the type MTN: only the directional is left.
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2018-07-18", "5984 S MTIN", "APT 50", doc="FORM_8822"),
+            filing("123456789", "2019-02-28", "5984 S Main", "Apt 50"),
+            filing("123456789", "2020-04-01", "5984 Oak St", "Apt 50"),
+        ],
+    )
+    assert points_of(store) == 2  # OAK ST is another point
+    found = last_known_addresses(store, ["123456789"], date(2020, 1, 1))["123456789"]
+    assert (found.street, found.as_of.isoformat()) == ("5984 S MAIN", "2018-09-01")
+
+
 def test_short_street_names_two_slips_apart_stay_apart(tmp_path: Path) -> None:
     store = one_taxpayer_master(
         tmp_path,
