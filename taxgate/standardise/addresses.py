@@ -280,10 +280,14 @@ def _unit_not_street(parts: StreetParts) -> StreetParts:
 
 def _lone_directional(parts: StreetParts) -> StreetParts:
     """A line with no street name and one directional (``123 N APT 4``, ``123 APT 4 N``) holds
-    it as the predirectional, whichever side it was written on, so that standardising the
-    result again gives the same parts. Such a line is rejected anyway (no street name)."""
-    if parts.street_name or parts.predirectional or not parts.postdirectional:
+    it as the predirectional, whichever side it was written on; with two (``123 E APT 4 N``)
+    the second is the street name, as ``123 E N`` reads. Either way standardising the result
+    again gives the same parts. A line of the first kind is rejected anyway (no street name).
+    """
+    if parts.street_name or not parts.postdirectional:
         return parts
+    if parts.predirectional:
+        return parts._replace(street_name=parts.postdirectional, postdirectional="")
     return parts._replace(predirectional=parts.postdirectional, postdirectional="")
 
 

@@ -166,6 +166,9 @@ def test_settle_gives_route_numbers_back_to_the_street() -> None:
         ("101 1/2 Oak St", "", ("101 1/2 OAK ST", "")),
         ("100 North St", "", ("100 NORTH ST", "")),
         ("Stewart Detention Center 146 CCA Rd", "", ("146 CCA RD", "")),
+        # Two directionals around a unit, no other word: read as 123 E N (found by hypothesis).
+        ("123 E APT 123 N", "", ("123 E N", "APT 123")),
+        ("123 APT 4 N", "", ("123", "APT 4 N")),
     ],
 )
 def test_street_and_unit(street: str, unit: str, expected: tuple[str, str]) -> None:
@@ -270,7 +273,14 @@ def test_memo_is_bounded_and_used() -> None:
 
 
 def test_idempotent_on_examples() -> None:
-    for street in ("100 North St", "HC 1 Box 9", "1st & Main", "123 St. Johns Rd Apt 4", ""):
+    examples = (
+        "100 North St",
+        "HC 1 Box 9",
+        "1st & Main",
+        "123 St. Johns Rd Apt 4",
+        "123 E APT 4 N",
+    )
+    for street in (*examples, ""):
         first = std(street, city="St. Louis", state="Missouri", zip="63101-0000")
         again = std(first.street_line(), first.unit_line(), city=first.city, state=first.state)
         assert (again.street_line(), again.unit_line()) == (first.street_line(), first.unit_line())
