@@ -82,6 +82,7 @@ class CandidateEvidence:
     other_given_name: bool = False  # the given names are two listed names (JUAN / JUANA)
     misspelt_relative: bool = False  # the request's given name is a slip of a form of this one's
     street_slip: bool = False  # street "disagree", yet one street misspelt (BIICH / BIRCH)
+    form_of_one_name: bool = False  # the two given names are forms of one (LIZ and BETTY)
 
     @property
     def name_agrees(self) -> bool:
@@ -266,6 +267,12 @@ def decide(
     # misspelt, and JACK, at the same address, is a JOHN too.
     if chosen.levels.get("given_name") == "typo" and someone_else_at_point(
         lambda c: c.misspelt_relative and c.levels.get("surname") in SURNAME_AGREES
+    ):
+        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # Two forms of one name may be one name: LIZ, asked for, is ELIZABETH on file, and BETTY,
+    # at the same address, is an ELIZABETH too. The request cannot show which one it names.
+    if someone_else_at_point(
+        lambda c: c.form_of_one_name and c.levels.get("surname") in SURNAME_AGREES
     ):
         return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     if margin is not None and margin < policy.min_margin:

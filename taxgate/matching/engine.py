@@ -26,6 +26,7 @@ from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_mo
 from taxgate.standardise.name_agreement import (
     common_other_names,
     distinct_given_names,
+    forms_of_one_name,
     misspelt_related_given_name,
 )
 from taxgate.standardise.spelling import streets_alike
@@ -259,7 +260,9 @@ def _evidence(
         levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
         given_pair = (request_given.get(uid) or "", record_given.get(record_id) or "")
         other_name = levels.get(GIVEN) == "typo" and distinct_given_names(*given_pair)
-        relative = levels.get(GIVEN) == "disagree" and _misspelt_relative(*given_pair)
+        given_disagrees = levels.get(GIVEN) == "disagree"
+        relative = given_disagrees and _misspelt_relative(*given_pair)
+        one_name = given_disagrees and forms_of_one_name(*given_pair)
         slip = levels.get(STREET) == "disagree" and _street_slip(
             request_street.get(uid) or "", record_street.get(record_id) or ""
         )
@@ -273,6 +276,7 @@ def _evidence(
                 partials={c: round(float(partials[c][i] or 0.0), 4) for c in COMPARISON_NAMES},
                 other_given_name=other_name,
                 misspelt_relative=relative,
+                form_of_one_name=one_name,
                 street_slip=slip,
             )
         )

@@ -48,6 +48,7 @@ from taxgate.standardise.name_agreement import (
     GivenNameLevel,
     SurnameLevel,
     distinct_given_names,
+    forms_of_one_name,
     given_name_agreement,
     given_names_equivalent,
     is_typo,
@@ -262,7 +263,7 @@ def same_person_names(a: StandardName, b: StandardName) -> bool:
         # false duplicate refuses a request, a missed one can answer the same person twice.
         return surname in (SurnameLevel.EXACT, SurnameLevel.COMPOUND_OVERLAP, SurnameLevel.TYPO)
     if given is GivenNameLevel.DISAGREE and (
-        _misspelt_given(a.given_key, b.given_key) or _share_a_form(a.given_key, b.given_key)
+        _misspelt_given(a.given_key, b.given_key) or forms_of_one_name(a.given_key, b.given_key)
     ):
         # A misspelt form of the other's name, or two nicknames of one name (LUPITA and LUPE
         # are both GUADALUPE, as JOHNNY and JOHN are one JOHN).
@@ -487,17 +488,7 @@ def _other_first_names(a: str, b: str) -> bool:
     """Two first names of two people: distinct names that are not even two nicknames of one
     name nor one slip apart (BILLY and WILL are both WILLIAM; ANDRE and ANDRES with one birth
     date are one person misspelt; MARTIN and MARTHA are two people)."""
-    return distinct_given_names(a, b) and not _share_a_form(a, b) and not is_typo(a, b)
-
-
-def _share_a_form(a: str, b: str) -> bool:
-    """Both are forms of one name at least as long as the shorter of them (BILLY and WILL of
-    WILLIAM, JOHNNY and JACK of JOHN). A shared shorter nickname is not enough: MARTIN and
-    MARTHA are both MARTY, ROBERT and WILLIAM both BILL."""
-    if len(a) < 2 or len(b) < 2:
-        return False
-    shared = related_given_forms(a) & related_given_forms(b)
-    return any(len(form) >= min(len(a), len(b)) for form in shared)
+    return distinct_given_names(a, b) and not forms_of_one_name(a, b) and not is_typo(a, b)
 
 
 def _slip_of_a_form(a: str, b: str) -> bool:
@@ -516,7 +507,7 @@ _SLIP_OF_FORM_MIN = 3
 def _words_alike(a: str, b: str) -> bool:
     if (
         _meet(a, b) != _NO
-        or _share_a_form(a, b)
+        or forms_of_one_name(a, b)
         or (min(len(a), len(b)) > _ALIKE_MIN_PART and two_slips_alike(a, b))
     ):
         return True

@@ -212,6 +212,24 @@ def _corrected_relates(word: str, other: str) -> bool:
     return any(related_given_names(known, other) for known in _known_given_one_slip_from(word))
 
 
+def forms_of_one_name(a: str, b: str) -> bool:
+    """Two given names that are both forms of one name, a form at least as long as the
+    shorter of them: LIZ and BETTY are both ELIZABETH, BILLY and WILL both WILLIAM, JOHNNY
+    and JACK both JOHN. Neither need list the other. A shared shorter nickname is not
+    enough: MARTIN and MARTHA are both MARTY, ROBERT and WILLIAM both BILL.
+
+    Example:
+        >>> forms_of_one_name("LIZ", "BETTY"), forms_of_one_name("JOHNNY", "JACK")
+        (True, True)
+        >>> forms_of_one_name("MARTIN", "MARTHA"), forms_of_one_name("ROBERT", "WILLIAM")
+        (False, False)
+    """
+    if len(a) < 2 or len(b) < 2:
+        return False
+    shared = related_given_forms(a) & related_given_forms(b)
+    return any(len(form) >= min(len(a), len(b)) for form in shared)
+
+
 def misspelt_forms_of_one_name(a: str, b: str) -> bool:
     """Both given names misspelt, each one slip from a listed form of one name.
 

@@ -302,3 +302,35 @@ def test_a_street_slip_never_corroborates_a_disclosure() -> None:
     assert not alone.address_corroborates and alone.address_may_be_the_point
     d = decide([alone], POLICY)
     assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.ADDRESS_NOT_CORROBORATED)
+
+
+def test_another_form_of_the_requested_name_at_the_point_is_ambiguous() -> None:
+    # LIZ HALL asked for: ELIZABETH HALL on file (equivalent), BETTY HALL at the same address.
+    # LIZ and BETTY are both ELIZABETH, so the request may name either; nothing separates them.
+    elizabeth = cand("111111111", 47.0, record=1, given_name="equivalent")
+    betty = CandidateEvidence(
+        "222222222", 2, 35.0, {**FULL_MATCH, "given_name": "disagree"}, form_of_one_name=True
+    )
+    d = decide([elizabeth, betty], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # A date of birth that agrees with ELIZABETH and not with BETTY tells them apart.
+    elizabeth_dob = cand(
+        "111111111", 55.0, record=1, given_name="equivalent", date_of_birth="exact"
+    )
+    betty_dob = CandidateEvidence(
+        "222222222",
+        2,
+        30.0,
+        {**FULL_MATCH, "given_name": "disagree", "date_of_birth": "disagree"},
+        form_of_one_name=True,
+    )
+    assert decide([elizabeth_dob, betty_dob], POLICY).outcome is Outcome.DISCLOSE
+    # A BETTY with another surname at the address (a roommate) is no rival.
+    roommate = CandidateEvidence(
+        "333333333",
+        3,
+        5.0,
+        {**FULL_MATCH, "given_name": "disagree", "surname": "disagree"},
+        form_of_one_name=True,
+    )
+    assert decide([elizabeth, roommate], POLICY).outcome is Outcome.DISCLOSE
