@@ -82,7 +82,7 @@ class CandidateEvidence:
     other_given_name: bool = False  # the given names are two listed names (JUAN / JUANA)
     misspelt_relative: bool = False  # the request's given name is a slip of a form of this one's
     street_slip: bool = False  # street "disagree", yet one street misspelt (BIICH / BIRCH)
-    form_of_one_name: bool = False  # the two given names are forms of one (LIZ and BETTY)
+    form_of_one_name: bool = False  # both given names are forms of a third (LIZ, BETTY: ELIZABETH)
 
     @property
     def name_agrees(self) -> bool:

@@ -26,8 +26,8 @@ from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_mo
 from taxgate.standardise.name_agreement import (
     common_other_names,
     distinct_given_names,
-    forms_of_one_name,
     misspelt_related_given_name,
+    short_forms_of_one_name,
 )
 from taxgate.standardise.spelling import streets_alike
 from taxgate.store import Store
@@ -262,7 +262,7 @@ def _evidence(
         other_name = levels.get(GIVEN) == "typo" and distinct_given_names(*given_pair)
         given_disagrees = levels.get(GIVEN) == "disagree"
         relative = given_disagrees and _misspelt_relative(*given_pair)
-        one_name = given_disagrees and forms_of_one_name(*given_pair)
+        one_name = given_disagrees and short_forms_of_one_name(*given_pair)
         slip = levels.get(STREET) == "disagree" and _street_slip(
             request_street.get(uid) or "", record_street.get(record_id) or ""
         )

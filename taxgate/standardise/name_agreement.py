@@ -26,6 +26,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from taxgate.standardise.name_tables import (
+    given_name_classes,
     name_tables,
     related_given_forms,
     split_joined_surname,
@@ -228,6 +229,25 @@ def forms_of_one_name(a: str, b: str) -> bool:
         return False
     shared = related_given_forms(a) & related_given_forms(b)
     return any(len(form) >= min(len(a), len(b)) for form in shared)
+
+
+def short_forms_of_one_name(a: str, b: str) -> bool:
+    """Two given names that are each a form of a third, fuller name: LIZ and BETTY are both
+    ELIZABETH, JOHNNY and JACK both JOHN, LUPITA and LUPE both GUADALUPE.
+
+    The third name must be a canonical (or Spanish full) name of both, as
+    :func:`given_name_classes` lists them. A nickname that two names merely share is not
+    enough (ROSA and MARIA both list ROSEMARY, JOSE and JUANA both JODY).
+
+    Example:
+        >>> short_forms_of_one_name("LIZ", "BETTY"), short_forms_of_one_name("JOHNNY", "JACK")
+        (True, True)
+        >>> short_forms_of_one_name("ROSA", "MARIA"), short_forms_of_one_name("LIZ", "ELIZABETH")
+        (False, False)
+    """
+    if a == b:
+        return False
+    return bool((given_name_classes(a) & given_name_classes(b)) - {a, b})
 
 
 def misspelt_forms_of_one_name(a: str, b: str) -> bool:
