@@ -284,8 +284,15 @@ class RequestBuilder:
         dob = int(pop.dob[like]) + rnd.choice((-1, 1)) * rnd.randint(400, 9000)
         return person, dob
 
-    def _outsider_row(self, person: Person, dob: int, dp: int, truth: TruthRow) -> Made:
-        name, notes = write_name(person, self.spec, self.rnd)
+    def _outsider_row(
+        self,
+        person: Person,
+        dob: int,
+        dp: int,
+        truth: TruthRow,
+        written: tuple[WrittenName, list[str]] | None = None,
+    ) -> Made:
+        name, notes = written or write_name(person, self.spec, self.rnd)
         address, address_notes = write_address(self.index.geo, dp, self.spec, self.rnd)
         tin = next(self.outsider_tins) if self.rnd.random() < self.spec.request_tin_rate else None
         evidence = Evidence(tin, dob if self.rnd.random() < self.spec.request_dob_rate else None)
@@ -310,27 +317,33 @@ class RequestBuilder:
             same_name = bool(self.index.pop.dob_known[filer]) and self.rnd.random() < 0.5
             person, dob = self._outsider(filer, keep_surname=True, keep_given=same_name)
             dp = int(self.index.lka.dp[filer])
+            written = write_name(person, self.spec, self.rnd)
             # A relative with another given name must not happen to fit someone else who
-            # filed there (a sibling with that very name): no system could tell them apart,
-            # and the truth would call a disclosure to that filer a wrong person.
-            if same_name or not self._fits_a_filer_at(person, dp):
+            # filed there (a sibling with that very name), neither by the full name nor by
+            # the form the request writes (JOE, written for a JOSEPH, is a JOSHUA's nickname
+            # too): no system could tell them apart, and the truth would call a disclosure to
+            # that filer a wrong person.
+            if same_name or not self._fits_a_filer_at(person, dp, written_given(*written)):
                 break
         else:
             return None
-        made = self._outsider_row(person, dob, dp, truth)
+        made = self._outsider_row(person, dob, dp, truth, written)
         if same_name:
             made.row["date_of_birth"] = iso_day(dob)
             made.truth.variations += ";namesake:other_dob"
         return made
 
-    def _fits_a_filer_at(self, person: Person, dp: int) -> bool:
-        """Whether a taxpayer who filed at ``dp`` has a given name one with ``person``'s
-        (:func:`same_given_name`) and a surname in common."""
+    def _fits_a_filer_at(self, person: Person, dp: int, written: str = "") -> bool:
+        """Whether a taxpayer who filed at ``dp`` has a given name one with ``person``'s or
+        with the ``written`` form of it (:func:`same_given_name`), and a surname in common."""
         given, surnames = vocab.given_names(), vocab.surnames()
         wanted = {person.paternal, person.maternal} - {""}
         pop = self.index.pop
         for taxpayer in self.index.taxpayers_at(dp):
-            if not same_given_name(given.names[int(pop.given1[taxpayer])], person.given1):
+            filer_given = given.names[int(pop.given1[taxpayer])]
+            if not same_given_name(filer_given, person.given1) and not (
+                written and same_given_name(filer_given, written)
+            ):
                 continue
             if wanted & {surnames.names[i] for i in self.index.surnames(taxpayer)}:
                 return True

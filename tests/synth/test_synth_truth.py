@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from taxgate.synth import vocab
-from taxgate.synth.requests import same_given_name
+from taxgate.synth.requests import RequestBuilder, same_given_name
 from taxgate.synth.truth import Evidence, MasterIndex
+from taxgate.synth.variants import Person
 
 
 def test_a_nickname_of_two_names_does_not_make_them_one_class() -> None:
@@ -112,3 +113,23 @@ def test_namesakes_related_by_the_domain_equivalence_are_compatible() -> None:
     index = index_of([("MARY", "FORD", ""), ("MARIE", "FORD", ""), ("ROSE", "FORD", "")])
     assert index.compatible(0, 1)  # MARY and MARIE are one name to any careful system
     assert not index.compatible(0, 2)
+
+
+def test_a_non_filer_is_checked_against_filers_by_the_name_the_request_writes() -> None:
+    # JOSEPH JOHNSON, a non-filer, written JOE at the address where JOSHUA JOHNSON files: JOE
+    # is a JOSHUA's nickname too, so the request fits the filer although JOSEPH does not.
+    given, surnames = vocab.given_names(), vocab.surnames()
+    pop = SimpleNamespace(
+        given1=np.array([given.names.index("JOSHUA")]),
+        paternal=np.array([surnames.names.index("JOHNSON")]),
+        maternal=np.array([-1]),
+    )
+    index = SimpleNamespace(
+        pop=pop,
+        taxpayers_at=lambda dp: [0],
+        surnames=lambda taxpayer: {int(pop.paternal[taxpayer])},
+    )
+    builder = SimpleNamespace(index=index)
+    joseph = Person("JOSEPH", "", "JOHNSON", "", "")
+    assert not RequestBuilder._fits_a_filer_at(builder, joseph, 7)
+    assert RequestBuilder._fits_a_filer_at(builder, joseph, 7, "JOE")

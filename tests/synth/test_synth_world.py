@@ -18,6 +18,8 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from taxgate.agreement import default_agreement_path, load_agreement, qualifying_statute
+from taxgate.standardise.names import StandardName, standardise_name
+from taxgate.synth.requests import same_given_name
 from taxgate.synth.score import delivery_point_key, same_delivery_point
 from taxgate.synth.spec import CATEGORIES, WorldSpec
 from taxgate.synth.world import generate_world
@@ -235,3 +237,33 @@ def test_valid_box_addresses_carry_city_state_and_zip(small_world: Any) -> None:
             boxes += 1
             assert r["city"] and r["state"] and r["zip"], r
     assert boxes > 0
+
+
+def test_a_non_filer_namesake_fits_no_filer_at_the_address(small_world: Any) -> None:
+    # A non-filer relative's request, as written, must not fit anyone who filed at that
+    # address: its written given name (a nickname included: JOE for a JOSEPH is a JOSHUA's
+    # nickname too) and a filer's, with a surname in common, would be indistinguishable.
+    truth = {t["request_id"]: t for t in small_world.table("truth.parquet")}
+    filers_at: dict[str, list[StandardName]] = defaultdict(list)
+    for f in small_world.table("master/filings.parquet"):
+        key = delivery_point_key(f["street"], f["unit"], f["zip"])
+        filers_at[key].append(
+            standardise_name(f["first_name"], f["middle_name"], f["last_name"], None)
+        )
+    checked = 0
+    for r in _requests(small_world.root)[1]:
+        t = truth[r["request_id"]]
+        if t["category"] != "nonfiler_namesake" or "namesake:other_dob" in t["variations"]:
+            continue
+        wanted = standardise_name(r["first_name"], r["middle_name"], r["last_name"], None)
+        key = delivery_point_key(r["street"], r["unit"], r["zip"])
+        for at, names in filers_at.items():
+            if not same_delivery_point(key, at):
+                continue
+            for filer in names:
+                shares_surname = bool(set(filer.surname_keys) & set(wanted.surname_keys))
+                assert not (
+                    shares_surname and same_given_name(filer.given_key, wanted.given_key)
+                ), (r, filer)
+        checked += 1
+    assert checked > 5
