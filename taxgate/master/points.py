@@ -9,7 +9,9 @@ of five letters or more, two slips apart and still alike (Jaro–Winkler ≥ 0.8
 may each carry their own typo of one street (``CEADR RD`` and ``CEDRA RD``); or one form has no
 street name left at all (``2904 MTIN``, a typo of MAIN that reads as the street type MTN),
 or only the other's directional is left as its name (``5984 S MTIN`` reads as a street named
-S, against ``5984 S MAIN``).
+S, against ``5984 S MAIN``); or the two are each one slip from a street spelling that the
+master file uses often in that ZIP (``4820 RSOE RD`` and ``4820 RUSE RD``, where many file
+``ROSE RD``), however far apart the two typos are from each other.
 Addresses of *different* taxpayers are never merged.
 
 Each point is represented by one form: the street spelling most used in that ZIP across the
@@ -28,33 +30,55 @@ from __future__ import annotations
 from taxgate.store import Store
 
 _MAX_ROUNDS = 50
+# A street spelling that at least this many filings in a ZIP use is a reference spelling of
+# that ZIP: two typos of it (RSOE RD, RUSE RD against ROSE RD) are one street.
+_REFERENCE_MIN_FILINGS = 3
+_REFERENCE_MIN_LENGTH = 4
 
 
 def point_edges_sql() -> str:
     """Pairs of one taxpayer's address forms that name the same delivery point."""
-    return """
+    return f"""
     CREATE OR REPLACE TEMP TABLE point_edges AS
-    WITH ta AS (SELECT DISTINCT tin, address_id FROM filings)
-    SELECT a.tin, a.address_id AS a_id, b.address_id AS b_id
-    FROM ta AS a
-    JOIN ta AS b ON a.tin = b.tin AND a.address_id < b.address_id
-    JOIN master_addresses AS x ON x.address_id = a.address_id
-    JOIN master_addresses AS y ON y.address_id = b.address_id
-    WHERE x.house_key = y.house_key
-      AND (x.zip5 = y.zip5
-           OR ((x.zip5 IS NULL OR y.zip5 IS NULL) AND x.city = y.city AND x.state = y.state))
-      AND x.unit_number IS NOT DISTINCT FROM y.unit_number
-      AND (x.street_name IS NOT DISTINCT FROM y.street_name
-           OR ((x.street_name IS NULL) <> (y.street_name IS NULL))
-           OR (length(x.street_name) = 1 AND length(y.street_name) > 1
-               AND starts_with(y.street_key, x.street_name || ' '))
-           OR (length(y.street_name) = 1 AND length(x.street_name) > 1
-               AND starts_with(x.street_key, y.street_name || ' '))
-           OR jaro_winkler_similarity(x.street_name, y.street_name) >= 0.9
-           OR damerau_levenshtein(x.street_name, y.street_name) <= 1
-           OR (length(x.street_name) >= 5 AND length(y.street_name) >= 5
-               AND damerau_levenshtein(x.street_name, y.street_name) <= 2
-               AND jaro_winkler_similarity(x.street_name, y.street_name) >= 0.85))
+    WITH ta AS (SELECT DISTINCT tin, address_id FROM filings),
+    pairs AS MATERIALIZED (
+        SELECT a.tin, a.address_id AS a_id, b.address_id AS b_id, x.zip5,
+               x.street_name AS x_name, y.street_name AS y_name,
+               (x.street_name IS NOT DISTINCT FROM y.street_name
+                OR ((x.street_name IS NULL) <> (y.street_name IS NULL))
+                OR (length(x.street_name) = 1 AND length(y.street_name) > 1
+                    AND starts_with(y.street_key, x.street_name || ' '))
+                OR (length(y.street_name) = 1 AND length(x.street_name) > 1
+                    AND starts_with(x.street_key, y.street_name || ' '))
+                OR jaro_winkler_similarity(x.street_name, y.street_name) >= 0.9
+                OR damerau_levenshtein(x.street_name, y.street_name) <= 1
+                OR (length(x.street_name) >= 5 AND length(y.street_name) >= 5
+                    AND damerau_levenshtein(x.street_name, y.street_name) <= 2
+                    AND jaro_winkler_similarity(x.street_name, y.street_name) >= 0.85))
+               AS alike
+        FROM ta AS a
+        JOIN ta AS b ON a.tin = b.tin AND a.address_id < b.address_id
+        JOIN master_addresses AS x ON x.address_id = a.address_id
+        JOIN master_addresses AS y ON y.address_id = b.address_id
+        WHERE x.house_key = y.house_key
+          AND (x.zip5 = y.zip5
+               OR ((x.zip5 IS NULL OR y.zip5 IS NULL) AND x.city = y.city AND x.state = y.state))
+          AND x.unit_number IS NOT DISTINCT FROM y.unit_number
+    ),
+    street_reference AS (
+        SELECT a.zip5, a.street_name
+        FROM filings AS f JOIN master_addresses AS a USING (address_id)
+        WHERE a.zip5 IS NOT NULL AND length(a.street_name) >= {_REFERENCE_MIN_LENGTH}
+        GROUP BY a.zip5, a.street_name
+        HAVING count(*) >= {_REFERENCE_MIN_FILINGS}
+    )
+    SELECT tin, a_id, b_id FROM pairs WHERE alike
+    UNION
+    SELECT p.tin, p.a_id, p.b_id
+    FROM pairs AS p JOIN street_reference AS r ON r.zip5 = p.zip5
+    WHERE NOT p.alike
+      AND damerau_levenshtein(r.street_name, p.x_name) <= 1
+      AND damerau_levenshtein(r.street_name, p.y_name) <= 1
     """
 
 

@@ -220,3 +220,40 @@ def test_the_answer_completes_the_point_from_the_taxpayers_other_forms(tmp_path:
 def test_missing_table_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no taxpayers table"):
         load_master(Store.memory(), tmp_path, workers=1)
+
+
+def neighbours_master(tmp_path: Path, own: list[list[str]], others: list[list[str]]) -> Store:
+    """Taxpayer 123456789's filings ``own`` beside other taxpayers' ``others``."""
+    folder = tmp_path / "street"
+    folder.mkdir(parents=True)
+    tins = sorted({row[0] for row in own + others})
+    write(folder / "taxpayers.csv", TAXPAYERS, [[t, "SSN", ""] for t in tins])
+    write(folder / "filings.csv", FILINGS, own + others)
+    store = Store.memory()
+    load_master(store, folder, workers=1)
+    return store
+
+
+def own_points(store: Store) -> int:
+    return len(
+        store.fetchall("SELECT DISTINCT point_address_id FROM filings WHERE tin = '123456789'")
+    )
+
+
+def test_two_typos_of_a_street_the_zip_knows_are_one_point(tmp_path: Path) -> None:
+    # RSOE and RUSE are two slips apart, each one slip from ROSE, which others file in 30341.
+    own = [
+        filing("123456789", "2024-03-31", "4820 Rsoe Rd. Apt 45", zip_code="30341"),
+        filing("123456789", "2025-04-09", "4820 Ruse Rd", "Apt 45", zip_code="30341"),
+    ]
+    others = [
+        filing(tin, "2024-03-01", f"{house} Rose Rd", zip_code="30341")
+        for tin, house in (("111111111", "4820"), ("222222222", "4822"), ("333333333", "17"))
+    ]
+    store = neighbours_master(tmp_path, own, others)
+    assert own_points(store) == 1
+    found = last_known_addresses(store, ["123456789"], date(2025, 7, 15))["123456789"]
+    assert found.as_of.isoformat() == "2024-05-15"  # the first of the two typo'd returns
+    # Without the reference spelling in that ZIP the two typos stay two points.
+    alone = neighbours_master(tmp_path / "alone", own, others[:2])
+    assert own_points(alone) == 2
