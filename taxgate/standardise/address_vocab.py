@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from taxgate.standardise.address_text import ascii_upper
 
@@ -78,6 +79,7 @@ def _joined_words(text: str) -> str:
     return " ".join(placeholder_words(text))
 
 
+@lru_cache(maxsize=16_384)  # city columns repeat: one city, many requests
 def is_placeholder(text: str | None) -> bool:
     """Whether ``text`` holds a placeholder, or is only punctuation (``-``, ``?``).
 
