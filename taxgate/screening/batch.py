@@ -512,12 +512,16 @@ def _words_alike(a: str, b: str) -> bool:
     ):
         return True
     # A joined compound ending with the other word (one beginning with it, even with a
-    # slip, already meets: ZAAMORACORONA against ZAMORA).
+    # slip, already meets: ZAAMORACORONA against ZAMORA); or beginning with it two slips
+    # off, one slip on each side (GARRCIAVARGAS against GARIA, both GARCIA).
     short, long = sorted((a, b), key=len)
-    return (
-        len(short) >= _ALIKE_MIN_PART
-        and len(long) - len(short) >= _JOINED_REST_MIN
-        and long.endswith(short)
+    if len(short) < _ALIKE_MIN_PART or len(long) - len(short) < _JOINED_REST_MIN:
+        return False
+    if long.endswith(short):
+        return True
+    return len(short) > _ALIKE_MIN_PART and any(
+        len(long) - size >= _JOINED_REST_MIN and two_slips_alike(long[:size], short)
+        for size in range(len(short) - 2, len(short) + 3)
     )
 
 

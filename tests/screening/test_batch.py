@@ -363,6 +363,14 @@ def test_a_joined_compound_with_a_slip_in_its_first_part_and_a_shared_birth_date
         person("r2", "RICARDO | ZAMORA", dob="1974-02-04"),
     ]
     assert _dups(rows) == {"r2": "r1"}
+    # A slip on each side: GARRCIA begins the joined compound, GARIA is alone; both GARCIA.
+    rows = [
+        person("r1", "LUIS | GARÍA", dob="2007-06-26"),
+        person("r2", "LUIS | GARRCIAVARGAS", dob="2007-06-26"),
+    ]
+    assert _dups(rows) == {"r2": "r1"}
+    # Without a shared birth date two slips are too loose.
+    assert _dups([person("r1", "LUIS | GARÍA"), person("r2", "LUIS | GARRCIAVARGAS")]) == {}
 
 
 def test_two_nicknames_of_one_name_and_a_shared_birth_date_are_one_person() -> None:
