@@ -446,7 +446,8 @@ def names_alike(a: StandardName, b: StandardName, *, same_record: bool = False) 
     With ``same_record`` (the requests give the same date of birth *and* the same TIN: the
     requester's one record sent twice), a listed first name may also be one slip from a form
     of the other: ``JUAN`` (JUANA misspelt into another listed name) against ``JANE`` (JUANA
-    anglicised). Twins have two TINs.
+    anglicised); and two words of five letters or more may be any two slips apart (LOPFZ /
+    LIPEZ). Twins have two TINs.
 
     Example:
         >>> from taxgate.standardise.names import standardise_name as n
@@ -471,7 +472,7 @@ def names_alike(a: StandardName, b: StandardName, *, same_record: bool = False) 
                 k
                 for k, other in enumerate(big)
                 if k not in used
-                and (_words_alike(word, other) or (same_record and _slip_of_a_form(word, other)))
+                and (_words_alike(word, other) or (same_record and _same_record_alike(word, other)))
             ),
             None,
         )
@@ -502,6 +503,17 @@ def _slip_of_a_form(a: str, b: str) -> bool:
 
 
 _SLIP_OF_FORM_MIN = 3
+
+
+def _same_record_alike(a: str, b: str) -> bool:
+    """Two words of the requester's one record sent twice: one slip from a form of the other,
+    or two slips apart in words of five letters or more, however unlike they then look
+    (LOPFZ / LIPEZ, each one slip from LOPEZ)."""
+    if _slip_of_a_form(a, b):
+        return True
+    if min(len(a), len(b)) <= _ALIKE_MIN_PART:
+        return False
+    return DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
 
 
 def _words_alike(a: str, b: str) -> bool:

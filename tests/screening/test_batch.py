@@ -461,6 +461,21 @@ def test_two_variations_at_once_still_respect_other_names_and_evidence() -> None
     assert _dups([person("r1", "JOSE C | LARA RUIZ"), person("r2", "LARA MIGUEL | PEDRO")]) == {}
 
 
+def test_one_record_sent_twice_may_carry_a_slip_of_one_surname_on_each_side() -> None:
+    # LOPFZ and LIPEZ are each one slip from LOPEZ, and too unlike to pass as two slips
+    # without the same record behind both requests.
+    both = {"dob": "1957-08-01", "tin": "033063763"}
+    rows = [person("r1", "MARIA | LIPEZ", **both), person("r2", "MARIA | LOPFZ", **both)]
+    assert _dups(rows) == {"r2": "r1"}
+    dob_only = [
+        person("r1", "MARIA | LIPEZ", dob="1957-08-01"),
+        person("r2", "MARIA | LOPFZ", dob="1957-08-01"),
+    ]
+    assert _dups(dob_only) == {}
+    # Short words stay apart even then: LI and LU are two surnames.
+    assert _dups([person("r1", "MARIA | LIU", **both), person("r2", "MARIA | LAO", **both)]) == {}
+
+
 def test_one_record_sent_twice_may_misspell_into_another_listed_name() -> None:
     # JUAN is JUANA with a slip (and a listed name itself); JANE is JUANA anglicised.
     both = {"dob": "1948-08-09", "tin": "914762829"}
