@@ -51,12 +51,14 @@ def main() -> None:
     wrong_category: dict[str, list[str]] = {}
     valid_rejected: Counter[str] = Counter()
     address_only: list[str] = []
+    valid_rejected_ids: list[str] = []
     for screened in result.rows:
         expected = truth[screened.request_id]
         codes = screened.response_codes
         if expected["valid"]:
             if codes:
                 valid_rejected[";".join(codes)] += 1
+                valid_rejected_ids.append(screened.request_id)
                 if all(code.startswith("ADDRESS_") for code in codes):
                     address_only.append(screened.request_id)
             continue
@@ -79,6 +81,7 @@ def main() -> None:
                 "valid_rejected": sum(valid_rejected.values()),
                 "valid_rejected_for_address_alone": len(address_only),
                 "valid_rejected_codes": dict(valid_rejected.most_common()),
+                "valid_rejected_ids": valid_rejected_ids[:_SHOWN],
                 "not_rejected_ids": {k: v[:_SHOWN] for k, v in sorted(not_rejected.items())},
                 "wrong_category_ids": {k: v[:_SHOWN] for k, v in sorted(wrong_category.items())},
                 "address_alone_ids": address_only[:_SHOWN],
