@@ -83,6 +83,7 @@ class CandidateEvidence:
     misspelt_relative: bool = False  # the request's given name is a slip of a form of this one's
     street_slip: bool = False  # street "disagree", yet one street misspelt (BIICH / BIRCH)
     form_of_one_name: bool = False  # both given names are forms of a third (LIZ, BETTY: ELIZABETH)
+    swapped_other_form: bool = False  # names exchanged, the first in another form (ALLEN STEVEN)
 
     @property
     def name_agrees(self) -> bool:
@@ -273,6 +274,12 @@ def decide(
     # at the same address, is an ELIZABETH too. The request cannot show which one it names.
     if someone_else_at_point(
         lambda c: c.form_of_one_name and c.levels.get("surname") in SURNAME_AGREES
+    ):
+        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # A request with first and last names exchanged (ALLEN STEVEN for STEVEN ALLEN) may name
+    # another member the same way with the first name in another form (STEPHEN ALLEN).
+    if chosen.levels.get("given_name") == "swapped" and someone_else_at_point(
+        lambda c: c.swapped_other_form
     ):
         return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     if margin is not None and margin < policy.min_margin:

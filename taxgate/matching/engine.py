@@ -27,6 +27,7 @@ from taxgate.standardise.name_agreement import (
     common_other_names,
     distinct_given_names,
     misspelt_related_given_name,
+    related_given_names,
     short_forms_of_one_name,
 )
 from taxgate.standardise.spelling import streets_alike
@@ -123,7 +124,9 @@ def run_matching(
     note("deciding")
     given_keys = _keys_by_side(left, right, "given_key")
     street_names = _keys_by_side(left, right, "street_name")
-    evidence = _evidence(scores, model, tins, box_records, given_keys, street_names)
+    request_surnames = _keys_by_side(left, right, "surname_full")[0]
+    names = _Names(given_keys, (request_surnames, _keys_by_side(left, right, "surname_keys")[1]))
+    evidence = _evidence(scores, model, tins, box_records, names, street_names)
     evidence = common_names_are_not_typos(store, evidence, given_keys)
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
@@ -227,9 +230,19 @@ def rivals_fitting_by_other_names(
     return out
 
 
+@dataclass(frozen=True)
+class _Names:
+    """Per request (by uid) and per candidate record (by record id): the first given name;
+    the surname as written in the request's surname field, and every surname key of the
+    record (a middle name read as the maternal surname included)."""
+
+    given: tuple[dict[str, Any], dict[int, Any]]
+    surnames: tuple[dict[str, Any], dict[int, Any]]
+
+
 def _keys_by_side(
     left: pa.Table, right: pa.Table, column: str
-) -> tuple[dict[str, str], dict[int, str]]:
+) -> tuple[dict[str, Any], dict[int, Any]]:
     """``column`` of each request (by uid) and of each candidate record (by record id)."""
     uids, record_ids = left.column("unique_id").to_pylist(), right.column("record_id").to_pylist()
     requests = zip(uids, left.column(column).to_pylist(), strict=True)
@@ -242,7 +255,7 @@ def _evidence(
     model: MatchModel,
     tins: dict[int, str],
     box_records: set[int],
-    given_keys: tuple[dict[str, str], dict[int, str]],
+    names: _Names,
     street_names: tuple[dict[str, str], dict[int, str]],
 ) -> dict[str, list[CandidateEvidence]]:
     labels = model.level_labels()
@@ -252,7 +265,8 @@ def _evidence(
     }
     gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
     partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
-    request_given, record_given = given_keys
+    request_given, record_given = names.given
+    request_surnames, record_surnames = names.surnames
     request_street, record_street = street_names
     out: dict[str, list[CandidateEvidence]] = {}
     for i, uid in enumerate(columns["cand_group"]):
@@ -263,6 +277,11 @@ def _evidence(
         given_disagrees = levels.get(GIVEN) == "disagree"
         relative = given_disagrees and _misspelt_relative(*given_pair)
         one_name = given_disagrees and short_forms_of_one_name(*given_pair)
+        swapped_form = levels.get(GIVEN) != "swapped" and _swapped_other_form(
+            given_pair,
+            tuple((request_surnames.get(uid) or "").split()),
+            tuple(record_surnames.get(record_id) or ()),
+        )
         slip = levels.get(STREET) == "disagree" and _street_slip(
             request_street.get(uid) or "", record_street.get(record_id) or ""
         )
@@ -277,6 +296,7 @@ def _evidence(
                 other_given_name=other_name,
                 misspelt_relative=relative,
                 form_of_one_name=one_name,
+                swapped_other_form=swapped_form,
                 street_slip=slip,
             )
         )
@@ -286,6 +306,20 @@ def _evidence(
 @lru_cache(maxsize=65_536)
 def _street_slip(request_street: str, record_street: str) -> bool:
     return bool(request_street and record_street) and streets_alike(request_street, record_street)
+
+
+@lru_cache(maxsize=65_536)
+def _swapped_other_form(
+    given: tuple[str, str], request_surnames: tuple[str, ...], record_surnames: tuple[str, ...]
+) -> bool:
+    """The request's first and last names exchanged, the first in another form: ALLEN
+    STEVEN (given ALLEN, surname STEVEN) for STEPHEN ALLEN. The request's given name is one
+    of the record's surname keys, and the record's given name is a form of one of the
+    request's (a swap alone is the ``swapped`` level)."""
+    request_given, record_given = given
+    if len(request_given) < 2 or len(record_given) < 2 or request_given not in record_surnames:
+        return False
+    return any(related_given_names(record_given, key) for key in request_surnames)
 
 
 @lru_cache(maxsize=65_536)

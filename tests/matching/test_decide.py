@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from taxgate.agreement import PolicyTerms
@@ -334,3 +336,26 @@ def test_another_form_of_the_requested_name_at_the_point_is_ambiguous() -> None:
         form_of_one_name=True,
     )
     assert decide([elizabeth, roommate], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_a_swapped_request_fitting_another_member_in_another_form_is_ambiguous() -> None:
+    # ALLEN STEVEN asked for: STEVEN ALLEN on file (swapped), STEPHEN ALLEN at the same unit.
+    swapped = {"given_name": "swapped", "surname": "swapped"}
+    steven = cand("111111111", 50.0, record=1, **swapped)
+    stephen = CandidateEvidence(
+        "222222222",
+        2,
+        10.0,
+        {**FULL_MATCH, "given_name": "disagree", "surname": "disagree"},
+        swapped_other_form=True,
+    )
+    d = decide([steven, stephen], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # A date of birth on file that agrees with STEVEN only tells them apart.
+    steven_dob = cand("111111111", 60.0, record=1, date_of_birth="exact", **swapped)
+    stephen_dob = dataclasses.replace(
+        stephen, levels={**stephen.levels, "date_of_birth": "disagree"}
+    )
+    assert decide([steven_dob, stephen_dob], POLICY).outcome is Outcome.DISCLOSE
+    # Asked in the right order, the request names STEVEN: the flag does not apply.
+    assert decide([cand("111111111", 50.0, record=1), stephen], POLICY).outcome is Outcome.DISCLOSE

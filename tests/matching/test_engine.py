@@ -8,7 +8,11 @@ import pyarrow as pa
 import pytest
 
 from taxgate.matching.decide import CandidateEvidence
-from taxgate.matching.engine import common_names_are_not_typos, rivals_fitting_by_other_names
+from taxgate.matching.engine import (
+    _swapped_other_form,
+    common_names_are_not_typos,
+    rivals_fitting_by_other_names,
+)
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.standardise.address_parts import RawAddress
 from taxgate.standardise.addresses import standardise_address
@@ -82,3 +86,22 @@ def test_a_slip_between_two_common_names_is_two_names(
     marked = common_names_are_not_typos(store, evidence, given)
     assert marked["r1"][0].other_given_name and not marked["r1"][0].name_agrees
     assert not marked["r2"][0].other_given_name and marked["r2"][0].name_agrees
+
+
+def test_a_swapped_request_is_matched_to_another_form_of_the_first_name() -> None:
+    # ALLEN JOHN STEVEN asked for (names exchanged): STEPHEN ALLEN on file fits it too.
+    asked = standardise_name("Allen", "John", "Steven", None)
+    stephen = standardise_name("Stephen", None, "Allen", None)
+    pair = (asked.given_key, stephen.given_key)
+    assert _swapped_other_form(pair, asked.surname_parts, stephen.surname_keys)
+    # REBECCA ALLEN is no form of STEVEN, and ALLEN is not CARTER's surname.
+    rebecca = standardise_name("Rebecca", None, "Allen", None)
+    assert not _swapped_other_form(
+        (asked.given_key, rebecca.given_key), asked.surname_parts, rebecca.surname_keys
+    )
+    assert not _swapped_other_form(pair, asked.surname_parts, ("CARTER",))
+    # WU MEI SUNITA (SUNITA MEI WU, exchanged) does not name MEI WU: MEI is a middle name.
+    asked = standardise_name("Wu", "Mei", "Sunita", None)
+    mei = standardise_name("Mei", None, "Wu", None)
+    pair = (asked.given_key, mei.given_key)
+    assert not _swapped_other_form(pair, asked.surname_parts, mei.surname_keys)
