@@ -199,7 +199,10 @@ def decide(
     def weight(t: _Taxpayer) -> float:
         return t.corroborating.match_weight if t.corroborating else t.best.match_weight
 
-    eligible.sort(key=lambda t: (-weight(t), t.tin))
+    # A suffix on file that the request contradicts (SR asked, the son files as JR) is hard
+    # evidence, whatever weight the model learned for it: such a taxpayer is chosen only when
+    # no other taxpayer is eligible (and then the conflict refuses the disclosure).
+    eligible.sort(key=lambda t: (_suffix_contradicts(t, on_file), -weight(t), t.tin))
     top = eligible[0]
     chosen = top.corroborating
     assert chosen is not None
@@ -353,6 +356,17 @@ def _fits_as_well(rival: CandidateEvidence, chosen: CandidateEvidence) -> bool:
 
 def _records_of(candidates: Sequence[CandidateEvidence], tin: str) -> list[CandidateEvidence]:
     return [c for c in candidates if c.tin == tin]
+
+
+def _suffix_contradicts(taxpayer: _Taxpayer, on_file: OnFile) -> bool:
+    """The request's suffix disagrees with the taxpayer's corroborating record, or the
+    taxpayer's filings carry explicit suffixes, none of them the requested one."""
+    record = taxpayer.corroborating
+    if record is not None and record.levels.get("name_suffix") == "disagree":
+        return True
+    wanted = on_file.request_suffix
+    filed = on_file.suffixes.get(taxpayer.tin, frozenset())
+    return bool(wanted and filed and wanted not in filed)
 
 
 def _separated(

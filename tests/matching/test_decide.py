@@ -189,6 +189,24 @@ def test_father_and_son_separated_by_suffixes_on_file() -> None:
     assert decide([father, son], POLICY, on_file=one_sided).reason is Reason.AMBIGUOUS
 
 
+def test_a_contradicted_suffix_is_never_chosen_over_a_taxpayer_without_one() -> None:
+    # MOHAMMED ALI SR asked for. The model learned no weight for the suffix, so the son's
+    # record (JR: disagree) ties with the father's, and the son has the lower TIN.
+    son = cand("111111111", 53.3, record=1, name_suffix="disagree")
+    father = cand("222222222", 53.3, record=2, name_suffix="exact")
+    on_file = OnFile(
+        request_suffix="SR",
+        suffixes={"111111111": frozenset({"JR"}), "222222222": frozenset({"SR"})},
+    )
+    d = decide([son, father], POLICY, on_file=on_file)
+    assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "222222222")
+    # The son's record without a suffix ties too: his JR on file still rules him out.
+    son_plain = cand("111111111", 53.3, record=1)
+    father_plain = cand("222222222", 53.3, record=2)
+    d = decide([son_plain, father_plain], POLICY, on_file=on_file)
+    assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "222222222")
+
+
 def test_rival_fitting_only_by_a_typo_is_weighed_by_the_margin() -> None:
     mark = cand("111111111", 40.0, record=1)
     mary = cand("222222222", 30.0, record=2, given_name="typo")
