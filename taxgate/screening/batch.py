@@ -176,10 +176,7 @@ class _OriginalIndex:
             candidates.update(at_point)
         at_house = self._by_house.get(_house_key(row.address), ())
         if len(at_house) <= LENIENT_POINT_MAX:
-            street = row.address.street_name
-            candidates.update(
-                j for j in at_house if streets_alike(street, self._rows[j].address.street_name)
-            )
+            candidates.update(j for j in at_house if _streets_meet(row, self._rows[j]))
         for kind, value in enumerate(self._evidence[i]):
             if value:
                 candidates.update(self._by_evidence.get((point, kind, value), ()))
@@ -207,6 +204,22 @@ class _OriginalIndex:
     def _same_record(self, i: int, j: int) -> bool:
         """Whether both requests give the same date of birth *and* the same TIN digits."""
         return all(x and x == y for x, y in zip(self._evidence[i], self._evidence[j], strict=True))
+
+
+def _streets_meet(a: PersonRequest, b: PersonRequest) -> bool:
+    """Two requests at one house number, unit and ZIP whose street names may be one street:
+    one street misspelt (:func:`streets_alike`); or, for one name written identically, two
+    slips apart in street names of five letters or more, however unlike they then look
+    (ASWEN / ALPEN, each one slip from ASPEN)."""
+    x, y = a.address.street_name, b.address.street_name
+    if streets_alike(x, y):
+        return True
+    if a.name.full_key != b.name.full_key or min(len(x), len(y)) < _TWO_SLIP_STREET_MIN:
+        return False
+    return DamerauLevenshtein.distance(x, y, score_cutoff=2) <= 2
+
+
+_TWO_SLIP_STREET_MIN = 5
 
 
 def _house_key(address: StandardAddress) -> str:
