@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from taxgate.agreement import PolicyTerms
@@ -37,6 +35,16 @@ FULL_MATCH = {
 
 def cand(taxpayer: str, weight: float, record: int = 1, **levels: str) -> CandidateEvidence:
     return CandidateEvidence(taxpayer, record, weight, {**FULL_MATCH, **levels})
+
+
+def relative(
+    taxpayer: str, record: int, weight: float, flag: str, **levels: str
+) -> CandidateEvidence:
+    """Another household member whose given name disagrees, with one name relation ``flag``
+    (a CandidateEvidence field such as ``misspelt_relative``) set."""
+    return CandidateEvidence(
+        taxpayer, record, weight, {**FULL_MATCH, "given_name": "disagree", **levels}, **{flag: True}
+    )
 
 
 def test_single_clear_match_discloses() -> None:
@@ -253,20 +261,12 @@ def test_a_misspelt_given_name_that_fits_another_member_by_nickname_is_ambiguous
     # JOHNN asked for: JOHN on file (a typo), JACK at the same address (JOHNN is a slip of
     # JOHN, and JACK is a JOHN too); nothing separates them.
     john = cand("111111111", 40.0, given_name="typo")
-    jack = CandidateEvidence(
-        "222222222", 2, 20.0, {**FULL_MATCH, "given_name": "disagree"}, misspelt_relative=True
-    )
+    jack = relative("222222222", 2, 20.0, "misspelt_relative")
     d = decide([john, jack], POLICY)
     assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     # A date of birth on file that agrees with JOHN only tells them apart.
     john_dob = cand("111111111", 50.0, given_name="typo", date_of_birth="exact")
-    jack_dob = CandidateEvidence(
-        "222222222",
-        2,
-        20.0,
-        {**FULL_MATCH, "given_name": "disagree", "date_of_birth": "disagree"},
-        misspelt_relative=True,
-    )
+    jack_dob = relative("222222222", 2, 20.0, "misspelt_relative", date_of_birth="disagree")
     assert decide([john_dob, jack_dob], POLICY).outcome is Outcome.DISCLOSE
 
 
@@ -328,31 +328,17 @@ def test_another_form_of_the_requested_name_at_the_point_is_ambiguous() -> None:
     # LIZ HALL asked for: ELIZABETH HALL on file (equivalent), BETTY HALL at the same address.
     # LIZ and BETTY are both ELIZABETH, so the request may name either; nothing separates them.
     elizabeth = cand("111111111", 47.0, record=1, given_name="equivalent")
-    betty = CandidateEvidence(
-        "222222222", 2, 35.0, {**FULL_MATCH, "given_name": "disagree"}, form_of_one_name=True
-    )
+    betty = relative("222222222", 2, 35.0, "form_of_one_name")
     d = decide([elizabeth, betty], POLICY)
     assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     # A date of birth that agrees with ELIZABETH and not with BETTY tells them apart.
     elizabeth_dob = cand(
         "111111111", 55.0, record=1, given_name="equivalent", date_of_birth="exact"
     )
-    betty_dob = CandidateEvidence(
-        "222222222",
-        2,
-        30.0,
-        {**FULL_MATCH, "given_name": "disagree", "date_of_birth": "disagree"},
-        form_of_one_name=True,
-    )
+    betty_dob = relative("222222222", 2, 30.0, "form_of_one_name", date_of_birth="disagree")
     assert decide([elizabeth_dob, betty_dob], POLICY).outcome is Outcome.DISCLOSE
     # A BETTY with another surname at the address (a roommate) is no rival.
-    roommate = CandidateEvidence(
-        "333333333",
-        3,
-        5.0,
-        {**FULL_MATCH, "given_name": "disagree", "surname": "disagree"},
-        form_of_one_name=True,
-    )
+    roommate = relative("333333333", 3, 5.0, "form_of_one_name", surname="disagree")
     assert decide([elizabeth, roommate], POLICY).outcome is Outcome.DISCLOSE
 
 
@@ -360,19 +346,13 @@ def test_a_swapped_request_fitting_another_member_in_another_form_is_ambiguous()
     # ALLEN STEVEN asked for: STEVEN ALLEN on file (swapped), STEPHEN ALLEN at the same unit.
     swapped = {"given_name": "swapped", "surname": "swapped"}
     steven = cand("111111111", 50.0, record=1, **swapped)
-    stephen = CandidateEvidence(
-        "222222222",
-        2,
-        10.0,
-        {**FULL_MATCH, "given_name": "disagree", "surname": "disagree"},
-        swapped_other_form=True,
-    )
+    stephen = relative("222222222", 2, 10.0, "swapped_other_form", surname="disagree")
     d = decide([steven, stephen], POLICY)
     assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
     # A date of birth on file that agrees with STEVEN only tells them apart.
     steven_dob = cand("111111111", 60.0, record=1, date_of_birth="exact", **swapped)
-    stephen_dob = dataclasses.replace(
-        stephen, levels={**stephen.levels, "date_of_birth": "disagree"}
+    stephen_dob = relative(
+        "222222222", 2, 10.0, "swapped_other_form", surname="disagree", date_of_birth="disagree"
     )
     assert decide([steven_dob, stephen_dob], POLICY).outcome is Outcome.DISCLOSE
     # Asked in the right order, the request names STEVEN: the flag does not apply.

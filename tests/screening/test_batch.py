@@ -469,37 +469,30 @@ def test_two_variations_at_once_still_respect_other_names_and_evidence() -> None
     assert _dups([person("r1", "JOSE C | LARA RUIZ"), person("r2", "LARA MIGUEL | PEDRO")]) == {}
 
 
+def _by_evidence(first: str, second: str, dob: str, tin: str) -> list[dict[str, str]]:
+    """Duplicates found with the same date of birth and TIN (one record sent twice), with the
+    date of birth alone, and with the TIN alone."""
+    return [
+        _dups([person("r1", first, **given), person("r2", second, **given)])
+        for given in ({"dob": dob, "tin": tin}, {"dob": dob}, {"tin": tin})
+    ]
+
+
 def test_one_record_sent_twice_may_carry_a_slip_of_one_surname_on_each_side() -> None:
     # LOPFZ and LIPEZ are each one slip from LOPEZ, and too unlike to pass as two slips
     # without the same record behind both requests.
-    both = {"dob": "1957-08-01", "tin": "033063763"}
-    rows = [person("r1", "MARIA | LIPEZ", **both), person("r2", "MARIA | LOPFZ", **both)]
-    assert _dups(rows) == {"r2": "r1"}
-    dob_only = [
-        person("r1", "MARIA | LIPEZ", dob="1957-08-01"),
-        person("r2", "MARIA | LOPFZ", dob="1957-08-01"),
-    ]
-    assert _dups(dob_only) == {}
-    # Short words stay apart even then: LI and LU are two surnames.
-    assert _dups([person("r1", "MARIA | LIU", **both), person("r2", "MARIA | LAO", **both)]) == {}
+    found = _by_evidence("MARIA | LIPEZ", "MARIA | LOPFZ", "1957-08-01", "033063763")
+    assert found == [{"r2": "r1"}, {}, {}]
+    # Short words stay apart even then: LIU and LAO are two surnames.
+    assert _by_evidence("MARIA | LIU", "MARIA | LAO", "1957-08-01", "033063763")[0] == {}
 
 
 def test_one_record_sent_twice_may_misspell_into_another_listed_name() -> None:
-    # JUAN is JUANA with a slip (and a listed name itself); JANE is JUANA anglicised.
+    # JUAN is JUANA with a slip (and a listed name itself); JANE is JUANA anglicised. The
+    # date of birth alone, or the TIN alone, is not one record sent twice.
+    found = _by_evidence("JUAN | TORRES", "JANE | TORRES", "1948-08-09", "914762829")
+    assert found == [{"r2": "r1"}, {}, {}]
     both = {"dob": "1948-08-09", "tin": "914762829"}
-    rows = [person("r1", "JUAN | TORRES", **both), person("r2", "JANE | TORRES", **both)]
-    assert _dups(rows) == {"r2": "r1"}
-    # The date of birth alone, or the TIN alone, is not one record sent twice.
-    dob_only = [
-        person("r1", "JUAN | TORRES", dob="1948-08-09"),
-        person("r2", "JANE | TORRES", dob="1948-08-09"),
-    ]
-    assert _dups(dob_only) == {}
-    tin_only = [
-        person("r1", "JUAN | TORRES", tin="914762829"),
-        person("r2", "JANE | TORRES", tin="914762829"),
-    ]
-    assert _dups(tin_only) == {}
     # Nor does one record make two unrelated first names one.
     other = [person("r1", "JUAN | TORRES", **both), person("r2", "ROSA | TORRES", **both)]
     assert _dups(other) == {}
