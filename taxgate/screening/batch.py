@@ -62,7 +62,7 @@ from taxgate.standardise.name_agreement import (
 )
 from taxgate.standardise.name_tables import related_given_forms
 from taxgate.standardise.names import StandardName
-from taxgate.standardise.spelling import streets_alike, two_slips_alike
+from taxgate.standardise.spelling import streets_alike, two_slips, two_slips_alike
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +214,7 @@ def _streets_meet(a: PersonRequest, b: PersonRequest) -> bool:
     x, y = a.address.street_name, b.address.street_name
     if streets_alike(x, y):
         return True
-    if a.name.full_key != b.name.full_key or min(len(x), len(y)) < _TWO_SLIP_STREET_MIN:
-        return False
-    return DamerauLevenshtein.distance(x, y, score_cutoff=2) <= 2
+    return a.name.full_key == b.name.full_key and two_slips(x, y, min_length=_TWO_SLIP_STREET_MIN)
 
 
 _TWO_SLIP_STREET_MIN = 5
@@ -522,11 +520,7 @@ def _same_record_alike(a: str, b: str) -> bool:
     """Two words of the requester's one record sent twice: one slip from a form of the other,
     or two slips apart in words of five letters or more, however unlike they then look
     (LOPFZ / LIPEZ, each one slip from LOPEZ)."""
-    if _slip_of_a_form(a, b):
-        return True
-    if min(len(a), len(b)) <= _ALIKE_MIN_PART:
-        return False
-    return DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
+    return _slip_of_a_form(a, b) or two_slips(a, b, min_length=_ALIKE_MIN_PART + 1)
 
 
 def _words_alike(a: str, b: str) -> bool:

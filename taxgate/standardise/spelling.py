@@ -26,11 +26,24 @@ def streets_alike(a: str, b: str) -> bool:
     return a == b or is_typo(a, b) or two_slips_alike(a, b)
 
 
-def two_slips_alike(a: str, b: str) -> bool:
-    """At most two edits apart, four letters or more each, and still alike (JW ≥ 0.8)."""
-    if min(len(a), len(b)) < _TWO_SLIP_MIN_LENGTH:
+def two_slips(a: str, b: str, *, min_length: int = 4) -> bool:
+    """At most two edits apart (each one slip from a third word), ``min_length`` letters or
+    more each, however unlike they then look (LOPFZ / LIPEZ, both one slip from LOPEZ).
+
+    Example:
+        >>> two_slips("LOPFZ", "LIPEZ"), two_slips("OAK", "ELK")
+        (True, False)
+        >>> two_slips("OAK", "ELK", min_length=3)
+        True
+    """
+    if min(len(a), len(b)) < min_length:
         return False
-    close = DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
+    return DamerauLevenshtein.distance(a, b, score_cutoff=2) <= 2
+
+
+def two_slips_alike(a: str, b: str) -> bool:
+    """:func:`two_slips` in words of four letters or more that still look alike (JW ≥ 0.8)."""
+    close = two_slips(a, b, min_length=_TWO_SLIP_MIN_LENGTH)
     # Jaro–Winkler is a float: GGAHAM / GRAHVM (two slips of GRAHAM) scores 0.8 exactly in
     # decimals and 0.7999… in binary, so the bound carries a tolerance.
     similarity = JaroWinkler.similarity(a, b)
