@@ -124,8 +124,7 @@ def run_matching(
     note("deciding")
     given_keys = _keys_by_side(left, right, "given_key")
     street_names = _keys_by_side(left, right, "street_name")
-    request_surnames = _keys_by_side(left, right, "surname_full")[0]
-    names = _Names(given_keys, (request_surnames, _keys_by_side(left, right, "surname_keys")[1]))
+    names = _Names(given_keys, _keys_by_side(left, right, "surname_full", "surname_keys"))
     evidence = _evidence(scores, model, tins, box_records, names, street_names)
     evidence = common_names_are_not_typos(store, evidence, given_keys)
     uids = requests.column("uid").to_pylist()
@@ -241,12 +240,13 @@ class _Names:
 
 
 def _keys_by_side(
-    left: pa.Table, right: pa.Table, column: str
+    left: pa.Table, right: pa.Table, column: str, record_column: str | None = None
 ) -> tuple[dict[str, Any], dict[int, Any]]:
-    """``column`` of each request (by uid) and of each candidate record (by record id)."""
+    """``column`` of each request (by uid) and of each candidate record (by record id), or
+    ``record_column`` of each record when it is given."""
     uids, record_ids = left.column("unique_id").to_pylist(), right.column("record_id").to_pylist()
     requests = zip(uids, left.column(column).to_pylist(), strict=True)
-    records = zip(record_ids, right.column(column).to_pylist(), strict=True)
+    records = zip(record_ids, right.column(record_column or column).to_pylist(), strict=True)
     return dict(requests), dict(records)
 
 
