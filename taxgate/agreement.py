@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from taxgate.errors import ConfigError
 
@@ -127,6 +127,14 @@ class PolicyTerms(BaseModel):
     # Prior odds that a request naming a household at one delivery point is about someone
     # there who never filed (a spouse, child, sibling, parent) rather than a given filer.
     nonfiler_prior_odds: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _review_below_disclosure(self) -> PolicyTerms:
+        if self.review_probability > self.disclose_probability:
+            raise ValueError("review_probability must not exceed disclose_probability")
+        if self.review_weight > self.disclose_weight:
+            raise ValueError("review_weight must not exceed disclose_weight")
+        return self
 
 
 class RetentionTerms(BaseModel):

@@ -1,11 +1,12 @@
 """The review workflow end to end through the CLI: list, approve, decline, and the refusals.
 
 The world is the pipeline tests' small synthetic one, with REVIEW decisions made on purpose:
-a request that names a filer by a common first name alone, with no date of birth or TIN,
-leaves a posterior in the review band (someone at the address who never filed could carry
-that name too: ``BORDERLINE``), so a few clean requests lose their date of birth and TIN
-before the batch is signed. One more request names an already disclosed taxpayer at another
-of their filing addresses the same way, so that its approval meets the once-per-batch rule.
+the workspace's agreement has a wide review band, and a request that names a filer by name
+alone, with no date of birth or TIN, leaves a posterior in it (someone at the address who
+never filed could carry that name too: ``BORDERLINE``), so a few clean requests lose their
+date of birth and TIN before the batch is signed. More requests name an already disclosed
+taxpayer at another of their filing addresses the same way (twins of the request), so that
+an approval meets the once-per-batch rule.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from taxgate.agreement import default_agreement_path
 from taxgate.cli.main import run_cli
 from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.errors import DisclosureRefused, InputError, LedgerError, WorkspaceError
 from taxgate.review import pending_reviews
-from taxgate.standardise.name_frequency import given_name_share
 from taxgate.store import Store
 from taxgate.synth import delivery_point_key
 from taxgate.workspace import Workspace
@@ -35,7 +36,6 @@ TAXPAYERS = 3_000
 REQUESTS = 600
 SEED = 31
 HELD = ("listed", "approved", "rewritten", "declined", "held", "withheld")
-TWIN_ID = "R9000001"
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,15 @@ def cli(*argv: str | Path) -> int:
     return run_cli([str(a) for a in argv])
 
 
-def _common_first_name(name: str) -> bool:
-    """A first name between 1 % and 4 % of people carry: named alone (no date of birth), a
-    filer of it is the likelier owner, not a near-certain one (the review band)."""
-    return 0.01 <= given_name_share(name.upper()) <= 0.04
+def _wide_review_band(root: Path) -> Path:
+    """The default agreement with a wide review band: a request naming its taxpayer without
+    a date of birth (posterior below 0.9999) is held for review; one with it is disclosed."""
+    text = default_agreement_path().read_text(encoding="utf-8")
+    text = text.replace("disclose_probability = 0.99\n", "disclose_probability = 0.9999\n")
+    text = text.replace("review_probability = 0.95\n", "review_probability = 0.6\n")
+    path = root / "agreement.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def _named_alone(row: dict[str, str]) -> dict[str, str]:
@@ -68,8 +73,10 @@ def _house(street: str, unit: str | None, zip_code: str) -> str:
     return delivery_point_key(street, unit, zip_code).split("|")[0]
 
 
-def _make_reviews(world: Path) -> dict[str, str]:
-    """Name clean, disclosable requests by a common first name alone; add the twin request."""
+def _make_reviews(world: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """Name clean, disclosable requests by a common first name alone; add, for other clean
+    requests, their taxpayer named alone at another of their filing addresses (a twin).
+    Returns the ids named alone and the (original, twin) id pairs."""
     with (world / "requests.csv").open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         columns, rows = list(reader.fieldnames or []), list(reader)
@@ -83,46 +90,64 @@ def _make_reviews(world: Path) -> dict[str, str]:
             t["category"] == "current_address"
             and t["expected_outcome"] == "DISCLOSED"
             and not t["variations"]
-            and _common_first_name(row["first_name"])
+            and row["date_of_birth"]
             and tin not in tins
         ):
             clean.append(row)
             tins.add(tin)
-    assert len(clean) > len(HELD), "the world has too few clean requests to build reviews"
-    ids = {}
-    for role, row in zip(HELD, clean, strict=False):
+    alone, originals = clean[::2], clean[1::2]
+    for row in alone:
         row.update(_named_alone(row))
-        ids[role] = row["request_id"]
-    disclosed, other = next(
-        (row, filing)
-        for row in clean[len(HELD) :]
-        for filing in filings
-        if filing["tin"] == truth[row["request_id"]]["true_tin"]
-        and _house(filing["street"], filing["unit"], filing["zip"])
-        != _house(row["street"], row["unit"], row["zip"])
-    )
-    twin = {
-        **disclosed,
-        "request_id": TWIN_ID,
-        "street": other["street"],
-        "unit": other["unit"] or "",
-        "city": other["city"],
-        "state": other["state"],
-        "zip": other["zip"],
-        **_named_alone({}),
-    }
-    rows.append(twin)
+    twins = []
+    for number, row in enumerate(originals):
+        other = next(
+            (
+                f
+                for f in filings
+                if f["tin"] == truth[row["request_id"]]["true_tin"]
+                and _house(f["street"], f["unit"], f["zip"])
+                != _house(row["street"], row["unit"], row["zip"])
+            ),
+            None,
+        )
+        if other is None:
+            continue
+        twins.append((row["request_id"], f"R9{number:06d}"))
+        address = {k: other[k] or "" for k in ("street", "unit", "city", "state", "zip")}
+        rows.append({**row, "request_id": twins[-1][1], **address, **_named_alone({})})
     with (world / "requests.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    return {**ids, "disclosed": disclosed["request_id"], "twin": TWIN_ID}
+    return [row["request_id"] for row in alone], twins
+
+
+def _roles(
+    decisions: dict[str, dict[str, Any]], named_alone: list[str], twins: list[tuple[str, str]]
+) -> dict[str, str]:
+    """The requests of each role, among those the run actually held for review (the ones
+    named alone first, then any other the band held)."""
+    twin_ids = {t for _, t in twins}
+    others = sorted(r for r in decisions if r not in named_alone and r not in twin_ids)
+    held = [
+        r
+        for r in (*named_alone, *others)
+        if (decisions[r]["decision"], decisions[r]["reason"]) == ("REVIEW", "BORDERLINE")
+    ]
+    assert len(held) >= len(HELD), "the world has too few requests in the review band"
+    ids = dict(zip(HELD, held, strict=False))
+    disclosed, twin = next(
+        (d, t)
+        for d, t in twins
+        if decisions[d]["decision"] == "DISCLOSE" and decisions[t]["decision"] == "REVIEW"
+    )
+    return {**ids, "disclosed": disclosed, "twin": twin}
 
 
 def build(root: Path) -> World:
     ws, keys, world, out = root / "ws", root / "keys", root / "world", root / "out"
     key = keys / "ice-director.key.pem"
-    assert cli("init", ws) == 0
+    assert cli("init", ws, "--agreement", _wide_review_band(root)) == 0
     assert cli("keys", "new", keys, "--name", "ice-director") == 0
     assert (
         cli(
@@ -139,7 +164,7 @@ def build(root: Path) -> World:
         == 0
     )
     assert cli("master", "load", ws, world / "master", "--workers", "1") == 0
-    ids = _make_reviews(world)
+    named_alone, twins = _make_reviews(world)
     assert (
         cli(
             *("batch", "sign", world / "requests.csv", "--key", key, "--signer", "ice-director"),
@@ -151,6 +176,7 @@ def build(root: Path) -> World:
     manifest = json.loads((world / "manifest.json").read_text(encoding="utf-8"))
     truth = {r["request_id"]: r for r in pq.read_table(world / "truth.parquet").to_pylist()}
     decisions = {d["request_id"]: d for d in pq.read_table(out / "decisions.parquet").to_pylist()}
+    ids = _roles(decisions, named_alone, twins)
     return World(
         root, ws, out, manifest["batch_id"], manifest["requesting_agency"], ids, truth, decisions
     )

@@ -228,12 +228,17 @@ def _record_at_point(records: Sequence[CandidateEvidence]) -> CandidateEvidence 
     return max(here, key=lambda c: (c.name_agrees, c.match_weight, -c.record_id))
 
 
+# About 3 % of births are twins: a household member born the same day as a filer.
+TWIN_SHARE = 0.03
+
+
 def not_on_file_bits(candidates: Sequence[CandidateEvidence], policy: PolicyTerms) -> float:
     """The not-on-file hypothesis: someone at the requested point who never filed.
 
     Such a person shares the household's address and, most often, its surname; their given
     name, date of birth and TIN are a random person's (0 bits), except that a suffix asked
-    where a filer of the same given name has none makes a namesake junior or senior likely.
+    where a filer of the same given name has none makes a namesake junior or senior likely,
+    and a date of birth that is a filer's own may be their twin's.
     """
     at_point = [c for c in candidates if c.address_corroborates]
     if not at_point:
@@ -246,8 +251,16 @@ def not_on_file_bits(candidates: Sequence[CandidateEvidence], policy: PolicyTerm
         c.bits(ADDRESS_PARTS)
         + max(c.partials.get("surname", 0.0), 0.0)
         + (0.0 if suffix_on_file else max(c.junior_bits, 0.0))
+        + _twin_bits(c)
         for c in at_point
     )
+
+
+def _twin_bits(record: CandidateEvidence) -> float:
+    """A date of birth that is this filer's own, for a sibling born the same day."""
+    if record.levels.get("date_of_birth") != "exact":
+        return 0.0
+    return max(record.partials.get("date_of_birth", 0.0) + math.log2(TWIN_SHARE), 0.0)
 
 
 def decide(

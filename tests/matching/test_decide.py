@@ -227,3 +227,13 @@ def test_each_taxpayer_is_disclosed_once_per_batch() -> None:
     again = Decision(Outcome.DISCLOSE, Reason.MATCHED, tin="111111111")
     out = answer_each_taxpayer_once([first, other, again])
     assert [d.outcome for d in out] == [Outcome.DISCLOSE, Outcome.DISCLOSE, Outcome.NOT_DISCLOSED]
+
+
+def test_a_twin_not_on_file_shares_the_filers_date_of_birth() -> None:
+    # A close name (a slip that is itself a name) with the filer's own date of birth: a twin
+    # who never filed is still likely enough that nothing goes out.
+    twin = cand("111111111", given_name="typo", given_bits=0.5, date_of_birth="exact")
+    assert decide([twin], POLICY).outcome is not Outcome.DISCLOSE
+    # The exact name with the date of birth is the filer.
+    filer = cand("111111111", given_bits=6.0, date_of_birth="exact")
+    assert decide([filer], POLICY).outcome is Outcome.DISCLOSE
