@@ -1,0 +1,175 @@
+"""The golden households, end to end through the data contract and the scripted interface.
+
+One fresh workspace for the whole table: the master directory (``taxpayers.csv``,
+``filings.csv``) of every household, ``taxgate master load``, one signer, every request of every
+household in one signed batch, ``taxgate run``, then one test per household against
+``response.csv``. A household that today's code gets wrong carries ``known_failure`` and is a
+strict xfail: when the code gets it right the test fails until the marker is removed.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from taxgate.cli.main import run_cli
+
+from .table import (
+    FILING_FIELDS,
+    REQUEST_DATE,
+    Household,
+    Request,
+    load_households,
+)
+
+HOUSEHOLDS = load_households()
+SIGNER = "ice-director"
+REQUEST_COLUMNS = (
+    "request_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "street",
+    "unit",
+    "city",
+    "state",
+    "zip",
+    "tin",
+    "date_of_birth",
+    "alien_number",
+    "officer",
+    "removal_order_date",
+    "statute",
+    "reason",
+    "taxable_periods",
+)
+
+
+@dataclass(frozen=True)
+class Golden:
+    """The one run of the whole table: each request id → its response row."""
+
+    response: dict[str, dict[str, str]]
+    run_code: int
+    root: Path
+
+
+def cli(*argv: str) -> int:
+    return run_cli(list(argv))
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_master(directory: Path, households: list[Household]) -> None:
+    """``taxpayers.csv`` and ``filings.csv`` of every household (data contract §1)."""
+    directory.mkdir(parents=True)
+    taxpayers = [
+        {"tin": tin, "tin_type": "ITIN" if tin.startswith("9") else "SSN", "date_of_birth": dob}
+        for h in households
+        for tin, dob in h.taxpayers
+    ]
+    filings = [f.row() for h in households for f in h.filings]
+    _write_csv(directory / "taxpayers.csv", ("tin", "tin_type", "date_of_birth"), taxpayers)
+    _write_csv(directory / "filings.csv", FILING_FIELDS[:-1], filings)
+
+
+def write_requests(path: Path, households: list[Household]) -> None:
+    """Every request of every household, in table order (data contract §2, split address)."""
+    rows = [r.fields for h in households for r in h.requests]
+    _write_csv(path, REQUEST_COLUMNS, rows)
+
+
+def read_response(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["request_id"]: row for row in csv.DictReader(handle)}
+
+
+def run_table(root: Path, households: list[Household]) -> Golden:
+    ws, keys, out = root / "ws", root / "keys", root / "out"
+    write_master(root / "master", households)
+    write_requests(root / "requests.csv", households)
+    assert cli("init", str(ws)) == 0
+    assert cli("keys", "new", str(keys), "--name", SIGNER) == 0
+    pem = keys / f"{SIGNER}.pub.pem"
+    add = ("agreement", "add-signer", str(ws), "--name", SIGNER, "--public-key", str(pem))
+    assert cli(*add, "--valid-from", "2025-04-07") == 0
+    assert cli("master", "load", str(ws), str(root / "master"), "--workers", "1") == 0
+    sign = ("batch", "sign", str(root / "requests.csv"), "--key", str(keys / f"{SIGNER}.key.pem"))
+    manifest = root / "manifest.json"
+    assert (
+        cli(*sign, "--signer", SIGNER, "--out", str(manifest), "--request-date", str(REQUEST_DATE))
+        == 0
+    )
+    code = cli("run", str(ws), str(manifest), "--out", str(out))
+    response = read_response(out / "response.csv") if code == 0 else {}
+    return Golden(response, code, root)
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
+    return run_table(tmp_path_factory.mktemp("golden"), HOUSEHOLDS)
+
+
+def _show(row: dict[str, str] | None) -> str:
+    if row is None:
+        return "no response row"
+    if row["outcome"] == "DISCLOSED":
+        address = ", ".join(row[c] for c in ("street", "unit", "city", "state", "zip") if row[c])
+        return f"DISCLOSED {address} as of {row['address_as_of']}"
+    if row["outcome"] == "REJECTED":
+        return f"REJECTED {row['reason_codes']}"
+    return row["outcome"]
+
+
+def _expected_text(request: Request) -> str:
+    e = request.expected
+    if e.outcome == "DISCLOSED" and e.address is not None:
+        return f"DISCLOSED {', '.join(p for p in e.address if p)} as of {e.as_of}"
+    if e.outcome == "REJECTED":
+        return f"REJECTED {e.code}*"
+    return e.outcome
+
+
+def mismatches(household: Household, response: dict[str, dict[str, str]]) -> list[str]:
+    """One line per request of ``household`` whose response is not the expected one."""
+    wrong = []
+    for request in household.requests:
+        row = response.get(request.request_id)
+        e = request.expected
+        ok = row is not None and row["outcome"] == e.outcome
+        if ok and row is not None and e.outcome == "DISCLOSED" and e.address is not None:
+            got = tuple(row[c] for c in ("street", "unit", "city", "state", "zip"))
+            ok = got == e.address and row["address_as_of"] == e.as_of
+        if ok and row is not None and e.outcome == "REJECTED":
+            ok = any(code.startswith(e.code) for code in row["reason_codes"].split(";"))
+        if not ok:
+            wrong.append(
+                f"  {request.request_id}: expected {_expected_text(request)}; got {_show(row)}"
+            )
+    return wrong
+
+
+def _param(household: Household) -> object:
+    marks = []
+    if household.known_failure:
+        marks.append(pytest.mark.xfail(strict=True, reason=household.known_failure))
+    return pytest.param(household, id=household.id, marks=marks)
+
+
+@pytest.mark.parametrize("household", [_param(h) for h in HOUSEHOLDS])
+def test_household(golden: Golden, household: Household) -> None:
+    assert golden.run_code == 0, f"taxgate run refused the golden batch (exit {golden.run_code})"
+    wrong = mismatches(household, golden.response)
+    assert not wrong, (
+        f"household {household.id} [{household.cls}, {household.direction}] "
+        f"({household.source}): {household.why}\n" + "\n".join(wrong)
+    )
