@@ -54,6 +54,7 @@ class Golden:
     """The one run of the whole table: each request id → its response row."""
 
     response: dict[str, dict[str, str]]
+    order: list[str]  # the response's request ids, in its row order
     run_code: int
     root: Path
 
@@ -88,9 +89,9 @@ def write_requests(path: Path, households: list[Household]) -> None:
     _write_csv(path, REQUEST_COLUMNS, rows)
 
 
-def read_response(path: Path) -> dict[str, dict[str, str]]:
+def read_response(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return {row["request_id"]: row for row in csv.DictReader(handle)}
+        return list(csv.DictReader(handle))
 
 
 def run_table(root: Path, households: list[Household]) -> Golden:
@@ -110,8 +111,8 @@ def run_table(root: Path, households: list[Household]) -> Golden:
         == 0
     )
     code = cli("run", str(ws), str(manifest), "--out", str(out))
-    response = read_response(out / "response.csv") if code == 0 else {}
-    return Golden(response, code, root)
+    rows = read_response(out / "response.csv") if code == 0 else []
+    return Golden({r["request_id"]: r for r in rows}, [r["request_id"] for r in rows], code, root)
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +174,8 @@ def test_household(golden: Golden, household: Household) -> None:
         f"household {household.id} [{household.cls}, {household.direction}] "
         f"({household.source}): {household.why}\n" + "\n".join(wrong)
     )
+
+
+def test_one_response_row_per_request_in_order(golden: Golden) -> None:
+    assert golden.run_code == 0, f"taxgate run refused the golden batch (exit {golden.run_code})"
+    assert golden.order == [r.request_id for h in HOUSEHOLDS for r in h.requests]
