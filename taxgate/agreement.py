@@ -113,12 +113,20 @@ class ScreeningTerms(BaseModel):
 
 
 class PolicyTerms(BaseModel):
-    """Decision thresholds, in match-weight bits (log2 Bayes factor)."""
+    """Decision bounds: evidence floors in match-weight bits (log2 Bayes factor) and the
+    posterior probability that the request names the chosen taxpayer (domain §4)."""
 
     model_config = _FROZEN
     disclose_weight: float
     review_weight: float
     min_margin: float = Field(ge=0)
+    # Disclose only when the chosen taxpayer's posterior is at least this; hold for review
+    # from review_probability up. Below it, no disclosure.
+    disclose_probability: float = Field(default=0.99, gt=0.5, lt=1)
+    review_probability: float = Field(default=0.95, gt=0.5, lt=1)
+    # Prior odds that a request naming a household at one delivery point is about someone
+    # there who never filed (a spouse, child, sibling, parent) rather than a given filer.
+    nonfiler_prior_odds: float = Field(default=1.0, gt=0)
 
 
 class RetentionTerms(BaseModel):

@@ -26,8 +26,13 @@ RULES: dict[str, str] = {  # the rule behind each decision reason, in words
     "not one of that taxpayer's filing addresses",
     Reason.SUFFIX_CONFLICT.value: "the suffix disagrees (JR against SR): a different person",
     Reason.BELOW_THRESHOLD.value: "the evidence is below the review threshold",
-    Reason.BORDERLINE.value: "between the review and disclosure thresholds: held for review",
-    Reason.AMBIGUOUS.value: "another taxpayer fits about as well: ambiguity never discloses",
+    Reason.BORDERLINE.value: "the chosen taxpayer's posterior is in the review band: held for "
+    "review",
+    Reason.AMBIGUOUS.value: "another taxpayer holds too much of the posterior: ambiguity never "
+    "discloses",
+    Reason.NOT_ON_FILE.value: "someone at this address who never filed is too likely the person "
+    "asked for (a household member of a close name, or of the same name with another date of "
+    "birth)",
     Reason.TIN_CONFLICT.value: "the request's TIN belongs to another taxpayer on file: held "
     "for review",
     Reason.TIN_MISMATCH.value: "the request's TIN is not this taxpayer's: another person",

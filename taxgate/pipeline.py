@@ -42,7 +42,7 @@ from taxgate.matching.decide import (
 )
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
-from taxgate.matching.model import MatchModel
+from taxgate.matching.model_store import active_model, save_model, train_for_master
 from taxgate.screening.address import screen_address
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.standardise.address_parts import RawAddress
@@ -82,13 +82,6 @@ def require_master(store: Store) -> None:
 
 def batch_known(store: Store, batch_id: str) -> bool:
     return store.fetchone("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]) is not None
-
-
-def active_model(store: Store) -> MatchModel | None:
-    row = store.fetchone(
-        "SELECT settings FROM models WHERE active ORDER BY created_at DESC LIMIT 1"
-    )
-    return None if row is None else MatchModel(settings=json.loads(row[0]))
 
 
 class _Clock:
@@ -133,7 +126,12 @@ def run_batch(
         request_date = as_of or verified.manifest.request_date
         clock.stage("screening")
         screening = screen_requests(table, agreement=agreement, request_date=request_date)
-        model = active_model(store)
+        stored = active_model(store)
+        if stored is None:
+            # A workspace whose master was loaded before models were trained per snapshot:
+            # train it now, from the master alone, and keep it with this batch's commit.
+            clock.stage("training")
+        model = train_for_master(store) if stored is None else stored.model
         features = screened_features(screening)
         match = run_matching(
             store,
@@ -469,7 +467,7 @@ def _commit(
                 f"batch {batch_id} was already answered", hint="use `taxgate response` to re-export"
             )
         if model_is_new:
-            _save_model(store, ws, match.model, batch_id, now)
+            save_model(store, ws.root / "models", match.model, now=now)
         store.insert_arrow("decisions", decisions)
         store.insert_arrow("responses", responses)
         ledger.append([*batch_events, *assembled.events, release], now=now)
@@ -506,18 +504,6 @@ def _commit(
         batch_flags=tuple(flags),
         timings=timings,
         ledger_size=size,
-    )
-
-
-def _save_model(
-    store: Store, ws: Workspace, model: MatchModel, batch_id: str, now: datetime
-) -> None:
-    path = ws.root / "models" / f"{model.version}.json"
-    atomic_write_bytes(path, model.to_json().encode("utf-8"))
-    store.execute("UPDATE models SET active = FALSE")
-    store.execute(
-        "INSERT INTO models VALUES (?, ?, ?, TRUE, ?)",
-        [model.version, now.isoformat(), batch_id, json.dumps(model.settings, sort_keys=True)],
     )
 
 

@@ -8,6 +8,7 @@ from taxgate.cli import (
     demo_cmd,
     intake_cmd,
     ledger_cmd,
+    model_cmd,
     pipeline_cmd,
     report_cmd,
     review_cmd,
@@ -21,6 +22,7 @@ def register(app: typer.Typer) -> None:
     ledger_cmd.register(app)
     synth_cmd.register(app)
     pipeline_cmd.register(app)
+    model_cmd.register(app)
     report_cmd.register(app)
     review_cmd.register(app)
     demo_cmd.register(app)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from taxgate.cli.model_cmd import train_and_save
 from taxgate.cli.progress import stage_progress, stderr
 from taxgate.explain import explain_request
 from taxgate.master.load import load_master
@@ -47,9 +48,11 @@ def master_load(
     workspace = Workspace.open(ws)
     with stage_progress() as progress, Store.open(workspace.store_path) as store:
         report = load_master(store, master_dir, workers=workers, progress=progress.counts)
+        version = None if report.unchanged else train_and_save(workspace, store)
     if report.unchanged:
         typer.echo(f"master snapshot {report.version} already loaded; nothing changed")
         return
+    typer.echo(f"model {version} trained on master snapshot {report.version}")
     typer.echo(
         f"master snapshot {report.version}: {report.taxpayers:,} taxpayers, "
         f"{report.filings:,} filings, {report.records:,} matching records, "

@@ -154,7 +154,15 @@ def exact_comparison(name: str, column: str) -> Any:
 
 
 def dob_comparison() -> Any:
-    """Date of birth: exact, a one-character slip or day/month swap, or disagreement."""
+    """Date of birth, by how far apart two dates are written.
+
+    ``typo``: one character off, or day and month swapped. ``near``: the same year with the
+    month or day recorded differently (a default of January 1 included), or the year one off
+    with the same month and day. ``disagree``: anything farther, which happens to one person
+    far less often than to two.
+    """
+    year_l, year_r = "substr(date_of_birth_l, 1, 4)", "substr(date_of_birth_r, 1, 4)"
+    month_day_l, month_day_r = "substr(date_of_birth_l, 6, 5)", "substr(date_of_birth_r, 6, 5)"
     return cl.CustomComparison(
         output_column_name=DOB,
         comparison_levels=[
@@ -162,10 +170,15 @@ def dob_comparison() -> Any:
             _level("date_of_birth_l = date_of_birth_r", "exact"),
             _level(
                 "damerau_levenshtein(date_of_birth_l, date_of_birth_r) <= 1 "
-                "OR (substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4) "
+                f"OR ({year_l} = {year_r} "
                 "AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2) "
                 "AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2))",
                 "typo",
+            ),
+            _level(
+                f"{year_l} = {year_r} OR ({month_day_l} = {month_day_r} "
+                f"AND abs(TRY_CAST({year_l} AS INTEGER) - TRY_CAST({year_r} AS INTEGER)) = 1)",
+                "near",
             ),
             cll.ElseLevel().configure(label_for_charts="disagree"),
         ],
@@ -173,14 +186,20 @@ def dob_comparison() -> Any:
 
 
 def street_comparison() -> Any:
-    """Street: the full street key, the name alone (suffix or direction differ), a typo."""
+    """Street: the full street key, the name alone (suffix or direction differ), a typo (one
+    slip, a transposition included, or a close spelling)."""
     return cl.CustomComparison(
         output_column_name=STREET,
         comparison_levels=[
             _null("null", "street_name_l IS NULL OR street_name_r IS NULL"),
             _level("street_key_l = street_key_r", "exact"),
             _level("street_name_l = street_name_r", "name"),
-            _level("jaro_winkler_similarity(street_name_l, street_name_r) >= 0.9", "typo"),
+            _level(
+                "jaro_winkler_similarity(street_name_l, street_name_r) >= 0.9 "
+                "OR (least(length(street_name_l), length(street_name_r)) >= 3 "
+                "AND damerau_levenshtein(street_name_l, street_name_r) <= 1)",
+                "typo",
+            ),
             cll.ElseLevel().configure(label_for_charts="disagree"),
         ],
     )
@@ -199,7 +218,8 @@ def unit_comparison() -> Any:
 
 
 def locality_comparison() -> Any:
-    """Locality: the same ZIP, or (a ZIP missing) the same city and state."""
+    """Locality: the same ZIP; (a ZIP missing) the same city and state; or a ZIP one digit
+    off where city and state agree (a keying slip in the ZIP, not another town)."""
     return cl.CustomComparison(
         output_column_name=LOCALITY,
         comparison_levels=[
@@ -210,7 +230,8 @@ def locality_comparison() -> Any:
             ),
             _level("zip5_l = zip5_r", "zip"),
             _level(
-                "(zip5_l IS NULL OR zip5_r IS NULL) AND city_l = city_r AND state_l = state_r",
+                "city_l = city_r AND state_l = state_r AND (zip5_l IS NULL OR zip5_r IS NULL "
+                "OR damerau_levenshtein(zip5_l, zip5_r) <= 1)",
                 "city",
             ),
             cll.ElseLevel().configure(label_for_charts="disagree"),

@@ -1,30 +1,40 @@
-"""The decision policy over all candidates of one request (domain §4, issue "Matching").
+"""The decision rule over every hypothesis a request could be (domain §4, issue 14).
 
-DISCLOSE only when every one of these holds:
+For each request the hypotheses are: each candidate taxpayer (everyone who filed at the
+requested delivery point, and those reached by TIN or by a name form), and **someone not on
+file** at that point (a spouse, child, sibling or parent who never filed, or a junior of the
+same name). Each hypothesis gets the log2 likelihood of the request's fields under it,
+relative to a random person (bits):
 
-1. the request passed screening (§6103(i)(2)(B));
-2. a candidate taxpayer's **name agrees** in its own right (given name *and* surname) and the
-   **requested address corroborates** one of that taxpayer's own filing addresses (the same
-   delivery point); a high total score is never enough without both;
-3. that taxpayer clears the disclosure threshold with a clear margin over every other
-   candidate taxpayer (ties and near-ties are *ambiguous*, never a pick);
-4. no conflicting evidence is left unexplained (a TIN or date of birth that disagrees);
-5. no legal hold and no §6103(i)(6) withhold applies.
+* a taxpayer: the sum of the model's comparison weights, where the name is judged on the
+  best of the taxpayer's own name forms and the address on their record at the point; a
+  given name that is not written as the taxpayer writes it weighs by how often a random
+  person carries the written name (:func:`given_name_bits`);
+* not on file: the address and surname of the household (such a person shares both), a
+  random given name, date of birth and TIN, and the agreement's prior odds; a generational
+  suffix asked where a filer of the same given name has none makes a junior or senior of
+  that name likely.
 
-A borderline or conflicted case goes to REVIEW, which releases nothing until a reviewer
-approves it. Everything else is NOT_DISCLOSED. The thresholds come from the agreement.
+The posterior of the best taxpayer at the point is its share of all hypotheses. DISCLOSE
+only when the request passed screening, the name agrees and the requested address is that
+taxpayer's own (the same delivery point), its evidence clears the agreement's floor, and its
+posterior reaches ``disclose_probability``; between ``review_probability`` and that, a human
+reviews; below, no disclosure. Evidence against (a date of birth or TIN that differs, a
+contradicted suffix) is a weight like any other: how often it happens to the same person
+against how often to someone else. Nothing here is keyed on a particular spelling.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from taxgate.agreement import PolicyTerms
 
-POLICY_VERSION = "policy-1"
+POLICY_VERSION = "policy-2"
 
 
 class Outcome(StrEnum):
@@ -39,19 +49,20 @@ class Outcome(StrEnum):
 class Reason(StrEnum):
     """Why the policy decided as it did (internal; never in the response)."""
 
-    MATCHED = "MATCHED"  # one taxpayer, name and address corroborated, above threshold
+    MATCHED = "MATCHED"  # one taxpayer, name and address corroborated, posterior above bound
     SCREENING = "SCREENING"  # rejected by screening
     NO_CANDIDATE = "NO_CANDIDATE"  # blocking found no record
     NAME_DISAGREES = "NAME_DISAGREES"  # address found, but no candidate's name agrees
     ADDRESS_NOT_CORROBORATED = "ADDRESS_NOT_CORROBORATED"  # the name, but not at that address
-    SUFFIX_CONFLICT = "SUFFIX_CONFLICT"  # JR against SR: a different person
+    SUFFIX_CONFLICT = "SUFFIX_CONFLICT"  # JR against SR: a different person (older decisions)
     BELOW_THRESHOLD = "BELOW_THRESHOLD"  # evidence too weak
-    BORDERLINE = "BORDERLINE"  # between the review and disclosure thresholds
-    AMBIGUOUS = "AMBIGUOUS"  # two taxpayers fit about equally
-    TIN_CONFLICT = "TIN_CONFLICT"  # the request's TIN belongs to another taxpayer: review
-    TIN_MISMATCH = "TIN_MISMATCH"  # the request's TIN is not the candidate's nor on file
-    DOB_CONFLICT = "DOB_CONFLICT"  # the date of birth disagrees outright: another person
-    DOB_SLIP = "DOB_SLIP"  # the date of birth differs by one character: a human checks
+    BORDERLINE = "BORDERLINE"  # posterior in the review band
+    AMBIGUOUS = "AMBIGUOUS"  # another taxpayer holds too much of the posterior
+    NOT_ON_FILE = "NOT_ON_FILE"  # someone at the point who never filed is too likely
+    TIN_CONFLICT = "TIN_CONFLICT"  # the request's TIN belongs to another taxpayer (older)
+    TIN_MISMATCH = "TIN_MISMATCH"  # the request's TIN is not the candidate's (older)
+    DOB_CONFLICT = "DOB_CONFLICT"  # the date of birth disagrees outright (older)
+    DOB_SLIP = "DOB_SLIP"  # the date of birth differs by one character (older)
     SAME_TAXPAYER = "SAME_TAXPAYER"  # an earlier request of the batch already answers for them
     BATCH_FLAGGED = "BATCH_FLAGGED"  # the agreement holds flagged batches for acknowledgement
     LEGAL_HOLD = "LEGAL_HOLD"  # a legal hold stops disclosures to this requester
@@ -60,43 +71,42 @@ class Reason(StrEnum):
     LKA_UNUSABLE = "LKA_UNUSABLE"  # the address on file fails screening: a human looks
 
 
-GIVEN_AGREES = frozenset({"exact", "equivalent", "typo", "initial", "swapped"})
-# Given-name levels that make another taxpayer fit a request as well as any: a rival whose
-# given name only fits by a typo or an initial is weighed by the margin rule instead.
-GIVEN_FITS_FULLY = frozenset({"exact", "equivalent", "swapped"})
+GIVEN_AGREES = frozenset({"exact", "equivalent", "second_given", "typo", "initial", "swapped"})
 SURNAME_AGREES = frozenset({"exact", "compound", "typo", "swapped"})
 STREET_AGREES = frozenset({"exact", "name", "typo"})
 LOCALITY_AGREES = frozenset({"zip", "city"})
+NAME_PARTS = ("given_name", "surname")
+ADDRESS_PARTS = ("house", "street", "unit", "locality")
+PERSON_PARTS = ("name_suffix", "date_of_birth", "tin")
 
 
 @dataclass(frozen=True, slots=True)
 class CandidateEvidence:
-    """One scored candidate record: its taxpayer, weight and comparison levels (labels)."""
+    """One scored candidate record: its taxpayer, the model's weights and levels (labels).
+
+    ``partials`` are the model's bits per comparison; ``given_bits`` replaces the given-name
+    weight where the name channel judged the written name (:func:`given_name_bits`), and
+    ``middle_bits`` weighs second given names that both sides wrote. ``junior_bits`` is the
+    weight, for the not-on-file hypothesis, of a person of this record's given name who
+    never filed (a junior or senior asked with a suffix this record does not carry).
+    """
 
     tin: str
     record_id: int
     match_weight: float
     levels: Mapping[str, str]
     is_box: bool = False
-    partials: Mapping[str, float] = field(default_factory=dict)  # bits per comparison
-    other_given_name: bool = False  # the given names are two listed names (JUAN / JUANA)
-    misspelt_relative: bool = False  # the request's given name is a slip of a form of this one's
-    street_slip: bool = False  # street "disagree", yet one street misspelt (BIICH / BIRCH)
-    form_of_one_name: bool = False  # both given names are forms of a third (LIZ, BETTY: ELIZABETH)
-    swapped_other_form: bool = False  # names exchanged, the first in another form (ALLEN STEVEN)
+    partials: Mapping[str, float] = field(default_factory=dict)
+    given_bits: float | None = None
+    middle_bits: float = 0.0
+    junior_bits: float = 0.0
 
     @property
     def name_agrees(self) -> bool:
-        """Given name and surname each agree in their own right (or are exchanged).
-
-        A given-name "typo" between two listed names (JUAN / JUANA) is another person's
-        name, not a slip (domain §4: relatives at one address must not match).
-        """
+        """Given name and surname each agree in their own right (or are exchanged)."""
         given, surname = self.levels.get("given_name"), self.levels.get("surname")
         if surname == "swapped":
             return given == "swapped"
-        if given == "typo" and self.other_given_name:
-            return False
         return given in GIVEN_AGREES and surname in SURNAME_AGREES
 
     @property
@@ -104,25 +114,33 @@ class CandidateEvidence:
         """The same delivery point: house, street, unit (when both give one) and locality."""
         street = self.levels.get("street")
         street_ok = street in STREET_AGREES or (self.is_box and street == "null")
-        return street_ok and self._same_house_unit_locality()
-
-    @property
-    def address_may_be_the_point(self) -> bool:
-        """The same delivery point, or the same house, unit and locality on a street one or
-        two slips off: too loose to corroborate a disclosure, close enough to make a rival."""
-        return self.address_corroborates or (self.street_slip and self._same_house_unit_locality())
-
-    def _same_house_unit_locality(self) -> bool:
         return (
-            self.levels.get("house") == "exact"
+            street_ok
+            and self.levels.get("house") == "exact"
             and self.levels.get("unit") != "disagree"
             and self.levels.get("locality") in LOCALITY_AGREES
         )
 
+    def bits(self, parts: Sequence[str]) -> float:
+        """The summed weight of some comparisons, the name channel's where it judged."""
+        total = 0.0
+        for part in parts:
+            if part == "given_name" and self.given_bits is not None:
+                total += self.given_bits
+            else:
+                total += self.partials.get(part, 0.0)
+        if "given_name" in parts:
+            total += self.middle_bits
+        return total
+
 
 @dataclass(frozen=True)
 class Decision:
-    """The policy's finding for one request, with what it rested on."""
+    """The policy's finding for one request, with what it rested on.
+
+    ``weight`` is the chosen taxpayer's evidence (bits against a random person); ``margin``
+    is the log2 posterior odds of the chosen taxpayer against every other hypothesis.
+    """
 
     outcome: Outcome
     reason: Reason
@@ -133,35 +151,7 @@ class Decision:
     runner_up_tin: str | None = None
     candidate_taxpayers: int = 0
     notes: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class _Taxpayer:
-    tin: str
-    best: CandidateEvidence  # best record overall
-    corroborating: CandidateEvidence | None  # best record with name and address agreement
-    name_seen: bool
-    address_seen: bool
-
-
-def _summarise(candidates: Sequence[CandidateEvidence]) -> list[_Taxpayer]:
-    by_tin: dict[str, list[CandidateEvidence]] = {}
-    for c in candidates:
-        by_tin.setdefault(c.tin, []).append(c)
-    out = []
-    for tin in sorted(by_tin):
-        records = sorted(by_tin[tin], key=lambda c: (-c.match_weight, c.record_id))
-        good = [c for c in records if c.name_agrees and c.address_corroborates]
-        out.append(
-            _Taxpayer(
-                tin=tin,
-                best=records[0],
-                corroborating=good[0] if good else None,
-                name_seen=any(c.name_agrees for c in records),
-                address_seen=any(c.address_corroborates for c in records),
-            )
-        )
-    return out
+    posterior: float | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +162,94 @@ class OnFile:
     suffixes: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
+# How often a suffix is written for the same person as they write it (the request channel's
+# suffix error), and how often a random person carries a generational suffix at all.
+SUFFIX_SAME_PERSON_ERROR = 0.03
+SUFFIX_SHARE = 0.05
+
+
+def suffix_bits(tin: str, on_file: OnFile) -> float | None:
+    """The weight of the requested suffix against every suffix the taxpayer ever filed
+    under, or None where the history says nothing (no suffix asked or none filed)."""
+    wanted = on_file.request_suffix
+    filed = on_file.suffixes.get(tin, frozenset())
+    if not wanted or not filed:
+        return None
+    if wanted in filed:
+        return math.log2((1 - SUFFIX_SAME_PERSON_ERROR) / SUFFIX_SHARE)
+    return math.log2(SUFFIX_SAME_PERSON_ERROR / (1 - SUFFIX_SHARE))
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One taxpayer as the request's subject: its evidence and the record at the point."""
+
+    tin: str
+    bits: float
+    at_point: CandidateEvidence | None  # the record that corroborates name and address
+    best: CandidateEvidence
+
+
+def taxpayer_hypotheses(
+    candidates: Sequence[CandidateEvidence], on_file: OnFile
+) -> list[Hypothesis]:
+    """Each candidate taxpayer judged on their best name form and their record at the point.
+
+    A taxpayer's name evidence comes from whichever of their name forms fits the request
+    best (a maiden name, a filing under a nickname), their address evidence from their record
+    at the requested point (or the best address evidence elsewhere), and the person-level
+    facts (date of birth, TIN, suffix history) once.
+    """
+    by_tin: dict[str, list[CandidateEvidence]] = {}
+    for c in candidates:
+        by_tin.setdefault(c.tin, []).append(c)
+    out = []
+    for tin in sorted(by_tin):
+        records = sorted(by_tin[tin], key=lambda c: (-c.match_weight, c.record_id))
+        name = max(c.bits(NAME_PARTS) for c in records)
+        address = max(c.bits(ADDRESS_PARTS) for c in records)
+        person = max(c.bits(PERSON_PARTS) for c in records)
+        history = suffix_bits(tin, on_file)
+        if history is not None:
+            person += history - max(c.partials.get("name_suffix", 0.0) for c in records)
+        at_point = _record_at_point(records)
+        out.append(Hypothesis(tin, name + address + person, at_point, records[0]))
+    return out
+
+
+def _record_at_point(records: Sequence[CandidateEvidence]) -> CandidateEvidence | None:
+    """The taxpayer's best record at the requested point under a name that agrees: one of
+    their name forms must agree, and the point must be one of their own addresses."""
+    if not any(c.name_agrees for c in records):
+        return None
+    here = [c for c in records if c.address_corroborates]
+    if not here:
+        return None
+    return max(here, key=lambda c: (c.name_agrees, c.match_weight, -c.record_id))
+
+
+def not_on_file_bits(candidates: Sequence[CandidateEvidence], policy: PolicyTerms) -> float:
+    """The not-on-file hypothesis: someone at the requested point who never filed.
+
+    Such a person shares the household's address and, most often, its surname; their given
+    name, date of birth and TIN are a random person's (0 bits), except that a suffix asked
+    where a filer of the same given name has none makes a namesake junior or senior likely.
+    """
+    at_point = [c for c in candidates if c.address_corroborates]
+    if not at_point:
+        return -math.inf
+    prior = math.log2(policy.nonfiler_prior_odds)
+    # A namesake junior (or senior) who never filed is likely only when no one at the point
+    # already files with the requested suffix.
+    suffix_on_file = any(c.levels.get("name_suffix") == "exact" for c in at_point)
+    return prior + max(
+        c.bits(ADDRESS_PARTS)
+        + max(c.partials.get("surname", 0.0), 0.0)
+        + (0.0 if suffix_on_file else max(c.junior_bits, 0.0))
+        for c in at_point
+    )
+
+
 def decide(
     candidates: Sequence[CandidateEvidence],
     policy: PolicyTerms,
@@ -179,219 +257,62 @@ def decide(
     passed_screening: bool = True,
     on_file: OnFile | None = None,
 ) -> Decision:
-    """Apply the policy to every candidate record of one request."""
-    on_file = on_file or OnFile()
+    """Weigh every hypothesis for one request and decide (see the module docstring)."""
     if not passed_screening:
         return Decision(Outcome.REJECTED, Reason.SCREENING)
-    taxpayers = _summarise(candidates)
-    if not taxpayers:
+    hypotheses = taxpayer_hypotheses(candidates, on_file or OnFile())
+    if not hypotheses:
         return Decision(Outcome.NOT_DISCLOSED, Reason.NO_CANDIDATE)
-    eligible = [t for t in taxpayers if t.corroborating is not None]
+    eligible = [h for h in hypotheses if h.at_point is not None]
     if not eligible:
-        if any(t.name_seen for t in taxpayers):
-            reason = Reason.ADDRESS_NOT_CORROBORATED
-        elif any(t.address_seen for t in taxpayers):
-            reason = Reason.NAME_DISAGREES
-        else:
-            reason = Reason.BELOW_THRESHOLD
-        return Decision(Outcome.NOT_DISCLOSED, reason, candidate_taxpayers=len(taxpayers))
-
-    def weight(t: _Taxpayer) -> float:
-        return t.corroborating.match_weight if t.corroborating else t.best.match_weight
-
-    # A suffix on file that the request contradicts (SR asked, the son files as JR) is hard
-    # evidence, whatever weight the model learned for it: such a taxpayer is chosen only when
-    # no other taxpayer is eligible (and then the conflict refuses the disclosure).
-    eligible.sort(key=lambda t: (_suffix_contradicts(t, on_file), -weight(t), t.tin))
-    top = eligible[0]
-    chosen = top.corroborating
-    assert chosen is not None
-    # Every other candidate taxpayer competes with its best record, eligible or not, unless
-    # hard evidence (TIN, date of birth, suffix on file) already tells them apart.
-    others = [
-        t
-        for t in taxpayers
-        if t.tin != top.tin and not _separated(top.tin, chosen, t.tin, t.best, on_file)
-    ]
-    runner = max(others, key=lambda t: (t.best.match_weight, t.tin), default=None)
-    margin = None if runner is None else chosen.match_weight - runner.best.match_weight
-
-    def verdict(outcome: Outcome, reason: Reason) -> Decision:
         return Decision(
-            outcome,
-            reason,
-            tin=top.tin,
-            record_id=chosen.record_id,
-            weight=chosen.match_weight,
-            margin=margin,
-            runner_up_tin=None if runner is None else runner.tin,
-            candidate_taxpayers=len(taxpayers),
+            Outcome.NOT_DISCLOSED, _why_none(candidates), candidate_taxpayers=len(hypotheses)
         )
-
-    if chosen.levels.get("name_suffix") == "disagree":
-        return verdict(Outcome.NOT_DISCLOSED, Reason.SUFFIX_CONFLICT)
-    # Domain §4: where two taxpayers fit the request and nothing (date of birth, suffix,
-    # TIN) separates them, the answer is no disclosure, whatever the weights say.
-    for rival in eligible[1:]:
-        evidence = rival.corroborating
-        assert evidence is not None
-        separated = _separated(top.tin, chosen, rival.tin, evidence, on_file)
-        if _fits_as_well(evidence, chosen) and not separated:
-            return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-    # A rival whose own filing at this point misspells the street (a son's one return at
-    # 4904 BIICH ST #102, his father's at 4904 BIRCH ST APT 102) lives there too: the slip
-    # must not hide him. He cannot corroborate a disclosure of his own with it.
-    for c in candidates:
-        if (
-            c.tin != top.tin
-            and c.street_slip
-            and c.name_agrees
-            and c.address_may_be_the_point
-            and _fits_as_well(c, chosen)
-            and not _separated(top.tin, chosen, c.tin, c, on_file)
-        ):
-            return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-
-    def someone_else_at_point(fits: Callable[[CandidateEvidence], bool]) -> bool:
-        return any(
-            c.tin != top.tin
-            and c.address_may_be_the_point
-            and fits(c)
-            and not _separated(top.tin, chosen, c.tin, c, on_file)
-            for c in candidates
-        )
-
-    # A misspelt surname cannot show which household member it names: anyone else at this
-    # delivery point with the same given name (or its equivalent) fits as well.
-    if chosen.levels.get("surname") == "typo" and someone_else_at_point(
-        lambda c: c.levels.get("given_name") in GIVEN_FITS_FULLY
-    ):
-        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-    # A misspelt given name may be a slip of another member's name as well: JOHNN is JOHN
-    # misspelt, and JACK, at the same address, is a JOHN too.
-    if chosen.levels.get("given_name") == "typo" and someone_else_at_point(
-        lambda c: c.misspelt_relative and c.levels.get("surname") in SURNAME_AGREES
-    ):
-        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-    # Two forms of one name may be one name: LIZ, asked for, is ELIZABETH on file, and BETTY,
-    # at the same address, is an ELIZABETH too. The request cannot show which one it names.
-    if someone_else_at_point(
-        lambda c: c.form_of_one_name and c.levels.get("surname") in SURNAME_AGREES
-    ):
-        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-    # A request with first and last names exchanged (ALLEN STEVEN for STEVEN ALLEN) may name
-    # another member the same way with the first name in another form (STEPHEN ALLEN).
-    if chosen.levels.get("given_name") == "swapped" and someone_else_at_point(
-        lambda c: c.swapped_other_form
-    ):
-        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-    if margin is not None and margin < policy.min_margin:
-        return verdict(Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-    if chosen.match_weight < policy.review_weight:
-        return verdict(Outcome.NOT_DISCLOSED, Reason.BELOW_THRESHOLD)
-    # Conflicting evidence is never left unexplained. A date of birth that disagrees outright
-    # (not a one-character slip, which is its own level) names another person. A TIN that
-    # disagrees names someone else: when that someone is on file among the candidates, a
-    # human looks at the mix-up; otherwise the request is not about this taxpayer.
-    if chosen.levels.get("date_of_birth") == "disagree":
-        return verdict(Outcome.NOT_DISCLOSED, Reason.DOB_CONFLICT)
-    if chosen.levels.get("date_of_birth") == "typo":
-        # A slip or another person born days apart (a twin, a relative): not for a machine.
-        return verdict(Outcome.REVIEW, Reason.DOB_SLIP)
-    if chosen.levels.get("tin") == "disagree":
-        owner_on_file = any(t.best.levels.get("tin") == "exact" for t in taxpayers)
-        if owner_on_file:
-            return verdict(Outcome.REVIEW, Reason.TIN_CONFLICT)
-        return verdict(Outcome.NOT_DISCLOSED, Reason.TIN_MISMATCH)
-    if chosen.match_weight < policy.disclose_weight:
-        return verdict(Outcome.REVIEW, Reason.BORDERLINE)
-    return verdict(Outcome.DISCLOSE, Reason.MATCHED)
-
-
-def rivals_named_elsewhere(
-    decision: Decision, candidates: Sequence[CandidateEvidence], on_file: OnFile | None = None
-) -> list[str]:
-    """Other taxpayers at the requested delivery point to look up under their other names.
-
-    Matching records are (taxpayer, name form, delivery point) rows, so a rival who filed at
-    this point as YOLANDA SOTO and elsewhere as YOLANDA SOTO MARTINEZ meets a request for
-    YOLANDA MARTINEZ here only with a surname that disagrees. Domain §4 judges a rival on
-    who they are, not on one filing: each such taxpayer (at the point, maybe with a street slip; the
-    given name fits fully, the surname on this record does not, and nothing separates them
-    from the chosen taxpayer) is listed, so that the caller can look up every name form they
-    filed under (:func:`ambiguous_by_other_names`). Only a disclosure needs the check.
-    """
-    if decision.outcome is not Outcome.DISCLOSE or decision.tin is None:
-        return []
-    on_file = on_file or OnFile()
-    chosen = next((c for c in candidates if c.record_id == decision.record_id), None)
-    if chosen is None:
-        return []
-    found = {
-        c.tin
-        for c in candidates
-        if c.tin != decision.tin
-        and c.address_may_be_the_point
-        and not c.name_agrees
-        and c.levels.get("given_name") in GIVEN_FITS_FULLY
-        and not _separated(decision.tin, chosen, c.tin, c, on_file)
-    }
-    return sorted(found)
-
-
-def ambiguous_by_other_names(decision: Decision, rivals: Sequence[str]) -> Decision:
-    """No disclosure when a rival at the point is on file under a name fitting the request."""
-    if not rivals or decision.outcome is not Outcome.DISCLOSE:
+    top = max(eligible, key=lambda h: (h.bits, h.tin))
+    chosen = top.at_point
+    assert chosen is not None
+    nobody = not_on_file_bits(candidates, policy)
+    rivals = [(h.bits, h.tin) for h in hypotheses if h.tin != top.tin]
+    posterior, odds = _posterior(top.bits, [b for b, _ in rivals], nobody)
+    runner = max(rivals, default=None)
+    nonfiler_leads = runner is None or nobody >= runner[0]
+    decision = Decision(
+        Outcome.NOT_DISCLOSED,
+        Reason.BELOW_THRESHOLD,
+        tin=top.tin,
+        record_id=chosen.record_id,
+        weight=round(top.bits, 4),
+        margin=round(odds, 4),
+        runner_up_tin=None if runner is None else runner[1],
+        candidate_taxpayers=len(hypotheses),
+        notes=(f"posterior {posterior:.6f}", f"not on file {nobody:+.2f} bits"),
+        posterior=posterior,
+    )
+    if posterior >= policy.disclose_probability and top.bits >= policy.disclose_weight:
+        return dataclasses.replace(decision, outcome=Outcome.DISCLOSE, reason=Reason.MATCHED)
+    if posterior >= policy.review_probability and top.bits >= policy.review_weight:
+        return dataclasses.replace(decision, outcome=Outcome.REVIEW, reason=Reason.BORDERLINE)
+    if top.bits < policy.review_weight:
         return decision
-    overruled = overrule(decision, Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
-    note = f"another taxpayer at this address filed elsewhere under a fitting name: {len(rivals)}"
-    return dataclasses.replace(overruled, notes=(*overruled.notes, note))
+    reason = Reason.NOT_ON_FILE if nonfiler_leads else Reason.AMBIGUOUS
+    return dataclasses.replace(decision, reason=reason)
 
 
-def _fits_as_well(rival: CandidateEvidence, chosen: CandidateEvidence) -> bool:
-    """The rival's given name fits fully, or as well as the chosen taxpayer's."""
-    given = rival.levels.get("given_name")
-    return given in GIVEN_FITS_FULLY or given == chosen.levels.get("given_name")
+def _posterior(top: float, rivals: Sequence[float], nobody: float) -> tuple[float, float]:
+    """The top hypothesis's share of all, and its log2 odds against the rest (bits)."""
+    others = [b - top for b in (*rivals, nobody) if b != -math.inf]
+    rest = sum(2.0**b for b in others)
+    if rest == 0:
+        return 1.0, math.inf
+    return 1.0 / (1.0 + rest), -math.log2(rest)
 
 
-def _records_of(candidates: Sequence[CandidateEvidence], tin: str) -> list[CandidateEvidence]:
-    return [c for c in candidates if c.tin == tin]
-
-
-def _suffix_contradicts(taxpayer: _Taxpayer, on_file: OnFile) -> bool:
-    """The request's suffix disagrees with the taxpayer's corroborating record, or the
-    taxpayer's filings carry explicit suffixes, none of them the requested one."""
-    record = taxpayer.corroborating
-    if record is not None and record.levels.get("name_suffix") == "disagree":
-        return True
-    wanted = on_file.request_suffix
-    filed = on_file.suffixes.get(taxpayer.tin, frozenset())
-    return bool(wanted and filed and wanted not in filed)
-
-
-def _separated(
-    chosen_tin: str,
-    chosen: CandidateEvidence,
-    rival_tin: str,
-    rival: CandidateEvidence,
-    on_file: OnFile,
-) -> bool:
-    """Whether evidence tells the chosen taxpayer from a rival who also fits the request.
-
-    The request's TIN or date of birth agrees with the chosen taxpayer and not the rival; or
-    the request's suffix is on the chosen taxpayer's filings while the rival's filings carry a
-    different explicit suffix (JR against SR, anywhere in their history).
-    """
-    for level in ("tin", "date_of_birth", "name_suffix"):
-        if chosen.levels.get(level) == "exact" and rival.levels.get(level) == "disagree":
-            return True
-    wanted = on_file.request_suffix
-    if wanted:
-        chosen_suffixes = on_file.suffixes.get(chosen_tin, frozenset())
-        rival_suffixes = on_file.suffixes.get(rival_tin, frozenset())
-        if wanted in chosen_suffixes and rival_suffixes - {wanted}:
-            return True
-    return False
+def _why_none(candidates: Sequence[CandidateEvidence]) -> Reason:
+    if any(c.name_agrees for c in candidates):
+        return Reason.ADDRESS_NOT_CORROBORATED
+    if any(c.address_corroborates for c in candidates):
+        return Reason.NAME_DISAGREES
+    return Reason.BELOW_THRESHOLD
 
 
 def apply_restrictions(

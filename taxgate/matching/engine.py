@@ -1,36 +1,20 @@
-"""The matching stage: candidates → Splink scores → the policy, for a batch of requests."""
+"""The matching stage: candidates → Splink scores → the name channel → the decision rule."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
-from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN, STREET
-from taxgate.matching.decide import (
-    CandidateEvidence,
-    Decision,
-    OnFile,
-    ambiguous_by_other_names,
-    decide,
-    rivals_named_elsewhere,
-)
-from taxgate.matching.model import TF_COLUMNS, MatchModel, score_pairs, train_model
-from taxgate.standardise.name_agreement import (
-    common_other_names,
-    distinct_given_names,
-    misspelt_related_given_name,
-    related_given_names,
-    short_forms_of_one_name,
-)
-from taxgate.standardise.spelling import streets_alike
+from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN
+from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
+from taxgate.matching.model import MatchModel, score_pairs
+from taxgate.matching.model_store import master_tf_tables
+from taxgate.matching.name_channel import NameChannel, NameKey, name_key
 from taxgate.store import Store
 
 Progress = Callable[[str], None]
@@ -45,17 +29,6 @@ class MatchResult:
     candidates: CandidateSet
     scores: pa.Table
     model: MatchModel
-
-
-def tf_tables_sql(column: str) -> str:
-    """Population term frequencies of a name column, over the master records."""
-    return f"""
-    SELECT n.{column}, count(*) / sum(count(*)) OVER () AS tf_{column}
-    FROM master_records AS r JOIN master_names AS n USING (name_id)
-    WHERE n.{column} IS NOT NULL
-    GROUP BY n.{column}
-    ORDER BY n.{column}
-    """
 
 
 def candidate_features_sql() -> str:
@@ -75,10 +48,38 @@ def _left_side(requests: pa.Table) -> pa.Table:
     return table.add_column(0, "cand_group", uid).add_column(0, "unique_id", uid)
 
 
-def prior_for(store: Store) -> float:
-    """One over the number of master records: two random records rarely match."""
-    row = store.fetchone("SELECT count(*) FROM master_records")
-    return 1.0 / max(int(row[0]) if row else 1, 2)
+def point_taxpayers_sql() -> str:
+    """The other name forms of each taxpayer who has a candidate record at the requested
+    house and ZIP (or street): a taxpayer at the point is judged on every name they filed
+    under (domain §4). A record under the same name form adds nothing, so it is left out."""
+    return """
+    SELECT DISTINCT p.uid, other.record_id, 0 AS rules
+    FROM candidate_pairs AS p
+    JOIN record_features AS m USING (record_id)
+    JOIN point_requests AS r ON r.uid = p.uid AND r.house_key = m.house_key
+         AND (r.zip5 = m.zip5 OR r.street_name = m.street_name)
+    JOIN record_features AS other ON other.tin = m.tin
+    WHERE other.given_key IS DISTINCT FROM m.given_key
+       OR other.surname_full IS DISTINCT FROM m.surname_full
+    ORDER BY p.uid, other.record_id
+    """
+
+
+def with_point_taxpayers(store: Store, requests: pa.Table, candidates: CandidateSet) -> pa.Table:
+    """The candidate pairs plus every name form of the taxpayers found at the point."""
+    store.register("candidate_pairs", candidates.pairs)
+    store.register("point_requests", requests.select(["uid", "house_key", "zip5", "street_name"]))
+    try:
+        extra = store.arrow(point_taxpayers_sql())
+    finally:
+        store.unregister("candidate_pairs")
+        store.unregister("point_requests")
+    if extra.num_rows == 0:
+        return candidates.pairs
+    merged = pa.concat_tables([candidates.pairs, extra.cast(candidates.pairs.schema)])
+    grouped = merged.group_by(["uid", "record_id"]).aggregate([("rules", "max")])
+    table = grouped.rename_columns(["uid", "record_id", "rules"])
+    return table.sort_by([("uid", "ascending"), ("record_id", "ascending")])
 
 
 def run_matching(
@@ -86,18 +87,20 @@ def run_matching(
     requests: pa.Table,
     *,
     policy: PolicyTerms,
-    model: MatchModel | None,
+    model: MatchModel,
     progress: Progress | None = None,
 ) -> MatchResult:
     """Generate, score and decide the candidates of screened requests.
 
-    ``requests``: ``uid``, ``tin``, ``date_of_birth`` and the feature columns. When
-    ``model`` is None, one is trained on this batch and its candidates (and returned).
+    ``requests``: ``uid``, ``tin``, ``date_of_birth`` and the feature columns. The model is
+    the master snapshot's (:mod:`taxgate.matching.model_store`): nothing is learned from the
+    batch, so a request's decision does not depend on the other requests of its batch.
     """
     note = progress or (lambda _stage: None)
     note("candidates")
     candidates = generate_candidates(store, requests, BLOCKING_RULES)
-    store.register("candidate_pairs", candidates.pairs)
+    pairs = with_point_taxpayers(store, requests, candidates)
+    store.register("candidate_pairs", pairs)
     try:
         right = store.arrow(candidate_features_sql())
     finally:
@@ -111,143 +114,46 @@ def run_matching(
         )
         if kind not in (None, "STREET")
     }
-    tf_tables = {c: store.arrow(tf_tables_sql(c)) for c in TF_COLUMNS}
+    tf_tables = master_tf_tables(store)
     left = _left_side(requests)
-    if model is None:
-        note("training")
-        model = train_model(left, right, tf_tables, prior=prior_for(store))
     note("scoring")
     scores = score_pairs(model, left, right, tf_tables)
     tins = dict(
         zip(right.column("record_id").to_pylist(), right.column("tin").to_pylist(), strict=True)
     )
     note("deciding")
-    given_keys = _keys_by_side(left, right, "given_key")
-    street_names = _keys_by_side(left, right, "street_name")
-    names = _Names(given_keys, _keys_by_side(left, right, "surname_full", "surname_keys"))
-    evidence = _evidence(scores, model, tins, box_records, names, street_names)
-    evidence = common_names_are_not_typos(store, evidence, given_keys)
+    channel = NameChannel.from_model(model, tf_tables["given_key"])
+    sides = _Sides.of(left, right)
+    evidence = _evidence(scores, model, tins, box_records, sides, channel)
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
-    on_file = {uid: OnFile(request_suffix=request_suffix[uid], suffixes=suffixes) for uid in uids}
-    decisions = {uid: decide(evidence.get(uid, []), policy, on_file=on_file[uid]) for uid in uids}
-    rivals = {
-        uid: rivals_named_elsewhere(decisions[uid], evidence.get(uid, []), on_file[uid])
+    decisions = {
+        uid: decide(
+            evidence.get(uid, []),
+            policy,
+            on_file=OnFile(request_suffix=request_suffix[uid], suffixes=suffixes),
+        )
         for uid in uids
     }
-    fitting = rivals_fitting_by_other_names(store, requests, rivals)
-    for uid, fitting_tins in fitting.items():
-        decisions[uid] = ambiguous_by_other_names(decisions[uid], fitting_tins)
     return MatchResult(decisions, evidence, candidates, scores, model)
 
 
-def given_name_holders_sql() -> str:
-    """How many taxpayers hold each of the wanted given names in the master file."""
-    return """
-    SELECT n.given_key, count(DISTINCT r.tin) AS holders
-    FROM master_names AS n
-    JOIN wanted_given AS w ON w.given_key = n.given_key
-    JOIN master_records AS r USING (name_id)
-    GROUP BY n.given_key
-    ORDER BY n.given_key
-    """
-
-
-def common_names_are_not_typos(
-    store: Store,
-    evidence: dict[str, list[CandidateEvidence]],
-    given_keys: tuple[dict[str, str], dict[int, str]],
-) -> dict[str, list[CandidateEvidence]]:
-    """Mark a given-name "typo" between two names many taxpayers hold as two names
-    (:func:`common_other_names`): HUNG is not HUONG misspelt."""
-    request_given, record_given = given_keys
-    pairs = {
-        (uid, c.record_id): (request_given.get(uid) or "", record_given.get(c.record_id) or "")
-        for uid, cs in evidence.items()
-        for c in cs
-        if c.levels.get(GIVEN) == "typo" and not c.other_given_name
-    }
-    wanted = sorted({k for pair in pairs.values() for k in pair if k})
-    if not wanted:
-        return evidence
-    store.register("wanted_given", pa.table({"given_key": pa.array(wanted, pa.string())}))
-    try:
-        holders = {str(k): int(n) for k, n in store.fetchall(given_name_holders_sql())}
-    finally:
-        store.unregister("wanted_given")
-    two_names = {key for key, pair in pairs.items() if common_other_names(*pair, holders)}
-    if not two_names:
-        return evidence
-    return {
-        uid: [
-            dataclasses.replace(c, other_given_name=True) if (uid, c.record_id) in two_names else c
-            for c in cs
-        ]
-        for uid, cs in evidence.items()
-    }
-
-
-def rivals_fitting_sql() -> str:
-    """Which (request, rival) pairs have a name form on file that fits the request: the
-    same or an equivalent first given name, and a surname key in common (any filing)."""
-    return """
-    SELECT DISTINCT p.uid, p.tin
-    FROM rival_pairs AS p
-    JOIN rival_requests AS q USING (uid)
-    JOIN master_records AS r ON r.tin = p.tin
-    JOIN master_names AS n USING (name_id)
-    WHERE list_has_any(n.surname_keys, q.surname_keys)
-      AND (n.given_key = q.given_key
-           OR list_contains(n.given_classes, q.given_key)
-           OR list_contains(q.given_classes, n.given_key))
-    ORDER BY p.uid, p.tin
-    """
-
-
-def rivals_fitting_by_other_names(
-    store: Store, requests: pa.Table, rivals: dict[str, list[str]]
-) -> dict[str, list[str]]:
-    """Per request, the rivals (:func:`rivals_named_elsewhere`) whose other filings fit it."""
-    pairs = [(uid, tin) for uid, tins in sorted(rivals.items()) for tin in tins]
-    if not pairs:
-        return {}
-    wanted = pa.array(sorted({uid for uid, _ in pairs}), pa.string())
-    mask = pc.is_in(requests.column("uid"), value_set=wanted)
-    names = requests.filter(mask).select(["uid", "given_key", "given_classes", "surname_keys"])
-    uids, tins = zip(*pairs, strict=True)
-    store.register("rival_pairs", pa.table({"uid": list(uids), "tin": list(tins)}))
-    store.register("rival_requests", names)
-    try:
-        rows = store.fetchall(rivals_fitting_sql())
-    finally:
-        store.unregister("rival_pairs")
-        store.unregister("rival_requests")
-    out: dict[str, list[str]] = {}
-    for uid, tin in rows:
-        out.setdefault(str(uid), []).append(str(tin))
-    return out
-
-
 @dataclass(frozen=True)
-class _Names:
-    """Per request (by uid) and per candidate record (by record id): the first given name;
-    the surname as written in the request's surname field, and every surname key of the
-    record (a middle name read as the maternal surname included)."""
+class _Sides:
+    """Per request (by uid) and per candidate record (by record id): the name-channel key."""
 
-    given: tuple[dict[str, Any], dict[int, Any]]
-    surnames: tuple[dict[str, Any], dict[int, Any]]
+    request: dict[str, NameKey]
+    record: dict[int, NameKey]
 
-
-def _keys_by_side(
-    left: pa.Table, right: pa.Table, column: str, record_column: str | None = None
-) -> tuple[dict[str, Any], dict[int, Any]]:
-    """``column`` of each request (by uid) and of each candidate record (by record id), or
-    ``record_column`` of each record when it is given."""
-    uids, record_ids = left.column("unique_id").to_pylist(), right.column("record_id").to_pylist()
-    requests = zip(uids, left.column(column).to_pylist(), strict=True)
-    records = zip(record_ids, right.column(record_column or column).to_pylist(), strict=True)
-    return dict(requests), dict(records)
+    @classmethod
+    def of(cls, left: pa.Table, right: pa.Table) -> _Sides:
+        columns = ("given_key", "given_names", "name_suffix")
+        req = zip(*(left.column(c).to_pylist() for c in ("unique_id", *columns)), strict=True)
+        rec = zip(*(right.column(c).to_pylist() for c in ("record_id", *columns)), strict=True)
+        return cls(
+            {r[0]: name_key(*r[1:]) for r in req}, {int(r[0]): name_key(*r[1:]) for r in rec}
+        )
 
 
 def _evidence(
@@ -255,8 +161,8 @@ def _evidence(
     model: MatchModel,
     tins: dict[int, str],
     box_records: set[int],
-    names: _Names,
-    street_names: tuple[dict[str, str], dict[int, str]],
+    sides: _Sides,
+    channel: NameChannel,
 ) -> dict[str, list[CandidateEvidence]]:
     labels = model.level_labels()
     columns: dict[str, list[Any]] = {
@@ -265,26 +171,11 @@ def _evidence(
     }
     gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
     partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
-    request_given, record_given = names.given
-    request_surnames, record_surnames = names.surnames
-    request_street, record_street = street_names
     out: dict[str, list[CandidateEvidence]] = {}
     for i, uid in enumerate(columns["cand_group"]):
         record_id = int(columns["record_id"][i])
         levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
-        given_pair = (request_given.get(uid) or "", record_given.get(record_id) or "")
-        other_name = levels.get(GIVEN) == "typo" and distinct_given_names(*given_pair)
-        given_disagrees = levels.get(GIVEN) == "disagree"
-        relative = given_disagrees and _misspelt_relative(*given_pair)
-        one_name = given_disagrees and short_forms_of_one_name(*given_pair)
-        swapped_form = levels.get(GIVEN) != "swapped" and _swapped_other_form(
-            given_pair,
-            tuple((request_surnames.get(uid) or "").split()),
-            tuple(record_surnames.get(record_id) or ()),
-        )
-        slip = levels.get(STREET) == "disagree" and _street_slip(
-            request_street.get(uid) or "", record_street.get(record_id) or ""
-        )
+        judged = channel.judge(levels[GIVEN], sides.request[uid], sides.record[record_id])
         out.setdefault(uid, []).append(
             CandidateEvidence(
                 tin=tins[record_id],
@@ -293,38 +184,12 @@ def _evidence(
                 levels=levels,
                 is_box=record_id in box_records,
                 partials={c: round(float(partials[c][i] or 0.0), 4) for c in COMPARISON_NAMES},
-                other_given_name=other_name,
-                misspelt_relative=relative,
-                form_of_one_name=one_name,
-                swapped_other_form=swapped_form,
-                street_slip=slip,
+                given_bits=judged.given_bits,
+                middle_bits=judged.middle_bits,
+                junior_bits=judged.junior_bits,
             )
         )
     return out
-
-
-@lru_cache(maxsize=65_536)
-def _street_slip(request_street: str, record_street: str) -> bool:
-    return bool(request_street and record_street) and streets_alike(request_street, record_street)
-
-
-@lru_cache(maxsize=65_536)
-def _swapped_other_form(
-    given: tuple[str, str], request_surnames: tuple[str, ...], record_surnames: tuple[str, ...]
-) -> bool:
-    """The request's first and last names exchanged, the first in another form: ALLEN
-    STEVEN (given ALLEN, surname STEVEN) for STEPHEN ALLEN. The request's given name is one
-    of the record's surname keys, and the record's given name is a form of one of the
-    request's (a swap alone is the ``swapped`` level)."""
-    request_given, record_given = given
-    if len(request_given) < 2 or len(record_given) < 2 or request_given not in record_surnames:
-        return False
-    return any(related_given_names(record_given, key) for key in request_surnames)
-
-
-@lru_cache(maxsize=65_536)
-def _misspelt_relative(request_given: str, record_given: str) -> bool:
-    return misspelt_related_given_name(request_given, record_given)
 
 
 def suffixes_sql() -> str:

@@ -1,15 +1,16 @@
 """The Splink adapter: train, save and apply the Fellegi–Sunter model on DuckDB.
 
-Splink runs on its own in-memory DuckDB connection, so that its working tables never enter
-the workspace store. Candidate pairs come from taxgate's blocking: every candidate record
-carries the ``cand_group`` of its request, and Splink's prediction rule is
-``block_on("cand_group")``, so Splink scores exactly the blocked pairs.
+The model is trained once per master snapshot (``taxgate master load`` or ``taxgate model
+train WS``), never on a batch being answered, so a request's evidence does not depend on the
+other requests of its batch, and a batch of one request runs. u comes from random pairs of
+master records, m from the pairs of records one TIN wrote (how a person's own filings vary)
+mixed with the request channel (:mod:`taxgate.matching.channel`). Parameters never come from
+the generator's truth. Term frequencies come from the master file (the population).
 
-Parameters are estimated by Splink's own methods on the workspace's data, never from
-labels: u by random sampling, m by expectation maximisation over pairs blocked on *person*
-fields (date of birth; given name + surname), never on address fields, which would teach the
-model that "same household" is a match (issue pitfall). The prior is one over the number of
-master records. Term frequencies come from the master file (the population), not the batch.
+At scoring time Splink runs on its own in-memory DuckDB connection, so that its working
+tables never enter the workspace store. Candidate pairs come from taxgate's blocking: every
+candidate record carries the ``cand_group`` of its request, and Splink's prediction rule is
+``block_on("cand_group")``, so Splink scores exactly the blocked pairs.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from taxgate.errors import ConfigError
+from taxgate.matching.channel import channel_m, smoothed_u
 from taxgate.matching.comparisons import COMPARISON_NAMES, all_comparisons
 
 MODEL_FORMAT = 1
@@ -97,19 +100,6 @@ class MatchModel:
         return weights
 
 
-def _settings(prior: float) -> SettingsCreator:
-    return SettingsCreator(
-        link_type="link_only",
-        comparisons=all_comparisons(),
-        blocking_rules_to_generate_predictions=[block_on("cand_group")],
-        probability_two_random_records_match=prior,
-        retain_intermediate_calculation_columns=True,
-        retain_matching_columns=True,
-        additional_columns_to_retain=["cand_group", "record_id"],
-        max_iterations=20,
-    )
-
-
 class _Session:
     """One private DuckDB connection holding the two sides and the tf tables."""
 
@@ -132,27 +122,100 @@ class _Session:
         self.con.close()
 
 
-def train_model(
-    requests: pa.Table,
-    candidates: pa.Table,
-    tf_tables: dict[str, pa.Table],
-    *,
-    prior: float,
-    seed: int = 6103,
+def train_snapshot_model(
+    records: pa.Table, tf_tables: dict[str, pa.Table], *, seed: int = 6103
 ) -> MatchModel:
-    """Estimate u (random sampling) and m (EM on person-field blocks) on workspace data."""
-    session = _Session(requests, candidates, tf_tables)
+    """Estimate the model from one master snapshot, before any request is seen.
+
+    ``records`` are the master's matching records (``record_id``, ``tin`` and the feature
+    columns). u comes from random pairs of records (Splink's random sampling, seeded);
+    m from the pairs of records that one TIN wrote (Splink's label-column estimate: how one
+    person's name varies between their own filings), mixed with the request channel
+    (:mod:`taxgate.matching.channel`). The same snapshot always gives the same model.
+    """
+    if records.num_rows < 2:
+        raise ConfigError(
+            "the master file has fewer than two matching records: nothing to learn from",
+            hint="load a master file with `taxgate master load WS MASTER_DIR`",
+        )
+    table = records.sort_by("record_id").rename_columns(
+        ["unique_id" if c == "record_id" else c for c in records.column_names]
+    )
+    con = duckdb.connect(":memory:")
     try:
-        linker = session.linker(_settings(prior))
+        con.execute("SET threads = 1")  # sampling and sums in one order: one model per snapshot
+        db = DuckDBAPI(con)
+        frame = db.register(table, table_name="master_records_for_training")
+        settings = SettingsCreator(
+            link_type="dedupe_only",
+            comparisons=all_comparisons(),
+            blocking_rules_to_generate_predictions=[block_on("tin")],
+            probability_two_random_records_match=0.5,
+        )
+        linker = Linker(frame, settings, log_level=_QUIET)
+        for column, tf in tf_tables.items():
+            lookup = db.register(tf, table_name=f"tf_lookup_{column}")
+            linker.table_management.register_term_frequency_lookup(lookup, column)
         linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
-        for rule in (block_on("date_of_birth"), block_on("given_key", "surname_full")):
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=1e6)
-        settings = linker.misc.save_model_to_json()
+        if _has_repeat_filers(table):
+            linker.training.estimate_m_from_label_column("tin")
+        trained = _normalise(linker.misc.save_model_to_json())
     finally:
-        session.close()
-    model = MatchModel(settings=regularise(_normalise(settings)))
+        con.close()
+    pairs = min(1e6, records.num_rows * (records.num_rows - 1) / 2)
+    counts = pc.value_counts(records.column("tin")).field("counts").to_pylist()
+    label_pairs = float(sum(k * (k - 1) / 2 for k in counts))
+    model = MatchModel(settings=regularise(with_channel(for_scoring(trained), pairs, label_pairs)))
     check_model(model)
     return model
+
+
+def for_scoring(settings: dict[str, Any]) -> dict[str, Any]:
+    """The trained parameters with the settings that score requests against candidates:
+    link requests to records, one prediction block per request (``cand_group``)."""
+    out: dict[str, Any] = json.loads(json.dumps(settings))
+    out.update(
+        link_type="link_only",
+        blocking_rules_to_generate_predictions=[
+            {"blocking_rule": 'l."cand_group" = r."cand_group"', "sql_dialect": "duckdb"}
+        ],
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+        additional_columns_to_retain=["cand_group", "record_id"],
+    )
+    return out
+
+
+def _has_repeat_filers(records: pa.Table) -> bool:
+    tins = records.column("tin")
+    return len(tins) > len(tins.unique())
+
+
+def with_channel(settings: dict[str, Any], pairs: float, label_pairs: float) -> dict[str, Any]:
+    """Replace each level's m by the filings' m (from ``label_pairs`` within-taxpayer pairs)
+    mixed with the request channel, and its u by the ``pairs`` sampled random pairs smoothed
+    toward the population prior."""
+    out: dict[str, Any] = json.loads(json.dumps(settings))
+    for comparison in out["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        labels = [str(lv.get("label_for_charts")) for lv in levels]
+        filings = {
+            str(lv.get("label_for_charts")): float(lv["m_probability"])
+            for lv in levels
+            if isinstance(lv.get("m_probability"), float)
+        }
+        sampled = {
+            str(lv.get("label_for_charts")): float(lv["u_probability"])
+            for lv in levels
+            if isinstance(lv.get("u_probability"), float)
+        }
+        name = comparison["output_column_name"]
+        mixed = channel_m(name, labels, filings, label_pairs)
+        u = smoothed_u(name, labels, sampled, pairs)
+        for lv, label in zip(levels, labels, strict=True):
+            lv["m_probability"] = mixed[label] if mixed[label] > 0 else None
+            lv["u_probability"] = u[label] if u[label] > 0 else None
+    return out
 
 
 def regularise(settings: dict[str, Any]) -> dict[str, Any]:
@@ -230,7 +293,7 @@ def check_model(model: MatchModel) -> None:
     if problems:
         raise ConfigError(
             "the trained match model does not make sense: " + "; ".join(problems),
-            hint="train on a larger batch, or inspect `taxgate model show WS`",
+            hint="inspect it with `taxgate model show WS`; the master file may be too small",
         )
 
 

@@ -119,7 +119,7 @@ class WeightHistogram:
             (the policy chose no candidate: name or address not corroborated).
         review_weight: The agreement's review threshold (bits).
         disclose_weight: The agreement's disclosure threshold (bits).
-        min_margin: The agreement's minimum margin over the next taxpayer (bits).
+        disclose_probability: The agreement's posterior bound for a disclosure.
         bands: Per decision: requests below the review threshold, between the thresholds,
             and at or above the disclosure threshold.
     """
@@ -131,7 +131,7 @@ class WeightHistogram:
     from_best_candidate: int
     review_weight: float
     disclose_weight: float
-    min_margin: float
+    disclose_probability: float
     bands: tuple[tuple[str, int, int, int], ...] = ()
 
 

@@ -168,7 +168,7 @@ def gather_report_data(
             batch_id,
             review_weight=policy.review_weight,
             disclose_weight=policy.disclose_weight,
-            min_margin=policy.min_margin,
+            disclose_probability=policy.disclose_probability,
         ),
         flags=tuple(FlagInfo(f, _flag_rule(f)) for f in flags),
         ledger=ledger_status(store, batch_id=batch_id, verification=verification),
@@ -266,7 +266,7 @@ def weight_histogram(
     *,
     review_weight: float,
     disclose_weight: float,
-    min_margin: float,
+    disclose_probability: float,
 ) -> WeightHistogram:
     """Bin the match weights of ``batch_id``'s requests with candidates, per decision.
 
@@ -299,7 +299,7 @@ def weight_histogram(
         from_best_candidate=best_only,
         review_weight=review_weight,
         disclose_weight=disclose_weight,
-        min_margin=min_margin,
+        disclose_probability=disclose_probability,
         bands=tuple((d, *bands[d]) for d in sorted(bands, key=_decision_order)),
     )
 

@@ -210,9 +210,10 @@ def _weights_section(weights: WeightHistogram, svg: str) -> str:
 <dt>review threshold · dotted line</dt><dd>{weights.review_weight:g} bits: below it, nothing is
 disclosed and nothing is reviewed.</dd>
 <dt>disclosure threshold · dashed line</dt><dd>{weights.disclose_weight:g} bits: between the two
-thresholds a request goes to review; at or above it, a request may be disclosed when name and
-address both corroborate, one taxpayer leads by at least {weights.min_margin:g} bits, and no
-evidence conflicts.</dd>
+thresholds a request may go to review; at or above it, a request is disclosed when name and
+address both corroborate and the chosen taxpayer's posterior probability, weighed against every
+other candidate and against someone at the address who never filed, reaches
+{weights.disclose_probability:g}.</dd>
 </dl>"""
     if not weights.edges:
         return f"""<section id="weights">

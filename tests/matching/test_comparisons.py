@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 
 from taxgate.matching.comparisons import (
     all_comparisons,
+    dob_comparison,
     given_name_comparison,
+    locality_comparison,
+    street_comparison,
     surname_comparison,
 )
 from taxgate.matching.features import name_features
@@ -202,3 +205,60 @@ def test_a_joined_compound_beginning_with_the_other_surname_is_compound() -> Non
         "compound"
     )
     assert level_of(surname_comparison(), surname("CRUZ"), surname("CRUZADO")) == "disagree"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("1975-06-07", "1975-06-07", "exact"),
+        ("1975-06-07", "1975-06-08", "typo"),  # one digit
+        ("1975-06-07", "1975-07-06", "typo"),  # day and month swapped
+        ("1975-06-07", "1975-01-01", "near"),  # a default of January 1
+        ("1975-06-07", "1975-09-21", "near"),  # the same year, another month and day
+        ("1975-06-07", "1976-06-07", "typo"),  # the year one off (one digit)
+        ("1979-06-07", "1980-06-07", "near"),  # the year one off (two digits)
+        ("1975-06-07", "1948-11-23", "disagree"),
+    ],
+)
+def test_date_of_birth_levels(a: str, b: str, level: str) -> None:
+    comparison = dob_comparison()
+    assert level_of(comparison, {"date_of_birth": a}, {"date_of_birth": b}) == level
+
+
+def _address(street_name: str, zip5: str | None, city: str = "AUSTIN") -> dict[str, Any]:
+    return {
+        "street_name": street_name,
+        "street_key": f"{street_name} ST",
+        "zip5": zip5,
+        "city": city,
+        "state": "TX",
+    }
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("ELM", "ELM", "exact"),
+        ("EML", "ELM", "typo"),  # letters exchanged
+        ("BIRHC", "BIRCH", "typo"),
+        ("OAK", "ELM", "disagree"),
+    ],
+)
+def test_street_levels(a: str, b: str, level: str) -> None:
+    comparison = street_comparison()
+    assert level_of(comparison, _address(a, "78701"), _address(b, "78701")) == level
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        (_address("ELM", "78701"), _address("ELM", "78701"), "zip"),
+        (_address("ELM", "78710"), _address("ELM", "78701"), "city"),  # one digit off, one city
+        (_address("ELM", None), _address("ELM", "78701"), "city"),
+        (_address("ELM", "78710", "DALLAS"), _address("ELM", "78701"), "disagree"),
+        (_address("ELM", "75201"), _address("ELM", "78701"), "disagree"),
+    ],
+)
+def test_locality_levels(a: dict[str, Any], b: dict[str, Any], level: str) -> None:
+    comparison = locality_comparison()
+    assert level_of(comparison, a, b) == level

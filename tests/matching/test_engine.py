@@ -1,4 +1,5 @@
-"""The matching stage's look-ups beyond the scored candidate records."""
+"""The matching stage on a small master: the model of the snapshot, every name form of a
+taxpayer at the point, and decisions that do not depend on the rest of the batch."""
 
 from __future__ import annotations
 
@@ -7,28 +8,42 @@ from collections.abc import Callable
 import pyarrow as pa
 import pytest
 
-from taxgate.matching.decide import CandidateEvidence
-from taxgate.matching.engine import (
-    _swapped_other_form,
-    common_names_are_not_typos,
-    rivals_fitting_by_other_names,
-)
+from taxgate.agreement import PolicyTerms
+from taxgate.matching.decide import Outcome
+from taxgate.matching.engine import run_matching
 from taxgate.matching.features import feature_rows, feature_table
+from taxgate.matching.model_store import train_for_master
 from taxgate.standardise.address_parts import RawAddress
 from taxgate.standardise.addresses import standardise_address
 from taxgate.standardise.names import standardise_name
 from taxgate.store import Store
 
-TAXPAYERS = "tin,tin_type,date_of_birth\n111111111,SSN,\n222222222,SSN,\n333333333,SSN,\n"
-# 222 filed at 12 Oak St as YOLANDA SOTO, and earlier elsewhere as YOLANDA SOTO MARTINEZ;
-# 333 filed at 12 Oak St as YOLANDA RUIZ and never under another surname.
-FILINGS = (
+POLICY = PolicyTerms(disclose_weight=20.0, review_weight=10.0, min_margin=6.0)
+HEADER = (
     "tin,doc_type,tax_year,received_date,first_name,middle_name,last_name,suffix,street,unit,"
     "city,state,zip\n"
+)
+TAXPAYERS = "tin,tin_type,date_of_birth\n" + "".join(
+    f"{tin},SSN,{dob}\n"
+    for tin, dob in (
+        ("111111111", "1970-01-02"),
+        ("222222222", "1980-05-06"),
+        ("333333333", "1985-07-08"),
+        ("444444444", "1990-03-04"),
+        ("555555555", "1962-11-12"),
+    )
+)
+# 111 YOLANDA MARTINEZ and 222 YOLANDA SOTO both file at 12 Oak St; 222 filed earlier,
+# elsewhere, as YOLANDA SOTO MARTINEZ. 333 ROSA RUIZ files at 12 Oak St too. 444 and 555
+# live elsewhere.
+FILINGS = HEADER + (
     "111111111,RETURN,2023,2024-03-01,Yolanda,,Martinez,,12 Oak St,,Austin,TX,78701\n"
     "222222222,RETURN,2021,2022-03-01,Yolanda,,Soto Martinez,,40 Elm Ave,,Dallas,TX,75201\n"
     "222222222,RETURN,2023,2024-03-01,Yolanda,,Soto,,12 Oak St,,Austin,TX,78701\n"
-    "333333333,RETURN,2023,2024-03-01,Yoli,,Ruiz,,12 Oak St,,Austin,TX,78701\n"
+    "333333333,RETURN,2023,2024-03-01,Rosa,,Ruiz,,12 Oak St,,Austin,TX,78701\n"
+    "444444444,RETURN,2022,2023-03-01,Dmitri,,Volkov,,7 Pine Rd,,Austin,TX,78702\n"
+    "444444444,RETURN,2023,2024-03-01,Dmitri,,Volkov,,7 Pine Rd,,Austin,TX,78702\n"
+    "555555555,RETURN,2023,2024-03-01,Harriet,J,Okonkwo,,99 Birch Ln,Apt 4,Austin,TX,78703\n"
 )
 
 
@@ -37,71 +52,51 @@ def store(master_store: Callable[[str, str], Store]) -> Store:
     return master_store(TAXPAYERS, FILINGS)
 
 
-def request(uid: str, first: str, last: str) -> pa.Table:
-    name = standardise_name(first, None, last, None)
-    address = standardise_address(RawAddress(line="12 Oak St, Austin, TX 78701"))
-    return feature_table(feature_rows([name], [address]), {"uid": pa.array([uid])})
-
-
-def test_a_rival_on_file_elsewhere_under_the_requested_surname_fits(store: Store) -> None:
-    table = request("r1", "Yolanda", "Martinez")
-    rivals = {"r1": ["222222222", "333333333"]}
-    # 222 filed as SOTO MARTINEZ elsewhere: she fits; 333 never filed as a MARTINEZ.
-    assert rivals_fitting_by_other_names(store, table, rivals) == {"r1": ["222222222"]}
-
-
-def test_the_rivals_other_name_needs_a_fitting_given_name_too(store: Store) -> None:
-    table = request("r1", "Rosa", "Martinez")
-    assert rivals_fitting_by_other_names(store, table, {"r1": ["222222222"]}) == {}
-    assert rivals_fitting_by_other_names(store, table, {}) == {}
-
-
-def _holders_master(names: dict[str, int]) -> tuple[str, str]:
-    """A master where ``count`` taxpayers hold each given name, all surnamed WONG."""
-    taxpayers = ["tin,tin_type,date_of_birth"]
-    filings = [
-        "tin,doc_type,tax_year,received_date,first_name,middle_name,last_name,suffix,street,"
-        "unit,city,state,zip"
-    ]
-    tin = 100000000
-    for name, count in names.items():
-        for _ in range(count):
-            tin += 1
-            taxpayers.append(f"{tin},SSN,")
-            filings.append(f"{tin},RETURN,2023,2024-03-01,{name},,Wong,,{tin % 997} Oak St,,"
-                           "Austin,TX,78701")  # fmt: skip
-    return "\n".join(taxpayers) + "\n", "\n".join(filings) + "\n"
-
-
-def test_a_slip_between_two_common_names_is_two_names(
-    master_store: Callable[[str, str], Store],
-) -> None:
-    store = master_store(*_holders_master({"Hung": 25, "Huong": 21, "Jose": 30, "Jsoe": 1}))
-    typo = {**{k: "exact" for k in ("surname", "house", "street")}, "given_name": "typo"}
-    evidence = {
-        "r1": [CandidateEvidence("1", 1, 30.0, typo)],  # asked HUONG, on file HUNG
-        "r2": [CandidateEvidence("2", 2, 30.0, typo)],  # asked JOSE, on file JSOE
+def requests(*rows: tuple[str, str, str, str, str | None]) -> pa.Table:
+    """Feature rows of requests: (uid, first, last, one-line address, date of birth)."""
+    names = [standardise_name(first, None, last, None) for _, first, last, _, _ in rows]
+    addresses = [standardise_address(RawAddress(line=line)) for _, _, _, line, _ in rows]
+    extra = {
+        "uid": pa.array([r[0] for r in rows]),
+        "tin": pa.array([None] * len(rows), pa.string()),
+        "date_of_birth": pa.array([r[4] for r in rows], pa.string()),
     }
-    given = ({"r1": "HUONG", "r2": "JOSE"}, {1: "HUNG", 2: "JSOE"})
-    marked = common_names_are_not_typos(store, evidence, given)
-    assert marked["r1"][0].other_given_name and not marked["r1"][0].name_agrees
-    assert not marked["r2"][0].other_given_name and marked["r2"][0].name_agrees
+    return feature_table(feature_rows(names, addresses), extra)
 
 
-def test_a_swapped_request_is_matched_to_another_form_of_the_first_name() -> None:
-    # ALLEN JOHN STEVEN asked for (names exchanged): STEPHEN ALLEN on file fits it too.
-    asked = standardise_name("Allen", "John", "Steven", None)
-    stephen = standardise_name("Stephen", None, "Allen", None)
-    pair = (asked.given_key, stephen.given_key)
-    assert _swapped_other_form(pair, asked.surname_parts, stephen.surname_keys)
-    # REBECCA ALLEN is no form of STEVEN, and ALLEN is not CARTER's surname.
-    rebecca = standardise_name("Rebecca", None, "Allen", None)
-    assert not _swapped_other_form(
-        (asked.given_key, rebecca.given_key), asked.surname_parts, rebecca.surname_keys
-    )
-    assert not _swapped_other_form(pair, asked.surname_parts, ("CARTER",))
-    # WU MEI SUNITA (SUNITA MEI WU, exchanged) does not name MEI WU: MEI is a middle name.
-    asked = standardise_name("Wu", "Mei", "Sunita", None)
-    mei = standardise_name("Mei", None, "Wu", None)
-    pair = (asked.given_key, mei.given_key)
-    assert not _swapped_other_form(pair, asked.surname_parts, mei.surname_keys)
+PLAIN = ("r1", "Dmitri", "Volkov", "7 Pine Rd, Austin, TX 78702", "1990-03-04")
+ROSA = ("r2", "Rosa", "Ruiz", "12 Oak St, Austin, TX 78701", "1985-07-08")
+YOLANDA = ("r3", "Yolanda", "Martinez", "12 Oak St, Austin, TX 78701", None)
+
+
+def test_the_model_comes_from_the_master_and_is_deterministic(store: Store) -> None:
+    assert train_for_master(store).version == train_for_master(store).version
+
+
+def test_a_batch_of_one_request_runs(store: Store) -> None:
+    model = train_for_master(store)
+    result = run_matching(store, requests(PLAIN), policy=POLICY, model=model)
+    assert result.decisions["r1"].outcome is Outcome.DISCLOSE
+    assert result.decisions["r1"].tin == "444444444"
+
+
+def test_a_rival_at_the_point_is_judged_on_every_name_she_filed_under(store: Store) -> None:
+    # YOLANDA MARTINEZ fits 111 here, and 222, who filed here as SOTO and elsewhere as SOTO
+    # MARTINEZ: the request cannot tell them apart well enough to release anything.
+    model = train_for_master(store)
+    result = run_matching(store, requests(YOLANDA), policy=POLICY, model=model)
+    tins = {c.tin for c in result.evidence["r3"]}
+    assert {"111111111", "222222222"} <= tins
+    decision = result.decisions["r3"]
+    assert decision.outcome is not Outcome.DISCLOSE
+    assert decision.runner_up_tin == "222222222"
+
+
+def test_decisions_do_not_depend_on_the_rest_of_the_batch(store: Store) -> None:
+    model = train_for_master(store)
+    alone = run_matching(store, requests(ROSA), policy=POLICY, model=model).decisions
+    together = run_matching(
+        store, requests(PLAIN, ROSA, YOLANDA), policy=POLICY, model=model
+    ).decisions
+    assert alone["r2"] == together["r2"]
+    assert alone["r2"].outcome is Outcome.DISCLOSE

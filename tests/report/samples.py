@@ -75,7 +75,7 @@ def sample_report_data(**changes: object) -> ReportData:
             from_best_candidate=117,
             review_weight=10.0,
             disclose_weight=20.0,
-            min_margin=6.0,
+            disclose_probability=0.99,
             bands=(("DISCLOSE", 0, 0, 1863), ("NOT_DISCLOSED", 7, 34, 114)),
         ),
         flags=(FlagInfo("BATCH_OFFICER_OVERLOAD", "more than `screening.officer_max_records`"),),

@@ -1,0 +1,104 @@
+"""The match model of a workspace: trained from its master snapshot, kept in the store.
+
+One model per master snapshot. ``master load`` trains it; ``taxgate model train WS`` trains
+it again (the same snapshot gives the same model and version); ``taxgate run`` only reads
+it. The ``models`` table keeps every model ever used, so that a decision's recorded
+``model_version`` can always be looked up; the JSON is also written to ``WS/models/``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from taxgate.disclosure.records import runs_ddl_sql
+from taxgate.errors import WorkspaceError
+from taxgate.matching.model import TF_COLUMNS, MatchModel, train_snapshot_model
+from taxgate.store import Store
+from taxgate.workspace import atomic_write_bytes
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """A model with what it was trained on."""
+
+    model: MatchModel
+    trained_on: str  # "master:<snapshot version>"
+    created_at: str
+
+
+def tf_table_sql(column: str) -> str:
+    """Population term frequencies of a name column, over the master records."""
+    return f"""
+    SELECT n.{column}, count(*) / sum(count(*)) OVER () AS tf_{column}
+    FROM master_records AS r JOIN master_names AS n USING (name_id)
+    WHERE n.{column} IS NOT NULL
+    GROUP BY n.{column}
+    ORDER BY n.{column}
+    """
+
+
+def master_tf_tables(store: Store) -> dict[str, pa.Table]:
+    """The term-frequency tables of the current master snapshot."""
+    return {c: store.arrow(tf_table_sql(c)) for c in TF_COLUMNS}
+
+
+def current_snapshot(store: Store) -> int:
+    row = store.fetchone("SELECT max(version) FROM master_snapshots")
+    if row is None or row[0] is None:
+        raise WorkspaceError(
+            "the workspace has no master file loaded",
+            hint="load one with `taxgate master load WS MASTER_DIR`",
+        )
+    return int(row[0])
+
+
+def train_for_master(store: Store) -> MatchModel:
+    """Train the model of the current master snapshot (nothing is saved)."""
+    current_snapshot(store)
+    records = store.arrow("SELECT * FROM record_features ORDER BY record_id")
+    return train_snapshot_model(records, master_tf_tables(store))
+
+
+def save_model(store: Store, models_dir: Path, model: MatchModel, *, now: datetime) -> None:
+    """Make ``model`` the active model of the current snapshot (inside the caller's
+    transaction, if any); its JSON goes to ``models_dir`` too."""
+    store.execute(runs_ddl_sql())
+    trained_on = f"master:{current_snapshot(store)}"
+    atomic_write_bytes(models_dir / f"{model.version}.json", model.to_json().encode("utf-8"))
+    store.execute("UPDATE models SET active = FALSE")
+    store.execute("DELETE FROM models WHERE version = ?", [model.version])
+    store.execute(
+        "INSERT INTO models VALUES (?, ?, ?, TRUE, ?)",
+        [model.version, now.isoformat(), trained_on, json.dumps(model.settings, sort_keys=True)],
+    )
+
+
+def active_model(store: Store) -> StoredModel | None:
+    """The model trained on the current master snapshot, if there is one."""
+    store.execute(runs_ddl_sql())
+    row = store.fetchone(
+        "SELECT settings, trained_on_batch, created_at FROM models WHERE active "
+        "ORDER BY created_at DESC LIMIT 1"
+    )
+    if row is None:
+        return None
+    snapshot = store.fetchone("SELECT max(version) FROM master_snapshots")
+    if snapshot is None or str(row[1]) != f"master:{snapshot[0]}":
+        return None  # trained on an older snapshot, or on a batch (before models per snapshot)
+    return StoredModel(MatchModel(settings=json.loads(row[0])), str(row[1]), str(row[2]))
+
+
+def require_model(store: Store) -> MatchModel:
+    """The current snapshot's model, or a refusal that says how to make one."""
+    stored = active_model(store)
+    if stored is None:
+        raise WorkspaceError(
+            "the workspace has no match model for its current master snapshot",
+            hint="train it with `taxgate model train WS` (master load does this)",
+        )
+    return stored.model

@@ -1,0 +1,158 @@
+"""The name channel: how strongly a written given name points to a taxpayer, against the
+chance that a random person (or a household member who never filed) carries it.
+
+The model's given-name levels say *how* the request's first name relates to a record's
+(exact, a nickname, a slip, an initial). A level alone cannot say *which* person the
+written name belongs to: a slip that makes another real name (FRANCES for FRANCIS, MARLENE
+for DARLENE, AMITA for AMIT) is about as likely to be that other person's own name as a
+slip, while a slip that makes no one's name (DNNA) can only be a slip. So the weight of the
+levels that depend on the written value is computed per value:
+
+* ``exact``: log2(m / share of people carrying the name);
+* ``typo``: log2(m × how common this kind of slip is / (slips per name × share of people
+  carrying the *written* name)), never more than the exact name would weigh;
+* ``initial``: log2(1 / share of names with that first letter);
+* other levels keep the model's weight.
+
+Second given names that both sides wrote weigh too: the same (or an initial of it) is mild
+evidence, two different ones (JUAN CARLOS / JUAN PABLO) strong evidence of two people.
+The shares come from :mod:`taxgate.standardise.name_frequency` (the population), else the
+master file's own term frequency.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pyarrow as pa
+
+from taxgate.matching.model import MatchModel
+from taxgate.standardise.name_frequency import UNSEEN_SHARE, given_name_share, initial_share
+from taxgate.standardise.spelling import plausible_slip
+
+# The distinct one-slip spellings a name of n letters plausibly takes (keyboard neighbours,
+# a dropped, doubled or swapped letter): about six per letter.
+SLIPS_PER_LETTER = 6
+# How much less often a slip of another kind (a letter replaced by one far from it on the
+# keyboard, a letter added) happens than a common one.
+RARE_SLIP = 0.15
+# How often the same person's second given name is written differently by another agency
+# (dropped middles are not "different": both sides must write one).
+MIDDLE_SAME_PERSON_ERROR = 0.05
+# The most a matching second given name adds (it is often a common name).
+MIDDLE_AGREE_CAP = 4.0
+# Given that a generational suffix is asked, how likely a household member of the filer's
+# given name exists who is not the filer (a junior named after his father, or the father).
+NAMESAKE_RELATIVE = 0.5
+GENERATIONAL = frozenset({"JR", "SR", "II", "III", "IV", "V"})
+# The least share any exact given name counts with (a name so rare it is nearly unique).
+EXACT_SHARE_FLOOR = 1e-5
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """The name channel's weights for one request and one record (bits)."""
+
+    given_bits: float | None
+    middle_bits: float
+    junior_bits: float
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one channel per batch, cached judgements
+class NameChannel:
+    """The model's m of each given-name level and the master's name frequencies."""
+
+    m: Mapping[str, float]
+    master_share: Mapping[str, float]
+
+    @classmethod
+    def from_model(cls, model: MatchModel, tf_given: pa.Table) -> NameChannel:
+        levels: dict[str, float] = {}
+        for comparison in model.settings["comparisons"]:
+            if comparison["output_column_name"] != "given_name":
+                continue
+            for lv in comparison["comparison_levels"]:
+                if isinstance(lv.get("m_probability"), float):
+                    levels[str(lv.get("label_for_charts"))] = float(lv["m_probability"])
+        shares = dict(
+            zip(
+                tf_given.column(0).to_pylist(),
+                tf_given.column(1).to_pylist(),
+                strict=True,
+            )
+        )
+        return cls(levels, shares)
+
+    def share(self, name: str) -> float:
+        """How often a random person carries ``name`` as written."""
+        return max(given_name_share(name), float(self.master_share.get(name) or 0.0))
+
+    def judge(self, level: str, request: NameKey, record: NameKey) -> Judged:
+        """Weigh one request's given names against one record's (keys from :func:`name_key`)."""
+        return _cached_judge(self, level, request, record)
+
+
+NameKey = tuple[str, tuple[str, ...], str]
+
+
+def name_key(given: Any, names: Any, suffix: Any) -> NameKey:
+    """The name-channel key of one side: first given name, every given name, suffix."""
+    return str(given or ""), tuple(sorted(str(n) for n in names or () if n)), str(suffix or "")
+
+
+@lru_cache(maxsize=262_144)
+def _cached_judge(channel: NameChannel, level: str, request: NameKey, record: NameKey) -> Judged:
+    asked, asked_names, asked_suffix = request
+    filed, filed_names, filed_suffix = record
+    given = given_level_bits(channel, level, asked, filed)
+    middle = 0.0
+    if level in ("exact", "equivalent", "typo"):
+        middle = middle_bits(set(asked_names) - {asked}, set(filed_names) - {filed}, channel)
+    junior = 0.0
+    if (
+        asked_suffix in GENERATIONAL
+        and level in ("exact", "equivalent")
+        and filed_suffix != asked_suffix
+    ):
+        junior = math.log2(NAMESAKE_RELATIVE / max(channel.share(filed), EXACT_SHARE_FLOOR))
+    return Judged(given, middle, junior)
+
+
+def given_level_bits(channel: NameChannel, level: str, asked: str, filed: str) -> float | None:
+    """The weight of the request's given name for one level, or None for the model's."""
+    m = channel.m.get(level)
+    if not asked or not filed or m is None:
+        return None
+    if level == "exact":
+        if given_name_share(asked) <= UNSEEN_SHARE:
+            return None  # not a population name: the master's own frequency (the model's)
+        return math.log2(m / max(given_name_share(asked), EXACT_SHARE_FLOOR))
+    if level == "typo":
+        exact_m = channel.m.get("exact", m)
+        ceiling = math.log2(exact_m / max(channel.share(filed), EXACT_SHARE_FLOOR))
+        slips = SLIPS_PER_LETTER * max(len(asked), 1)
+        kind = 1.0 if plausible_slip(asked, filed) else RARE_SLIP
+        return min(math.log2(m * kind / (slips * channel.share(asked))), ceiling)
+    if level == "initial":
+        letter = asked if len(asked) == 1 else filed
+        return -math.log2(initial_share(letter))
+    return None
+
+
+def middle_bits(asked: set[str], filed: set[str], channel: NameChannel) -> float:
+    """Second given names that both sides wrote: the same (or an initial of one) against
+    two different names."""
+    if not asked or not filed:
+        return 0.0
+    for a in asked:
+        for f in filed:
+            if a == f or (min(len(a), len(f)) == 1 and a[0] == f[0]):
+                longer = a if len(a) >= len(f) else f
+                if len(longer) == 1:
+                    return 0.0
+                return min(-math.log2(channel.share(longer)), MIDDLE_AGREE_CAP)
+    return math.log2(MIDDLE_SAME_PERSON_ERROR)

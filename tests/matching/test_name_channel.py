@@ -1,0 +1,100 @@
+"""The name channel: a written name weighs by how many people carry it."""
+
+from __future__ import annotations
+
+import math
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taxgate.matching.name_channel import (
+    MIDDLE_SAME_PERSON_ERROR,
+    NameChannel,
+    given_level_bits,
+    middle_bits,
+)
+from taxgate.standardise.name_frequency import given_name_share, initial_share
+
+M = {"exact": 0.87, "equivalent": 0.036, "typo": 0.03, "initial": 0.012, "disagree": 0.018}
+
+
+@pytest.fixture(scope="module")
+def channel() -> NameChannel:
+    return NameChannel(M, {"DNNA": 0.0})
+
+
+def test_population_shares_tell_common_from_rare_and_from_no_name() -> None:
+    assert given_name_share("MARY") > given_name_share("MARLENE") > given_name_share("DNNA")
+    assert 0 < initial_share("J") < 1
+
+
+def test_a_slip_that_makes_no_name_weighs_for_the_filer(channel: NameChannel) -> None:
+    slip = given_level_bits(channel, "typo", "DNNA", "DONNA")
+    assert slip is not None and slip > 5
+
+
+@pytest.mark.parametrize(
+    ("asked", "filed"),
+    [("FRANCES", "FRANCIS"), ("MARLENE", "DARLENE"), ("PAULA", "PAUL"), ("JAYLEN", "JAYDEN")],
+)
+def test_a_slip_that_makes_another_common_name_weighs_against(
+    channel: NameChannel, asked: str, filed: str
+) -> None:
+    # The class: a one-letter difference that is itself a name many people carry (another
+    # gender's form, a first-letter change, a twin's name).
+    # Without more evidence, the filer must not be the clear owner of the written name.
+    bits = given_level_bits(channel, "typo", asked, filed)
+    assert bits is not None and bits < 1
+
+
+def test_a_typo_never_weighs_more_than_the_exact_name(channel: NameChannel) -> None:
+    exact = given_level_bits(channel, "exact", "DONNA", "DONNA")
+    slip = given_level_bits(channel, "typo", "DNNA", "DONNA")
+    assert exact is not None and slip is not None and slip <= exact + 1e-9
+
+
+def test_an_initial_weighs_by_how_many_names_share_the_letter(channel: NameChannel) -> None:
+    j = given_level_bits(channel, "initial", "J", "JAMES")
+    q = given_level_bits(channel, "initial", "Q", "QUENTIN")
+    assert j is not None and q is not None and 0 < j < q
+
+
+def test_other_levels_keep_the_model_weight(channel: NameChannel) -> None:
+    assert given_level_bits(channel, "equivalent", "BOB", "ROBERT") is None
+    assert given_level_bits(channel, "typo", "", "ROBERT") is None
+
+
+def test_second_given_names(channel: NameChannel) -> None:
+    assert middle_bits({"PABLO"}, {"CARLOS"}, channel) == math.log2(MIDDLE_SAME_PERSON_ERROR)
+    assert middle_bits({"C"}, {"CARLOS"}, channel) > 0
+    assert middle_bits(set(), {"CARLOS"}, channel) == 0.0
+    assert middle_bits({"C"}, {"C"}, channel) == 0.0
+
+
+def test_the_channel_reads_the_model_and_the_master_frequencies() -> None:
+    settings = {
+        "comparisons": [
+            {
+                "output_column_name": "given_name",
+                "comparison_levels": [
+                    {"label_for_charts": "exact", "m_probability": 0.9},
+                    {"label_for_charts": "disagree", "m_probability": 0.1},
+                ],
+            }
+        ]
+    }
+    from taxgate.matching.model import MatchModel
+
+    tf = pa.table({"given_key": ["ZORBLAX"], "tf_given_key": [0.25]})
+    channel = NameChannel.from_model(MatchModel(settings=settings), tf)
+    assert channel.m == {"exact": 0.9, "disagree": 0.1}
+    assert channel.share("ZORBLAX") == 0.25
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=12))
+def test_typo_bits_are_finite_for_any_written_name(name: str) -> None:
+    channel = NameChannel(M, {})
+    bits = given_level_bits(channel, "typo", name, name[::-1])
+    assert bits is not None and math.isfinite(bits)
