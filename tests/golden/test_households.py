@@ -10,6 +10,8 @@ strict xfail: when the code gets it right the test fails until the marker is rem
 from __future__ import annotations
 
 import csv
+import fcntl
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,13 +113,32 @@ def run_table(root: Path, households: list[Household]) -> Golden:
         == 0
     )
     code = cli("run", str(ws), str(manifest), "--out", str(out))
-    rows = read_response(out / "response.csv") if code == 0 else []
+    (root / "run_code").write_text(str(code), encoding="utf-8")
+    return read_run(root)
+
+
+def read_run(root: Path) -> Golden:
+    """The run that :func:`run_table` left in ``root``."""
+    code = int((root / "run_code").read_text(encoding="utf-8"))
+    rows = read_response(root / "out" / "response.csv") if code == 0 else []
     return Golden({r["request_id"]: r for r in rows}, [r["request_id"] for r in rows], code, root)
 
 
 @pytest.fixture(scope="module")
 def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
-    return run_table(tmp_path_factory.mktemp("golden"), HOUSEHOLDS)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return run_table(tmp_path_factory.mktemp("golden"), HOUSEHOLDS)
+    # Under pytest-xdist the workers share one run: the first to take the lock builds it, the
+    # others read it (the session's temporary root is common to all workers).
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / "golden-households.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        marker = shared / "golden-households.path"
+        if marker.exists():
+            return read_run(Path(marker.read_text(encoding="utf-8")))
+        golden = run_table(tmp_path_factory.mktemp("golden"), HOUSEHOLDS)
+        marker.write_text(str(golden.root), encoding="utf-8")
+        return golden
 
 
 def _show(row: dict[str, str] | None) -> str:
