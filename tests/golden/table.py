@@ -132,7 +132,8 @@ class Household:
     taxpayers: tuple[tuple[str, str], ...]  # (tin, date_of_birth)
     filings: tuple[Filing, ...]
     requests: tuple[Request, ...]
-    known_failure: str = ""
+    known_failure: str = ""  # what today's code does wrong (split-address batch)
+    known_failure_line: str = ""  # the same for the one-line-address batch
     source: str = ""
 
     def filings_of(self, tin: str) -> list[Filing]:
@@ -218,6 +219,7 @@ def _parse_household(raw: dict[str, Any], source: str, n: int) -> Household:
         filings=tuple(filings),
         requests=requests,
         known_failure=str(raw.get("known_failure", "")),
+        known_failure_line=str(raw.get("known_failure_line", raw.get("known_failure", ""))),
         source=source,
     )
 

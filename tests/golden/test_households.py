@@ -49,6 +49,8 @@ REQUEST_COLUMNS = (
     "reason",
     "taxable_periods",
 )
+SPLIT_ADDRESS = ("street", "unit", "city", "state", "zip")
+LINE_COLUMNS = (*(c for c in REQUEST_COLUMNS if c not in SPLIT_ADDRESS), "address")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Golden:
     order: list[str]  # the response's request ids, in its row order
     run_code: int
     root: Path
+    line_response: dict[str, dict[str, str]]  # the same requests with one-line addresses
+    line_code: int
 
 
 def cli(*argv: str) -> int:
@@ -67,7 +71,9 @@ def cli(*argv: str) -> int:
 
 def _write_csv(path: Path, header: tuple[str, ...], rows: list[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer = csv.DictWriter(
+            handle, fieldnames=header, lineterminator="\n", extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(rows)
 
@@ -85,10 +91,20 @@ def write_master(directory: Path, households: list[Household]) -> None:
     _write_csv(directory / "filings.csv", FILING_FIELDS[:-1], filings)
 
 
-def write_requests(path: Path, households: list[Household]) -> None:
-    """Every request of every household, in table order (data contract §2, split address)."""
+def line_address(fields: dict[str, str]) -> str:
+    """The split address as one line: ``STREET UNIT, CITY, ST ZIP``."""
+    street = " ".join(p for p in (fields["street"], fields["unit"]) if p)
+    last = " ".join(p for p in (fields["state"], fields["zip"]) if p)
+    return ", ".join(p for p in (street, fields["city"], last) if p)
+
+
+def write_requests(path: Path, households: list[Household], *, style: str = "split") -> None:
+    """Every request of every household, in table order (data contract §2), with the split
+    address columns or (``style="line"``) the one ``address`` column instead."""
     rows = [r.fields for h in households for r in h.requests]
-    _write_csv(path, REQUEST_COLUMNS, rows)
+    if style == "line":
+        rows = [{**row, "address": line_address(row)} for row in rows]
+    _write_csv(path, LINE_COLUMNS if style == "line" else REQUEST_COLUMNS, rows)
 
 
 def read_response(path: Path) -> list[dict[str, str]]:
@@ -96,32 +112,52 @@ def read_response(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _sign_and_run(root: Path, style: str) -> int:
+    requests, manifest = root / f"requests-{style}.csv", root / f"manifest-{style}.json"
+    key = str(root / "keys" / f"{SIGNER}.key.pem")
+    sign = ("batch", "sign", str(requests), "--key", key, "--signer", SIGNER)
+    assert cli(*sign, "--out", str(manifest), "--request-date", str(REQUEST_DATE)) == 0
+    code = cli("run", str(root / "ws"), str(manifest), "--out", str(root / f"out-{style}"))
+    (root / f"run_code-{style}").write_text(str(code), encoding="utf-8")
+    return code
+
+
 def run_table(root: Path, households: list[Household]) -> Golden:
-    ws, keys, out = root / "ws", root / "keys", root / "out"
+    """Load the table's master file into a fresh workspace and run its requests twice: one
+    batch with split addresses, then one with one-line addresses."""
+    ws, keys = root / "ws", root / "keys"
     write_master(root / "master", households)
-    write_requests(root / "requests.csv", households)
+    for style in ("split", "line"):
+        write_requests(root / f"requests-{style}.csv", households, style=style)
     assert cli("init", str(ws)) == 0
     assert cli("keys", "new", str(keys), "--name", SIGNER) == 0
     pem = keys / f"{SIGNER}.pub.pem"
     add = ("agreement", "add-signer", str(ws), "--name", SIGNER, "--public-key", str(pem))
     assert cli(*add, "--valid-from", "2025-04-07") == 0
     assert cli("master", "load", str(ws), str(root / "master"), "--workers", "1") == 0
-    sign = ("batch", "sign", str(root / "requests.csv"), "--key", str(keys / f"{SIGNER}.key.pem"))
-    manifest = root / "manifest.json"
-    assert (
-        cli(*sign, "--signer", SIGNER, "--out", str(manifest), "--request-date", str(REQUEST_DATE))
-        == 0
-    )
-    code = cli("run", str(ws), str(manifest), "--out", str(out))
-    (root / "run_code").write_text(str(code), encoding="utf-8")
+    for style in ("split", "line"):
+        _sign_and_run(root, style)
     return read_run(root)
 
 
+def _read_style(root: Path, style: str) -> tuple[int, list[dict[str, str]]]:
+    code = int((root / f"run_code-{style}").read_text(encoding="utf-8"))
+    rows = read_response(root / f"out-{style}" / "response.csv") if code == 0 else []
+    return code, rows
+
+
 def read_run(root: Path) -> Golden:
-    """The run that :func:`run_table` left in ``root``."""
-    code = int((root / "run_code").read_text(encoding="utf-8"))
-    rows = read_response(root / "out" / "response.csv") if code == 0 else []
-    return Golden({r["request_id"]: r for r in rows}, [r["request_id"] for r in rows], code, root)
+    """The runs that :func:`run_table` left in ``root``."""
+    code, rows = _read_style(root, "split")
+    line_code, line_rows = _read_style(root, "line")
+    return Golden(
+        response={r["request_id"]: r for r in rows},
+        order=[r["request_id"] for r in rows],
+        run_code=code,
+        root=root,
+        line_response={r["request_id"]: r for r in line_rows},
+        line_code=line_code,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -180,23 +216,42 @@ def mismatches(household: Household, response: dict[str, dict[str, str]]) -> lis
     return wrong
 
 
-def _param(household: Household) -> object:
+def _param(household: Household, known_failure: str) -> object:
     marks = []
-    if household.known_failure:
-        marks.append(pytest.mark.xfail(strict=True, reason=household.known_failure))
+    if known_failure:
+        marks.append(pytest.mark.xfail(strict=True, reason=known_failure))
     return pytest.param(household, id=household.id, marks=marks)
 
 
-@pytest.mark.parametrize("household", [_param(h) for h in HOUSEHOLDS])
-def test_household(golden: Golden, household: Household) -> None:
-    assert golden.run_code == 0, f"taxgate run refused the golden batch (exit {golden.run_code})"
-    wrong = mismatches(household, golden.response)
+def _check(household: Household, response: dict[str, dict[str, str]], style: str) -> None:
+    wrong = mismatches(household, response)
     assert not wrong, (
-        f"household {household.id} [{household.cls}, {household.direction}] "
+        f"household {household.id} [{household.cls}, {household.direction}, {style} address] "
         f"({household.source}): {household.why}\n" + "\n".join(wrong)
     )
+
+
+@pytest.mark.parametrize("household", [_param(h, h.known_failure) for h in HOUSEHOLDS])
+def test_household(golden: Golden, household: Household) -> None:
+    assert golden.run_code == 0, f"taxgate run refused the golden batch (exit {golden.run_code})"
+    _check(household, golden.response, "split")
+
+
+@pytest.mark.parametrize("household", [_param(h, h.known_failure_line) for h in HOUSEHOLDS])
+def test_household_line_address(golden: Golden, household: Household) -> None:
+    """The same requests with the address as one line (data contract §2 ``address``)."""
+    assert golden.line_code == 0, f"taxgate run refused the one-line batch ({golden.line_code})"
+    _check(household, golden.line_response, "one-line")
 
 
 def test_one_response_row_per_request_in_order(golden: Golden) -> None:
     assert golden.run_code == 0, f"taxgate run refused the golden batch (exit {golden.run_code})"
     assert golden.order == [r.request_id for h in HOUSEHOLDS for r in h.requests]
+    assert list(golden.line_response) == golden.order
+
+
+def test_line_address_is_the_split_one() -> None:
+    fields = {"street": "3804 SW 8TH ST", "unit": "APT 305", "city": "MIAMI", "state": "FL"}
+    assert line_address({**fields, "zip": "33134"}) == "3804 SW 8TH ST APT 305, MIAMI, FL 33134"
+    bare = {"street": "5521", "unit": "", "city": "MIAMI", "state": "FL", "zip": "33126"}
+    assert line_address(bare) == "5521, MIAMI, FL 33126"
