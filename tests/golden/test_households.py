@@ -1,10 +1,12 @@
 """The golden households, end to end through the data contract and the scripted interface.
 
 One fresh workspace for the whole table: the master directory (``taxpayers.csv``,
-``filings.csv``) of every household, ``taxgate master load``, one signer, every request of every
-household in one signed batch, ``taxgate run``, then one test per household against
-``response.csv``. A household that today's code gets wrong carries ``known_failure`` and is a
-strict xfail: when the code gets it right the test fails until the marker is removed.
+``filings.csv``) of every household, ``taxgate master load``, one signer, then every request of
+every household in one signed batch with split addresses and again in one with one-line
+addresses, each through ``taxgate run``; one test per household and batch against its
+``response.csv``. A household that today's code gets wrong carries ``known_failure`` (and
+``known_failure_line`` where the one-line batch differs) and is a strict xfail: when the code
+gets it right the test fails until the marker is removed.
 """
 
 from __future__ import annotations
