@@ -59,6 +59,23 @@ _PART_TYPO = (
 )
 
 
+# Letters and shapes that scanners and handwriting readers confuse, folded to one form.
+_OCR_FOLDS = (("RN", "M"), ("CL", "D"), ("VV", "W"), ("0", "O"), ("1", "I"), ("5", "S"))
+
+
+def _ocr_folded(column: str) -> str:
+    sql = column
+    for seen, read in _OCR_FOLDS:
+        sql = f"replace({sql}, '{seen}', '{read}')"
+    return sql
+
+
+def _ocr_same(column: str) -> str:
+    """The two values differ, yet are one once scanner confusions are folded."""
+    left, right = f"{column}_l", f"{column}_r"
+    return f"({left} <> {right} AND {_ocr_folded(left)} = {_ocr_folded(right)})"
+
+
 def _null(label: str, condition: str) -> Any:
     return cll.CustomLevel(condition, label).configure(is_null_level=True)
 
@@ -76,9 +93,13 @@ def given_name_comparison() -> Any:
     STEVEN), never two names that merely share a third: ROBERT and WILLIAM both list BILL,
     and are two people. It is :func:`taxgate.standardise.name_agreement.related_given_names` in SQL.
 
-    ``typo`` is one slip between names of four letters or more; on a name shorter than six
-    letters the first letter must agree, since changing it makes another name (DUNG, HUNG,
-    SUNG are three people; DONNA and DNNA are one).
+    ``typo`` is one slip between names of four letters or more, or the same name once the
+    letters a scanner confuses are folded (RN/M, CL/D, 0/O, 1/I). Whether a slip is a slip
+    or another person's own name (DONNA / DNNA against HUNG / DUNG) is not decided here:
+    the name channel weighs the written name by how many people carry it.
+
+    ``sounds_alike`` is one sound (metaphone), one first letter and at most three edits: a
+    transliteration or respelling (MUHAMMAD / MOHAMMED, YUSUF / YOUSSEF).
     """
     return cl.CustomComparison(
         output_column_name=GIVEN,
@@ -99,11 +120,17 @@ def given_name_comparison() -> Any:
             ),
             _level(_SWAPPED, "swapped"),
             _level(
-                "length(given_key_l) > 3 AND length(given_key_r) > 3 "
-                "AND damerau_levenshtein(given_key_l, given_key_r) <= 1 "
-                "AND (left(given_key_l, 1) = left(given_key_r, 1) "
-                "OR least(length(given_key_l), length(given_key_r)) >= 6)",
+                f"(length(given_key_l) > 3 AND length(given_key_r) > 3 "
+                f"AND damerau_levenshtein(given_key_l, given_key_r) <= 1) "
+                f"OR {_ocr_same('given_key')}",
                 "typo",
+            ),
+            _level(
+                "given_phonetic_l = given_phonetic_r AND given_phonetic_l <> '' "
+                "AND left(given_key_l, 1) = left(given_key_r, 1) "
+                "AND least(length(given_key_l), length(given_key_r)) >= 4 "
+                "AND damerau_levenshtein(given_key_l, given_key_r) <= 3",
+                "sounds_alike",
             ),
             _level(
                 "(length(given_key_l) = 1 OR length(given_key_r) = 1) "
@@ -133,7 +160,7 @@ def surname_comparison() -> Any:
                 "jaro_winkler_similarity(surname_full_l, surname_full_r) >= 0.92 "
                 "OR (length(surname_full_l) > 3 "
                 "AND damerau_levenshtein(surname_full_l, surname_full_r) <= 1) "
-                f"OR {_PART_TYPO}",
+                f"OR {_PART_TYPO} OR {_ocr_same('surname_full')}",
                 "typo",
             ),
             cll.ElseLevel().configure(label_for_charts="disagree"),

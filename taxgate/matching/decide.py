@@ -7,7 +7,9 @@ same name). Each hypothesis gets the log2 likelihood of the request's fields und
 relative to a random person (bits):
 
 * a taxpayer: the sum of the model's comparison weights, where the name is judged on the
-  best of the taxpayer's own name forms and the address on their record at the point; a
+  best of the taxpayer's own name forms and the address on their record at the point (or,
+  for someone who lived with a filer at the point before, that household's address at the
+  odds of having moved with it); a
   given name that is not written as the taxpayer writes it weighs by how often a random
   person carries the written name (:func:`given_name_bits`);
 * not on file: the address and surname of the household (such a person shares both), a
@@ -71,7 +73,9 @@ class Reason(StrEnum):
     LKA_UNUSABLE = "LKA_UNUSABLE"  # the address on file fails screening: a human looks
 
 
-GIVEN_AGREES = frozenset({"exact", "equivalent", "second_given", "typo", "initial", "swapped"})
+GIVEN_AGREES = frozenset(
+    {"exact", "equivalent", "second_given", "typo", "sounds_alike", "initial", "swapped"}
+)
 SURNAME_AGREES = frozenset({"exact", "compound", "typo", "swapped"})
 STREET_AGREES = frozenset({"exact", "name", "typo"})
 LOCALITY_AGREES = frozenset({"zip", "city"})
@@ -89,6 +93,8 @@ class CandidateEvidence:
     ``middle_bits`` weighs second given names that both sides wrote. ``junior_bits`` is the
     weight, for the not-on-file hypothesis, of a person of this record's given name who
     never filed (a junior or senior asked with a suffix this record does not carry).
+    ``former_coresident``: the taxpayer filed at an earlier delivery point of someone
+    filing at the requested one, and may have moved with them.
     """
 
     tin: str
@@ -100,6 +106,7 @@ class CandidateEvidence:
     given_bits: float | None = None
     middle_bits: float = 0.0
     junior_bits: float = 0.0
+    former_coresident: bool = False  # filed at an earlier point of someone at the point
 
     @property
     def name_agrees(self) -> bool:
@@ -180,6 +187,11 @@ def suffix_bits(tin: str, on_file: OnFile) -> float | None:
     return math.log2(SUFFIX_SAME_PERSON_ERROR / (1 - SUFFIX_SHARE))
 
 
+# How often a household member who lived with a filer lives with them at their next address
+# (families move together; roommates and adult children often do not).
+MOVED_TOGETHER = 0.5
+
+
 @dataclass(frozen=True)
 class Hypothesis:
     """One taxpayer as the request's subject: its evidence and the record at the point."""
@@ -203,11 +215,17 @@ def taxpayer_hypotheses(
     by_tin: dict[str, list[CandidateEvidence]] = {}
     for c in candidates:
         by_tin.setdefault(c.tin, []).append(c)
+    household = max(
+        (c.bits(ADDRESS_PARTS) for c in candidates if c.address_corroborates), default=None
+    )
     out = []
     for tin in sorted(by_tin):
         records = sorted(by_tin[tin], key=lambda c: (-c.match_weight, c.record_id))
         name = max(c.bits(NAME_PARTS) for c in records)
         address = max(c.bits(ADDRESS_PARTS) for c in records)
+        if household is not None and any(c.former_coresident for c in records):
+            # Not (yet) on file at the point, but lived with someone who is.
+            address = max(address, household + math.log2(MOVED_TOGETHER))
         person = max(c.bits(PERSON_PARTS) for c in records)
         history = suffix_bits(tin, on_file)
         if history is not None:

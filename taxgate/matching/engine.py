@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
-from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN
+from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN, STREET
 from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
 from taxgate.matching.model import MatchModel, score_pairs
-from taxgate.matching.model_store import master_tf_tables
+from taxgate.matching.model_store import master_record_count, master_tf_tables
 from taxgate.matching.name_channel import NameChannel, NameKey, name_key
 from taxgate.store import Store
 
@@ -65,21 +67,62 @@ def point_taxpayers_sql() -> str:
     """
 
 
-def with_point_taxpayers(store: Store, requests: pa.Table, candidates: CandidateSet) -> pa.Table:
-    """The candidate pairs plus every name form of the taxpayers found at the point."""
+def former_coresidents_sql() -> str:
+    """Taxpayers who filed at an earlier delivery point of someone found at the requested
+    house, under a name sharing a word with the request: a household member who may have
+    moved with them before filing at the new address (a son moving with his father)."""
+    return """
+    SELECT DISTINCT p.uid, mate.record_id, 0 AS rules, mate.tin
+    FROM candidate_pairs AS p
+    JOIN record_features AS m USING (record_id)
+    JOIN point_requests AS r ON r.uid = p.uid AND r.house_key = m.house_key
+         AND (r.zip5 = m.zip5 OR r.street_name = m.street_name)
+    JOIN filings AS here ON here.tin = m.tin
+    JOIN filings AS before ON before.point_address_id = here.point_address_id
+         AND before.tin <> here.tin
+    JOIN record_features AS mate ON mate.tin = before.tin
+    WHERE list_has_any(mate.name_tokens, r.name_tokens)
+    ORDER BY p.uid, mate.record_id
+    """
+
+
+@dataclass(frozen=True)
+class ExpandedPairs:
+    """Candidate pairs with the other name forms of taxpayers at the point and the records
+    of their former co-residents; ``mates`` lists, per request, the co-residents' TINs."""
+
+    pairs: pa.Table
+    mates: dict[str, set[str]]
+
+
+def with_point_taxpayers(
+    store: Store, requests: pa.Table, candidates: CandidateSet
+) -> ExpandedPairs:
+    """The candidate pairs plus every name form of the taxpayers found at the point
+    (:func:`point_taxpayers_sql`) and their former co-residents
+    (:func:`former_coresidents_sql`)."""
+    schema = candidates.pairs.schema
     store.register("candidate_pairs", candidates.pairs)
-    store.register("point_requests", requests.select(["uid", "house_key", "zip5", "street_name"]))
+    columns = ["uid", "house_key", "zip5", "street_name", "name_tokens"]
+    store.register("point_requests", requests.select(columns))
     try:
-        extra = store.arrow(point_taxpayers_sql())
+        forms = store.arrow(point_taxpayers_sql()).cast(schema)
+        coresidents = store.arrow(former_coresidents_sql())
     finally:
         store.unregister("candidate_pairs")
         store.unregister("point_requests")
+    mates: dict[str, set[str]] = {}
+    uids, mate_tins = coresidents.column("uid").to_pylist(), coresidents.column("tin").to_pylist()
+    for uid, tin in zip(uids, mate_tins, strict=True):
+        mates.setdefault(str(uid), set()).add(str(tin))
+    extra = pa.concat_tables([forms, coresidents.drop_columns(["tin"]).cast(schema)])
     if extra.num_rows == 0:
-        return candidates.pairs
-    merged = pa.concat_tables([candidates.pairs, extra.cast(candidates.pairs.schema)])
+        return ExpandedPairs(candidates.pairs, mates)
+    merged = pa.concat_tables([candidates.pairs, extra])
     grouped = merged.group_by(["uid", "record_id"]).aggregate([("rules", "max")])
     table = grouped.rename_columns(["uid", "record_id", "rules"])
-    return table.sort_by([("uid", "ascending"), ("record_id", "ascending")])
+    ordered = table.sort_by([("uid", "ascending"), ("record_id", "ascending")])
+    return ExpandedPairs(ordered, mates)
 
 
 def run_matching(
@@ -99,8 +142,8 @@ def run_matching(
     note = progress or (lambda _stage: None)
     note("candidates")
     candidates = generate_candidates(store, requests, BLOCKING_RULES)
-    pairs = with_point_taxpayers(store, requests, candidates)
-    store.register("candidate_pairs", pairs)
+    expanded = with_point_taxpayers(store, requests, candidates)
+    store.register("candidate_pairs", expanded.pairs)
     try:
         right = store.arrow(candidate_features_sql())
     finally:
@@ -122,9 +165,10 @@ def run_matching(
         zip(right.column("record_id").to_pylist(), right.column("tin").to_pylist(), strict=True)
     )
     note("deciding")
-    channel = NameChannel.from_model(model, tf_tables["given_key"])
+    channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
     sides = _Sides.of(left, right)
-    evidence = _evidence(scores, model, tins, box_records, sides, channel)
+    evidence = _evidence(scores, model, tins, box_records, sides, channel, expanded.mates)
+    evidence = streets_on_file_are_not_typos(store, requests, evidence, model)
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
@@ -163,6 +207,7 @@ def _evidence(
     box_records: set[int],
     sides: _Sides,
     channel: NameChannel,
+    mates: dict[str, set[str]],
 ) -> dict[str, list[CandidateEvidence]]:
     labels = model.level_labels()
     columns: dict[str, list[Any]] = {
@@ -187,9 +232,54 @@ def _evidence(
                 given_bits=judged.given_bits,
                 middle_bits=judged.middle_bits,
                 junior_bits=judged.junior_bits,
+                former_coresident=tins[record_id] in mates.get(uid, ()),
             )
         )
     return out
+
+
+def streets_on_file_sql() -> str:
+    """The requests whose street name is a street that filers of the same ZIP write."""
+    return """
+    SELECT DISTINCT q.uid
+    FROM street_requests AS q
+    JOIN master_addresses AS a ON a.zip5 = q.zip5 AND a.street_name = q.street_name
+    ORDER BY q.uid
+    """
+
+
+def streets_on_file_are_not_typos(
+    store: Store,
+    requests: pa.Table,
+    evidence: dict[str, list[CandidateEvidence]],
+    model: MatchModel,
+) -> dict[str, list[CandidateEvidence]]:
+    """A street one slip from the record's that is itself a street of the ZIP on file (HILL
+    ST written where MILL ST is filed, both in one ZIP) names that other street: its level
+    is ``disagree``, with the model's weight for it. A slip that makes no street is a slip."""
+    slipped = {uid for uid, cs in evidence.items() if any(c.levels[STREET] == "typo" for c in cs)}
+    if not slipped:
+        return evidence
+    wanted = requests.filter(pc.is_in(requests.column("uid"), pa.array(sorted(slipped))))
+    store.register("street_requests", wanted.select(["uid", "zip5", "street_name"]))
+    try:
+        known = {str(uid) for (uid,) in store.fetchall(streets_on_file_sql())}
+    finally:
+        store.unregister("street_requests")
+    disagree = model.level_weights()[STREET].get("disagree", 0.0)
+    return {
+        uid: [
+            dataclasses.replace(
+                c,
+                levels={**c.levels, STREET: "disagree"},
+                partials={**c.partials, STREET: round(disagree, 4)},
+            )
+            if uid in known and c.levels[STREET] == "typo"
+            else c
+            for c in cs
+        ]
+        for uid, cs in evidence.items()
+    }
 
 
 def suffixes_sql() -> str:

@@ -47,6 +47,12 @@ def master_tf_tables(store: Store) -> dict[str, pa.Table]:
     return {c: store.arrow(tf_table_sql(c)) for c in TF_COLUMNS}
 
 
+def master_record_count(store: Store) -> int:
+    """How many matching records the current master holds (the term frequencies' base)."""
+    row = store.fetchone("SELECT count(*) FROM master_records")
+    return int(row[0]) if row else 0
+
+
 def current_snapshot(store: Store) -> int:
     row = store.fetchone("SELECT max(version) FROM master_snapshots")
     if row is None or row[0] is None:

@@ -8,7 +8,9 @@ for DARLENE, AMITA for AMIT) is about as likely to be that other person's own na
 slip, while a slip that makes no one's name (DNNA) can only be a slip. So the weight of the
 levels that depend on the written value is computed per value:
 
-* ``exact``: log2(m / share of people carrying the name);
+* ``exact`` (and ``swapped``): log2(m / how likely a household member who never filed
+  carries the name: a quarter of the population share, as one given name rarely repeats
+  in a household, plus a junior or senior asked without a suffix);
 * ``typo``: log2(m × how common this kind of slip is / (slips per name × share of people
   carrying the *written* name)), never more than the exact name would weigh;
 * ``initial``: log2(1 / share of names with that first letter);
@@ -31,7 +33,7 @@ from typing import Any
 import pyarrow as pa
 
 from taxgate.matching.model import MatchModel
-from taxgate.standardise.name_frequency import UNSEEN_SHARE, given_name_share, initial_share
+from taxgate.standardise.name_frequency import given_name_share, initial_share
 from taxgate.standardise.spelling import plausible_slip
 
 # The distinct one-slip spellings a name of n letters plausibly takes (keyboard neighbours,
@@ -51,6 +53,17 @@ NAMESAKE_RELATIVE = 0.5
 GENERATIONAL = frozenset({"JR", "SR", "II", "III", "IV", "V"})
 # The least share any exact given name counts with (a name so rare it is nearly unique).
 EXACT_SHARE_FLOOR = 1e-5
+# How many records the population's name shares count as, against the master's own counts.
+POPULATION_WEIGHT = 10_000.0
+# How a household member who never filed comes to carry a filer's own given name: as a
+# random person would, less often (siblings and spouses are rarely given one name), or as a
+# junior or senior of the filer's name asked without the suffix (about one filer in a
+# hundred has such a namesake at home, and about half the requests for him would leave the
+# suffix out), whatever the name's rarity.
+HOUSEHOLD_REPEAT = 0.25
+NAMESAKE_WITHOUT_SUFFIX = 0.005
+# The spellings one name plausibly takes when it is transliterated or respelled.
+RESPELLINGS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +81,10 @@ class NameChannel:
 
     m: Mapping[str, float]
     master_share: Mapping[str, float]
+    master_records: float = 0.0
 
     @classmethod
-    def from_model(cls, model: MatchModel, tf_given: pa.Table) -> NameChannel:
+    def from_model(cls, model: MatchModel, tf_given: pa.Table, master_records: int) -> NameChannel:
         levels: dict[str, float] = {}
         for comparison in model.settings["comparisons"]:
             if comparison["output_column_name"] != "given_name":
@@ -85,11 +99,15 @@ class NameChannel:
                 strict=True,
             )
         )
-        return cls(levels, shares)
+        return cls(levels, shares, float(master_records))
 
     def share(self, name: str) -> float:
-        """How often a random person carries ``name`` as written."""
-        return max(given_name_share(name), float(self.master_share.get(name) or 0.0))
+        """How often a random person carries ``name`` as written: the master's own count,
+        smoothed toward the population's share by POPULATION_WEIGHT records, so that one
+        filer of a name in a small master does not make it common."""
+        seen = float(self.master_share.get(name) or 0.0) * self.master_records
+        total = self.master_records + POPULATION_WEIGHT
+        return (seen + POPULATION_WEIGHT * given_name_share(name)) / total
 
     def judge(self, level: str, request: NameKey, record: NameKey) -> Judged:
         """Weigh one request's given names against one record's (keys from :func:`name_key`)."""
@@ -127,20 +145,27 @@ def given_level_bits(channel: NameChannel, level: str, asked: str, filed: str) -
     m = channel.m.get(level)
     if not asked or not filed or m is None:
         return None
-    if level == "exact":
-        if given_name_share(asked) <= UNSEEN_SHARE:
-            return None  # not a population name: the master's own frequency (the model's)
-        return math.log2(m / max(given_name_share(asked), EXACT_SHARE_FLOOR))
+    exact_m = channel.m.get("exact", m)
+    ceiling = _exact_bits(exact_m, channel.share(filed))
+    if level in ("exact", "swapped"):
+        return _exact_bits(exact_m, channel.share(asked if level == "exact" else filed))
     if level == "typo":
-        exact_m = channel.m.get("exact", m)
-        ceiling = math.log2(exact_m / max(channel.share(filed), EXACT_SHARE_FLOOR))
         slips = SLIPS_PER_LETTER * max(len(asked), 1)
         kind = 1.0 if plausible_slip(asked, filed) else RARE_SLIP
         return min(math.log2(m * kind / (slips * channel.share(asked))), ceiling)
+    if level == "sounds_alike":
+        return min(math.log2(m / (RESPELLINGS * channel.share(asked))), ceiling)
     if level == "initial":
         letter = asked if len(asked) == 1 else filed
         return -math.log2(initial_share(letter))
     return None
+
+
+def _exact_bits(m: float, share: float) -> float:
+    """The filer's own name against a household member who never filed carrying it."""
+    return math.log2(
+        m / (max(share, EXACT_SHARE_FLOOR) * HOUSEHOLD_REPEAT + NAMESAKE_WITHOUT_SUFFIX)
+    )
 
 
 def middle_bits(asked: set[str], filed: set[str], channel: NameChannel) -> float:

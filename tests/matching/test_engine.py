@@ -31,6 +31,8 @@ TAXPAYERS = "tin,tin_type,date_of_birth\n" + "".join(
         ("333333333", "1985-07-08"),
         ("444444444", "1990-03-04"),
         ("555555555", "1962-11-12"),
+        ("666666666", "1971-09-10"),
+        ("777777777", "1958-02-03"),
     )
 )
 # 111 YOLANDA MARTINEZ and 222 YOLANDA SOTO both file at 12 Oak St; 222 filed earlier,
@@ -44,6 +46,8 @@ FILINGS = HEADER + (
     "444444444,RETURN,2022,2023-03-01,Dmitri,,Volkov,,7 Pine Rd,,Austin,TX,78702\n"
     "444444444,RETURN,2023,2024-03-01,Dmitri,,Volkov,,7 Pine Rd,,Austin,TX,78702\n"
     "555555555,RETURN,2023,2024-03-01,Harriet,J,Okonkwo,,99 Birch Ln,Apt 4,Austin,TX,78703\n"
+    "666666666,RETURN,2023,2024-03-01,Linda,,Brennan,,233 Mill St,,Austin,TX,78704\n"
+    "777777777,RETURN,2023,2024-03-01,Oscar,,Delgado,,10 Hill St,,Austin,TX,78704\n"
 )
 
 
@@ -100,3 +104,13 @@ def test_decisions_do_not_depend_on_the_rest_of_the_batch(store: Store) -> None:
     ).decisions
     assert alone["r2"] == together["r2"]
     assert alone["r2"].outcome is Outcome.DISCLOSE
+
+
+def test_a_street_slip_that_is_another_street_of_the_zip_names_that_street(store: Store) -> None:
+    model = train_for_master(store)
+    other_street = ("r4", "Linda", "Brennan", "233 Hill St, Austin, TX 78704", "1971-09-10")
+    slip = ("r5", "Linda", "Brennan", "233 Milk St, Austin, TX 78704", "1971-09-10")
+    result = run_matching(store, requests(other_street, slip), policy=POLICY, model=model)
+    assert result.decisions["r4"].outcome is Outcome.NOT_DISCLOSED
+    assert all(c.levels["street"] == "disagree" for c in result.evidence["r4"])
+    assert result.decisions["r5"].outcome is Outcome.DISCLOSE
