@@ -17,7 +17,7 @@ class ReasonCode(StrEnum):
     # Name: §6103(i)(2)(B)(i) requires the name of the taxpayer.
     NAME_FIRST_MISSING = "NAME_FIRST_MISSING"  # no first (given) name
     NAME_LAST_MISSING = "NAME_LAST_MISSING"  # no last name (surname)
-    NAME_PLACEHOLDER = "NAME_PLACEHOLDER"  # UNKNOWN, FNU, LNU, N/A, NONE, TEST, X and the like
+    NAME_PLACEHOLDER = "NAME_PLACEHOLDER"  # UNKNOWN, FNU, N/A, X; OCCUPANT, BABY GIRL, SON OF ...
     NAME_SINGLE_CHARACTER = "NAME_SINGLE_CHARACTER"  # a name part of one letter only
     NAME_HAS_DIGITS = "NAME_HAS_DIGITS"  # a name part made of or containing digits
 
