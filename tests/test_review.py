@@ -4,7 +4,8 @@ The world is the pipeline tests' small synthetic one, with REVIEW decisions made
 a request whose date of birth differs from its taxpayer's by one character goes to review
 (``DOB_SLIP``), so a few clean requests get such a slip before the batch is signed. One more
 request names an already disclosed taxpayer at another of their filing addresses, with a
-slip too, so that its approval meets the once-per-batch rule.
+slip too: it resolves to a taxpayer the batch already answers, so the run refuses it as a
+``DUPLICATE`` (domain §3) and there is nothing to review.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from taxgate.workspace import Workspace
 TAXPAYERS = 3_000
 REQUESTS = 600
 SEED = 31
-SLIPPED = ("listed", "approved", "rewritten", "declined", "held", "withheld")
+SLIPPED = ("listed", "approved", "rewritten", "declined", "held", "withheld", "after_recall")
 TWIN_ID = "R9000001"
 
 
@@ -206,13 +207,18 @@ def one_line(text: str) -> str:
 
 
 def test_the_world_holds_the_reviews_it_was_built_with(world: World) -> None:
-    for role in (*SLIPPED, "twin"):
+    for role in SLIPPED:
         decision = world.decisions[world.ids[role]]
         assert (decision["decision"], decision["reason"]) == ("REVIEW", "DOB_SLIP"), role
     assert world.decisions[world.ids["disclosed"]]["decision"] == "DISCLOSE"
+    twin = world.decisions[world.ids["twin"]]
+    assert (twin["decision"], twin["reason"]) == ("REJECTED", "SAME_TAXPAYER")
+    assert twin["findings"] == ["DUPLICATE:request_id"]
     with (world.out / "response.csv").open(encoding="utf-8", newline="") as handle:
         response = {r["request_id"]: r for r in csv.DictReader(handle)}
     assert {response[world.ids[r]]["outcome"] for r in SLIPPED} == {"NOT_DISCLOSED"}
+    assert response[world.ids["twin"]]["outcome"] == "REJECTED"
+    assert response[world.ids["twin"]]["reason_codes"] == "DUPLICATE"
 
 
 def test_list_shows_the_pending_reviews(world: World, capsys: pytest.CaptureFixture[str]) -> None:
@@ -358,14 +364,15 @@ def test_approval_of_a_withheld_taxpayer_is_refused(
     assert cli("ledger", "verify", world.ws) == 0
 
 
-def test_a_taxpayer_already_disclosed_in_the_batch_is_refused(
+def test_a_later_request_for_a_disclosed_taxpayer_is_a_duplicate_not_a_review(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     twin, first = world.ids["twin"], world.ids["disclosed"]
     assert world.decisions[twin]["tin"] == world.decisions[first]["tin"]
-    assert approve(world, twin, tmp_path) == DisclosureRefused.exit_code
+    assert twin not in pending(world)
+    assert approve(world, twin, tmp_path) == InputError.exit_code
     err = one_line(capsys.readouterr().err)
-    assert f"request {first} of batch {world.batch_id} already disclosed" in err
+    assert f"request {twin} of batch {world.batch_id} was decided REJECTED, not REVIEW" in err
     assert twin not in disclosed_requests(world)
     assert cli("ledger", "verify", world.ws) == 0
 
@@ -384,9 +391,10 @@ def test_a_recalled_batch_releases_nothing_more(
     assert "was recalled" in one_line(capsys.readouterr().err)
     assert not (tmp_path / "again").exists()
     out = tmp_path / "out"
-    assert approve(world, world.ids["twin"], out, ws=copy) == DisclosureRefused.exit_code
+    after = world.ids["after_recall"]
+    assert approve(world, after, out, ws=copy) == DisclosureRefused.exit_code
     assert "were recalled as erroneous" in one_line(capsys.readouterr().err)
-    assert world.ids["twin"] not in disclosed_requests(world, copy)
+    assert after not in disclosed_requests(world, copy)
     assert not out.exists()
     assert cli("ledger", "verify", copy) == 0
 

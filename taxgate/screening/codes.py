@@ -51,7 +51,7 @@ class ReasonCode(StrEnum):
     ORDER_TOO_RECENT = "ORDER_TOO_RECENT"  # fewer than the agreement's minimum days (90)
 
     # Duplicates: the same person asked twice in one batch is answered once.
-    DUPLICATE = "DUPLICATE"  # repeats an earlier request of this batch
+    DUPLICATE = "DUPLICATE"  # repeats an earlier request, or resolves to its taxpayer
 
     # Whole-batch refusals (every row of the batch carries the code).
     SCHEMA_UNREADABLE = "SCHEMA_UNREADABLE"  # the file cannot be read or decoded
