@@ -39,7 +39,7 @@ RULES: dict[str, str] = {  # the rule behind each decision reason, in words
     Reason.DOB_CONFLICT.value: "the date of birth disagrees outright: another person",
     Reason.DOB_SLIP.value: "the date of birth differs by one character: held for review",
     Reason.SAME_TAXPAYER.value: "an earlier request of this batch resolved to the same "
-    "taxpayer and is the one answered",
+    "taxpayer and is the one answered; this one is refused as DUPLICATE",
     Reason.BATCH_FLAGGED.value: "the batch is flagged and the agreement holds its release",
     Reason.LEGAL_HOLD.value: "a legal hold stops every disclosure to this requester",
     Reason.WITHHELD_I6.value: "withheld under §6103(i)(6)",

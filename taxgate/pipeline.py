@@ -31,12 +31,12 @@ from taxgate.ledger import events as ev
 from taxgate.ledger.hold import active_hold, withheld_tins
 from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
+from taxgate.matching.answer_once import refusal_findings, refuse_later_requests_for_one_taxpayer
 from taxgate.matching.decide import (
     POLICY_VERSION,
     Decision,
     Outcome,
     Reason,
-    answer_each_taxpayer_once,
     apply_restrictions,
     overrule,
 )
@@ -156,7 +156,9 @@ def run_batch(
             if r.passed
         ]
         passed_ids = [r.request_id for r in screening.rows if r.passed]
-        decisions = dict(zip(passed_ids, answer_each_taxpayer_once(restricted), strict=True))
+        # Domain §3: a later request resolving to an answered taxpayer is a DUPLICATE.
+        answered_once = refuse_later_requests_for_one_taxpayer(restricted)
+        decisions = dict(zip(passed_ids, answered_once, strict=True))
         lkas = last_known_addresses(
             store,
             (d.tin for d in decisions.values() if d.outcome is Outcome.DISCLOSE and d.tin),
@@ -271,12 +273,11 @@ def _assemble(
     out = _Assembled([], [], [])
     for raw, screened in zip(raw_rows, screening.rows, strict=True):
         request_id = screened.request_id
-        codes = [f.code.value for f in screened.findings]
         out.events.append(
             ev.request_screened(
                 batch_id=batch_id,
                 request_id=request_id,
-                codes=codes,
+                codes=[f.code.value for f in screened.findings],
                 statute=screened.statute_key,
                 request={k: v for k, v in raw.items() if v is not None},
             )
@@ -288,7 +289,12 @@ def _assemble(
             decision = Decision(Outcome.REJECTED, Reason.SCREENING)
         lka = lkas.get(decision.tin or "") if decision.outcome is Outcome.DISCLOSE else None
         decision = _final_decision(decision, lka)
-        response = _response_row(request_id, decision, screened.response_codes, lka)
+        # A request refused after matching (DUPLICATE) passed screening: its findings and
+        # codes are those of the refusal.
+        findings = (*screened.findings, *refusal_findings(decision))
+        codes = [f.code.value for f in findings]
+        response_codes = tuple(dict.fromkeys(codes))
+        response = _response_row(request_id, decision, response_codes, lka)
         out.responses.append(response)
         chosen = next((c for c in evidence if c.record_id == decision.record_id), None)
         out.decisions.append(
@@ -300,7 +306,7 @@ def _assemble(
                 "outcome": response.outcome,
                 "reason": decision.reason.value,
                 "reason_codes": response.reason_codes,
-                "findings": [f"{f.code.value}:{f.field}" for f in screened.findings],
+                "findings": [f"{f.code.value}:{f.field}" for f in findings],
                 "batch_flags": flags,
                 "candidate_records": len(evidence),
                 "candidate_taxpayers": decision.candidate_taxpayers,

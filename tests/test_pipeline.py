@@ -173,3 +173,77 @@ def test_one_line_address_style(tmp_path: Path) -> None:
     result = score_files(line.out / "response.csv", line.world / "truth.parquet")
     assert result["harmful_total"] == 0, result["harmful"]
     assert result["recall"] >= 0.97
+
+
+# Nicknames the name tables know as the same given name (domain §4).
+NICKNAMES = {
+    "JOSE": "PEPE", "FRANCISCO": "PACO", "ROBERT": "BOB", "WILLIAM": "BILL", "JAMES": "JIM",
+    "MICHAEL": "MIKE", "JOHN": "JOHNNY", "RICHARD": "DICK", "JOSEPH": "JOE", "THOMAS": "TOM",
+    "CHARLES": "CHUCK", "DANIEL": "DANNY", "DAVID": "DAVE", "ANTHONY": "TONY", "EDWARD": "ED",
+    "ELIZABETH": "LIZ", "MARGARET": "PEGGY", "PATRICIA": "PATTY", "JENNIFER": "JENNY",
+    "GUADALUPE": "LUPE", "ALEJANDRO": "ALEX", "MANUEL": "MANOLO", "JESUS": "CHUY",
+    "ENRIQUE": "KIKE", "EDUARDO": "LALO", "ROBERTO": "BETO", "ALBERTO": "BETO",
+}  # fmt: skip
+
+
+def test_a_later_request_for_an_answered_taxpayer_is_a_duplicate(run: Run, tmp_path: Path) -> None:
+    """Domain §3, end to end: the same person asked again with a nickname is refused as
+    DUPLICATE after matching; a son JR at his father's address, with his own date of birth,
+    is a request of his own and never a duplicate."""
+    copy = tmp_path / "dup"
+    shutil.copytree(run.root, copy)
+    requests = copy / "world" / "requests.csv"
+    with requests.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = list(reader.fieldnames or []), list(reader)
+    disclosed = {r["request_id"] for r in run.response if r["outcome"] == "DISCLOSED"}
+    originals = [
+        r
+        for r in rows
+        if r["request_id"] in disclosed
+        and r["first_name"].upper() in NICKNAMES
+        and not r["suffix"]
+        and r["date_of_birth"]
+    ][:5]
+    assert originals, "the world has no disclosed request with a listed nickname"
+    again = [
+        {
+            **r,
+            "request_id": f"NICK-{r['request_id']}",
+            "first_name": NICKNAMES[r["first_name"].upper()],
+        }
+        for r in originals
+    ]
+    son = {**originals[0], "request_id": "SON-JR", "suffix": "JR", "date_of_birth": "2004-02-29"}
+    with requests.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows([*rows, son, *again])
+    keys = copy / "keys" / "ice-director.key.pem"
+    manifest = copy / "world" / "manifest.json"
+    assert (
+        cli(
+            *("batch", "sign", str(requests), "--key", str(keys), "--signer", "ice-director"),
+            *("--out", str(manifest), "--request-date", "2025-07-15"),
+        )
+        == 0
+    )
+    out = copy / "out-dup"
+    assert cli("run", str(copy / "ws"), str(manifest), "--out", str(out)) == 0
+    with (out / "response.csv").open(encoding="utf-8", newline="") as handle:
+        response = {r["request_id"]: r for r in csv.DictReader(handle)}
+    decisions = {d["request_id"]: d for d in pq.read_table(out / "decisions.parquet").to_pylist()}
+    for original in originals:
+        assert response[original["request_id"]]["outcome"] == "DISCLOSED"
+    refused = [r["request_id"] for r in again if response[r["request_id"]]["outcome"] == "REJECTED"]
+    assert refused, "no nickname repeat resolved to its taxpayer"
+    for request_id in refused:
+        assert response[request_id]["reason_codes"] == "DUPLICATE"
+        assert all(not response[request_id][c] for c in RESPONSE_COLUMNS[3:])
+        decision = decisions[request_id]
+        assert (decision["decision"], decision["reason"]) == ("REJECTED", "SAME_TAXPAYER")
+        assert decision["tin"] == decisions[request_id.removeprefix("NICK-")]["tin"]
+    # Each taxpayer is disclosed once: a repeat never discloses.
+    assert all(response[r["request_id"]]["outcome"] != "DISCLOSED" for r in again)
+    # The son is not refused as his father's duplicate, and is not given his father's address.
+    assert response["SON-JR"]["outcome"] == "NOT_DISCLOSED"

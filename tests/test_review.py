@@ -5,8 +5,9 @@ the workspace's agreement has a wide review band, and a request that names a fil
 alone, with no date of birth or TIN, leaves a posterior in it (someone at the address who
 never filed could carry that name too: ``BORDERLINE``), so a few clean requests lose their
 date of birth and TIN before the batch is signed. More requests name an already disclosed
-taxpayer at another of their filing addresses the same way (twins of the request), so that
-an approval meets the once-per-batch rule.
+taxpayer at another of their filing addresses the same way (twins of the request): one
+resolves to a taxpayer the batch already answers, so the run refuses it as a ``DUPLICATE``
+(domain §3) and there is nothing to review.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from taxgate.workspace import Workspace
 TAXPAYERS = 3_000
 REQUESTS = 600
 SEED = 31
-HELD = ("listed", "approved", "rewritten", "declined", "held", "withheld")
+HELD = ("listed", "approved", "rewritten", "declined", "held", "withheld", "after_recall")
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def _roles(
     disclosed, twin = next(
         (d, t)
         for d, t in twins
-        if decisions[d]["decision"] == "DISCLOSE" and decisions[t]["decision"] == "REVIEW"
+        if decisions[d]["decision"] == "DISCLOSE" and decisions[t]["decision"] == "REJECTED"
     )
     return {**ids, "disclosed": disclosed, "twin": twin}
 
@@ -231,13 +232,18 @@ def one_line(text: str) -> str:
 
 
 def test_the_world_holds_the_reviews_it_was_built_with(world: World) -> None:
-    for role in (*HELD, "twin"):
+    for role in HELD:
         decision = world.decisions[world.ids[role]]
         assert (decision["decision"], decision["reason"]) == ("REVIEW", "BORDERLINE"), role
     assert world.decisions[world.ids["disclosed"]]["decision"] == "DISCLOSE"
+    twin = world.decisions[world.ids["twin"]]
+    assert (twin["decision"], twin["reason"]) == ("REJECTED", "SAME_TAXPAYER")
+    assert twin["findings"] == ["DUPLICATE:request_id"]
     with (world.out / "response.csv").open(encoding="utf-8", newline="") as handle:
         response = {r["request_id"]: r for r in csv.DictReader(handle)}
     assert {response[world.ids[r]]["outcome"] for r in HELD} == {"NOT_DISCLOSED"}
+    assert response[world.ids["twin"]]["outcome"] == "REJECTED"
+    assert response[world.ids["twin"]]["reason_codes"] == "DUPLICATE"
 
 
 def test_list_shows_the_pending_reviews(world: World, capsys: pytest.CaptureFixture[str]) -> None:
@@ -383,14 +389,15 @@ def test_approval_of_a_withheld_taxpayer_is_refused(
     assert cli("ledger", "verify", world.ws) == 0
 
 
-def test_a_taxpayer_already_disclosed_in_the_batch_is_refused(
+def test_a_later_request_for_a_disclosed_taxpayer_is_a_duplicate_not_a_review(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     twin, first = world.ids["twin"], world.ids["disclosed"]
     assert world.decisions[twin]["tin"] == world.decisions[first]["tin"]
-    assert approve(world, twin, tmp_path) == DisclosureRefused.exit_code
+    assert twin not in pending(world)
+    assert approve(world, twin, tmp_path) == InputError.exit_code
     err = one_line(capsys.readouterr().err)
-    assert f"request {first} of batch {world.batch_id} already disclosed" in err
+    assert f"request {twin} of batch {world.batch_id} was decided REJECTED, not REVIEW" in err
     assert twin not in disclosed_requests(world)
     assert cli("ledger", "verify", world.ws) == 0
 
@@ -409,9 +416,10 @@ def test_a_recalled_batch_releases_nothing_more(
     assert "was recalled" in one_line(capsys.readouterr().err)
     assert not (tmp_path / "again").exists()
     out = tmp_path / "out"
-    assert approve(world, world.ids["twin"], out, ws=copy) == DisclosureRefused.exit_code
+    after = world.ids["after_recall"]
+    assert approve(world, after, out, ws=copy) == DisclosureRefused.exit_code
     assert "were recalled as erroneous" in one_line(capsys.readouterr().err)
-    assert world.ids["twin"] not in disclosed_requests(world, copy)
+    assert after not in disclosed_requests(world, copy)
     assert not out.exists()
     assert cli("ledger", "verify", copy) == 0
 

@@ -78,8 +78,9 @@ def approval_refusals(facts: ReleaseFacts) -> tuple[str, ...]:
     if facts.withheld:
         refusals.append("the taxpayer is on the §6103(i)(6) withhold list")
     if facts.disclosed_by is not None:
-        # Domain §3: each taxpayer is answered at most once per batch, as
-        # ``answer_each_taxpayer_once`` rules for the run itself.
+        # Domain §3: each taxpayer is answered at most once per batch. The run already refuses
+        # later requests for one taxpayer as DUPLICATE (``matching.answer_once``); this
+        # guard keeps an approval from breaking the rule whatever the stored decisions say.
         refusals.append(
             f"request {facts.disclosed_by} of batch {facts.batch_id} already disclosed this "
             "taxpayer, and a batch discloses each taxpayer at most once"

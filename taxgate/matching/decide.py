@@ -365,26 +365,6 @@ def apply_restrictions(
     return decision
 
 
-def answer_each_taxpayer_once(decisions: Sequence[Decision]) -> list[Decision]:
-    """Within one batch, disclose each taxpayer at most once (domain §3: answer once).
-
-    Screening finds repeats on the request's own words; two requests that are written
-    differently can still resolve to one taxpayer. The first (in request order) is answered;
-    a later one is not disclosed. The response does not say why: a DUPLICATE code would tell
-    the requester that two of its requests resolved to one taxpayer.
-    """
-    seen: set[str] = set()
-    out = []
-    for decision in decisions:
-        tin = decision.tin
-        if decision.outcome is Outcome.DISCLOSE and tin is not None:
-            if tin in seen:
-                decision = overrule(decision, Outcome.NOT_DISCLOSED, Reason.SAME_TAXPAYER)
-            seen.add(tin)
-        out.append(decision)
-    return out
-
-
 def overrule(decision: Decision, outcome: Outcome, reason: Reason) -> Decision:
     """The same evidence with another outcome; the note keeps what the policy had found."""
     notes = (*decision.notes, f"was {decision.outcome.value}/{decision.reason.value}")

@@ -100,13 +100,18 @@ def reasons_sql() -> str:
         GROUP BY reason ORDER BY 2 DESC, reason"""
 
 
+# The requests that reached a decision on their candidates: those with candidates and not
+# rejected (a request refused after matching as a DUPLICATE is counted among the rejections).
+_MATCHED_SQL = "candidate_records > 0 AND decision <> 'REJECTED'"
+
+
 def weight_range_sql() -> str:
     """Scored, unscored, best-candidate-only counts and the weight range (param: batch)."""
     return f"""
         SELECT count(w), count(*) - count(w), count(w) FILTER (WHERE match_weight IS NULL),
                min(w), max(w)
         FROM (SELECT match_weight, {_WEIGHT_SQL} AS w FROM decisions
-              WHERE batch_id = ? AND candidate_records > 0)"""
+              WHERE batch_id = ? AND {_MATCHED_SQL})"""
 
 
 def weight_bins_sql() -> str:
@@ -115,7 +120,7 @@ def weight_bins_sql() -> str:
         SELECT decision, least(CAST(floor((w - $low) / $width) AS INTEGER), $last) AS bin,
                count(*)
         FROM (SELECT decision, {_WEIGHT_SQL} AS w FROM decisions
-              WHERE batch_id = $batch AND candidate_records > 0)
+              WHERE batch_id = $batch AND {_MATCHED_SQL})
         WHERE w IS NOT NULL
         GROUP BY ALL ORDER BY ALL"""
 
@@ -128,7 +133,7 @@ def weight_bands_sql() -> str:
                count(*) FILTER (WHERE w >= $review AND w < $disclose),
                count(*) FILTER (WHERE w >= $disclose)
         FROM (SELECT decision, {_WEIGHT_SQL} AS w FROM decisions
-              WHERE batch_id = $batch AND candidate_records > 0)
+              WHERE batch_id = $batch AND {_MATCHED_SQL})
         WHERE w IS NOT NULL
         GROUP BY decision"""
 

@@ -17,7 +17,7 @@ class ReasonCode(StrEnum):
     # Name: §6103(i)(2)(B)(i) requires the name of the taxpayer.
     NAME_FIRST_MISSING = "NAME_FIRST_MISSING"  # no first (given) name
     NAME_LAST_MISSING = "NAME_LAST_MISSING"  # no last name (surname)
-    NAME_PLACEHOLDER = "NAME_PLACEHOLDER"  # UNKNOWN, FNU, LNU, N/A, NONE, TEST, X and the like
+    NAME_PLACEHOLDER = "NAME_PLACEHOLDER"  # UNKNOWN, FNU, N/A, X; OCCUPANT, BABY GIRL, SON OF ...
     NAME_SINGLE_CHARACTER = "NAME_SINGLE_CHARACTER"  # a name part of one letter only
     NAME_HAS_DIGITS = "NAME_HAS_DIGITS"  # a name part made of or containing digits
 
@@ -51,7 +51,7 @@ class ReasonCode(StrEnum):
     ORDER_TOO_RECENT = "ORDER_TOO_RECENT"  # fewer than the agreement's minimum days (90)
 
     # Duplicates: the same person asked twice in one batch is answered once.
-    DUPLICATE = "DUPLICATE"  # repeats an earlier request of this batch
+    DUPLICATE = "DUPLICATE"  # repeats an earlier request, or resolves to its taxpayer
 
     # Whole-batch refusals (every row of the batch carries the code).
     SCHEMA_UNREADABLE = "SCHEMA_UNREADABLE"  # the file cannot be read or decoded

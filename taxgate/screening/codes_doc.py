@@ -35,7 +35,13 @@ CATEGORY_RULES: dict[str, str] = {
         "agreement (MOU) predicate of 8 U.S.C. §1253(a)(1): a final order of removal at least "
         "`removal_order.minimum_age_days` before the request"
     ),
-    "DUPLICATE": "domain §3: the same person asked twice in one batch is answered once",
+    "DUPLICATE": (
+        "domain §3: the same person asked twice in one batch is answered once, the first request "
+        "in request order. Screening refuses a plain repeat (the same standardised name, "
+        "delivery point, date of birth and TIN; both empty counts as the same); after matching, "
+        "a later request that resolves (DISCLOSE or REVIEW) to a taxpayer an earlier request "
+        "already resolved to is refused too"
+    ),
     "SCHEMA_": "data contract §2 and the agreement: the batch file is readable and as signed",
     "SIGNER_": (
         "§6103(i)(2)(A) written request by the head of the agency, as the agreement "

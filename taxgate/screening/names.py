@@ -8,9 +8,16 @@ Rules, per field (first and last; at most one finding per field, in this order):
 
 1. ``NAME_FIRST_MISSING`` / ``NAME_LAST_MISSING``: empty or whitespace only.
 2. ``NAME_PLACEHOLDER``: a filler instead of a name: UNKNOWN, UNK, FNU, LNU, NFN, NLN, N/A,
-   NONE, NULL, TEST, X, XX, XXX, ... (every word a filler), punctuation only ("-", "."), or
-   the conventional pair JOHN DOE / JANE DOE. DOE alone is a real surname and passes; a bare
-   NA passes too (NA is a Korean surname) while the punctuated N/A, N.A. is a filler.
+   NONE, NULL, TEST, X, XX, XXX, ... (every word a filler), punctuation only ("-", "."), the
+   conventional pair JOHN DOE / JANE DOE, or household and role words that name no one, as
+   the Census PVS fake-name lists know them: OCCUPANT, RESIDENT, GRANDSON, INMATE (every word
+   such a word), or a field beginning with a phrase such as BABY GIRL, SON OF, LADY OF HOUSE,
+   CURRENT RESIDENT (also when the phrase runs from the first name into the last: first
+   BABY, last GIRL). The vocabulary is data (``screening/data/name_placeholders.csv``). A
+   word that is also a real surname is a placeholder only as a first name (HOUSEHOLDER,
+   HUSBAND); words that are real names on their own (SON, WARD, HOUSE, LADY, MAN, BABY,
+   CHILD) pass unless they form a listed phrase. DOE alone is a real surname and passes; a
+   bare NA passes too (NA is a Korean surname) while the punctuated N/A, N.A. is a filler.
 3. ``NAME_HAS_DIGITS``: the name contains a digit (a generational suffix such as ``3RD``
    trailing the last name is not counted).
 4. ``NAME_SINGLE_CHARACTER``: one letter once punctuation is removed ("J.", "O'").
@@ -21,30 +28,71 @@ The middle name is optional: only digits in it are refused (``NAME_HAS_DIGITS``,
 
 from __future__ import annotations
 
-from functools import lru_cache
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
 
 from taxgate.screening.codes import ReasonCode
 from taxgate.screening.findings import Finding
 from taxgate.standardise.name_tables import TRAILING_SUFFIXES
 from taxgate.standardise.names import name_tokens
 
-# Words that stand in for a name. Every word of the field must be one for it to count.
-PLACEHOLDER_WORDS = frozenset(
-    {
-        "UNKNOWN", "UNK", "UNKN", "UNKWN", "FNU", "LNU", "MNU", "NFN", "NLN", "NMN", "NONE",
-        "NULL", "NIL", "TEST", "TESTING", "X", "XX", "XXX", "XXXX", "XXXXX", "TBD", "REFUSED",
-        "ANONYMOUS", "NAME", "FIRSTNAME", "LASTNAME", "NOTPROVIDED", "NOTGIVEN", "NOTAVAILABLE",
-        "NOTAPPLICABLE", "NOTSTATED", "NONAME", "DUMMY", "ASDF", "QWERTY", "ZZZ",
-    }
-)  # fmt: skip
 
-# Phrases that stand in for a name, compared with spaces removed ("NOT PROVIDED").
-PLACEHOLDER_PHRASES = frozenset(
-    {"NOTPROVIDED", "NOTGIVEN", "NOTAVAILABLE", "NOTAPPLICABLE", "NOTSTATED", "NONAME", "NA NA"}
-)
+@dataclass(frozen=True, slots=True)
+class PlaceholderVocabulary:
+    """Words and phrases that stand in for a name, read from ``data/name_placeholders.csv``.
 
-# The conventional stand-ins for an unidentified person: (first, last).
-PLACEHOLDER_PAIRS = frozenset({("JOHN", "DOE"), ("JANE", "DOE"), ("BABY", "DOE")})
+    Attributes:
+        words: per field (``first``, ``last``), single words that are never that name; a
+            field made only of such words names no one (``UNKNOWN``, ``OCCUPANT``,
+            ``GRANDSON``). A word that is also a real surname (``HOUSEHOLDER``, ``HUSBAND``)
+            is listed for the first name only.
+        phrases: word sequences that name no one wherever a field, or the first name followed
+            by the last, begins with them (``BABY GIRL``, ``SON OF``, ``LADY OF HOUSE``).
+        pairs: the conventional stand-ins, as (first, last): ``JOHN DOE``.
+    """
+
+    words: Mapping[str, frozenset[str]]
+    phrases: tuple[tuple[str, ...], ...]
+    pairs: frozenset[tuple[str, str]]
+
+
+@cache
+def placeholder_vocabulary() -> PlaceholderVocabulary:
+    """The placeholder vocabulary shipped with taxgate (the Census PVS fake-name idea).
+
+    Example:
+        >>> v = placeholder_vocabulary()
+        >>> "OCCUPANT" in v.words["last"], "HOUSEHOLDER" in v.words["last"]
+        (True, False)
+    """
+    text = files("taxgate.screening").joinpath("data", _VOCABULARY).read_text(encoding="utf-8")
+    words: dict[str, set[str]] = {"first": set(), "last": set()}
+    phrases: list[tuple[str, ...]] = []
+    pairs: set[tuple[str, str]] = set()
+    for row in csv.DictReader(text.splitlines()):
+        entry = name_tokens(row["text"])
+        if row["kind"] == "word":
+            for field in row["fields"].split(";"):
+                words[field].update(entry)
+        elif row["kind"] == "phrase":
+            phrases.append(entry)
+        else:
+            pairs.add((entry[0], entry[1]))
+    return PlaceholderVocabulary(
+        words={field: frozenset(found) for field, found in words.items()},
+        phrases=tuple(phrases),
+        pairs=frozenset(pairs),
+    )
+
+
+_VOCABULARY = "name_placeholders.csv"
+
+# A phrase also matches written joined (BABYGIRL, NOTPROVIDED) when each of its words has at
+# least this many letters; shorter words joined make real names (NA NA → NANA).
+_JOINED_WORD_MIN = 3
 
 _CODE_RANK = {code: rank for rank, code in enumerate(ReasonCode)}
 
@@ -70,11 +118,11 @@ def screen_name(first: str | None, middle: str | None, last: str | None) -> list
 
 def name_findings(first: str, middle: str, last: str) -> tuple[Finding, ...]:
     """:func:`screen_name` as an immutable tuple, memoised per column value (for batches)."""
-    first_finding, first_pair = _column_finding(first, "first")
-    last_finding, last_pair = _column_finding(last, "last")
+    first_finding, first_words = _column_finding(first, "first")
+    last_finding, last_words = _column_finding(last, "last")
     findings = [f for f in (first_finding, last_finding) if f is not None]
-    if not findings and (first_pair, last_pair) in PLACEHOLDER_PAIRS:
-        message = f"the name is a placeholder ({first_pair} DOE)"
+    if not findings and _placeholder_across(first_words, last_words):
+        message = "the first and last name together are a placeholder"
         findings = [
             Finding(ReasonCode.NAME_PLACEHOLDER, "first_name", message),
             Finding(ReasonCode.NAME_PLACEHOLDER, "last_name", message),
@@ -89,13 +137,12 @@ def name_findings(first: str, middle: str, last: str) -> tuple[Finding, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _column_finding(text: str, key: str) -> tuple[Finding | None, str]:
-    """The finding of one name column, and its words joined (for the JOHN DOE pair check)."""
+def _column_finding(text: str, key: str) -> tuple[Finding | None, tuple[str, ...]]:
+    """The finding of one name column, and its words (for the checks across both columns)."""
     words = name_tokens(text)
     if key == "last":
         words = _without_trailing_suffix(words)
-    field, missing_code, label = _FIELDS[key]
-    return _field_finding(text, words, field, missing_code, label), " ".join(words)
+    return _field_finding(text, words, key), words
 
 
 @lru_cache(maxsize=1 << 12)
@@ -109,12 +156,11 @@ def _without_trailing_suffix(words: tuple[str, ...]) -> tuple[str, ...]:
     return words
 
 
-def _field_finding(
-    text: str, words: tuple[str, ...], field: str, missing_code: ReasonCode, label: str
-) -> Finding | None:
+def _field_finding(text: str, words: tuple[str, ...], key: str) -> Finding | None:
+    field, missing_code, label = _FIELDS[key]
     if not text.strip():
         return Finding(missing_code, field, f"the {label} is missing")
-    if is_placeholder_name(text, words):
+    if is_placeholder_name(text, words, field=key):
         return Finding(ReasonCode.NAME_PLACEHOLDER, field, f"the {label} is a placeholder")
     joined = "".join(words)
     if _has_digits(joined):
@@ -126,24 +172,51 @@ def _field_finding(
     return None
 
 
-def is_placeholder_name(text: str, words: tuple[str, ...] | None = None) -> bool:
-    """Whether one name field holds a filler instead of a name.
+def is_placeholder_name(
+    text: str, words: tuple[str, ...] | None = None, *, field: str = "first"
+) -> bool:
+    """Whether one name field (``first`` or ``last``) holds a filler instead of a name.
+
+    A filler is: punctuation only; N/A written with punctuation; every word a placeholder
+    word of that field (``UNKNOWN``, ``OCCUPANT``, ``GRANDSON``); or words beginning with a
+    placeholder phrase (``BABY GIRL``, ``SON OF``, ``LADY OF HOUSE``), also written joined.
 
     Example:
         >>> is_placeholder_name("N/A"), is_placeholder_name("Na"), is_placeholder_name("Doe")
         (True, False, False)
+        >>> is_placeholder_name("Baby Girl"), is_placeholder_name("House", field="last")
+        (True, False)
     """
     if words is None:
         words = name_tokens(text)
-    joined = "".join(words)
-    if not joined:
+    if not "".join(words):
         return True  # punctuation only, or characters with no Latin transliteration
-    if joined == "NA":
+    if "".join(words) == "NA":
         # N/A and N.A. are fillers; NA written plainly is a Korean surname.
-        return text.strip().upper() not in {"NA"}
-    if joined in PLACEHOLDER_PHRASES or " ".join(words) in PLACEHOLDER_PHRASES:
+        return text.strip().upper() != "NA"
+    vocabulary = placeholder_vocabulary()
+    return vocabulary.words[field].issuperset(words) or _begins_with_phrase(words)
+
+
+def _placeholder_across(first: tuple[str, ...], last: tuple[str, ...]) -> bool:
+    """The first and last name read on together name no one: a conventional stand-in
+    (JOHN DOE) or a phrase split across the two fields (first BABY, last GIRL)."""
+    vocabulary = placeholder_vocabulary()
+    if (" ".join(first), " ".join(last)) in vocabulary.pairs:
         return True
-    return PLACEHOLDER_WORDS.issuperset(words)
+    return _begins_with_phrase((*first, *last))
+
+
+@lru_cache(maxsize=1 << 12)
+def _begins_with_phrase(words: tuple[str, ...]) -> bool:
+    for phrase in placeholder_vocabulary().phrases:
+        if words[: len(phrase)] == phrase:
+            return True
+        if min(map(len, phrase)) >= _JOINED_WORD_MIN:
+            joined = "".join(phrase)
+            if any("".join(words[:size]) == joined for size in range(1, len(phrase) + 1)):
+                return True
+    return False
 
 
 def _has_digits(joined: str) -> bool:

@@ -6,8 +6,9 @@ request gets its findings (address, name, statute, reason, periods, removal orde
 duplicate), its standardised name and address for matching, and ``passed`` when it has no
 finding. The batch gets its flags (:mod:`taxgate.screening.batch`), which never reject a row.
 
-A TIN never substitutes for any requirement (domain §3): no rule here reads the TIN except
-duplicate detection, where a *disagreeing* TIN keeps two requests apart.
+A TIN never substitutes for any requirement (domain §3): no rule here reads the TIN. Only
+plain repeats are refused here as duplicates; requests that resolve to one taxpayer are
+refused after matching (:mod:`taxgate.matching.answer_once`).
 
 Findings of one request are ordered by the contract's category order (``ADDRESS_``,
 ``NAME_``, ``STATUTE_``, ``REASON_``, ``PERIOD_``, ``ORDER_``, ``DUPLICATE``), then by the
@@ -150,7 +151,7 @@ def screen_request(
 def screen_requests(
     table: pa.Table, *, agreement: Agreement, request_date: date
 ) -> ScreeningResult:
-    """Screen every request of a batch table, find duplicates and raise the batch flags.
+    """Screen every request of a batch table, find plain repeats and raise the batch flags.
 
     Args:
         table: the request table (data contract §2), utf8 columns with nulls for empty.

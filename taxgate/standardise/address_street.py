@@ -33,6 +33,9 @@ from taxgate.standardise.pub28 import (
 )
 
 _LETTER_DIGIT_HYPHEN = re.compile(r"(?<=[A-Z])-(?=\d)|(?<=\d)-(?=[A-Z])")
+_ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:ST|ND|RD|TH)$")
+# Designators of the levels that hold other units, outermost first (a building holds floors).
+_OUTER_UNITS = {designator: rank for rank, designator in enumerate(("BLDG", "FL"))}
 
 
 class StreetParts(NamedTuple):
@@ -109,34 +112,70 @@ def _is_route_number(word: str) -> bool:
 
 
 def parse_unit(words: list[str]) -> tuple[str, str]:
-    """``(unit_type, unit_number)`` from the words of a unit, designator first or last.
+    """``(unit_type, unit_number)`` from the words of a unit, however it is designated.
 
-    ``APT 4``, ``Apartment #4``, ``#4`` and ``4`` all give the number ``4``; the designator is
-    the Pub 28 abbreviation, or ``#`` when none is written.
+    The unit number is what identifies the unit; the designator is ignored when addresses are
+    compared (``APT 4`` = ``# 4`` = ``NO 4`` = ``UNIT 4``). The words are read as a chain of
+    designators, each with the identifier that follows it (or precedes it: ``3RD FLOOR``):
+
+    * a number sign (``#``, ``NO``, ``NUM``) after a designator belongs to it (``APT #4``);
+    * a designator without an identifier (``BSMT``, ``REAR``) beside one with an identifier
+      only says where the unit is: ``BSMT APT 2`` and ``APT 2 REAR`` are unit ``2``;
+    * two identified designators are both kept, outermost first (building, then floor, then
+      the rest in written order) and joined by a hyphen between digits: ``BLDG 3 APT 12`` and
+      ``APT 12 BLDG 3`` are ``APT 3-12`` (building 3 and building 4 are two units);
+    * an ordinal identifier is its number (``3RD FLOOR`` = ``FL 3``).
+
+    The type is the Pub 28 abbreviation of the innermost identified designator, ``#`` when
+    none is written, or the lone designator of a unit without a number (``BSMT``).
 
     Example:
-        >>> parse_unit(["SUITE", "200"])
-        ('STE', '200')
+        >>> parse_unit(["SUITE", "200"]), parse_unit(["BSMT", "APT", "2"])
+        (('STE', '200'), ('APT', '2'))
+        >>> parse_unit(["NO", "1622"]), parse_unit(["BLDG", "3", "APT", "12"])
+        (('#', '1622'), ('APT', '3-12'))
     """
-    words = [w for w in words if w != "&"]
-    if not words:
-        return "", ""
-    first = words[0]
-    if first in UNIT_DESIGNATORS and first != "#":
-        rest = words[1:]
-        if rest and rest[0] == "#":
-            rest = rest[1:]
-        return UNIT_DESIGNATORS[first], _unit_number(rest)
-    if first == "#":
-        number = _unit_number(words[1:])
-        return ("#", number) if number else ("", "")
-    if len(words) >= 2 and words[-1] in UNIT_DESIGNATORS and words[-1] != "#":
-        return UNIT_DESIGNATORS[words[-1]], _unit_number(words[:-1])
-    return "#", _unit_number(words)
+    groups = _unit_groups([w for w in words if w != "&"])
+    identified = sorted(
+        ((designator, ids) for designator, ids in groups if ids),
+        key=lambda group: _OUTER_UNITS.get(UNIT_DESIGNATORS.get(group[0], "#"), len(_OUTER_UNITS)),
+    )
+    if not identified:
+        # A unit without a number (BSMT); a number sign alone (#, NO) is no unit.
+        kinds = [UNIT_DESIGNATORS[d] for d, _ in groups if d]
+        return next(((kind, "") for kind in kinds if kind != "#"), ("", ""))
+    designator = identified[-1][0]
+    number = _unit_number(identified[0][1])
+    for _, ids in identified[1:]:
+        # Digits meeting digits keep a hyphen (3-12); a letter meets its neighbour directly
+        # (A12, 3B), as a hyphen there is dropped anyway: the form reads back as itself.
+        part = _unit_number(ids)
+        number += ("-" if number[-1:].isdigit() and part[:1].isdigit() else "") + part
+    return UNIT_DESIGNATORS.get(designator, "#"), number
+
+
+def _unit_groups(words: list[str]) -> list[tuple[str, list[str]]]:
+    """The unit words as (designator as written, identifier words) pairs, in order; the
+    designator is '' for identifiers written without one."""
+    groups: list[tuple[str, list[str]]] = []
+    for word in words:
+        if word in UNIT_DESIGNATORS:
+            last = groups[-1] if groups else None
+            if last and last[0] and not last[1] and UNIT_DESIGNATORS[word] == "#":
+                continue  # APT #4, APT NO 4: the number sign of the designator before it
+            if last and not last[0] and last[1] and UNIT_DESIGNATORS[word] != "#":
+                groups[-1] = (word, last[1])  # 3RD FLOOR, 2 REAR: the designator comes last
+                continue
+            groups.append((word, []))
+        elif groups:
+            groups[-1][1].append(word)
+        else:
+            groups.append(("", [word]))
+    return groups
 
 
 def _unit_number(words: list[str]) -> str:
-    number = " ".join(w for w in words if w != "#")
+    number = " ".join(_ORDINAL_SUFFIX.sub("", w) for w in " ".join(words).split())
     if "-" in number:
         number = _LETTER_DIGIT_HYPHEN.sub("", number)
     return number

@@ -273,9 +273,8 @@ def _unit_not_street(parts: StreetParts) -> StreetParts:
         or parts.unit_number
     ):
         return parts
-    return parts._replace(
-        street_name="", unit_type=UNIT_DESIGNATORS[words[0]], unit_number=words[1]
-    )
+    unit_type, unit_number = parse_unit(words)
+    return parts._replace(street_name="", unit_type=unit_type, unit_number=unit_number)
 
 
 def _lone_directional(parts: StreetParts) -> StreetParts:

@@ -69,6 +69,11 @@ NORTH_SOUTH = frozenset({"N", "S", "NORTH", "SOUTH"})
 EAST_WEST = frozenset({"E", "W", "EAST", "WEST"})
 
 _UNIT_EXTRAS = {
+    # Number signs written as words are the number sign (NO 1622 = # 1622).
+    "NO": "#",
+    "NUM": "#",
+    "NUMBER": "#",
+    "NBR": "#",
     "APT": "APT",
     "APTO": "APT",
     "APARTAMENTO": "APT",

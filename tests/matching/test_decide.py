@@ -13,11 +13,9 @@ import pytest
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.decide import (
     CandidateEvidence,
-    Decision,
     OnFile,
     Outcome,
     Reason,
-    answer_each_taxpayer_once,
     apply_restrictions,
     decide,
     not_on_file_bits,
@@ -219,14 +217,6 @@ def test_restrictions() -> None:
     assert withheld.reason is Reason.WITHHELD_I6
     flagged = apply_restrictions(d, legal_hold=False, withheld_tins=set(), hold_for_flags=True)
     assert (flagged.outcome, flagged.reason) == (Outcome.REVIEW, Reason.BATCH_FLAGGED)
-
-
-def test_each_taxpayer_is_disclosed_once_per_batch() -> None:
-    first = Decision(Outcome.DISCLOSE, Reason.MATCHED, tin="111111111")
-    other = Decision(Outcome.DISCLOSE, Reason.MATCHED, tin="222222222")
-    again = Decision(Outcome.DISCLOSE, Reason.MATCHED, tin="111111111")
-    out = answer_each_taxpayer_once([first, other, again])
-    assert [d.outcome for d in out] == [Outcome.DISCLOSE, Outcome.DISCLOSE, Outcome.NOT_DISCLOSED]
 
 
 def test_a_twin_not_on_file_shares_the_filers_date_of_birth() -> None:

@@ -156,23 +156,25 @@ def test_a_tin_never_substitutes(agreement: Agreement) -> None:
     assert result.rows[0].tin == "123456789"
 
 
-def test_duplicates_on_the_standardised_person(agreement: Agreement) -> None:
+def test_plain_repeats_on_the_standardised_person(agreement: Agreement) -> None:
     rows = [
         request("r1"),
         request("r2", first_name="Maria", last_name="GARCIA-LOPEZ", street="123 N Main St"),
-        request("r3", first_name="Mary", last_name="Garcia", unit="# 4"),
+        request("r3", first_name="Mary", last_name="Garcia", unit="# 4"),  # left to matching
         request("r4", last_name="Garcia Lopez", suffix="Jr", unit="Apt 5"),
         request("r5", first_name="Maria", date_of_birth="1990-05-05"),
-        request("r6", first_name="Maria", last_name="Garcia", reason="N/A"),
+        request("r6", first_name="MARÍA", last_name="garcia lopez", reason="N/A"),
+        request("r7", date_of_birth=None),  # left to matching
     ]
     result = screen(agreement, rows)
     assert codes(result) == [
         [],
         ["DUPLICATE"],
-        ["DUPLICATE"],
+        [],
         [],
         [],
         ["REASON_MISSING", "DUPLICATE"],
+        [],
     ]
     assert "r1" in result.rows[1].findings[0].message
     assert result.rows[1].findings[0].field == "request_id"

@@ -128,6 +128,19 @@ UNITS = [
     "4B",
     "Apartment 6",
     "Apt #8",
+    "No 1622",
+    "No. 16",
+    "Num 5",
+    "Flr 3",
+    "3rd Floor",
+    "Bsmt",
+    "Bsmt Apt 2",
+    "Apt 2 Rear",
+    "Bldg 3 Apt 12",
+    "Room 12",
+    "Spc 14",
+    "PH 2",
+    "Uppr",
 ]
 HOUSES = ["123", "9", "1500", "23-15", "101 1/2", "N6W23001", "123A", "7", "88888", "12-B"]
 CITIES = ["Springfield", "St. Louis", "New York", "Winston-Salem", "", "Ft Worth", "San Juan"]
@@ -141,6 +154,7 @@ SOUP = [
     *("MT", "APT", "UNIT", "#", "STE", "SUITE", "REAR", "FL", "LOT", "BOX", "PO", "RR", "HC"),
     *("PSC", "&", ",", "CALLE", "DR", "WAY", "BLVD", "OLD", "THE", "OF", "AND", "JAIL", "CENTER"),
     *("UNKNOWN", "-", ".", "IL", "SPRINGFIELD", "62704", "62704-1234"),
+    *("NO", "NUM", "BSMT", "BLDG", "FLR", "3RD", "PH", "SPC"),
 ]
 """Address words in random order: the shapes where a tagger and a tokenizer could part ways."""
 
@@ -257,6 +271,37 @@ def test_word_soup_agrees_and_is_idempotent(raw: RawAddress) -> None:
 @given(st.lists(arbitrary, max_size=5))
 def test_standardise_many_is_standardise_address(rows: list[RawAddress]) -> None:
     assert standardise_many(rows) == [standardise_address(r) for r in rows]
+
+
+# A designator with an identifier, each written several ways (domain §4: APT 4 = #4 = UNIT 4).
+DESIGNATORS = [
+    "Apt", "APT #", "#", "# ", "No", "No.", "Num", "Number", "Unit", "Ste", "Suite", "Fl", "Flr",
+    "Floor", "Rm", "Room", "Lot", "Spc", "Trlr", "Dept", "PH", "Bsmt Apt", "Apartment",
+]  # fmt: skip
+IDENTIFIERS = ["2", "4B", "12", "1622", "B", "3A"]
+
+
+@_SETTINGS
+@given(
+    st.sampled_from(DESIGNATORS),
+    st.sampled_from(DESIGNATORS),
+    st.sampled_from(IDENTIFIERS),
+    st.sampled_from(["column", "line", "address"]),
+)
+def test_the_unit_identifier_does_not_depend_on_its_designator(
+    one: str, other: str, identifier: str, place: str
+) -> None:
+    def unit_number(designator: str, where: str) -> str:
+        unit = f"{designator} {identifier}".replace("# ", "#", designator == "#")
+        if where == "column":
+            raw = RawAddress(street="12 Oak St", unit=unit, city="Austin", state="TX", zip="78701")
+        elif where == "line":
+            raw = RawAddress(street=f"12 Oak St {unit}", city="Austin", state="TX", zip="78701")
+        else:
+            raw = RawAddress(line=f"12 Oak St {unit}, Austin, TX 78701")
+        return standardise_address(raw).unit_number
+
+    assert unit_number(one, place) == unit_number(other, "column") == identifier
 
 
 def _golden_streets() -> list[RawAddress]:
