@@ -12,14 +12,17 @@ or only the other's directional is left as its name (``5984 S MTIN`` reads as a 
 S, against ``5984 S MAIN``); or the two are each one slip from a street spelling that the
 master file uses often in that ZIP (``4820 RSOE RD`` and ``4820 RUSE RD``, where many file
 ``ROSE RD``), however far apart the two typos are from each other.
+A form without a unit is the same point as the taxpayer's form with one at that house when
+the taxpayer wrote only that one unit there (a return that left the unit out, domain §5).
 Addresses of *different* taxpayers are never merged.
 
-Each point is represented by one form: the street spelling most used in that ZIP across the
-whole master file (a reference of street names built from the agency's own records, in the
-way USPS's CASS reference corrects a misspelt street), then the delivery line this taxpayer
-filed most often, the form most often filed, one with a ZIP, the latest. The last known
-address rule then follows points, not spellings: a re-confirming return with a typo neither
-changes when the address became the LKA nor puts the typo in the response.
+Each point is represented by its most complete form (domain §5: a form with a street name
+over a house number alone, then one with the unit), then the street spelling most used in
+that ZIP across the whole master file (a reference of street names built from the agency's
+own records, in the way USPS's CASS reference corrects a misspelt street), then the delivery
+line this taxpayer filed most often, the form most often filed, one with a ZIP, the latest.
+The last known address rule then follows points, not spellings: a re-confirming return with
+a typo neither changes when the address became the LKA nor puts the typo in the response.
 
 Everything runs in SQL: the pairs of forms, connected components by label propagation (a
 few rounds: a taxpayer's forms of one point are few), and the representatives.
@@ -41,6 +44,11 @@ def point_edges_sql() -> str:
     return f"""
     CREATE OR REPLACE TEMP TABLE point_edges AS
     WITH ta AS (SELECT DISTINCT tin, address_id FROM filings),
+    units AS (
+        SELECT f.tin, a.house_key, count(DISTINCT a.unit_number) AS units
+        FROM filings AS f JOIN master_addresses AS a USING (address_id)
+        GROUP BY f.tin, a.house_key
+    ),
     pairs AS MATERIALIZED (
         SELECT a.tin, a.address_id AS a_id, b.address_id AS b_id, x.zip5,
                x.street_name AS x_name, y.street_name AS y_name,
@@ -60,10 +68,12 @@ def point_edges_sql() -> str:
         JOIN ta AS b ON a.tin = b.tin AND a.address_id < b.address_id
         JOIN master_addresses AS x ON x.address_id = a.address_id
         JOIN master_addresses AS y ON y.address_id = b.address_id
+        JOIN units AS u ON u.tin = a.tin AND u.house_key = x.house_key
         WHERE x.house_key = y.house_key
           AND (x.zip5 = y.zip5
                OR ((x.zip5 IS NULL OR y.zip5 IS NULL) AND x.city = y.city AND x.state = y.state))
-          AND x.unit_number IS NOT DISTINCT FROM y.unit_number
+          AND (x.unit_number IS NOT DISTINCT FROM y.unit_number
+               OR ((x.unit_number IS NULL) <> (y.unit_number IS NULL) AND u.units = 1))
     ),
     street_reference AS (
         SELECT a.zip5, a.street_name
@@ -120,7 +130,9 @@ def representatives_sql() -> str:
         SELECT f.tin, f.address_id, any_value(l.label) AS label, count(*) AS n,
                max(f.received_date) AS last,
                any_value(concat_ws('|', a.house_key, a.street_key, a.unit_number)) AS spelling,
-               any_value(a.zip5 IS NOT NULL) AS has_zip, any_value(s.street_n) AS street_n
+               any_value(a.zip5 IS NOT NULL) AS has_zip, any_value(s.street_n) AS street_n,
+               any_value(a.street_name IS NOT NULL) AS has_street,
+               any_value(a.unit_number IS NOT NULL) AS has_unit
         FROM filings AS f
         JOIN point_labels AS l ON l.tin = f.tin AND l.address_id = f.address_id
         JOIN master_addresses AS a ON a.address_id = f.address_id
@@ -136,8 +148,8 @@ def representatives_sql() -> str:
     SELECT tin, address_id,
            first_value(address_id) OVER (
                PARTITION BY tin, label
-               ORDER BY street_n DESC, spelling_n DESC, spelling_last DESC, n DESC,
-                        has_zip DESC, last DESC, address_id
+               ORDER BY has_street DESC, has_unit DESC, street_n DESC, spelling_n DESC,
+                        spelling_last DESC, n DESC, has_zip DESC, last DESC, address_id
            ) AS point_id
     FROM ranked
     """

@@ -257,3 +257,47 @@ def test_two_typos_of_a_street_the_zip_knows_are_one_point(tmp_path: Path) -> No
     # Without the reference spelling in that ZIP the two typos stay two points.
     alone = neighbours_master(tmp_path / "alone", own, others[:2])
     assert own_points(alone) == 2
+
+
+def test_the_point_is_answered_in_its_most_complete_form(tmp_path: Path) -> None:
+    # Domain §5: two older returns wrote the house number alone; the latest is complete.
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2023-02-09", "88", "Apt 3"),
+            filing("123456789", "2024-02-08", "88", "Apt 3"),
+            filing("123456789", "2025-02-06", "88 Hope St", "Apt 3"),
+        ],
+    )
+    assert points_of(store) == 1
+    found = last_known_addresses(store, ["123456789"], date(2025, 7, 15))["123456789"]
+    assert (found.street, found.unit) == ("88 HOPE ST", "APT 3")
+    assert found.as_of.isoformat() == "2023-03-26"
+
+
+def test_a_return_that_left_out_the_only_unit_is_the_same_point(tmp_path: Path) -> None:
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2022-02-22", "5600 N Sheridan Rd", "Apt 4B"),
+            filing("123456789", "2025-02-18", "5600 N Sheridan Rd"),
+        ],
+    )
+    assert points_of(store) == 1
+    found = last_known_addresses(store, ["123456789"], date(2025, 7, 15))["123456789"]
+    assert (found.street, found.unit, found.as_of.isoformat()) == (
+        "5600 N SHERIDAN RD",
+        "APT 4B",
+        "2022-04-08",
+    )
+    # Two units at the house: a form without one could be either, and stays its own point.
+    (tmp_path / "two").mkdir()
+    two = one_taxpayer_master(
+        tmp_path / "two",
+        [
+            filing("123456789", "2021-02-22", "5600 N Sheridan Rd", "Apt 4B"),
+            filing("123456789", "2022-02-22", "5600 N Sheridan Rd", "Apt 9C"),
+            filing("123456789", "2025-02-18", "5600 N Sheridan Rd"),
+        ],
+    )
+    assert points_of(two) == 3
