@@ -82,7 +82,28 @@ def clean_text(text: str | None) -> str:
     words = upper.translate(_TRANSLATION).split()
     if "-" in upper or "/" in upper:
         words = [part for w in words for part in _split_marks(w)]
+    if _OCR_DIGITS.search(upper):
+        words = [_ocr_number(w) for w in words]
     return " ".join(words).replace(" ,", ",")
+
+
+# A number a scanner read with letters for digits: O for 0, I or L for 1 (1O25, IST for 1ST).
+# It must begin with a digit, so that a highway (I10) or a word is never read as a number.
+_OCR_DIGITS = re.compile(r"\b[0-9][0-9OIL]*[OIL][0-9OIL]*\b|\b[IL]ST\b")
+_OCR_TRANSLATION = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def _ocr_number(word: str) -> str:
+    """``word`` with letters read for digits restored, when it is such a number.
+
+    Example:
+        >>> _ocr_number("1O25"), _ocr_number("IST"), _ocr_number("OIL"), _ocr_number("I10")
+        ('1025', '1ST', 'OIL', 'I10')
+    """
+    core = word.rstrip(",")
+    if not _OCR_DIGITS.fullmatch(core):
+        return word
+    return core.translate(_OCR_TRANSLATION) + word[len(core) :]
 
 
 def _split_marks(word: str) -> list[str]:

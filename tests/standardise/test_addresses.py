@@ -292,3 +292,14 @@ def test_idempotent_on_examples() -> None:
         first = std(street, city="St. Louis", state="Missouri", zip="63101-0000")
         again = std(first.street_line(), first.unit_line(), city=first.city, state=first.state)
         assert (again.street_line(), again.unit_line()) == (first.street_line(), first.unit_line())
+
+
+def test_a_number_read_with_letters_for_digits_is_the_number() -> None:
+    # OCR: O for 0 and I or L for 1 in a house number or an ordinal street; a word, a state
+    # or a highway (I10) is left alone.
+    from taxgate.standardise.address_text import clean_text
+
+    assert clean_text("1O25 IST AVE") == "1025 1ST AVE"
+    assert clean_text("1O26 Oak St") == "1026 OAK ST"
+    assert clean_text("100 OIL RD, IL") == "100 OIL RD, IL"
+    assert clean_text("I10 FWY") == "I10 FWY"
