@@ -15,9 +15,9 @@ from datetime import date
 
 import numpy as np
 
-from taxgate.standardise.name_agreement import related_given_names
 from taxgate.synth import defects, vocab
 from taxgate.synth.geography import KIND_STREET
+from taxgate.synth.names import same_given_name
 from taxgate.synth.population import draw_tins
 from taxgate.synth.spec import CATEGORY_BY_NAME, WorldSpec
 from taxgate.synth.truth import Evidence, MasterIndex, TruthRow, iso_day, label
@@ -31,19 +31,6 @@ from taxgate.synth.variants import (
     written_given,
 )
 from taxgate.synth.writer import NAME_COLUMNS, SPLIT_COLUMNS
-
-
-def same_given_name(a: str, b: str) -> bool:
-    """Whether a careful system must take given names ``a`` and ``b`` as one name.
-
-    They share a class of the generator's variant table, or one is a nickname, anglicised
-    form or spelling of the other in the equivalence domain §4 asks every system to honour
-    (the maintained ``nicknames`` dataset and the Spanish–English table: ELIZABETH / LISA,
-    ROBERT / ROBERTO). A non-filer relative given such a name at a filer's address is
-    indistinguishable from that filer written by nickname, so the generator never makes one.
-    """
-    roots = vocab.name_variants()
-    return roots.root_of(a) == roots.root_of(b) or related_given_names(a, b)
 
 
 @dataclass(frozen=True)

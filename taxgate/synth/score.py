@@ -24,8 +24,8 @@ from scourgify.address_constants import (
     STREET_TYPE_ABBREVIATIONS,
 )
 
-from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.errors import InputError, SchemaError
+from taxgate.synth.contract import RESPONSE_COLUMNS
 
 HARM_KINDS = (
     "invalid_request",

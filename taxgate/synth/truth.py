@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from taxgate.standardise.name_agreement import related_given_names
 from taxgate.synth import vocab
 from taxgate.synth.geography import Geography
 from taxgate.synth.history import Filings, LastKnown
+from taxgate.synth.names import same_given_name
 from taxgate.synth.population import Population
 
 
@@ -107,16 +107,14 @@ class MasterIndex:
         """Whether a request naming ``a`` fits ``b`` too (one given name, a shared surname):
         only DOB, suffix or TIN can then tell them apart.
 
-        One given name: the same class of the generator's table, or related in the
-        equivalence domain §4 asks every system to honour (MARY and MARIE, ELIZABETH and
-        LISA), so that the generator never places a request where such a namesake filed.
+        One given name: the generator's own table says so (:func:`names.same_given_name`:
+        MARY and MARIE, ELIZABETH and LISA), so that the generator never places a request
+        where such a namesake filed.
         """
         if not self.surnames(a) & self.surnames(b):
             return False
-        if self.name_root(a) == self.name_root(b):
-            return True
         names = vocab.given_names().names
-        return related_given_names(names[int(self.pop.given1[a])], names[int(self.pop.given1[b])])
+        return same_given_name(names[int(self.pop.given1[a])], names[int(self.pop.given1[b])])
 
     def fits(self, target: int, rival: int, evidence: Evidence) -> bool:
         """Whether the name a request wrote for ``target`` fits ``rival`` too.

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taxgate.errors import InputError
-from taxgate.intake.readers import LINE_ADDRESS_COLUMN, REQUEST_COLUMNS, SPLIT_ADDRESS_COLUMNS
+from taxgate.synth.contract import LINE_ADDRESS_COLUMN, REQUEST_COLUMNS, SPLIT_ADDRESS_COLUMNS
 from taxgate.synth.truth import TruthRow
 
 NAME_COLUMNS = ("first_name", "middle_name", "last_name", "suffix")

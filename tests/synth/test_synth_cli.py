@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from taxgate.cli.main import run_cli
-from taxgate.synth.score import RESPONSE_COLUMNS
+from taxgate.synth.contract import RESPONSE_COLUMNS
 
 
 def test_synth_then_score_through_the_cli(

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taxgate.synth import vocab
+from taxgate.synth.contract import RESPONSE_COLUMNS
 from taxgate.synth.score import (
-    RESPONSE_COLUMNS,
     delivery_point_key,
     read_truth,
     same_delivery_point,

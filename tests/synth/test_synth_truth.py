@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from taxgate.synth import vocab
-from taxgate.synth.requests import RequestBuilder, same_given_name
+from taxgate.synth.names import same_given_name
+from taxgate.synth.requests import RequestBuilder
 from taxgate.synth.truth import Evidence, MasterIndex
 from taxgate.synth.variants import Person
 
@@ -79,7 +80,7 @@ def test_a_paternal_surname_written_alone_fits_only_rivals_who_have_it() -> None
 
 
 def test_a_non_filer_relative_never_takes_a_name_equivalent_to_a_filer_s() -> None:
-    assert same_given_name("ELIZABETH", "LISA")  # the nicknames dataset relates them
+    assert same_given_name("ELIZABETH", "LISA")  # the generator's own table relates them
     assert same_given_name("ROBERT", "ROBERTO")  # the Spanish-English table does
     assert not same_given_name("ROSE", "LISA")
 

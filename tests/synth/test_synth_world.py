@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from taxgate.agreement import default_agreement_path, load_agreement, qualifying_statute
 from taxgate.standardise.names import StandardName, standardise_name
-from taxgate.synth.requests import same_given_name
+from taxgate.synth.names import same_given_name
 from taxgate.synth.score import delivery_point_key, same_delivery_point
 from taxgate.synth.spec import CATEGORIES, WorldSpec
 from taxgate.synth.world import generate_world
