@@ -9,17 +9,19 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
-from taxgate.synth import defects, vocab
+from taxgate.synth import defects, variation, vocab
 from taxgate.synth.geography import KIND_STREET
+from taxgate.synth.households import HouseholdRequests
 from taxgate.synth.names import same_given_name
+from taxgate.synth.noise import NoiseModel
 from taxgate.synth.population import draw_tins
-from taxgate.synth.spec import CATEGORY_BY_NAME, WorldSpec
+from taxgate.synth.spec import CATEGORY_BY_NAME, VARIATION_NAMES, WorldSpec
 from taxgate.synth.truth import Evidence, MasterIndex, TruthRow, iso_day, label
 from taxgate.synth.variants import (
     MATERNAL_WRITTEN,
@@ -54,8 +56,11 @@ class RequestBuilder:
         rng: np.random.Generator,
         request_date: date,
         n_requests: int,
+        noise: NoiseModel,
     ) -> None:
         self.index, self.spec, self.request_date = index, spec, request_date
+        self.noise = noise
+        self.households = HouseholdRequests(self)
         self.rnd = random.Random(int(rng.integers(0, 2**63)))
         pop = index.pop
         weight = np.where(pop.hh_group == 0, spec.request_hispanic_weight, 1.0)
@@ -78,12 +83,13 @@ class RequestBuilder:
         first = int(pop.hh_first[household])
         return list(range(first, first + int(pop.hh_size[household])))
 
-    def _pick(self, pool: str) -> int | None:
-        """A taxpayer fitting ``pool`` from the next suitable household.
+    def pick(self, pool: str, accept: Callable[[int], bool] | None = None) -> int | None:
+        """A taxpayer fitting ``pool`` (and ``accept``) from the next suitable household.
 
         A first pass takes one person per household. When it runs out (small worlds), a
         second pass takes further members whose names cannot be confused with anyone
-        already asked about in that household.
+        already asked about in that household. ``pool`` names the cursor: calls with one
+        ``accept`` must share one ``pool`` name.
         """
         for second_pass in (False, True):
             key = f"{pool}:{second_pass}"
@@ -92,7 +98,7 @@ class RequestBuilder:
             for household in self.cursors[key]:
                 if (household in self.used) != second_pass:
                     continue
-                taxpayer = self._fits(pool, household)
+                taxpayer = self._fits(pool, household, accept)
                 if taxpayer is not None:
                     self.used.setdefault(household, []).append(taxpayer)
                     return taxpayer
@@ -100,14 +106,16 @@ class RequestBuilder:
                 return None
         return None
 
-    def _fits(self, pool: str, household: int) -> int | None:
+    def _fits(self, pool: str, household: int, accept: Callable[[int], bool] | None) -> int | None:
         index = self.index
         lka = index.lka.dp
         asked = self.used.get(household, [])
         members = [
             t
             for t in self._members(household)
-            if lka[t] >= 0 and not any(t == a or index.compatible(t, a) for a in asked)
+            if lka[t] >= 0
+            and not any(t == a or index.compatible(t, a) for a in asked)
+            and (accept is None or accept(t))
         ]
         if pool == "junior":
             son = self.junior_of.get(int(index.pop.hh_first[household]), -1)
@@ -118,7 +126,7 @@ class RequestBuilder:
             return None
         itin = [t for t in members if index.pop.itin[t]]
         taxpayer = self.rnd.choice(itin or members)
-        if pool == "older" and len(index.history(taxpayer)) < 2:
+        if pool.startswith("older") and len(index.history(taxpayer)) < 2:
             return None
         if pool == "multi_unit":
             building = index.geo.dp_building[lka[taxpayer]]
@@ -161,21 +169,120 @@ class RequestBuilder:
         return Evidence(tin=tin, dob=dob)
 
     def about(
-        self, taxpayer: int, dp: int, *, dob_rate: float | None = None
+        self, taxpayer: int, dp: int, *, dob_rate: float | None = None, varied: str = ""
     ) -> tuple[dict[str, str], Evidence, list[str]]:
-        """A request row about master taxpayer ``taxpayer`` at delivery point ``dp``."""
-        name, name_notes = write_name(Person.of(self.index.pop, taxpayer), self.spec, self.rnd)
-        address, address_notes = write_address(self.index.geo, dp, self.spec, self.rnd)
+        """A request row about master taxpayer ``taxpayer`` at delivery point ``dp``, written
+        with the variation class ``varied`` (``spec.VARIATIONS``; '' for none)."""
+        person = Person.of(self.index.pop, taxpayer)
+        name, name_notes = write_name(person, self.spec, self.rnd, self.noise)
+        address, address_notes = write_address(
+            self.index.geo,
+            dp,
+            self.spec,
+            self.rnd,
+            self.noise,
+            unit_word=self.rnd.choice(variation.UNIT_WORDS) if varied == "unit_designator" else "",
+            unit_omitted=varied == "unit_omitted",
+        )
         evidence = self._evidence(taxpayer, dob_rate=dob_rate)
+        if varied in variation.NAME_CLASSES:
+            name, name_notes = self._vary_name(varied, taxpayer, name, name_notes)
+        given = written_given(name, name_notes)
+        if varied == "nickname" and variation.is_shared_short_form(person.given1, given):
+            # A short form of two names (PAT) is the filer's only with evidence that says so.
+            evidence = self._confirming(taxpayer, evidence)
         evidence = Evidence(
             evidence.tin,
             evidence.dob,
             name.suffix,
-            given=written_given(name, name_notes),
-            maternal=any(n in name_notes for n in MATERNAL_WRITTEN),
-            paternal_only="surname:maternal_dropped" in name_notes,
+            given=given,
+            maternal=any(n in name_notes for n in MATERNAL_WRITTEN) and varied != "married_surname",
+            paternal_only="surname:maternal_dropped" in name_notes and varied != "married_surname",
+            unit_written=varied != "unit_omitted",
         )
-        return self._row(name, address, evidence), evidence, name_notes + address_notes
+        row = self._row(name, address, evidence)
+        if varied == "ocr":
+            self._ocr(row)
+        elif varied in variation.DOB_CLASSES:
+            slipped = variation.slipped_dob(varied, int(self.index.pop.dob[taxpayer]), self.rnd)
+            row["date_of_birth"] = iso_day(slipped)
+            evidence = dataclasses.replace(evidence, dob=None)
+        elif varied in variation.STREET_CLASSES:
+            self._vary_street(varied, row, dp)
+        return row, evidence, name_notes + address_notes
+
+    def _vary_name(
+        self, varied: str, taxpayer: int, name: WrittenName, notes: list[str]
+    ) -> tuple[WrittenName, list[str]]:
+        pop, person = self.index.pop, Person.of(self.index.pop, taxpayer)
+        swapped = "name:swapped" in notes
+        normal = WrittenName(name.last, name.middle, name.first, name.suffix) if swapped else name
+        given = vocab.given_names()
+        idx, p = given.pool(int(pop.group[taxpayer]), "M" if pop.sex_male[taxpayer] else "F")
+        middle = person.given1
+        while same_given_name(middle, person.given1):
+            middle = given.names[int(self.rnd.choices(idx.tolist(), weights=p.tolist())[0])]
+        varied_name, swap = variation.vary_name(varied, person, normal, self.rnd, middle)
+        notes = [n for n in notes if n != "name:swapped"] + (["name:swapped"] if swap else [])
+        return varied_name, notes
+
+    def _confirming(self, taxpayer: int, evidence: Evidence) -> Evidence:
+        pop = self.index.pop
+        if evidence.tin is not None or evidence.dob is not None:
+            return evidence
+        if pop.dob_known[taxpayer]:
+            return dataclasses.replace(evidence, dob=int(pop.dob[taxpayer]))
+        return dataclasses.replace(evidence, tin=int(pop.tin[taxpayer]))
+
+    def _ocr(self, row: dict[str, str]) -> None:
+        """One OCR confusion: in the surname, else the house number, else the first name."""
+        for column, table in (
+            ("last_name", variation.OCR_SLIPS),
+            ("street", variation.OCR_DIGIT_SLIPS),
+            ("first_name", variation.OCR_SLIPS),
+        ):
+            slipped = variation.ocr_slip(row[column].upper(), self.rnd, table)
+            if slipped != row[column].upper():
+                row[column] = slipped
+                return
+
+    def _vary_street(self, varied: str, row: dict[str, str], dp: int) -> None:
+        geo = self.index.geo
+        if varied == "street_typo":
+            street = int(geo.bldg_street[geo.dp_building[dp]])
+            name = geo.street_vocab[int(geo.street_name[street])]
+            row["street"] = variation.transpose_street(row["street"], name, self.rnd)
+            return
+        place = int(geo.zip_place[geo.bldg_zip[geo.dp_building[dp]]])
+        row["zip"] = variation.wrong_zip_digit(row["zip"], self.rnd)
+        row["city"], row["state"] = geo.city[place], geo.state[place]
+
+    def _accepts(self, varied: str, older: bool) -> Callable[[int], bool]:
+        """Which taxpayers a request of variation class ``varied`` can be about."""
+        index = self.index
+        pop = index.pop
+
+        def accept(taxpayer: int) -> bool:
+            dob = int(pop.dob[taxpayer]) if pop.dob_known[taxpayer] else None
+            if not variation.applies(varied, Person.of(pop, taxpayer), dob):
+                return False
+            if varied == "married_surname":
+                received = index.filings.received[index.filings.rows_of(taxpayer)]
+                return bool(received.min() < pop.married_day[taxpayer] <= received.max())
+            return bool(self._points(taxpayer, varied, older))
+
+        return accept
+
+    def _points(self, taxpayer: int, varied: str, older: bool) -> list[int]:
+        """The delivery points a request of ``varied`` about ``taxpayer`` may name."""
+        geo, lka = self.index.geo, int(self.index.lka.dp[taxpayer])
+        points = [d for d in self.index.history(taxpayer) if d != lka] if older else [lka]
+        if varied in variation.UNIT_CLASSES:
+            return [d for d in points if str(geo.dp_unit[d])]
+        if varied in variation.STREET_CLASSES:
+            kind = geo.bldg_kind[geo.dp_building[points]]
+            return [d for d, k in zip(points, kind.tolist(), strict=True) if k == KIND_STREET]
+        return points
 
     # --- categories -----------------------------------------------------------------------
     def build(self, category: str) -> Made | None:
@@ -183,22 +290,31 @@ class RequestBuilder:
         meta = CATEGORY_BY_NAME[category]
         truth = TruthRow(category=category, valid=meta.valid, as_of=self.request_date.isoformat())
         truth.expected_code_prefixes = ";".join(meta.prefixes)
-        maker = getattr(self, f"_make_{category}", None)
+        maker = getattr(self, f"_make_{category}", None) or getattr(
+            self.households, f"make_{category}", None
+        )
         if maker is not None:
             made: Made | None = maker(truth)
             return made
         return self._make_defect(truth)
 
     def _simple(self, truth: TruthRow, pool: str, pick_dp: str) -> Made | None:
-        taxpayer = self._pick(pool)
+        older = pick_dp == "older"
+        varied = ""
+        taxpayer = None
+        if self.rnd.random() < self.spec.variation_rate:
+            varied = self.rnd.choices(VARIATION_NAMES, weights=self.spec.variation_weights)[0]
+            taxpayer = self.pick(f"{pool}:{varied}", self._accepts(varied, older))
+        if taxpayer is None:
+            varied = ""
+            taxpayer = self.pick(pool)
         if taxpayer is None:
             return None
-        dp = int(self.index.lka.dp[taxpayer])
-        if pick_dp == "older":
-            dp = self.rnd.choice([d for d in self.index.history(taxpayer) if d != dp])
-        row, evidence, notes = self.about(taxpayer, dp)
+        dp = self.rnd.choice(self._points(taxpayer, varied, older))
+        row, evidence, notes = self.about(taxpayer, dp, varied=varied)
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, taxpayer, dp, evidence)
+        truth.variation = varied or "none"
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _make_current_address(self, truth: TruthRow) -> Made | None:
         return self._simple(truth, "standard", "current")
@@ -207,34 +323,35 @@ class RequestBuilder:
         return self._simple(truth, "older", "older")
 
     def _make_father_son_same_address(self, truth: TruthRow) -> Made | None:
-        taxpayer = self._pick("junior")
+        taxpayer = self.pick("junior")
         if taxpayer is None:
             return None
         dp = int(self.index.lka.dp[taxpayer])
         row, evidence, notes = self.about(taxpayer, dp, dob_rate=self.spec.father_son_dob_rate)
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, taxpayer, dp, evidence)
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _make_wrong_tin(self, truth: TruthRow) -> Made | None:
-        taxpayer = self._pick("standard")
-        other = self._pick("standard")
+        taxpayer = self.pick("standard")
+        other = self.pick("standard")
         if taxpayer is None or other is None:
             return None
         dp = int(self.index.lka.dp[taxpayer])
         row, evidence, notes = self.about(taxpayer, dp)
         row["tin"] = f"{int(self.index.pop.tin[other]):09d}"
         truth.variations = ";".join([*notes, "tin:other_taxpayer"])
+        truth.variation = "tin_other_taxpayer"
         evidence = dataclasses.replace(evidence, tin=None)
-        return self._finish(row, truth, taxpayer, dp, evidence, conflict=True)
+        return self.finish(row, truth, taxpayer, dp, evidence, conflict=True)
 
     def _make_not_their_address(self, truth: TruthRow) -> Made | None:
-        taxpayer = self._pick("standard")
+        taxpayer = self.pick("standard")
         if taxpayer is None:
             return None
         dp = self._foreign_dp(taxpayer)
         row, evidence, notes = self.about(taxpayer, dp)
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, taxpayer, dp, evidence)
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _foreign_dp(self, taxpayer: int) -> int:
         """A delivery point not in ``taxpayer``'s filings where no namesake of theirs filed."""
@@ -251,7 +368,7 @@ class RequestBuilder:
             if all(not self.index.compatible(taxpayer, t) for t in self.index.taxpayers_at(dp)):
                 return dp
 
-    def _outsider(self, like: int, *, keep_surname: bool, keep_given: bool) -> tuple[Person, int]:
+    def outsider(self, like: int, *, keep_surname: bool, keep_given: bool) -> tuple[Person, int]:
         """A person not in the master file: a relative, namesake or stranger of ``like``."""
         pop, rnd = self.index.pop, self.rnd
         group = int(pop.group[like])
@@ -271,62 +388,72 @@ class RequestBuilder:
         dob = int(pop.dob[like]) + rnd.choice((-1, 1)) * rnd.randint(400, 9000)
         return person, dob
 
-    def _outsider_row(
+    def outsider_row(
         self,
         person: Person,
         dob: int,
         dp: int,
         truth: TruthRow,
         written: tuple[WrittenName, list[str]] | None = None,
+        *,
+        unit_omitted: bool = False,
     ) -> Made:
-        name, notes = written or write_name(person, self.spec, self.rnd)
-        address, address_notes = write_address(self.index.geo, dp, self.spec, self.rnd)
+        """A request about ``person``, who is not on file, at ``dp``."""
+        name, notes = written or write_name(person, self.spec, self.rnd, self.noise)
+        address, address_notes = write_address(
+            self.index.geo, dp, self.spec, self.rnd, self.noise, unit_omitted=unit_omitted
+        )
         tin = next(self.outsider_tins) if self.rnd.random() < self.spec.request_tin_rate else None
         evidence = Evidence(tin, dob if self.rnd.random() < self.spec.request_dob_rate else None)
         truth.variations = ";".join(notes + address_notes)
-        return self._finish(self._row(name, address, evidence), truth, None, dp, evidence)
+        return self.finish(self._row(name, address, evidence), truth, None, dp, evidence)
 
     def _make_not_in_master(self, truth: TruthRow) -> Made | None:
-        like = self._pick("standard")
+        like = self.pick("standard")
         if like is None:
             return None
-        person, dob = self._outsider(like, keep_surname=False, keep_given=False)
+        person, dob = self.outsider(like, keep_surname=False, keep_given=False)
         while True:
             dp = self.rnd.randrange(self.index.geo.n_dp)
             if not self.index.taxpayers_at(dp):
-                return self._outsider_row(person, dob, dp, truth)
+                return self.outsider_row(person, dob, dp, truth)
 
     def _make_nonfiler_namesake(self, truth: TruthRow) -> Made | None:
         for _attempt in range(20):
-            filer = self._pick("standard")
+            filer = self.pick("standard")
             if filer is None:
                 return None
             same_name = bool(self.index.pop.dob_known[filer]) and self.rnd.random() < 0.5
-            person, dob = self._outsider(filer, keep_surname=True, keep_given=same_name)
+            person, dob = self.outsider(filer, keep_surname=True, keep_given=same_name)
             dp = int(self.index.lka.dp[filer])
-            written = write_name(person, self.spec, self.rnd)
+            written = write_name(person, self.spec, self.rnd, self.noise)
             # A relative with another given name must not happen to fit someone else who
             # filed there (a sibling with that very name), neither by the full name nor by
             # the form the request writes (JOE, written for a JOSEPH, is a JOSHUA's nickname
             # too): no system could tell them apart, and the truth would call a disclosure to
             # that filer a wrong person.
-            if same_name or not self._fits_a_filer_at(person, dp, written_given(*written)):
+            if same_name or not self.fits_a_filer_at(person, dp, written_given(*written)):
                 break
         else:
             return None
-        made = self._outsider_row(person, dob, dp, truth, written)
+        made = self.outsider_row(person, dob, dp, truth, written)
         if same_name:
             made.row["date_of_birth"] = iso_day(dob)
             made.truth.variations += ";namesake:other_dob"
         return made
 
-    def _fits_a_filer_at(self, person: Person, dp: int, written: str = "") -> bool:
-        """Whether a taxpayer who filed at ``dp`` has a given name one with ``person``'s or
-        with the ``written`` form of it (:func:`same_given_name`), and a surname in common."""
+    def fits_a_filer_at(
+        self, person: Person, dp: int, written: str = "", *, exclude: int = -1
+    ) -> bool:
+        """Whether a taxpayer who filed at ``dp`` (but ``exclude``) has a given name one with
+        ``person``'s or with the ``written`` form of it (:func:`same_given_name`), and a
+        surname in common."""
         given, surnames = vocab.given_names(), vocab.surnames()
         wanted = {person.paternal, person.maternal} - {""}
         pop = self.index.pop
         for taxpayer in self.index.taxpayers_at(dp):
+            if taxpayer == exclude:
+                continue
             filer_given = given.names[int(pop.given1[taxpayer])]
             if not same_given_name(filer_given, person.given1) and not (
                 written and same_given_name(filer_given, written)
@@ -337,7 +464,7 @@ class RequestBuilder:
         return False
 
     def _make_namesake_same_building(self, truth: TruthRow) -> Made | None:
-        filer = self._pick("multi_unit")
+        filer = self.pick("multi_unit")
         if filer is None:
             return None
         geo, index = self.index.geo, self.index
@@ -354,12 +481,12 @@ class RequestBuilder:
         ]
         if not free or int(geo.bldg_kind[building]) != KIND_STREET:
             return None
-        person, dob = self._outsider(filer, keep_surname=True, keep_given=True)
-        return self._outsider_row(person, dob, self.rnd.choice(free), truth)
+        person, dob = self.outsider(filer, keep_surname=True, keep_given=True)
+        return self.outsider_row(person, dob, self.rnd.choice(free), truth)
 
     def _make_defect(self, truth: TruthRow) -> Made | None:
         category = truth.category
-        taxpayer = self._pick("standard")
+        taxpayer = self.pick("standard")
         if taxpayer is None:
             return None
         if category == "two_defects":
@@ -418,7 +545,7 @@ class RequestBuilder:
                     )
                 )
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, taxpayer, dp, evidence)
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _category_of(self, family: str) -> str:
         return self.rnd.choice(
@@ -429,7 +556,7 @@ class RequestBuilder:
             ]
         )
 
-    def _finish(
+    def finish(
         self,
         row: dict[str, str],
         truth: TruthRow,
@@ -439,6 +566,8 @@ class RequestBuilder:
         *,
         conflict: bool = False,
     ) -> Made:
+        if truth.valid and not truth.variation:
+            truth.variation = "none"
         label(self.index, truth, target=taxpayer, dp=dp, evidence=evidence, conflict=conflict)
         return Made(row, truth, taxpayer, dp, evidence)
 
@@ -455,4 +584,4 @@ class RequestBuilder:
         truth = TruthRow(category="duplicate", valid=False, as_of=self.request_date.isoformat())
         truth.expected_code_prefixes = "DUPLICATE"
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, original.taxpayer, original.dp, original.evidence)
+        return self.finish(row, truth, original.taxpayer, original.dp, original.evidence)

@@ -37,7 +37,10 @@ HARM_KINDS = (
 OUTCOMES = ("DISCLOSED", "NOT_DISCLOSED", "REJECTED")
 
 _DIRECTIONS = {**DIRECTIONAL_REPLACEMENTS, **{v: v for v in DIRECTIONAL_REPLACEMENTS.values()}}
-_UNIT_WORDS = set(OCCUPANCY_TYPE_ABBREVIATIONS) | set(OCCUPANCY_TYPE_ABBREVIATIONS.values())
+# Publication 28's designators, and two forms request files write besides (FLR 2, NO 6G).
+_UNIT_WORDS = (
+    set(OCCUPANCY_TYPE_ABBREVIATIONS) | set(OCCUPANCY_TYPE_ABBREVIATIONS.values()) | {"FLR", "NO"}
+)
 _PO_BOX = re.compile(r"^(?:P O|PO|POST OFFICE)\s*BOX\s+(\w+)")
 _RURAL = re.compile(r"^(?:RR|R R|RURAL ROUTE|RURAL RTE|RT)\s+(\d+)\s+BOX\s+(\w+)")
 _FRACTION = re.compile(r"^\d+/\d+$")

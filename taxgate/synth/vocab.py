@@ -249,3 +249,21 @@ ADDRESS_PLACEHOLDERS = (
 
 NAME_PLACEHOLDERS = ("UNKNOWN", "FNU", "LNU", "N/A", "NONE", "TEST", "X", "UNK", "NFN", "NLN")
 """Placeholder names (domain §3)."""
+
+HOUSEHOLD_NAMES = (
+    ("BABY", "GIRL"),
+    ("BABY", "BOY"),
+    ("GRANDSON", ""),
+    ("DAUGHTER", ""),
+    ("SON", "OF"),
+    ("INMATE", ""),
+    ("LADY", "OF HOUSE"),
+    ("MAN", "OF THE HOUSE"),
+    ("OCCUPANT", ""),
+    ("RESIDENT", ""),
+    ("UNKNOWN", ""),
+    ("HOUSEHOLDER", ""),
+    ("RESPONDENT", ""),
+)
+"""Household and role words that name no one (domain §3, as the Census PVS lists know them):
+(first word, rest). A one-word entry replaces a first or last name; a two-part one fills both."""

@@ -51,6 +51,7 @@ TRUTH_SCHEMA = pa.schema(
         ("as_of", pa.string()),
         ("lka_filing_effective", pa.string()),
         ("variations", pa.string()),
+        ("variation", pa.string()),
     ]
 )
 """Columns of ``truth.parquet`` (``docs/synth.md`` explains each)."""

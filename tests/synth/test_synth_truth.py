@@ -35,6 +35,7 @@ def index_of(people: list[tuple[str, str, str]]) -> MasterIndex:
         given1=np.array([given.names.index(g) for g, _p, _m in people]),
         paternal=np.array([surname(p) for _g, p, _m in people]),
         maternal=np.array([surname(m) for _g, _p, m in people]),
+        maiden=np.full(len(people), -1),
     )
     fields: dict[str, Any] = {f: None for f in MasterIndex.__dataclass_fields__}
     return MasterIndex(**(fields | {"pop": pop}))
@@ -132,5 +133,5 @@ def test_a_non_filer_is_checked_against_filers_by_the_name_the_request_writes() 
     )
     builder = SimpleNamespace(index=index)
     joseph = Person("JOSEPH", "", "JOHNSON", "", "")
-    assert not RequestBuilder._fits_a_filer_at(builder, joseph, 7)
-    assert RequestBuilder._fits_a_filer_at(builder, joseph, 7, "JOE")
+    assert not RequestBuilder.fits_a_filer_at(builder, joseph, 7)
+    assert RequestBuilder.fits_a_filer_at(builder, joseph, 7, "JOE")
