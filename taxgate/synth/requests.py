@@ -32,6 +32,7 @@ from taxgate.synth.variants import (
     write_name,
     written_given,
 )
+from taxgate.synth.varied import VariedWriting
 from taxgate.synth.writer import NAME_COLUMNS, SPLIT_COLUMNS
 
 
@@ -60,8 +61,9 @@ class RequestBuilder:
     ) -> None:
         self.index, self.spec, self.request_date = index, spec, request_date
         self.noise = noise
-        self.households = HouseholdRequests(self)
         self.rnd = random.Random(int(rng.integers(0, 2**63)))
+        self.households = HouseholdRequests(self)
+        self.varied = VariedWriting(index, self.rnd)
         pop = index.pop
         weight = np.where(pop.hh_group == 0, spec.request_hispanic_weight, 1.0)
         has_itin = np.bincount(pop.household[pop.itin], minlength=len(pop.hh_size)) > 0
@@ -186,11 +188,11 @@ class RequestBuilder:
         )
         evidence = self._evidence(taxpayer, dob_rate=dob_rate)
         if varied in variation.NAME_CLASSES:
-            name, name_notes = self._vary_name(varied, taxpayer, name, name_notes)
+            name, name_notes = self.varied.name(varied, taxpayer, name, name_notes)
         given = written_given(name, name_notes)
-        if varied == "nickname" and variation.is_shared_short_form(person.given1, given):
+        if variation.is_shared_short_form(person.given1, given):
             # A short form of two names (PAT) is the filer's only with evidence that says so.
-            evidence = self._confirming(taxpayer, evidence)
+            evidence = self.varied.confirming(taxpayer, evidence)
         evidence = Evidence(
             evidence.tin,
             evidence.dob,
@@ -202,87 +204,14 @@ class RequestBuilder:
         )
         row = self._row(name, address, evidence)
         if varied == "ocr":
-            self._ocr(row)
+            self.varied.ocr(row)
         elif varied in variation.DOB_CLASSES:
             slipped = variation.slipped_dob(varied, int(self.index.pop.dob[taxpayer]), self.rnd)
             row["date_of_birth"] = iso_day(slipped)
             evidence = dataclasses.replace(evidence, dob=None)
         elif varied in variation.STREET_CLASSES:
-            self._vary_street(varied, row, dp)
+            self.varied.street(varied, row, dp)
         return row, evidence, name_notes + address_notes
-
-    def _vary_name(
-        self, varied: str, taxpayer: int, name: WrittenName, notes: list[str]
-    ) -> tuple[WrittenName, list[str]]:
-        pop, person = self.index.pop, Person.of(self.index.pop, taxpayer)
-        swapped = "name:swapped" in notes
-        normal = WrittenName(name.last, name.middle, name.first, name.suffix) if swapped else name
-        given = vocab.given_names()
-        idx, p = given.pool(int(pop.group[taxpayer]), "M" if pop.sex_male[taxpayer] else "F")
-        middle = person.given1
-        while same_given_name(middle, person.given1):
-            middle = given.names[int(self.rnd.choices(idx.tolist(), weights=p.tolist())[0])]
-        varied_name, swap = variation.vary_name(varied, person, normal, self.rnd, middle)
-        notes = [n for n in notes if n != "name:swapped"] + (["name:swapped"] if swap else [])
-        return varied_name, notes
-
-    def _confirming(self, taxpayer: int, evidence: Evidence) -> Evidence:
-        pop = self.index.pop
-        if evidence.tin is not None or evidence.dob is not None:
-            return evidence
-        if pop.dob_known[taxpayer]:
-            return dataclasses.replace(evidence, dob=int(pop.dob[taxpayer]))
-        return dataclasses.replace(evidence, tin=int(pop.tin[taxpayer]))
-
-    def _ocr(self, row: dict[str, str]) -> None:
-        """One OCR confusion: in the surname, else the house number, else the first name."""
-        for column, table in (
-            ("last_name", variation.OCR_SLIPS),
-            ("street", variation.OCR_DIGIT_SLIPS),
-            ("first_name", variation.OCR_SLIPS),
-        ):
-            slipped = variation.ocr_slip(row[column].upper(), self.rnd, table)
-            if slipped != row[column].upper():
-                row[column] = slipped
-                return
-
-    def _vary_street(self, varied: str, row: dict[str, str], dp: int) -> None:
-        geo = self.index.geo
-        if varied == "street_typo":
-            street = int(geo.bldg_street[geo.dp_building[dp]])
-            name = geo.street_vocab[int(geo.street_name[street])]
-            row["street"] = variation.transpose_street(row["street"], name, self.rnd)
-            return
-        place = int(geo.zip_place[geo.bldg_zip[geo.dp_building[dp]]])
-        row["zip"] = variation.wrong_zip_digit(row["zip"], self.rnd)
-        row["city"], row["state"] = geo.city[place], geo.state[place]
-
-    def _accepts(self, varied: str, older: bool) -> Callable[[int], bool]:
-        """Which taxpayers a request of variation class ``varied`` can be about."""
-        index = self.index
-        pop = index.pop
-
-        def accept(taxpayer: int) -> bool:
-            dob = int(pop.dob[taxpayer]) if pop.dob_known[taxpayer] else None
-            if not variation.applies(varied, Person.of(pop, taxpayer), dob):
-                return False
-            if varied == "married_surname":
-                received = index.filings.received[index.filings.rows_of(taxpayer)]
-                return bool(received.min() < pop.married_day[taxpayer] <= received.max())
-            return bool(self._points(taxpayer, varied, older))
-
-        return accept
-
-    def _points(self, taxpayer: int, varied: str, older: bool) -> list[int]:
-        """The delivery points a request of ``varied`` about ``taxpayer`` may name."""
-        geo, lka = self.index.geo, int(self.index.lka.dp[taxpayer])
-        points = [d for d in self.index.history(taxpayer) if d != lka] if older else [lka]
-        if varied in variation.UNIT_CLASSES:
-            return [d for d in points if str(geo.dp_unit[d])]
-        if varied in variation.STREET_CLASSES:
-            kind = geo.bldg_kind[geo.dp_building[points]]
-            return [d for d, k in zip(points, kind.tolist(), strict=True) if k == KIND_STREET]
-        return points
 
     # --- categories -----------------------------------------------------------------------
     def build(self, category: str) -> Made | None:
@@ -304,13 +233,13 @@ class RequestBuilder:
         taxpayer = None
         if self.rnd.random() < self.spec.variation_rate:
             varied = self.rnd.choices(VARIATION_NAMES, weights=self.spec.variation_weights)[0]
-            taxpayer = self.pick(f"{pool}:{varied}", self._accepts(varied, older))
+            taxpayer = self.pick(f"{pool}:{varied}", self.varied.accepts(varied, older))
         if taxpayer is None:
             varied = ""
             taxpayer = self.pick(pool)
         if taxpayer is None:
             return None
-        dp = self.rnd.choice(self._points(taxpayer, varied, older))
+        dp = self.rnd.choice(self.varied.points(taxpayer, varied, older))
         row, evidence, notes = self.about(taxpayer, dp, varied=varied)
         truth.variations = ";".join(notes)
         truth.variation = varied or "none"
@@ -337,7 +266,8 @@ class RequestBuilder:
         if taxpayer is None or other is None:
             return None
         dp = int(self.index.lka.dp[taxpayer])
-        row, evidence, notes = self.about(taxpayer, dp)
+        # The true name, address and date of birth, with another real taxpayer's TIN.
+        row, evidence, notes = self.about(taxpayer, dp, dob_rate=1.0)
         row["tin"] = f"{int(self.index.pop.tin[other]):09d}"
         truth.variations = ";".join([*notes, "tin:other_taxpayer"])
         truth.variation = "tin_other_taxpayer"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from functools import cache
 from typing import Final
 
 from taxgate.synth import names, vocab
@@ -53,21 +54,35 @@ def _number(d: date) -> int:
     return (d - _EPOCH).days
 
 
-def applies(variation: str, person: Person, dob: int | None) -> bool:
-    """Whether ``variation`` can be made for ``person`` (``dob``: on file, or None)."""
-    given = set(vocab.given_names().names)
+@cache
+def _given_name_set() -> frozenset[str]:
+    return frozenset(vocab.given_names().names)
+
+
+def applies(variation: str, person: Person | None, dob: int | None) -> bool:
+    """Whether ``variation`` can be made for ``person`` (``dob``: on file, or None).
+
+    ``person`` may be None for a class outside :data:`NAME_CLASSES` (it is not looked at).
+    """
+    if variation not in NAME_CLASSES:
+        return _dob_applies(variation, dob)
+    assert person is not None
     if variation in ("middle_as_first", "initial_first"):
         return person.given2 != ""
     if variation == "nickname":
         return bool(vocab.name_variants().variants.get(person.given1))
     if variation == "surname_is_given":
-        return person.paternal in given and not person.maternal
+        return person.paternal in _given_name_set() and not person.maternal
     if variation == "transliteration":
         return bool(names.transliterations(person.given1))
     if variation == "joined_given":
         return names.hyphenated_form(person.given1) != ""
     if variation == "married_surname":
         return person.maiden != ""
+    return True
+
+
+def _dob_applies(variation: str, dob: int | None) -> bool:
     if variation == "dob_day_month":
         return dob is not None and _day(dob).day <= 12 and _day(dob).day != _day(dob).month
     if variation == "dob_jan1":

@@ -1,0 +1,119 @@
+"""How a request about a person on file carries its variation class (``spec.VARIATIONS``).
+
+:class:`VariedWriting` picks whom a class can apply to and where, and changes a written
+request accordingly; the pure text changes are in :mod:`taxgate.synth.variation`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable
+
+from taxgate.synth import variation, vocab
+from taxgate.synth.geography import KIND_STREET
+from taxgate.synth.names import same_given_name
+from taxgate.synth.truth import Evidence, MasterIndex
+from taxgate.synth.variants import Person, WrittenName
+
+
+class VariedWriting:
+    """The variation classes of one request builder (same index, same random stream)."""
+
+    def __init__(self, index: MasterIndex, rnd: random.Random) -> None:
+        self.index, self.rnd = index, rnd
+
+    def name(
+        self, varied: str, taxpayer: int, name: WrittenName, notes: list[str]
+    ) -> tuple[WrittenName, list[str]]:
+        """The written ``name`` (with its ``notes``) varied by the name class ``varied``."""
+        pop, person = self.index.pop, Person.of(self.index.pop, taxpayer)
+        swapped = "name:swapped" in notes
+        normal = WrittenName(name.last, name.middle, name.first, name.suffix) if swapped else name
+        middle = ""
+        if varied == "second_given_name" and not person.given2:
+            given = vocab.given_names()
+            idx, p = given.pool(int(pop.group[taxpayer]), "M" if pop.sex_male[taxpayer] else "F")
+            middle = person.given1
+            while same_given_name(middle, person.given1):
+                middle = given.names[int(self.rnd.choices(idx.tolist(), weights=p.tolist())[0])]
+        varied_name, swap = variation.vary_name(varied, person, normal, self.rnd, middle)
+        notes = [n for n in notes if n != "name:swapped"] + (["name:swapped"] if swap else [])
+        return varied_name, notes
+
+    def confirming(self, taxpayer: int, evidence: Evidence) -> Evidence:
+        """``evidence`` with the person's date of birth (else TIN) if it carries neither."""
+        pop = self.index.pop
+        if evidence.tin is not None or evidence.dob is not None:
+            return evidence
+        if pop.dob_known[taxpayer]:
+            return dataclasses.replace(evidence, dob=int(pop.dob[taxpayer]))
+        return dataclasses.replace(evidence, tin=int(pop.tin[taxpayer]))
+
+    def ocr(self, row: dict[str, str]) -> None:
+        """One OCR confusion: in the surname, else the house number, else the first name."""
+        for column, table in (
+            ("last_name", variation.OCR_SLIPS),
+            ("street", variation.OCR_DIGIT_SLIPS),
+            ("first_name", variation.OCR_SLIPS),
+        ):
+            slipped = variation.ocr_slip(row[column].upper(), self.rnd, table)
+            if slipped != row[column].upper():
+                row[column] = slipped
+                return
+
+    def street(self, varied: str, row: dict[str, str], dp: int) -> None:
+        """A street typo or a wrong ZIP digit (``varied``) in ``row``, about ``dp``."""
+        geo = self.index.geo
+        if varied == "street_typo":
+            street = int(geo.bldg_street[geo.dp_building[dp]])
+            name = geo.street_vocab[int(geo.street_name[street])]
+            row["street"] = variation.transpose_street(row["street"], name, self.rnd)
+            return
+        place = int(geo.zip_place[geo.bldg_zip[geo.dp_building[dp]]])
+        row["zip"] = variation.wrong_zip_digit(row["zip"], self.rnd)
+        row["city"], row["state"] = geo.city[place], geo.state[place]
+
+    def accepts(self, varied: str, older: bool) -> Callable[[int], bool]:
+        """Which taxpayers a request of variation class ``varied`` can be about."""
+        index = self.index
+        pop = index.pop
+        by_name = varied in variation.NAME_CLASSES
+        # A name class depends on these indices only; the cache spares a Person per scan.
+        known: dict[tuple[int, ...], bool] = {}
+
+        def name_applies(taxpayer: int) -> bool:
+            key = (
+                int(pop.given1[taxpayer]),
+                int(pop.paternal[taxpayer]),
+                int(pop.given2[taxpayer] >= 0),
+                int(pop.maternal[taxpayer] >= 0),
+                int(pop.maiden[taxpayer] >= 0),
+            )
+            if key not in known:
+                known[key] = variation.applies(varied, Person.of(pop, taxpayer), None)
+            return known[key]
+
+        def accept(taxpayer: int) -> bool:
+            dob = int(pop.dob[taxpayer]) if pop.dob_known[taxpayer] else None
+            if by_name and not name_applies(taxpayer):
+                return False
+            if not by_name and not variation.applies(varied, None, dob):
+                return False
+            if varied == "married_surname":
+                received = index.filings.received[index.filings.rows_of(taxpayer)]
+                return bool(received.min() < pop.married_day[taxpayer] <= received.max())
+            return bool(self.points(taxpayer, varied, older))
+
+        return accept
+
+    def points(self, taxpayer: int, varied: str, older: bool) -> list[int]:
+        """The delivery points a request of ``varied`` about ``taxpayer`` may name."""
+        geo, lka = self.index.geo, int(self.index.lka.dp[taxpayer])
+        points = [d for d in self.index.history(taxpayer) if d != lka] if older else [lka]
+        if varied in variation.UNIT_CLASSES:
+            return [d for d in points if str(geo.dp_unit[d])]
+        if varied in variation.STREET_CLASSES:
+            kind = geo.bldg_kind[geo.dp_building[points]]
+            return [d for d, k in zip(points, kind.tolist(), strict=True) if k == KIND_STREET]
+        return points
