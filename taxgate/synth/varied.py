@@ -52,15 +52,18 @@ class VariedWriting:
 
     def ocr(self, row: dict[str, str]) -> None:
         """One OCR confusion: in the surname, else the house number, else the first name."""
-        for column, table in (
-            ("last_name", variation.OCR_SLIPS),
-            ("street", variation.OCR_DIGIT_SLIPS),
-            ("first_name", variation.OCR_SLIPS),
-        ):
-            slipped = variation.ocr_slip(row[column].upper(), self.rnd, table)
-            if slipped != row[column].upper():
-                row[column] = slipped
-                return
+        house, _, rest = row["street"].partition(" ")
+        slipped = variation.ocr_slip(row["last_name"].upper(), self.rnd, variation.OCR_SLIPS)
+        if slipped != row["last_name"].upper():
+            row["last_name"] = slipped
+            return
+        misread = variation.ocr_slip(house.upper(), self.rnd, variation.OCR_DIGIT_SLIPS)
+        if misread != house.upper():
+            row["street"] = f"{misread} {rest}"
+            return
+        row["first_name"] = variation.ocr_slip(
+            row["first_name"].upper(), self.rnd, variation.OCR_SLIPS
+        )
 
     def street(self, varied: str, row: dict[str, str], dp: int) -> None:
         """A street typo or a wrong ZIP digit (``varied``) in ``row``, about ``dp``."""

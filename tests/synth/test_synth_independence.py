@@ -16,7 +16,9 @@ import pytest
 import taxgate.synth
 from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.intake.readers import LINE_ADDRESS_COLUMN, REQUEST_COLUMNS, SPLIT_ADDRESS_COLUMNS
+from taxgate.standardise import name_agreement
 from taxgate.synth import contract, names
+from taxgate.synth.world import generate_world
 
 ALLOWED = ("taxgate.errors", "taxgate.synth")
 FORBIDDEN = ("taxgate.standardise", "taxgate.matching", "taxgate.screening", "taxgate.master")
@@ -84,3 +86,13 @@ def test_transliterations_and_joined_forms_are_one_name() -> None:
     assert "MOHAMED" in names.transliterations("MUHAMMAD")
     assert names.hyphenated_form("JIYOUNG") == "JI-YOUNG"
     assert names.same_given_name("JI-YOUNG", "JIYOUNG")
+
+
+def test_a_wrong_matcher_name_table_does_not_change_the_truth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate_world(tmp_path / "a", taxpayers=1500, requests=300, seed=9)
+    monkeypatch.setattr(name_agreement, "related_given_names", lambda a, b: True)
+    generate_world(tmp_path / "b", taxpayers=1500, requests=300, seed=9)
+    for name in ("truth.parquet", "requests.csv", "master/filings.parquet"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
