@@ -85,18 +85,29 @@ class RequestBuilder:
         first = int(pop.hh_first[household])
         return list(range(first, first + int(pop.hh_size[household])))
 
-    def pick(self, pool: str, accept: Callable[[int], bool] | None = None) -> int | None:
+    def pick(
+        self,
+        pool: str,
+        accept: Callable[[int], bool] | None = None,
+        candidates: np.ndarray | None = None,
+    ) -> int | None:
         """A taxpayer fitting ``pool`` (and ``accept``) from the next suitable household.
 
         A first pass takes one person per household. When it runs out (small worlds), a
         second pass takes further members whose names cannot be confused with anyone
         already asked about in that household. ``pool`` names the cursor: calls with one
-        ``accept`` must share one ``pool`` name.
+        ``accept`` must share one ``pool`` name. ``candidates`` (per taxpayer) spares the
+        scan the households where ``accept`` can hold for no one.
         """
         for second_pass in (False, True):
             key = f"{pool}:{second_pass}"
             if key not in self.cursors:
-                self.cursors[key] = iter(self.household_order.tolist())
+                order = self.household_order
+                if candidates is not None:
+                    pop = self.index.pop
+                    has = np.bincount(pop.household[candidates], minlength=len(pop.hh_size))
+                    order = order[has[order] > 0]
+                self.cursors[key] = iter(order.tolist())
             for household in self.cursors[key]:
                 if (household in self.used) != second_pass:
                     continue
@@ -233,7 +244,11 @@ class RequestBuilder:
         taxpayer = None
         if self.rnd.random() < self.spec.variation_rate:
             varied = self.rnd.choices(VARIATION_NAMES, weights=self.spec.variation_weights)[0]
-            taxpayer = self.pick(f"{pool}:{varied}", self.varied.accepts(varied, older))
+            taxpayer = self.pick(
+                f"{pool}:{varied}",
+                self.varied.accepts(varied, older),
+                self.varied.candidates(varied),
+            )
         if taxpayer is None:
             varied = ""
             taxpayer = self.pick(pool)

@@ -16,19 +16,20 @@ from typing import Final
 from taxgate.synth import names, vocab
 from taxgate.synth.variants import Person, WrittenName
 
-NAME_CLASSES: Final = frozenset(
-    {
-        "second_given_name",
-        "nickname",
-        "middle_as_first",
-        "initial_first",
-        "family_first",
-        "surname_is_given",
-        "transliteration",
-        "joined_given",
-        "married_surname",
-    }
-)
+NAME_CLASS_FIELDS: Final = {
+    "second_given_name": (),
+    "nickname": ("given1",),
+    "middle_as_first": ("given2",),
+    "initial_first": ("given2",),
+    "family_first": (),
+    "surname_is_given": ("paternal", "maternal"),
+    "transliteration": ("given1",),
+    "joined_given": ("given1",),
+    "married_surname": ("maiden",),
+}
+"""The fields of a :class:`Person` that :func:`applies` reads for each name class (a test
+checks it), so that a caller may remember its answer per those fields."""
+NAME_CLASSES: Final = frozenset(NAME_CLASS_FIELDS)
 DOB_CLASSES: Final = frozenset({"dob_digit", "dob_day_month", "dob_year", "dob_jan1"})
 UNIT_CLASSES: Final = frozenset({"unit_designator", "unit_omitted"})
 STREET_CLASSES: Final = frozenset({"street_typo", "zip_digit"})

@@ -10,6 +10,8 @@ import dataclasses
 import random
 from collections.abc import Callable
 
+import numpy as np
+
 from taxgate.synth import variation, vocab
 from taxgate.synth.geography import KIND_STREET
 from taxgate.synth.names import same_given_name
@@ -22,6 +24,7 @@ class VariedWriting:
 
     def __init__(self, index: MasterIndex, rnd: random.Random) -> None:
         self.index, self.rnd = index, rnd
+        self._candidates: dict[str, np.ndarray] = {}
 
     def name(
         self, varied: str, taxpayer: int, name: WrittenName, notes: list[str]
@@ -77,31 +80,40 @@ class VariedWriting:
         row["zip"] = variation.wrong_zip_digit(row["zip"], self.rnd)
         row["city"], row["state"] = geo.city[place], geo.state[place]
 
+    def candidates(self, varied: str) -> np.ndarray | None:
+        """Per taxpayer, whether the name class ``varied`` applies (None: not a name class).
+
+        A name class reads only some of a person's names (``NAME_CLASS_FIELDS``), so
+        :func:`variation.applies` is asked once per distinct value of those, once per world.
+        """
+        if varied not in variation.NAME_CLASSES:
+            return None
+        if varied not in self._candidates:
+            pop = self.index.pop
+            fields = variation.NAME_CLASS_FIELDS[varied]
+            # Name indices (-1 for none) are below 10,000: one int64 key per taxpayer.
+            keys = np.zeros(pop.n, dtype=np.int64)
+            for field in fields:
+                keys = keys * 10_000 + getattr(pop, field) + 1
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            ok = np.asarray(
+                [variation.applies(varied, Person.of(pop, int(t)), None) for t in first.tolist()],
+                dtype=bool,
+            )
+            self._candidates[varied] = ok[inverse.ravel()]
+        return self._candidates[varied]
+
     def accepts(self, varied: str, older: bool) -> Callable[[int], bool]:
         """Which taxpayers a request of variation class ``varied`` can be about."""
         index = self.index
         pop = index.pop
-        by_name = varied in variation.NAME_CLASSES
-        # A name class depends on these indices only; the cache spares a Person per scan.
-        known: dict[tuple[int, ...], bool] = {}
-
-        def name_applies(taxpayer: int) -> bool:
-            key = (
-                int(pop.given1[taxpayer]),
-                int(pop.paternal[taxpayer]),
-                int(pop.given2[taxpayer] >= 0),
-                int(pop.maternal[taxpayer] >= 0),
-                int(pop.maiden[taxpayer] >= 0),
-            )
-            if key not in known:
-                known[key] = variation.applies(varied, Person.of(pop, taxpayer), None)
-            return known[key]
+        by_name = self.candidates(varied)
 
         def accept(taxpayer: int) -> bool:
             dob = int(pop.dob[taxpayer]) if pop.dob_known[taxpayer] else None
-            if by_name and not name_applies(taxpayer):
+            if by_name is not None and not by_name[taxpayer]:
                 return False
-            if not by_name and not variation.applies(varied, None, dob):
+            if by_name is None and not variation.applies(varied, None, dob):
                 return False
             if varied == "married_surname":
                 received = index.filings.received[index.filings.rows_of(taxpayer)]

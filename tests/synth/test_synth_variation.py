@@ -125,3 +125,22 @@ def test_a_zip_digit_keeps_the_zip3_and_the_length(seed: int) -> None:
         wrong = variation.wrong_zip_digit(zip_code, random.Random(seed))
         assert wrong[:3] == zip_code[:3] and len(wrong) == len(zip_code)
         assert sum(a != b for a, b in zip(wrong, zip_code, strict=True)) == 1
+
+
+NAMES = st.sampled_from(["", "JOHN", "PAT", "MUHAMMAD", "JIYOUNG", "THOMAS", "JAMES", "RUIZ"])
+
+
+@given(st.lists(NAMES, min_size=10, max_size=10))
+def test_a_name_class_reads_only_its_declared_fields(values: list[str]) -> None:
+    one = Person(values[0] or "ANA", values[1], values[2] or "LOPEZ", values[3], "", values[4])
+    other = Person(values[5] or "ANA", values[6], values[7] or "LOPEZ", values[8], "", values[9])
+    for name, read in variation.NAME_CLASS_FIELDS.items():
+
+        def pick(field: str, read: tuple[str, ...] = read) -> str:
+            value: str = getattr(one if field in read else other, field)
+            return value
+
+        mixed = Person(
+            pick("given1"), pick("given2"), pick("paternal"), pick("maternal"), "", pick("maiden")
+        )
+        assert variation.applies(name, one, None) == variation.applies(name, mixed, None), name
