@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 
 _YEAR = 365
 
+CLOSE_KINDS = ("gender_form", "shared_short", "twin", "first_letter", "second_given")
+"""Kinds of ``nonfiler_close_name`` requests (``close_names.csv`` kinds, and a brother's
+second given name)."""
+CLOSE_KIND_WEIGHTS = (0.3, 0.2, 0.1, 0.1, 0.3)
+"""How often each kind is drawn."""
+
 
 class HouseholdRequests:
     """The household categories of :class:`RequestBuilder` (module docstring)."""
@@ -45,45 +51,47 @@ class HouseholdRequests:
         return Person.of(self.b.index.pop, taxpayer)
 
     def make_nonfiler_close_name(self, truth: TruthRow) -> Made | None:
-        """A relative of a filer with a close given name, at the filer's address."""
-        b, pop = self.b, self.b.index.pop
+        """A relative of a filer with a close given name, at the filer's address.
 
-        # A close first name when the world has one left, else a brother's second name.
-        by_pair = b.rnd.random() < 0.7
+        The kind is drawn first (:data:`CLOSE_KINDS`), then a filer whose name has a close
+        name of that kind; a kind the world has no filer left for becomes ``second_given``.
+        """
+        b, pop = self.b, self.b.index.pop
+        kind = b.rnd.choices(CLOSE_KINDS, weights=CLOSE_KIND_WEIGHTS)[0]
 
         def accept(t: int) -> bool:
+            if not pop.dob_known[t]:
+                return False
             person = self._person(t)
-            if by_pair:
-                return bool(pop.dob_known[t]) and person.given1 in names.close_pairs()
-            return bool(pop.dob_known[t]) and person.given2 != ""
+            if kind == "second_given":
+                return person.given2 != ""
+            return any(p.kind == kind for p in names.close_pairs().get(person.given1, ()))
 
         for _attempt in range(20):
-            filer = b.pick("close_pair" if by_pair else "close_second", accept)
-            if filer is None and by_pair:
-                by_pair = False
+            filer = b.pick(f"close:{kind}", accept)
+            if filer is None and kind != "second_given":
+                kind = "second_given"
                 continue
             if filer is None:
                 return None
-            made = self._close_relative(filer, by_pair, truth)
+            made = self._close_relative(filer, kind, truth)
             if made is not None:
                 return made
         return None
 
-    def _close_relative(self, filer: int, by_pair: bool, truth: TruthRow) -> Made | None:
+    def _close_relative(self, filer: int, kind: str, truth: TruthRow) -> Made | None:
         b, rnd, pop = self.b, self.b.rnd, self.b.index.pop
         person = self._person(filer)
-        pair = rnd.choice(names.close_pairs()[person.given1]) if by_pair else None
         dp = int(b.index.lka.dp[filer])
         _, dob = b.outsider(filer, keep_surname=True, keep_given=True)
-        if pair is None:
-            kind = "second_given"
+        if kind == "second_given":
             other = self._other_second_name(filer, person)
             relative = dataclasses.replace(person, given2=other, suffix="", maiden="")
             if self._second_name_fits(relative, dp):
                 return None
         else:
-            kind = pair.kind
-            relative = Person(pair.other, "", person.paternal, person.maternal, "")
+            pairs = [p for p in names.close_pairs()[person.given1] if p.kind == kind]
+            relative = Person(rnd.choice(pairs).other, "", person.paternal, person.maternal, "")
             if kind == "twin":
                 dob = int(pop.dob[filer])
         name, notes = write_name(relative, b.spec, rnd, b.noise)
