@@ -35,9 +35,7 @@ _YEAR = 365
 
 CLOSE_KINDS = ("gender_form", "shared_short", "twin", "first_letter", "second_given")
 """Kinds of ``nonfiler_close_name`` requests (``close_names.csv`` kinds, and a brother's
-second given name)."""
-CLOSE_KIND_WEIGHTS = (0.3, 0.2, 0.1, 0.1, 0.3)
-"""How often each kind is drawn."""
+second given name), in the order of ``WorldSpec.close_name_kind_weights``."""
 
 
 class HouseholdRequests:
@@ -57,7 +55,7 @@ class HouseholdRequests:
         name of that kind; a kind the world has no filer left for becomes ``second_given``.
         """
         b, pop = self.b, self.b.index.pop
-        kind = b.rnd.choices(CLOSE_KINDS, weights=CLOSE_KIND_WEIGHTS)[0]
+        kind = b.rnd.choices(CLOSE_KINDS, weights=b.spec.close_name_kind_weights)[0]
 
         def accept(t: int) -> bool:
             if not pop.dob_known[t]:

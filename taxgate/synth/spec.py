@@ -255,6 +255,9 @@ class WorldSpec:
     """Valid: true name and address with another real taxpayer's TIN."""
     nonfiler_close_name_rate: float = 0.012
     """Valid: a non-filer relative with a close given name (FRANCES where FRANCIS files)."""
+    close_name_kind_weights: tuple[float, ...] = (0.3, 0.2, 0.1, 0.1, 0.3)
+    """Weights of the kinds of ``nonfiler_close_name``: gender form, shared short form, twin,
+    first letter, second given name."""
     nonfiler_junior_rate: float = 0.006
     """Valid: a son JR, not on file, at the address where his father files."""
     namesake_no_unit_rate: float = 0.006
@@ -343,6 +346,8 @@ class WorldSpec:
             )
         if len(self.variation_weights) != len(VARIATIONS):
             raise ConfigError(f"WorldSpec.variation_weights needs {len(VARIATIONS)} weights")
+        if len(self.close_name_kind_weights) != 5:
+            raise ConfigError("WorldSpec.close_name_kind_weights needs 5 weights")
         if self.hispanic_share + self.asian_share + self.other_share > 1:
             raise ConfigError("WorldSpec group shares add up to more than 1")
 
