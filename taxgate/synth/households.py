@@ -108,6 +108,7 @@ class HouseholdRequests:
             return None
         made = b.outsider_row(relative, dob, dp, truth, (name, notes))
         made.truth.variation = kind
+        made.truth.variations += f";household:{kind}"
         return made
 
     def _other_second_name(self, filer: int, person: Person) -> str:
@@ -158,6 +159,7 @@ class HouseholdRequests:
         name = dataclasses.replace(name, suffix=rnd.choice(("JR", "JR", "Jr.", "JR.")))
         made = b.outsider_row(son, dob, dp, truth, (name, notes))
         made.truth.variation = "junior"
+        made.truth.variations += ";household:junior"
         return made
 
     def make_namesake_no_unit(self, truth: TruthRow) -> Made | None:
@@ -181,6 +183,7 @@ class HouseholdRequests:
         made = b.outsider_row(person, dob, dp, truth, unit_omitted=True)
         made.row["date_of_birth"] = iso_day(dob)
         made.truth.variation = "no_unit"
+        made.truth.variations += ";household:no_unit"
         return made
 
     def make_father_son_moved(self, truth: TruthRow) -> Made | None:
@@ -197,7 +200,7 @@ class HouseholdRequests:
             row, evidence, notes = b.about(target, dp)
             evidence = dataclasses.replace(evidence, dob=int(pop.dob[target]))
             row["date_of_birth"] = iso_day(int(pop.dob[target]))
-            truth.variations = ";".join(notes)
+            truth.variations = ";".join([*notes, "household:moved_one_filed"])
             truth.variation = "moved_one_filed"
             return b.finish(row, truth, target, dp, evidence)
         return None

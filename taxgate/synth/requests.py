@@ -256,7 +256,7 @@ class RequestBuilder:
             return None
         dp = self.rnd.choice(self.varied.points(taxpayer, varied, older))
         row, evidence, notes = self.about(taxpayer, dp, varied=varied)
-        truth.variations = ";".join(notes)
+        truth.variations = ";".join(notes + ([f"class:{varied}"] if varied else []))
         truth.variation = varied or "none"
         return self.finish(row, truth, taxpayer, dp, evidence)
 
