@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python bench/synth_bench.py [--taxpayers 1000000] [--requests 100000] [--seed 7]
+        [--noise default|alt]
 
 The target (docs/synth.md): 1,000,000 taxpayers and 100,000 requests in under 3 minutes with
 peak RSS under 6 GB on a 2-core machine. Output goes to ``bench/_work/synth`` (git-ignored).
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=WORK)
+    parser.add_argument("--noise", choices=("default", "alt"), default="default")
     args = parser.parse_args(argv)
     shutil.rmtree(args.out, ignore_errors=True)
 
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         requests=args.requests,
         seed=args.seed,
         progress=progress,
+        noise=args.noise,
     )
     elapsed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -42,6 +42,9 @@ def synth(
         Path | None, typer.Option(help="Private key to sign the batch with (needs --signer).")
     ] = None,
     signer: Annotated[str | None, typer.Option(help="Signer name for --sign-key.")] = None,
+    noise: Annotated[
+        str, typer.Option(help="Request noise model: 'default' (typos) or 'alt' (keyboard, OCR).")
+    ] = "default",
 ) -> None:
     """Write a synthetic master file, request batch and truth table to OUT."""
     if (sign_key is None) != (signer is None):
@@ -56,6 +59,7 @@ def synth(
             address_style=address_style,
             request_date=day,
             progress=lambda stage, _done: progress.stage(stage),
+            noise=noise,
         )
     stderr.print(
         f"world {out}: {summary.taxpayers:,} taxpayers, {summary.filings:,} filings, "

@@ -69,6 +69,7 @@ CATEGORY_FAMILY = {
     "placeholder_name": "NAME_",
     "single_char_name": "NAME_",
     "digit_name": "NAME_",
+    "household_name": "NAME_",
 }
 
 
@@ -164,6 +165,11 @@ def break_name(category: str, rnd: random.Random, name: WrittenName) -> WrittenN
         word = rnd.choice(vocab.NAME_PLACEHOLDERS)
         if rnd.random() < 0.3:
             return WrittenName(word, "", rnd.choice(vocab.NAME_PLACEHOLDERS), "")
+        return WrittenName(word if on_first else first, middle, last if on_first else word, suffix)
+    if category == "household_name":
+        word, rest = rnd.choice(vocab.HOUSEHOLD_NAMES)
+        if rest:
+            return WrittenName(word, "", rest, "")
         return WrittenName(word if on_first else first, middle, last if on_first else word, suffix)
     if category == "single_char_name":
         letter = (first or "J")[0] if on_first else (last or "G")[0]

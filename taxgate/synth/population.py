@@ -49,6 +49,10 @@ class Population:
     tin: IntArray
     itin: np.ndarray
     junior_pairs: IntArray
+    maiden: IntArray
+    """Surname index a spouse filed under before taking the head's surname, or -1."""
+    married_day: IntArray
+    """Day from which the spouse files under the head's surname (meaningful where maiden ≥ 0)."""
 
     @property
     def n(self) -> int:
@@ -132,6 +136,10 @@ def build_population(
     paternal[child] = own_pat[head_of[child]]
     maternal[child] = np.where(compound[child], own_mat[child], -1)
     maternal = np.where(maternal == paternal, -1, maternal)
+    # Some who took the head's surname married within the filing years: their earlier
+    # filings show the surname they were born with, the later ones the head's.
+    maiden = np.where(takes & (own_pat != paternal) & (rng.random(n) < 0.3), own_pat, -1)
+    married_day = request_day - rng.integers(300, 8 * 365, size=n)
 
     suffix = np.zeros(n, dtype=np.int64)
     junior = np.flatnonzero(role == ROLE_JUNIOR)
@@ -172,6 +180,8 @@ def build_population(
         tin=draw_tins(rng, itin),
         itin=itin,
         junior_pairs=np.stack([father, junior], axis=1).astype(np.int64),
+        maiden=maiden.astype(np.int64),
+        married_day=married_day.astype(np.int64),
     )
 
 

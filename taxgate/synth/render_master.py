@@ -139,6 +139,10 @@ def render_names(
         pat_s,
     )
     middle = _pick(form == FORM_AS_MIDDLE, mat_s, middle)
+    maiden = (pop.maiden[tp] >= 0) & (filings.received < pop.married_day[tp])
+    last = _pick(maiden, _take(s_plain, pop.maiden[tp]), last)
+    middle = _pick(maiden & (form == FORM_AS_MIDDLE), pa.nulls(n, pa.string()), middle)
+    form = np.where(maiden, FORM_DROPPED, form)
     last = _mutate(last, rng.random(n) < spec.master_name_typo_rate, rnd)
 
     has_suffix = pop.suffix[tp] > 0
@@ -156,9 +160,18 @@ def render_names(
 
 
 def render_addresses(
-    rng: np.random.Generator, spec: WorldSpec, geo: Geography, dp: np.ndarray
+    rng: np.random.Generator,
+    spec: WorldSpec,
+    geo: Geography,
+    dp: np.ndarray,
+    repeat: np.ndarray | None = None,
 ) -> dict[str, pa.Array]:
-    """street/unit/city/state/zip columns for the delivery points ``dp``, as written."""
+    """street/unit/city/state/zip columns for the delivery points ``dp``, as written.
+
+    ``repeat`` marks filings that are not their taxpayer's first at that delivery point: only
+    those may leave the unit out or write the street partly (domain §5), so that every
+    taxpayer wrote each of their points in full at least once.
+    """
     rnd = random.Random(int(rng.integers(0, 2**63)))
     n = len(dp)
     b = geo.dp_building[dp]
@@ -208,8 +221,13 @@ def render_addresses(
     )
     unit = _pick(has_unit, unit, pa.nulls(n, pa.string()))
     inline = has_unit & (rng.random(n) < spec.unit_in_street_rate)
+    full_street = street
     street = _pick(inline, pc.binary_join_element_wise(street, unit, " "), street)
     unit = _pick(inline, pa.nulls(n, pa.string()), unit)
+    if repeat is not None:
+        street, unit = _partial_forms(
+            rng, spec, geo, b, name, (full_street, street, unit), repeat & has_unit, repeat
+        )
 
     places = geo.zip_place[z]
     city = _take(_strings(geo.city), places)
@@ -226,6 +244,29 @@ def render_addresses(
     unit = _title_where(title, unit)
     city = _title_where(title | (rng.random(n) < 0.1), city)
     return {"street": street, "unit": unit, "city": city, "state": state, "zip": zip_col}
+
+
+def _partial_forms(
+    rng: np.random.Generator,
+    spec: WorldSpec,
+    geo: Geography,
+    b: np.ndarray,
+    name: pa.Array,
+    written: tuple[pa.Array, pa.Array, pa.Array],
+    repeat_unit: np.ndarray,
+    repeat: np.ndarray,
+) -> tuple[pa.Array, pa.Array]:
+    """A later filing of a point that leaves the unit out, or writes only house and name."""
+    full_street, street, unit = written
+    n = len(b)
+    no_unit = repeat_unit & (rng.random(n) < spec.filing_unit_omitted_rate)
+    street = _pick(no_unit, full_street, street)
+    unit = _pick(no_unit, pa.nulls(n, pa.string()), unit)
+    partial = repeat & (geo.bldg_kind[b] == 0) & (rng.random(n) < spec.filing_partial_street_rate)
+    house_and_name = pc.binary_join_element_wise(geo.bldg_house.take(pa.array(b)), name, " ")
+    street = _pick(partial, house_and_name, street)
+    unit = _pick(partial, pa.nulls(n, pa.string()), unit)
+    return street, unit
 
 
 def _unit_designators(rng: np.random.Generator, unit_type: np.ndarray) -> pa.Array:
@@ -253,7 +294,10 @@ def filings_table(
 ) -> tuple[pa.Table, WrittenFlags]:
     """The ``filings`` table of the data contract (§1), and what each filing wrote."""
     names, written = render_names(rng, spec, pop, filings)
-    address = render_addresses(rng, spec, geo, filings.dp)
+    point = filings.taxpayer * np.int64(geo.n_dp) + filings.dp
+    repeat = np.ones(len(point), dtype=bool)
+    repeat[np.unique(point, return_index=True)[1]] = False
+    address = render_addresses(rng, spec, geo, filings.dp, repeat)
     tins = pc.utf8_lpad(pc.cast(pa.array(pop.tin[filings.taxpayer]), pa.string()), 9, "0")
     year = _take(pc.cast(pa.array(np.arange(3000)), pa.string()), filings.tax_year)
     received = pc.cast(

@@ -9,17 +9,19 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
-from taxgate.standardise.name_agreement import related_given_names
-from taxgate.synth import defects, vocab
+from taxgate.synth import defects, variation, vocab
 from taxgate.synth.geography import KIND_STREET
+from taxgate.synth.households import HouseholdRequests
+from taxgate.synth.names import same_given_name
+from taxgate.synth.noise import NoiseModel
 from taxgate.synth.population import draw_tins
-from taxgate.synth.spec import CATEGORY_BY_NAME, WorldSpec
+from taxgate.synth.spec import CATEGORY_BY_NAME, VARIATION_NAMES, WorldSpec
 from taxgate.synth.truth import Evidence, MasterIndex, TruthRow, iso_day, label
 from taxgate.synth.variants import (
     MATERNAL_WRITTEN,
@@ -30,20 +32,8 @@ from taxgate.synth.variants import (
     write_name,
     written_given,
 )
+from taxgate.synth.varied import VariedWriting
 from taxgate.synth.writer import NAME_COLUMNS, SPLIT_COLUMNS
-
-
-def same_given_name(a: str, b: str) -> bool:
-    """Whether a careful system must take given names ``a`` and ``b`` as one name.
-
-    They share a class of the generator's variant table, or one is a nickname, anglicised
-    form or spelling of the other in the equivalence domain §4 asks every system to honour
-    (the maintained ``nicknames`` dataset and the Spanish–English table: ELIZABETH / LISA,
-    ROBERT / ROBERTO). A non-filer relative given such a name at a filer's address is
-    indistinguishable from that filer written by nickname, so the generator never makes one.
-    """
-    roots = vocab.name_variants()
-    return roots.root_of(a) == roots.root_of(b) or related_given_names(a, b)
 
 
 @dataclass(frozen=True)
@@ -67,9 +57,13 @@ class RequestBuilder:
         rng: np.random.Generator,
         request_date: date,
         n_requests: int,
+        noise: NoiseModel,
     ) -> None:
         self.index, self.spec, self.request_date = index, spec, request_date
+        self.noise = noise
         self.rnd = random.Random(int(rng.integers(0, 2**63)))
+        self.households = HouseholdRequests(self)
+        self.varied = VariedWriting(index, self.rnd)
         pop = index.pop
         weight = np.where(pop.hh_group == 0, spec.request_hispanic_weight, 1.0)
         has_itin = np.bincount(pop.household[pop.itin], minlength=len(pop.hh_size)) > 0
@@ -91,21 +85,33 @@ class RequestBuilder:
         first = int(pop.hh_first[household])
         return list(range(first, first + int(pop.hh_size[household])))
 
-    def _pick(self, pool: str) -> int | None:
-        """A taxpayer fitting ``pool`` from the next suitable household.
+    def pick(
+        self,
+        pool: str,
+        accept: Callable[[int], bool] | None = None,
+        candidates: np.ndarray | None = None,
+    ) -> int | None:
+        """A taxpayer fitting ``pool`` (and ``accept``) from the next suitable household.
 
         A first pass takes one person per household. When it runs out (small worlds), a
         second pass takes further members whose names cannot be confused with anyone
-        already asked about in that household.
+        already asked about in that household. ``pool`` names the cursor: calls with one
+        ``accept`` must share one ``pool`` name. ``candidates`` (per taxpayer) spares the
+        scan the households where ``accept`` can hold for no one.
         """
         for second_pass in (False, True):
             key = f"{pool}:{second_pass}"
             if key not in self.cursors:
-                self.cursors[key] = iter(self.household_order.tolist())
+                order = self.household_order
+                if candidates is not None:
+                    pop = self.index.pop
+                    has = np.bincount(pop.household[candidates], minlength=len(pop.hh_size))
+                    order = order[has[order] > 0]
+                self.cursors[key] = iter(order.tolist())
             for household in self.cursors[key]:
                 if (household in self.used) != second_pass:
                     continue
-                taxpayer = self._fits(pool, household)
+                taxpayer = self._fits(pool, household, accept)
                 if taxpayer is not None:
                     self.used.setdefault(household, []).append(taxpayer)
                     return taxpayer
@@ -113,14 +119,16 @@ class RequestBuilder:
                 return None
         return None
 
-    def _fits(self, pool: str, household: int) -> int | None:
+    def _fits(self, pool: str, household: int, accept: Callable[[int], bool] | None) -> int | None:
         index = self.index
         lka = index.lka.dp
         asked = self.used.get(household, [])
         members = [
             t
             for t in self._members(household)
-            if lka[t] >= 0 and not any(t == a or index.compatible(t, a) for a in asked)
+            if lka[t] >= 0
+            and not any(t == a or index.compatible(t, a) for a in asked)
+            and (accept is None or accept(t))
         ]
         if pool == "junior":
             son = self.junior_of.get(int(index.pop.hh_first[household]), -1)
@@ -131,7 +139,7 @@ class RequestBuilder:
             return None
         itin = [t for t in members if index.pop.itin[t]]
         taxpayer = self.rnd.choice(itin or members)
-        if pool == "older" and len(index.history(taxpayer)) < 2:
+        if pool.startswith("older") and len(index.history(taxpayer)) < 2:
             return None
         if pool == "multi_unit":
             building = index.geo.dp_building[lka[taxpayer]]
@@ -174,21 +182,47 @@ class RequestBuilder:
         return Evidence(tin=tin, dob=dob)
 
     def about(
-        self, taxpayer: int, dp: int, *, dob_rate: float | None = None
+        self, taxpayer: int, dp: int, *, dob_rate: float | None = None, varied: str = ""
     ) -> tuple[dict[str, str], Evidence, list[str]]:
-        """A request row about master taxpayer ``taxpayer`` at delivery point ``dp``."""
-        name, name_notes = write_name(Person.of(self.index.pop, taxpayer), self.spec, self.rnd)
-        address, address_notes = write_address(self.index.geo, dp, self.spec, self.rnd)
+        """A request row about master taxpayer ``taxpayer`` at delivery point ``dp``, written
+        with the variation class ``varied`` (``spec.VARIATIONS``; '' for none)."""
+        person = Person.of(self.index.pop, taxpayer)
+        name, name_notes = write_name(person, self.spec, self.rnd, self.noise)
+        address, address_notes = write_address(
+            self.index.geo,
+            dp,
+            self.spec,
+            self.rnd,
+            self.noise,
+            unit_word=self.rnd.choice(variation.UNIT_WORDS) if varied == "unit_designator" else "",
+            unit_omitted=varied == "unit_omitted",
+        )
         evidence = self._evidence(taxpayer, dob_rate=dob_rate)
+        if varied in variation.NAME_CLASSES:
+            name, name_notes = self.varied.name(varied, taxpayer, name, name_notes)
+        given = written_given(name, name_notes)
+        if variation.is_shared_short_form(person.given1, given):
+            # A short form of two names (PAT) is the filer's only with evidence that says so.
+            evidence = self.varied.confirming(taxpayer, evidence)
         evidence = Evidence(
             evidence.tin,
             evidence.dob,
             name.suffix,
-            given=written_given(name, name_notes),
-            maternal=any(n in name_notes for n in MATERNAL_WRITTEN),
-            paternal_only="surname:maternal_dropped" in name_notes,
+            given=given,
+            maternal=any(n in name_notes for n in MATERNAL_WRITTEN) and varied != "married_surname",
+            paternal_only="surname:maternal_dropped" in name_notes and varied != "married_surname",
+            unit_written=varied != "unit_omitted",
         )
-        return self._row(name, address, evidence), evidence, name_notes + address_notes
+        row = self._row(name, address, evidence)
+        if varied == "ocr":
+            self.varied.ocr(row)
+        elif varied in variation.DOB_CLASSES:
+            slipped = variation.slipped_dob(varied, int(self.index.pop.dob[taxpayer]), self.rnd)
+            row["date_of_birth"] = iso_day(slipped)
+            evidence = dataclasses.replace(evidence, dob=None)
+        elif varied in variation.STREET_CLASSES:
+            self.varied.street(varied, row, dp)
+        return row, evidence, name_notes + address_notes
 
     # --- categories -----------------------------------------------------------------------
     def build(self, category: str) -> Made | None:
@@ -196,22 +230,35 @@ class RequestBuilder:
         meta = CATEGORY_BY_NAME[category]
         truth = TruthRow(category=category, valid=meta.valid, as_of=self.request_date.isoformat())
         truth.expected_code_prefixes = ";".join(meta.prefixes)
-        maker = getattr(self, f"_make_{category}", None)
+        maker = getattr(self, f"_make_{category}", None) or getattr(
+            self.households, f"make_{category}", None
+        )
         if maker is not None:
             made: Made | None = maker(truth)
             return made
         return self._make_defect(truth)
 
     def _simple(self, truth: TruthRow, pool: str, pick_dp: str) -> Made | None:
-        taxpayer = self._pick(pool)
+        older = pick_dp == "older"
+        varied = ""
+        taxpayer = None
+        if self.rnd.random() < self.spec.variation_rate:
+            varied = self.rnd.choices(VARIATION_NAMES, weights=self.spec.variation_weights)[0]
+            taxpayer = self.pick(
+                f"{pool}:{varied}",
+                self.varied.accepts(varied, older),
+                self.varied.candidates(varied),
+            )
+        if taxpayer is None:
+            varied = ""
+            taxpayer = self.pick(pool)
         if taxpayer is None:
             return None
-        dp = int(self.index.lka.dp[taxpayer])
-        if pick_dp == "older":
-            dp = self.rnd.choice([d for d in self.index.history(taxpayer) if d != dp])
-        row, evidence, notes = self.about(taxpayer, dp)
-        truth.variations = ";".join(notes)
-        return self._finish(row, truth, taxpayer, dp, evidence)
+        dp = self.rnd.choice(self.varied.points(taxpayer, varied, older))
+        row, evidence, notes = self.about(taxpayer, dp, varied=varied)
+        truth.variations = ";".join(notes + ([f"class:{varied}"] if varied else []))
+        truth.variation = varied or "none"
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _make_current_address(self, truth: TruthRow) -> Made | None:
         return self._simple(truth, "standard", "current")
@@ -220,34 +267,36 @@ class RequestBuilder:
         return self._simple(truth, "older", "older")
 
     def _make_father_son_same_address(self, truth: TruthRow) -> Made | None:
-        taxpayer = self._pick("junior")
+        taxpayer = self.pick("junior")
         if taxpayer is None:
             return None
         dp = int(self.index.lka.dp[taxpayer])
         row, evidence, notes = self.about(taxpayer, dp, dob_rate=self.spec.father_son_dob_rate)
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, taxpayer, dp, evidence)
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _make_wrong_tin(self, truth: TruthRow) -> Made | None:
-        taxpayer = self._pick("standard")
-        other = self._pick("standard")
+        taxpayer = self.pick("standard")
+        other = self.pick("standard")
         if taxpayer is None or other is None:
             return None
         dp = int(self.index.lka.dp[taxpayer])
-        row, evidence, notes = self.about(taxpayer, dp)
+        # The true name, address and date of birth, with another real taxpayer's TIN.
+        row, evidence, notes = self.about(taxpayer, dp, dob_rate=1.0)
         row["tin"] = f"{int(self.index.pop.tin[other]):09d}"
         truth.variations = ";".join([*notes, "tin:other_taxpayer"])
+        truth.variation = "tin_other_taxpayer"
         evidence = dataclasses.replace(evidence, tin=None)
-        return self._finish(row, truth, taxpayer, dp, evidence, conflict=True)
+        return self.finish(row, truth, taxpayer, dp, evidence, conflict=True)
 
     def _make_not_their_address(self, truth: TruthRow) -> Made | None:
-        taxpayer = self._pick("standard")
+        taxpayer = self.pick("standard")
         if taxpayer is None:
             return None
         dp = self._foreign_dp(taxpayer)
         row, evidence, notes = self.about(taxpayer, dp)
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, taxpayer, dp, evidence)
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _foreign_dp(self, taxpayer: int) -> int:
         """A delivery point not in ``taxpayer``'s filings where no namesake of theirs filed."""
@@ -264,7 +313,7 @@ class RequestBuilder:
             if all(not self.index.compatible(taxpayer, t) for t in self.index.taxpayers_at(dp)):
                 return dp
 
-    def _outsider(self, like: int, *, keep_surname: bool, keep_given: bool) -> tuple[Person, int]:
+    def outsider(self, like: int, *, keep_surname: bool, keep_given: bool) -> tuple[Person, int]:
         """A person not in the master file: a relative, namesake or stranger of ``like``."""
         pop, rnd = self.index.pop, self.rnd
         group = int(pop.group[like])
@@ -284,62 +333,72 @@ class RequestBuilder:
         dob = int(pop.dob[like]) + rnd.choice((-1, 1)) * rnd.randint(400, 9000)
         return person, dob
 
-    def _outsider_row(
+    def outsider_row(
         self,
         person: Person,
         dob: int,
         dp: int,
         truth: TruthRow,
         written: tuple[WrittenName, list[str]] | None = None,
+        *,
+        unit_omitted: bool = False,
     ) -> Made:
-        name, notes = written or write_name(person, self.spec, self.rnd)
-        address, address_notes = write_address(self.index.geo, dp, self.spec, self.rnd)
+        """A request about ``person``, who is not on file, at ``dp``."""
+        name, notes = written or write_name(person, self.spec, self.rnd, self.noise)
+        address, address_notes = write_address(
+            self.index.geo, dp, self.spec, self.rnd, self.noise, unit_omitted=unit_omitted
+        )
         tin = next(self.outsider_tins) if self.rnd.random() < self.spec.request_tin_rate else None
         evidence = Evidence(tin, dob if self.rnd.random() < self.spec.request_dob_rate else None)
         truth.variations = ";".join(notes + address_notes)
-        return self._finish(self._row(name, address, evidence), truth, None, dp, evidence)
+        return self.finish(self._row(name, address, evidence), truth, None, dp, evidence)
 
     def _make_not_in_master(self, truth: TruthRow) -> Made | None:
-        like = self._pick("standard")
+        like = self.pick("standard")
         if like is None:
             return None
-        person, dob = self._outsider(like, keep_surname=False, keep_given=False)
+        person, dob = self.outsider(like, keep_surname=False, keep_given=False)
         while True:
             dp = self.rnd.randrange(self.index.geo.n_dp)
             if not self.index.taxpayers_at(dp):
-                return self._outsider_row(person, dob, dp, truth)
+                return self.outsider_row(person, dob, dp, truth)
 
     def _make_nonfiler_namesake(self, truth: TruthRow) -> Made | None:
         for _attempt in range(20):
-            filer = self._pick("standard")
+            filer = self.pick("standard")
             if filer is None:
                 return None
             same_name = bool(self.index.pop.dob_known[filer]) and self.rnd.random() < 0.5
-            person, dob = self._outsider(filer, keep_surname=True, keep_given=same_name)
+            person, dob = self.outsider(filer, keep_surname=True, keep_given=same_name)
             dp = int(self.index.lka.dp[filer])
-            written = write_name(person, self.spec, self.rnd)
+            written = write_name(person, self.spec, self.rnd, self.noise)
             # A relative with another given name must not happen to fit someone else who
             # filed there (a sibling with that very name), neither by the full name nor by
             # the form the request writes (JOE, written for a JOSEPH, is a JOSHUA's nickname
             # too): no system could tell them apart, and the truth would call a disclosure to
             # that filer a wrong person.
-            if same_name or not self._fits_a_filer_at(person, dp, written_given(*written)):
+            if same_name or not self.fits_a_filer_at(person, dp, written_given(*written)):
                 break
         else:
             return None
-        made = self._outsider_row(person, dob, dp, truth, written)
+        made = self.outsider_row(person, dob, dp, truth, written)
         if same_name:
             made.row["date_of_birth"] = iso_day(dob)
             made.truth.variations += ";namesake:other_dob"
         return made
 
-    def _fits_a_filer_at(self, person: Person, dp: int, written: str = "") -> bool:
-        """Whether a taxpayer who filed at ``dp`` has a given name one with ``person``'s or
-        with the ``written`` form of it (:func:`same_given_name`), and a surname in common."""
+    def fits_a_filer_at(
+        self, person: Person, dp: int, written: str = "", *, exclude: int = -1
+    ) -> bool:
+        """Whether a taxpayer who filed at ``dp`` (but ``exclude``) has a given name one with
+        ``person``'s or with the ``written`` form of it (:func:`same_given_name`), and a
+        surname in common."""
         given, surnames = vocab.given_names(), vocab.surnames()
         wanted = {person.paternal, person.maternal} - {""}
         pop = self.index.pop
         for taxpayer in self.index.taxpayers_at(dp):
+            if taxpayer == exclude:
+                continue
             filer_given = given.names[int(pop.given1[taxpayer])]
             if not same_given_name(filer_given, person.given1) and not (
                 written and same_given_name(filer_given, written)
@@ -350,7 +409,7 @@ class RequestBuilder:
         return False
 
     def _make_namesake_same_building(self, truth: TruthRow) -> Made | None:
-        filer = self._pick("multi_unit")
+        filer = self.pick("multi_unit")
         if filer is None:
             return None
         geo, index = self.index.geo, self.index
@@ -367,12 +426,12 @@ class RequestBuilder:
         ]
         if not free or int(geo.bldg_kind[building]) != KIND_STREET:
             return None
-        person, dob = self._outsider(filer, keep_surname=True, keep_given=True)
-        return self._outsider_row(person, dob, self.rnd.choice(free), truth)
+        person, dob = self.outsider(filer, keep_surname=True, keep_given=True)
+        return self.outsider_row(person, dob, self.rnd.choice(free), truth)
 
     def _make_defect(self, truth: TruthRow) -> Made | None:
         category = truth.category
-        taxpayer = self._pick("standard")
+        taxpayer = self.pick("standard")
         if taxpayer is None:
             return None
         if category == "two_defects":
@@ -431,7 +490,7 @@ class RequestBuilder:
                     )
                 )
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, taxpayer, dp, evidence)
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _category_of(self, family: str) -> str:
         return self.rnd.choice(
@@ -442,7 +501,7 @@ class RequestBuilder:
             ]
         )
 
-    def _finish(
+    def finish(
         self,
         row: dict[str, str],
         truth: TruthRow,
@@ -452,6 +511,8 @@ class RequestBuilder:
         *,
         conflict: bool = False,
     ) -> Made:
+        if truth.valid and not truth.variation:
+            truth.variation = "none"
         label(self.index, truth, target=taxpayer, dp=dp, evidence=evidence, conflict=conflict)
         return Made(row, truth, taxpayer, dp, evidence)
 
@@ -468,4 +529,4 @@ class RequestBuilder:
         truth = TruthRow(category="duplicate", valid=False, as_of=self.request_date.isoformat())
         truth.expected_code_prefixes = "DUPLICATE"
         truth.variations = ";".join(notes)
-        return self._finish(row, truth, original.taxpayer, original.dp, original.evidence)
+        return self.finish(row, truth, original.taxpayer, original.dp, original.evidence)

@@ -24,8 +24,8 @@ from scourgify.address_constants import (
     STREET_TYPE_ABBREVIATIONS,
 )
 
-from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.errors import InputError, SchemaError
+from taxgate.synth.contract import RESPONSE_COLUMNS
 
 HARM_KINDS = (
     "invalid_request",
@@ -37,7 +37,10 @@ HARM_KINDS = (
 OUTCOMES = ("DISCLOSED", "NOT_DISCLOSED", "REJECTED")
 
 _DIRECTIONS = {**DIRECTIONAL_REPLACEMENTS, **{v: v for v in DIRECTIONAL_REPLACEMENTS.values()}}
-_UNIT_WORDS = set(OCCUPANCY_TYPE_ABBREVIATIONS) | set(OCCUPANCY_TYPE_ABBREVIATIONS.values())
+# Publication 28's designators, and two forms request files write besides (FLR 2, NO 6G).
+_UNIT_WORDS = (
+    set(OCCUPANCY_TYPE_ABBREVIATIONS) | set(OCCUPANCY_TYPE_ABBREVIATIONS.values()) | {"FLR", "NO"}
+)
 _PO_BOX = re.compile(r"^(?:P O|PO|POST OFFICE)\s*BOX\s+(\w+)")
 _RURAL = re.compile(r"^(?:RR|R R|RURAL ROUTE|RURAL RTE|RT)\s+(\d+)\s+BOX\s+(\w+)")
 _FRACTION = re.compile(r"^\d+/\d+$")
@@ -183,6 +186,7 @@ def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]])
     outcomes: Counter[str] = Counter()
     harmful: Counter[str] = Counter({k: 0 for k in HARM_KINDS})
     by_category: dict[str, Counter[str]] = defaultdict(Counter)
+    by_variation: dict[str, Counter[str]] = defaultdict(Counter)
     rejection: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     correct = as_of_only = missing = 0
     valid = Counter[str]()
@@ -193,6 +197,11 @@ def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]])
             missing += 1
         outcomes[outcome or "MISSING"] += 1
         by_category[truth["category"]][outcome or "MISSING"] += 1
+        # Truths written before the variation column have none: they count under "none".
+        variation = by_variation[truth.get("variation") or "none"] if truth["valid"] else None
+        if variation is not None:
+            variation[outcome or "MISSING"] += 1
+            variation["expected_disclosed"] += truth["expected_outcome"] == "DISCLOSED"
         if truth["valid"]:
             valid["total"] += 1
             valid[outcome.lower() or "missing"] += 1
@@ -205,6 +214,8 @@ def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]])
             )
         if outcome == "DISCLOSED" and response is not None:
             kind = _harm(truth, response)
+            if variation is not None:
+                variation["harmful" if kind else "correct"] += 1
             if kind is None:
                 correct += 1
             else:
@@ -241,6 +252,7 @@ def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]])
             c: {"rows": n, "correct": k, "share": k / n} for c, (n, k) in sorted(rejection.items())
         },
         "by_category": {c: dict(sorted(v.items())) for c, v in sorted(by_category.items())},
+        "by_variation": {v: dict(sorted(c.items())) for v, c in sorted(by_variation.items())},
         "missing_responses": missing,
         "unknown_request_ids": len(set(responses) - {t["request_id"] for t in truth_rows}),
     }

@@ -44,6 +44,10 @@ CATEGORIES: Final[tuple[Category, ...]] = (
     Category("namesake_same_building", _V, (), "a filer's name in another unit of the building"),
     Category("father_son_same_address", _V, (), "one of a father and son of the same name"),
     Category("wrong_tin", _V, (), "a true name and address with another taxpayer's TIN"),
+    Category("nonfiler_close_name", _V, (), "a non-filer whose given name is close to a filer's"),
+    Category("nonfiler_junior", _V, (), "a son JR not on file where only his father files"),
+    Category("namesake_no_unit", _V, (), "a filer's name at the building without a unit"),
+    Category("father_son_moved", _V, (), "of a father and son who moved, the one not filed there"),
     Category("addr_missing", _I, ("ADDRESS_",), "no address at all"),
     Category("addr_zip_only", _I, ("ADDRESS_",), "a ZIP code or digits alone"),
     Category("addr_placeholder", _I, ("ADDRESS_",), "a placeholder street line (N/A, UNKNOWN)"),
@@ -63,12 +67,37 @@ CATEGORIES: Final[tuple[Category, ...]] = (
     Category("placeholder_name", _I, ("NAME_",), "FNU, LNU, UNKNOWN, TEST and the like"),
     Category("single_char_name", _I, ("NAME_",), "a first or last name of one letter"),
     Category("digit_name", _I, ("NAME_",), "a name made of or containing digits"),
+    Category("household_name", _I, ("NAME_",), "a household or role word (BABY GIRL, OCCUPANT)"),
     Category("two_defects", _I, (), "two defects of different kinds (prefixes per row)"),
     Category("duplicate", _I, ("DUPLICATE",), "the same person asked again in the batch"),
 )
 """Every category, in the order the docs list them."""
 
 CATEGORY_BY_NAME: Final = {c.name: c for c in CATEGORIES}
+
+VARIATIONS: Final[tuple[tuple[str, str], ...]] = (
+    ("second_given_name", "a second given name the filings never show, or the filer's omitted"),
+    ("nickname", "a nickname or short form, shared short forms (PAT) with the DOB or TIN"),
+    ("middle_as_first", "the second given name used as the first name"),
+    ("initial_first", "the first initial and the full second given name (J ROBERT)"),
+    ("family_first", "the family name written first (first and last swapped)"),
+    ("surname_is_given", "a surname that is also a given name (THOMAS JAMES), either order"),
+    ("transliteration", "another romanisation of the given name (MUHAMMAD / MOHAMMED)"),
+    ("joined_given", "a joined given name hyphenated or spaced (JIYOUNG / JI-YOUNG)"),
+    ("ocr", "an OCR confusion in the surname (RN/M, CL/D) or house number (0/O, 1/I)"),
+    ("married_surname", "the other surname of a marriage, both shown by the person's filings"),
+    ("dob_digit", "a date of birth with one digit wrong"),
+    ("dob_day_month", "a date of birth with day and month swapped"),
+    ("dob_year", "a date of birth one year off"),
+    ("dob_jan1", "a default date of birth: January 1 of the right year"),
+    ("street_typo", "two letters of the street name transposed or one replaced (ELM / EML)"),
+    ("zip_digit", "one digit of the ZIP wrong while city and state agree"),
+    ("unit_designator", "the unit with any designator (APT, #, NO, UNIT, STE, FL, BSMT, RM)"),
+    ("unit_omitted", "the unit of a multi-unit building left out"),
+)
+"""Variation classes of valid requests about a person on file: (name, meaning)."""
+
+VARIATION_NAMES: Final = tuple(name for name, _ in VARIATIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +203,10 @@ class WorldSpec:
     """Share of written addresses with periods after abbreviations (N. MAIN ST.)."""
     street_typo_rate: float = 0.01
     """Share of written street lines with a one-character typo in the street name."""
+    filing_unit_omitted_rate: float = 0.04
+    """Share of a unit's later filings (not the first at that point) that leave the unit out."""
+    filing_partial_street_rate: float = 0.03
+    """Share of a street point's later filings written as house number and street name only."""
 
     # --- requests: who is asked about, and how the request is written --------------------
     request_hispanic_weight: float = 3.0
@@ -220,6 +253,42 @@ class WorldSpec:
     """Share of father/son requests that carry a DOB (this makes them distinguishable)."""
     wrong_tin_rate: float = 0.004
     """Valid: true name and address with another real taxpayer's TIN."""
+    nonfiler_close_name_rate: float = 0.012
+    """Valid: a non-filer relative with a close given name (FRANCES where FRANCIS files)."""
+    close_name_kind_weights: tuple[float, ...] = (0.3, 0.2, 0.1, 0.1, 0.3)
+    """Weights of the kinds of ``nonfiler_close_name``: gender form, shared short form, twin,
+    first letter, second given name."""
+    nonfiler_junior_rate: float = 0.006
+    """Valid: a son JR, not on file, at the address where his father files."""
+    namesake_no_unit_rate: float = 0.006
+    """Valid: a filer's name (another person, own DOB) at the building, no unit written."""
+    father_son_moved_rate: float = 0.002
+    """Valid: of a father and son who moved, the one who has not filed at the new address."""
+
+    # --- variation classes of requests about a person on file ---------------------------
+    variation_rate: float = 0.45
+    """Share of current- and older-address requests that carry one variation class."""
+    variation_weights: tuple[float, ...] = (
+        8,
+        10,
+        5,
+        4,
+        6,
+        4,
+        3,
+        3,
+        5,
+        4,
+        3,
+        3,
+        3,
+        3,
+        6,
+        5,
+        8,
+        5,
+    )
+    """Relative weights of the variation classes, in :data:`VARIATIONS` order."""
     addr_missing_rate: float = 0.01
     """Invalid: no address."""
     addr_zip_only_rate: float = 0.03
@@ -258,6 +327,8 @@ class WorldSpec:
     """Invalid: a one-letter name."""
     digit_name_rate: float = 0.005
     """Invalid: a name with digits."""
+    household_name_rate: float = 0.006
+    """Invalid: a household or role word as a name (BABY GIRL, GRANDSON, OCCUPANT)."""
     two_defects_rate: float = 0.01
     """Invalid: two defects of different kinds."""
     duplicate_rate: float = 0.02
@@ -273,6 +344,10 @@ class WorldSpec:
                 "WorldSpec category rates add up to more than 1",
                 hint="lower some *_rate fields of the request categories",
             )
+        if len(self.variation_weights) != len(VARIATIONS):
+            raise ConfigError(f"WorldSpec.variation_weights needs {len(VARIATIONS)} weights")
+        if len(self.close_name_kind_weights) != 5:
+            raise ConfigError("WorldSpec.close_name_kind_weights needs 5 weights")
         if self.hispanic_share + self.asian_share + self.other_share > 1:
             raise ConfigError("WorldSpec group shares add up to more than 1")
 

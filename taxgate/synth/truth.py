@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from taxgate.standardise.name_agreement import related_given_names
 from taxgate.synth import vocab
 from taxgate.synth.geography import Geography
 from taxgate.synth.history import Filings, LastKnown
+from taxgate.synth.names import same_given_name
 from taxgate.synth.population import Population
 
 
@@ -33,6 +33,7 @@ class Evidence:
     given: str = ""  # the first given name as written (upper case, no accents)
     maternal: bool = False  # the maternal surname is written as part of the surname
     paternal_only: bool = False  # the maternal surname is not written at all
+    unit_written: bool = True  # False: the request left out the unit of a multi-unit building
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,10 @@ class MasterIndex:
         return vocab.name_variants().root_of(name)
 
     def surnames(self, taxpayer: int) -> set[int]:
-        """Surname indices (paternal, maternal) of ``taxpayer``."""
-        return {int(self.pop.paternal[taxpayer]), int(self.pop.maternal[taxpayer])} - {-1}
+        """Surname indices (paternal, maternal, and a maiden one) of ``taxpayer``."""
+        pop = self.pop
+        found = (pop.paternal[taxpayer], pop.maternal[taxpayer], pop.maiden[taxpayer])
+        return {int(s) for s in found} - {-1}
 
     def filed_surnames(self, taxpayer: int) -> set[int]:
         """The surnames ``taxpayer``'s own filings show: the maternal only if one wrote it.
@@ -101,22 +104,20 @@ class MasterIndex:
         """
         if self.maternal_on_file is None or self.maternal_on_file[taxpayer]:
             return self.surnames(taxpayer)
-        return {int(self.pop.paternal[taxpayer])} - {-1}
+        return {int(self.pop.paternal[taxpayer]), int(self.pop.maiden[taxpayer])} - {-1}
 
     def compatible(self, a: int, b: int) -> bool:
         """Whether a request naming ``a`` fits ``b`` too (one given name, a shared surname):
         only DOB, suffix or TIN can then tell them apart.
 
-        One given name: the same class of the generator's table, or related in the
-        equivalence domain §4 asks every system to honour (MARY and MARIE, ELIZABETH and
-        LISA), so that the generator never places a request where such a namesake filed.
+        One given name: the generator's own table says so (:func:`names.same_given_name`:
+        MARY and MARIE, ELIZABETH and LISA), so that the generator never places a request
+        where such a namesake filed.
         """
         if not self.surnames(a) & self.surnames(b):
             return False
-        if self.name_root(a) == self.name_root(b):
-            return True
         names = vocab.given_names().names
-        return related_given_names(names[int(self.pop.given1[a])], names[int(self.pop.given1[b])])
+        return same_given_name(names[int(self.pop.given1[a])], names[int(self.pop.given1[b])])
 
     def fits(self, target: int, rival: int, evidence: Evidence) -> bool:
         """Whether the name a request wrote for ``target`` fits ``rival`` too.
@@ -155,8 +156,9 @@ class MasterIndex:
     def distinguishable(self, target: int, dp: int | None, evidence: Evidence) -> bool:
         """Whether a careful system can tell ``target`` from every other master taxpayer.
 
-        Other taxpayers who filed at the requested delivery point under a name the request
-        fits (:meth:`fits`) are rivals; a rival is ruled out by a date of birth (the
+        Other taxpayers who filed at the requested delivery point (any unit of its building
+        when the request wrote no unit) under a name the request fits (:meth:`fits`) are
+        rivals; a rival is ruled out by a date of birth (the
         request's equals the target's and differs from the rival's, both on file) or by an
         explicit suffix (the target's documents carry it; the rival's carry a different
         one). A TIN equal to the target's settles it.
@@ -166,7 +168,14 @@ class MasterIndex:
             return True
         if dp is None:
             return False
-        for rival in self.taxpayers_at(dp):
+        points = [dp]
+        if not evidence.unit_written:
+            # Without its unit, the request fits every unit of the building alike.
+            building = int(self.geo.dp_building[dp])
+            first = int(self.geo.bldg_first_dp[building])
+            points = list(range(first, first + int(self.geo.bldg_units[building])))
+        rivals = [t for point in points for t in self.taxpayers_at(point)]
+        for rival in dict.fromkeys(rivals):
             if rival == target or not self.fits(target, rival, evidence):
                 continue
             by_dob = (
@@ -208,6 +217,7 @@ class TruthRow:
     as_of: str = ""
     lka_filing_effective: str | None = None
     variations: str = ""
+    variation: str = ""  # the variation class or household kind (docs/synth.md); '' if invalid
 
 
 def label(

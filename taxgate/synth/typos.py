@@ -34,3 +34,21 @@ def typo(text: str, rnd: random.Random) -> str:
         word = word[:pos] + word[pos] + word[pos:]
     words[index] = word
     return " ".join(words)
+
+
+class ClerkTypos:
+    """The ``default`` noise model: one clerk's typo (:func:`typo`) at the world's rates."""
+
+    label = "typo"
+
+    def name_rate(self, default: float) -> float:
+        """The world's own name-typo rate."""
+        return default
+
+    def street_rate(self, default: float) -> float:
+        """The world's own street-typo rate."""
+        return default
+
+    def garble(self, text: str, rnd: random.Random) -> str:
+        """One typo (:func:`typo`)."""
+        return typo(text, rnd)

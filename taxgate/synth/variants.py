@@ -18,9 +18,9 @@ from taxgate.synth.geography import (
     UNIT_TYPES,
     Geography,
 )
+from taxgate.synth.noise import NoiseModel
 from taxgate.synth.population import Population
 from taxgate.synth.spec import WorldSpec
-from taxgate.synth.typos import typo
 
 
 @dataclass(frozen=True)
@@ -32,18 +32,21 @@ class Person:
     paternal: str
     maternal: str
     suffix: str
+    maiden: str = ""  # the surname the person filed under before marriage, if any
 
     @staticmethod
     def of(pop: Population, taxpayer: int) -> Person:
         """The identity of master taxpayer ``taxpayer``."""
         given, surname = vocab.given_names(), vocab.surnames()
         g2, mat = int(pop.given2[taxpayer]), int(pop.maternal[taxpayer])
+        maiden = int(pop.maiden[taxpayer])
         return Person(
             given1=given.names[int(pop.given1[taxpayer])],
             given2=given.names[g2] if g2 >= 0 else "",
             paternal=surname.names[int(pop.paternal[taxpayer])],
             maternal=surname.names[mat] if mat >= 0 else "",
             suffix=vocab.SUFFIXES[int(pop.suffix[taxpayer])],
+            maiden=surname.names[maiden] if maiden >= 0 else "",
         )
 
 
@@ -103,9 +106,12 @@ def written_given(name: WrittenName, notes: list[str]) -> str:
 
 
 def write_name(
-    person: Person, spec: WorldSpec, rnd: random.Random
+    person: Person, spec: WorldSpec, rnd: random.Random, noise: NoiseModel
 ) -> tuple[WrittenName, list[str]]:
-    """Write ``person``'s name with the request-side variation; returns the variations used."""
+    """Write ``person``'s name with the request-side variation; returns the variations used.
+
+    ``noise`` garbles the first or the last name at its own rate (:mod:`taxgate.synth.noise`).
+    """
     notes: list[str] = []
     first = _maybe_accent(person.given1, rnd, spec.request_accent_rate)
     variants = vocab.name_variants().variants.get(person.given1, ())
@@ -140,12 +146,12 @@ def write_name(
     if person.suffix and rnd.random() < spec.request_suffix_rate:
         suffix = rnd.choice((person.suffix, person.suffix, person.suffix.title() + "."))
         notes.append("name:suffix")
-    if rnd.random() < spec.request_name_typo_rate:
+    if rnd.random() < noise.name_rate(spec.request_name_typo_rate):
         if rnd.random() < 0.5:
-            first = typo(first, rnd)
+            first = noise.garble(first, rnd)
         else:
-            last = typo(last, rnd)
-        notes.append("name:typo")
+            last = noise.garble(last, rnd)
+        notes.append(f"name:{noise.label}")
     if rnd.random() < spec.request_swap_rate:
         first, last = last, first
         notes.append("name:swapped")
@@ -173,9 +179,21 @@ def _street_type(code: int, long_form: bool, dots: bool) -> str:
 
 
 def write_address(
-    geo: Geography, dp: int, spec: WorldSpec, rnd: random.Random
+    geo: Geography,
+    dp: int,
+    spec: WorldSpec,
+    rnd: random.Random,
+    noise: NoiseModel,
+    *,
+    unit_word: str = "",
+    unit_omitted: bool = False,
 ) -> tuple[WrittenAddress, list[str]]:
-    """Write delivery point ``dp`` the way a request might; returns the variations used."""
+    """Write delivery point ``dp`` the way a request might; returns the variations used.
+
+    ``noise`` garbles the street name at its own rate (:mod:`taxgate.synth.noise`);
+    ``unit_word`` forces a unit designator (``FL``, ``NO``), ``unit_omitted`` leaves the unit
+    out.
+    """
     notes: list[str] = []
     b = int(geo.dp_building[dp])
     z = int(geo.bldg_zip[b])
@@ -195,9 +213,10 @@ def write_address(
     else:
         s = int(geo.bldg_street[b])
         name = geo.street_vocab[int(geo.street_name[s])]
-        if rnd.random() < spec.street_typo_rate * 3 and not any(c.isdigit() for c in name):
-            name = typo(name, rnd)
-            notes.append("address:street_typo")
+        street_rate = noise.street_rate(spec.street_typo_rate * 3)
+        if rnd.random() < street_rate and not any(c.isdigit() for c in name):
+            name = noise.garble(name, rnd)
+            notes.append(f"address:street_{noise.label}")
         parts = (
             str(geo.bldg_house[b]),
             _direction(int(geo.street_predir[s]), long_form, dots),
@@ -207,9 +226,9 @@ def write_address(
         )
         street = " ".join(p for p in parts if p)
         label = str(geo.dp_unit[dp])
-        if label:
+        if label and not unit_omitted:
             canonical = UNIT_TYPES[int(geo.bldg_unit_type[b])]
-            word = rnd.choice(
+            word = unit_word or rnd.choice(
                 (canonical, canonical, "#", "APARTMENT" if canonical == "APT" else canonical)
             )
             unit = f"#{label}" if word == "#" else f"{word} {label}"

@@ -3,8 +3,10 @@
 * ``surnames.csv`` — surname, group (hispanic, english, asian, other), relative frequency,
   accented spelling where Spanish writes one;
 * ``given_names.csv`` — given name, sex, group, relative frequency, accented spelling;
-* ``name_variants.csv`` — Spanish–English equivalents and nicknames (``name,variant,kind,
-  language``); the English rows agree with the ``nicknames`` package (a test checks it);
+* ``name_variants.csv`` — Spanish–English equivalents, nicknames, transliterations and joined
+  forms (``name,variant,kind,language``); the English rows agree with the ``nicknames``
+  package (a test checks it);
+* ``close_names.csv`` — given names of two different people that look alike (``names.py``);
 * ``places.csv`` — city, state, 3-digit ZIP prefix, weight and kind (urban, queens, grid,
   rural, dc);
 * ``street_names.csv`` — street names and weights.
@@ -44,7 +46,8 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def data_rows(name: str) -> list[dict[str, str]]:
+    """The rows of ``taxgate/synth/data/<name>`` as dicts keyed by the header."""
     text = files("taxgate.synth").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
@@ -88,7 +91,7 @@ class Place:
 @cache
 def surnames() -> NameTable:
     """The surname table."""
-    rows = _rows("surnames.csv")
+    rows = data_rows("surnames.csv")
     return NameTable(
         names=tuple(r["surname"] for r in rows),
         accented=tuple(r["accented"] for r in rows),
@@ -101,7 +104,7 @@ def surnames() -> NameTable:
 @cache
 def given_names() -> NameTable:
     """The given-name table (a name may occur once per group and sex)."""
-    rows = _rows("given_names.csv")
+    rows = data_rows("given_names.csv")
     return NameTable(
         names=tuple(r["name"] for r in rows),
         accented=tuple(r["accented"] for r in rows),
@@ -117,6 +120,8 @@ class NameVariants:
 
     variants: dict[str, tuple[str, ...]]
     root: dict[str, str]
+    by_kind: dict[tuple[str, str], tuple[str, ...]]
+    """Direct forms per (kind, name): ``("transliteration", "MUHAMMAD")`` → MOHAMMED, ..."""
 
     def root_of(self, name: str) -> str:
         """The equivalence-class representative of a given name (itself if unlisted)."""
@@ -126,7 +131,7 @@ class NameVariants:
 @cache
 def name_variants() -> NameVariants:
     """Variants per name, including English nicknames of a Spanish name's anglicised form."""
-    rows = _rows("name_variants.csv")
+    rows = data_rows("name_variants.csv")
     direct: dict[str, list[str]] = {}
     parent: dict[str, str] = {}
 
@@ -154,7 +159,14 @@ def name_variants() -> NameVariants:
             reach.extend(v for v in direct.get(variant, ()) if v not in reach)
         closed[name] = tuple(dict.fromkeys(reach))
     names = set(parent) | {row["variant"] for row in rows} | set(direct)
-    return NameVariants(variants=closed, root={n: find(n) for n in sorted(names)})
+    by_kind: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        by_kind.setdefault((row["kind"], row["name"]), []).append(row["variant"])
+    return NameVariants(
+        variants=closed,
+        root={n: find(n) for n in sorted(names)},
+        by_kind={k: tuple(v) for k, v in by_kind.items()},
+    )
 
 
 @cache
@@ -162,7 +174,7 @@ def places() -> tuple[Place, ...]:
     """The cities of the world."""
     return tuple(
         Place(r["city"], r["state"], r["zip3"], float(r["weight"]), r["kind"])
-        for r in _rows("places.csv")
+        for r in data_rows("places.csv")
     )
 
 
@@ -182,7 +194,7 @@ def street_names() -> tuple[tuple[str, ...], FloatArray]:
     Names with a word that Publication 28 reads as a suffix or directional are left out, so
     that a street line parses one way only.
     """
-    rows = [r for r in _rows("street_names.csv") if _is_plain_street_name(r["name"])]
+    rows = [r for r in data_rows("street_names.csv") if _is_plain_street_name(r["name"])]
     names = [r["name"] for r in rows]
     weights = [float(r["weight"]) for r in rows]
     return tuple(names), _probabilities(weights)
@@ -237,3 +249,21 @@ ADDRESS_PLACEHOLDERS = (
 
 NAME_PLACEHOLDERS = ("UNKNOWN", "FNU", "LNU", "N/A", "NONE", "TEST", "X", "UNK", "NFN", "NLN")
 """Placeholder names (domain §3)."""
+
+HOUSEHOLD_NAMES = (
+    ("BABY", "GIRL"),
+    ("BABY", "BOY"),
+    ("GRANDSON", ""),
+    ("DAUGHTER", ""),
+    ("SON", "OF"),
+    ("INMATE", ""),
+    ("LADY", "OF HOUSE"),
+    ("MAN", "OF THE HOUSE"),
+    ("OCCUPANT", ""),
+    ("RESIDENT", ""),
+    ("UNKNOWN", ""),
+    ("HOUSEHOLDER", ""),
+    ("RESPONDENT", ""),
+)
+"""Household and role words that name no one (domain §3, as the Census PVS lists know them):
+(first word, rest). A one-word entry replaces a first or last name; a two-part one fills both."""

@@ -26,6 +26,8 @@ import pyarrow.compute as pc
 
 from taxgate.errors import ConfigError
 from taxgate.synth import geography, history, population, render_master
+from taxgate.synth.noise import NoiseModel
+from taxgate.synth.noise import noise_model as make_noise_model
 from taxgate.synth.requests import Made, RequestBuilder
 from taxgate.synth.spec import DEFAULT_REQUEST_DATE, WorldSpec, category_counts
 from taxgate.synth.truth import MasterIndex
@@ -60,6 +62,7 @@ def generate_world(
     address_style: str = "split",
     request_date: date = DEFAULT_REQUEST_DATE,
     progress: ProgressCallback | None = None,
+    noise: str = "default",
 ) -> WorldSummary:
     """Generate and write a world to ``out`` (the files of ``docs/synth.md``).
 
@@ -72,18 +75,20 @@ def generate_world(
         address_style: ``split`` (street, unit, city, state, zip) or ``line`` (``address``).
         request_date: The day of the request; the master is a snapshot of that day.
         progress: Called with a stage name and the share done, for a progress display.
+        noise: The request side's noise model, ``default`` or ``alt`` (``synth/noise.py``).
 
     Returns:
         What was written: sizes and the count of requests per category.
 
     Raises:
-        ConfigError: The sizes or the address style are not possible.
+        ConfigError: The sizes, the address style or the noise model are not possible.
         InputError: A file cannot be written.
 
     Example:
         >>> generate_world(Path("w"), taxpayers=2000, requests=300, seed=1)  # doctest: +SKIP
     """
     spec = spec or WorldSpec()
+    noise_model = make_noise_model(noise)
     if address_style not in ADDRESS_STYLES:
         raise ConfigError(f"address style {address_style!r} is not one of {ADDRESS_STYLES}")
     if taxpayers < 100 or requests < 1 or requests > taxpayers // 2:
@@ -112,7 +117,7 @@ def generate_world(
     filings_table, written = render_master.filings_table(streams[4], spec, pop, geo, filings)
     report("requests", 0.62)
     index = MasterIndex.build(pop, geo, filings, lka, written.suffix, written.maternal)
-    made = _build_requests(index, spec, streams[5], request_date, requests)
+    made = _build_requests(index, spec, streams[5], request_date, requests, noise_model)
     report("writing", 0.80)
     write_parquet(_taxpayers_table(pop), out / "master" / "taxpayers.parquet")
     write_parquet(filings_table, out / "master" / "filings.parquet")
@@ -142,8 +147,9 @@ def _build_requests(
     rng: np.random.Generator,
     request_date: date,
     n_requests: int,
+    noise: NoiseModel,
 ) -> list[Made]:
-    builder = RequestBuilder(index, spec, rng, request_date, n_requests)
+    builder = RequestBuilder(index, spec, rng, request_date, n_requests, noise)
     rnd = random.Random(int(rng.integers(0, 2**63)))
     counts = category_counts(spec, n_requests)
     slots = [c for c, k in counts.items() if c != "duplicate" for _ in range(k)]

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taxgate.errors import InputError
-from taxgate.intake.readers import LINE_ADDRESS_COLUMN, REQUEST_COLUMNS, SPLIT_ADDRESS_COLUMNS
+from taxgate.synth.contract import LINE_ADDRESS_COLUMN, REQUEST_COLUMNS, SPLIT_ADDRESS_COLUMNS
 from taxgate.synth.truth import TruthRow
 
 NAME_COLUMNS = ("first_name", "middle_name", "last_name", "suffix")
@@ -51,6 +51,7 @@ TRUTH_SCHEMA = pa.schema(
         ("as_of", pa.string()),
         ("lka_filing_effective", pa.string()),
         ("variations", pa.string()),
+        ("variation", pa.string()),
     ]
 )
 """Columns of ``truth.parquet`` (``docs/synth.md`` explains each)."""

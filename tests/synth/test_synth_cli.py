@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from taxgate.cli.main import run_cli
-from taxgate.synth.score import RESPONSE_COLUMNS
+from taxgate.synth.contract import RESPONSE_COLUMNS
 
 
 def test_synth_then_score_through_the_cli(
@@ -38,6 +38,14 @@ def test_synth_then_score_through_the_cli(
     assert printed["harmful_total"] == 0 and printed["recall"] == 0.0
 
 
+def test_synth_takes_the_alt_noise_model(tmp_path: Path) -> None:
+    out = tmp_path / "world"
+    argv = ["synth", str(out), "--taxpayers", "1200", "--requests", "300", "--seed", "4"]
+    assert run_cli([*argv, "--noise", "alt"]) == 0
+    text = (out / "requests.csv").read_text(encoding="utf-8")
+    assert text.startswith("request_id,")
+
+
 def test_synth_signs_the_batch(tmp_path: Path) -> None:
     keys = tmp_path / "keys"
     assert run_cli(["keys", "new", str(keys), "--name", "ice-director"]) == 0
@@ -54,6 +62,7 @@ def test_bad_arguments_are_refused(tmp_path: Path) -> None:
     assert run_cli(["synth", out, "--taxpayers", "1000", "--requests", "900"]) == 3
     assert run_cli(["synth", out, "--address-style", "csv"]) == 3
     assert run_cli(["synth", out, "--sign-key", "k.pem"]) == 3
+    assert run_cli(["synth", out, "--noise", "loud"]) == 3
     assert run_cli(["score", str(tmp_path / "missing.csv"), str(tmp_path / "t.parquet")]) == 4
 
 

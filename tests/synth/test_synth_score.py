@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taxgate.synth import vocab
+from taxgate.synth.contract import RESPONSE_COLUMNS
 from taxgate.synth.score import (
-    RESPONSE_COLUMNS,
     delivery_point_key,
     read_truth,
     same_delivery_point,
@@ -195,3 +195,24 @@ def test_wrong_address_of_the_right_person_is_harm(small_world: Any) -> None:
 def test_long_street_names_tolerate_a_typo_on_each_side() -> None:
     assert same_delivery_point("1964||WSHINGTON|AVE||201|07262", "1964||WASHINGTTON|AVE||201|07262")
     assert not same_delivery_point("12||MAPLE|ST|||12345", "12||MAPPLEE|ST|||12345")
+
+
+def test_scores_are_broken_down_by_variation(small_world: Any) -> None:
+    truth = read_truth(small_world.root / "truth.parquet")
+    perfect = score(_response(truth, "truth"), truth)["by_variation"]
+    assert {"none", "nickname", "unit_omitted", "gender_form", "junior"} <= set(perfect)
+    for counts in perfect.values():
+        assert counts.get("harmful", 0) == 0
+        assert counts.get("correct", 0) == counts["expected_disclosed"]
+    response = _response(truth, "truth")
+    i = next(i for i, t in enumerate(truth) if t["variation"] == "no_unit")
+    donor = next(t for t in truth if t["expected_outcome"] == "DISCLOSED")
+    response[i].update(outcome="DISCLOSED", street=donor["expected_street"], zip="00000")
+    assert score(response, truth)["by_variation"]["no_unit"]["harmful"] == 1
+
+
+def test_a_truth_without_the_variation_column_still_scores(small_world: Any) -> None:
+    truth = read_truth(small_world.root / "truth.parquet")
+    old = [{k: v for k, v in t.items() if k != "variation"} for t in truth]
+    result = score(_response(old, "nothing"), old)
+    assert set(result["by_variation"]) == {"none"}

@@ -45,7 +45,7 @@ def test_every_rate_and_category_is_documented() -> None:
 
 def test_english_nicknames_agree_with_the_nicknames_package() -> None:
     namer = NickNamer()
-    rows = vocab._rows("name_variants.csv")
+    rows = vocab.data_rows("name_variants.csv")
     given = vocab.given_names()
     english = {n for n, g in zip(given.names, given.group.tolist(), strict=True) if g == 1}
     by_name: dict[str, list[str]] = {}

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from taxgate.synth import vocab
-from taxgate.synth.requests import RequestBuilder, same_given_name
+from taxgate.synth.names import same_given_name
+from taxgate.synth.requests import RequestBuilder
 from taxgate.synth.truth import Evidence, MasterIndex
 from taxgate.synth.variants import Person
 
@@ -34,6 +35,7 @@ def index_of(people: list[tuple[str, str, str]]) -> MasterIndex:
         given1=np.array([given.names.index(g) for g, _p, _m in people]),
         paternal=np.array([surname(p) for _g, p, _m in people]),
         maternal=np.array([surname(m) for _g, _p, m in people]),
+        maiden=np.full(len(people), -1),
     )
     fields: dict[str, Any] = {f: None for f in MasterIndex.__dataclass_fields__}
     return MasterIndex(**(fields | {"pop": pop}))
@@ -79,7 +81,7 @@ def test_a_paternal_surname_written_alone_fits_only_rivals_who_have_it() -> None
 
 
 def test_a_non_filer_relative_never_takes_a_name_equivalent_to_a_filer_s() -> None:
-    assert same_given_name("ELIZABETH", "LISA")  # the nicknames dataset relates them
+    assert same_given_name("ELIZABETH", "LISA")  # the generator's own table relates them
     assert same_given_name("ROBERT", "ROBERTO")  # the Spanish-English table does
     assert not same_given_name("ROSE", "LISA")
 
@@ -131,5 +133,5 @@ def test_a_non_filer_is_checked_against_filers_by_the_name_the_request_writes() 
     )
     builder = SimpleNamespace(index=index)
     joseph = Person("JOSEPH", "", "JOHNSON", "", "")
-    assert not RequestBuilder._fits_a_filer_at(builder, joseph, 7)
-    assert RequestBuilder._fits_a_filer_at(builder, joseph, 7, "JOE")
+    assert not RequestBuilder.fits_a_filer_at(builder, joseph, 7)
+    assert RequestBuilder.fits_a_filer_at(builder, joseph, 7, "JOE")
