@@ -287,7 +287,9 @@ class RequestBuilder:
         truth.variations = ";".join([*notes, "tin:other_taxpayer"])
         truth.variation = "tin_other_taxpayer"
         evidence = dataclasses.replace(evidence, tin=None)
-        return self.finish(row, truth, taxpayer, dp, evidence, conflict=True)
+        # Domain §4: another person's TIN weighs against, and is no veto where name, address
+        # and date of birth are the taxpayer's own.
+        return self.finish(row, truth, taxpayer, dp, evidence)
 
     def _make_not_their_address(self, truth: TruthRow) -> Made | None:
         taxpayer = self.pick("standard")
@@ -508,12 +510,10 @@ class RequestBuilder:
         taxpayer: int | None,
         dp: int | None,
         evidence: Evidence,
-        *,
-        conflict: bool = False,
     ) -> Made:
         if truth.valid and not truth.variation:
             truth.variation = "none"
-        label(self.index, truth, target=taxpayer, dp=dp, evidence=evidence, conflict=conflict)
+        label(self.index, truth, target=taxpayer, dp=dp, evidence=evidence)
         return Made(row, truth, taxpayer, dp, evidence)
 
     def duplicate(self, original: Made) -> Made:

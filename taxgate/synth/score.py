@@ -174,6 +174,40 @@ def _harm(truth: dict[str, Any], response: dict[str, str]) -> str | None:
     return None
 
 
+def _answered_taxpayers(
+    responses: dict[str, dict[str, str]], truth_rows: list[dict[str, Any]]
+) -> tuple[Counter[str], dict[str, dict[str, Any]]]:
+    """How many disclosures went to each true taxpayer, and each taxpayer's truth row that
+    expects a disclosure (for a repeat answered because its original resolved to no one)."""
+    disclosed: Counter[str] = Counter()
+    expected: dict[str, dict[str, Any]] = {}
+    for truth in truth_rows:
+        tin = truth["true_tin"]
+        if tin is None:
+            continue
+        if (responses.get(truth["request_id"]) or {}).get("outcome") == "DISCLOSED":
+            disclosed[tin] += 1
+        if truth["valid"] and truth["expected_outcome"] == "DISCLOSED":
+            expected.setdefault(tin, truth)
+    return disclosed, expected
+
+
+def _as_answered(
+    truth: dict[str, Any], answered: tuple[Counter[str], dict[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """A repeat request (category ``duplicate``) that was disclosed is judged as its original
+    would be when no other request of the batch disclosed the same taxpayer: domain §3
+    answers the first request that *resolves* to a taxpayer, and the original may not have."""
+    disclosed, expected = answered
+    tin = truth["true_tin"]
+    if truth["category"] != "duplicate" or tin is None or disclosed[tin] > 1:
+        return truth
+    original = expected.get(tin)
+    if original is None:
+        return truth
+    return {**original, "request_id": truth["request_id"], "category": "duplicate"}
+
+
 def _codes_cover(codes: str, prefixes: str) -> bool:
     found = [c.strip() for c in codes.split(";") if c.strip()]
     wanted = [p for p in prefixes.split(";") if p]
@@ -190,6 +224,7 @@ def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]])
     rejection: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     correct = as_of_only = missing = 0
     valid = Counter[str]()
+    answered = _answered_taxpayers(responses, truth_rows)
     for truth in truth_rows:
         response = responses.get(truth["request_id"])
         outcome = (response or {}).get("outcome", "").strip().upper()
@@ -213,7 +248,7 @@ def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]])
                 codes, truth["expected_code_prefixes"]
             )
         if outcome == "DISCLOSED" and response is not None:
-            kind = _harm(truth, response)
+            kind = _harm(_as_answered(truth, answered), response)
             if variation is not None:
                 variation["harmful" if kind else "correct"] += 1
             if kind is None:

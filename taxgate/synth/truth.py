@@ -227,12 +227,8 @@ def label(
     target: int | None,
     dp: int | None,
     evidence: Evidence,
-    conflict: bool = False,
 ) -> TruthRow:
-    """Fill the truth of a request about ``target`` (None: not in the master) at ``dp``.
-
-    ``conflict`` marks a request whose TIN belongs to someone else: never DISCLOSED.
-    """
+    """Fill the truth of a request about ``target`` (None: not in the master) at ``dp``."""
     if target is None:
         row.true_tin, row.distinguishable, row.address_in_history = None, False, False
     else:
@@ -243,13 +239,7 @@ def label(
     lka_dp = -1 if target is None else int(index.lka.dp[target])
     if not row.valid:
         row.expected_outcome = "REJECTED"
-    elif (
-        target is not None
-        and not conflict
-        and row.address_in_history
-        and row.distinguishable
-        and lka_dp >= 0
-    ):
+    elif target is not None and row.address_in_history and row.distinguishable and lka_dp >= 0:
         row.expected_outcome = "DISCLOSED"
         canonical = index.geo.canonical(lka_dp)
         row.expected_street, row.expected_unit = canonical.street, canonical.unit or None

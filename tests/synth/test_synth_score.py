@@ -216,3 +216,40 @@ def test_a_truth_without_the_variation_column_still_scores(small_world: Any) -> 
     old = [{k: v for k, v in t.items() if k != "variation"} for t in truth]
     result = score(_response(old, "nothing"), old)
     assert set(result["by_variation"]) == {"none"}
+
+
+def test_a_repeat_answered_because_its_original_resolved_to_no_one_is_no_harm(
+    small_world: Any,
+) -> None:
+    truth = read_truth(small_world.root / "truth.parquet")
+    by_id = {t["request_id"]: i for i, t in enumerate(truth)}
+    repeat = next(
+        t
+        for t in truth
+        if t["category"] == "duplicate"
+        and any(
+            o["true_tin"] == t["true_tin"] and o["expected_outcome"] == "DISCLOSED" for o in truth
+        )
+    )
+    original = next(
+        o
+        for o in truth
+        if o["true_tin"] == repeat["true_tin"] and o["expected_outcome"] == "DISCLOSED"
+    )
+    answer = {
+        "outcome": "DISCLOSED",
+        "reason_codes": "",
+        "street": original["expected_street"],
+        "unit": original["expected_unit"] or "",
+        "zip": original["expected_zip"],
+        "address_as_of": original["expected_as_of"],
+    }
+    response = _response(truth, "truth")
+    # The original was not answered (it resolved to no one); the repeat was: no harm.
+    response[by_id[original["request_id"]]].update(outcome="NOT_DISCLOSED", street="", zip="")
+    response[by_id[repeat["request_id"]]].update(answer)
+    assert score(response, truth)["harmful_total"] == 0
+    # Both answered: the taxpayer was disclosed twice, and the repeat is harmful.
+    twice = _response(truth, "truth")
+    twice[by_id[repeat["request_id"]]].update(answer)
+    assert score(twice, truth)["harmful"]["invalid_request"] == 1
