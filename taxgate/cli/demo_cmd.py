@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from taxgate.cli.progress import stderr
+from taxgate.cli.console import stderr
 from taxgate.demo import DemoSettings, run_demo
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from taxgate.cli.console import stderr, stdout
 from taxgate.errors import InputError
 from taxgate.ledger.accounting import disclosure_statistics, list_disclosures
 from taxgate.ledger.hold import (
@@ -32,8 +32,6 @@ from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 ledger_app = typer.Typer(help="The tamper-evident ledger.", no_args_is_help=True)
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
 
 WsArg = Annotated[Path, typer.Argument(metavar="WS", help="The workspace folder.")]
 

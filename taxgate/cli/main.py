@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 
 from taxgate.agreement import default_agreement_path, load_agreement
+from taxgate.cli.console import say
 from taxgate.errors import TaxgateError
 from taxgate.workspace import Workspace
 
@@ -21,7 +22,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console(stderr=True)
 
 
 @app.callback()
@@ -39,7 +39,7 @@ def init(
     """Create a workspace holding its own copy of the agreement."""
     terms = load_agreement(agreement or default_agreement_path())
     Workspace.create(ws, terms)
-    console.print(
+    say(
         f"workspace {ws} created under agreement "
         f"{terms.agreement.id} version {terms.agreement.version}"
     )
@@ -61,10 +61,10 @@ def run_cli(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # Typer/click ends every run with SystemExit in standalone mode
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except TaxgateError as e:
-        console.print(f"[bold red]taxgate: {type(e).__name__}[/]: {e}", highlight=False)
+        say(f"[bold red]taxgate: {type(e).__name__}[/]: {escape(str(e))}", markup=True)
         return e.exit_code
     except KeyboardInterrupt:
-        console.print("taxgate: interrupted; nothing was committed")
+        say("taxgate: interrupted; nothing was committed")
         return 130
     return 0
 

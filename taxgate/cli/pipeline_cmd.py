@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from taxgate.cli.progress import stage_progress, stderr
+from taxgate.cli.console import stderr
+from taxgate.cli.progress import stage_progress
 from taxgate.explain import explain_request
 from taxgate.master.load import load_master
 from taxgate.pipeline import export_response, run_batch

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from taxgate.cli.console import stdout
 from taxgate.review import (
     PendingReview,
     ReviewRecord,
@@ -24,7 +24,6 @@ review_app = typer.Typer(
     help="Human review of requests held by the policy (domain 4): approve or decline.",
     no_args_is_help=True,
 )
-stdout = Console(highlight=False)
 
 WsArg = Annotated[Path, typer.Argument(metavar="WS", help="The workspace folder.")]
 BatchOpt = Annotated[str, typer.Option("--batch", help="The batch the request came in.")]

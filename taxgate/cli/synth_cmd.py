@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from taxgate.cli.progress import stage_progress, stderr
+from taxgate.cli.console import stderr
+from taxgate.cli.progress import stage_progress
 from taxgate.errors import ConfigError
 from taxgate.synth.score import score_files, summary_line
 from taxgate.synth.spec import DEFAULT_REQUEST_DATE
