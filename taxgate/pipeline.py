@@ -43,6 +43,7 @@ from taxgate.matching.decide import (
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.matching.model import MatchModel
+from taxgate.output_paths import check_output_folder
 from taxgate.screening.address import screen_address
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.standardise.address_parts import RawAddress
@@ -122,6 +123,7 @@ def run_batch(
     progress: Progress | None = None,
 ) -> RunReport:
     """Run one signed batch through the whole pipeline; see the module docstring."""
+    check_output_folder(out_dir, what="the output folder (response.csv, decisions.parquet)")
     now = now or datetime.now(UTC)
     clock = _Clock(progress)
     agreement = ws.agreement()
@@ -523,6 +525,7 @@ def _save_model(
 
 def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
     """Write a committed batch's response file again, from the store (no new decision)."""
+    check_output_folder(out_dir, what="the output folder (response.csv)")
     with Store.open(ws.store_path) as store:
         ensure_run_schema(store)
         if not batch_known(store, batch_id):

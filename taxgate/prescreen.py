@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
+from taxgate.output_paths import check_output_folder
 from taxgate.pipeline import batch_known, ensure_run_schema
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.store import Store
@@ -131,6 +132,7 @@ def screen_batch(
         IntakeRefused: the batch fails verification (its code names the check).
         IntakeFileError: the request file cannot be read (file, row and field named).
     """
+    check_output_folder(out_dir, what="the output folder (findings.csv, screening.json)")
     agreement = ws.agreement()
     verified = verify_new_batch(ws, manifest, now=now or datetime.now(UTC))
     table = read_verified_requests(verified).table

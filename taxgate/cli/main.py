@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from taxgate.agreement import default_agreement_path, load_agreement
 from taxgate.cli.console import say
-from taxgate.errors import TaxgateError
+from taxgate.errors import PathError, TaxgateError
 from taxgate.workspace import Workspace
 
 app = typer.Typer(
@@ -63,6 +63,12 @@ def run_cli(argv: list[str] | None = None) -> int:
     except TaxgateError as e:
         say(f"[bold red]taxgate: {type(e).__name__}[/]: {escape(str(e))}", markup=True)
         return e.exit_code
+    except OSError as e:
+        # A safety net: paths are checked where they enter (taxgate.output_paths); a file
+        # system fault that still gets through is named, not shown as a traceback.
+        where = f" {e.filename}" if e.filename else ""
+        say(f"taxgate: cannot read or write{where}: {e.strerror or e}")
+        return PathError.exit_code
     except KeyboardInterrupt:
         say("taxgate: interrupted; nothing was committed")
         return 130

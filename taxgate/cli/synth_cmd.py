@@ -15,6 +15,7 @@ import typer
 from taxgate.cli.console import stderr
 from taxgate.cli.progress import stage_progress
 from taxgate.errors import ConfigError
+from taxgate.output_paths import check_output_folder
 from taxgate.synth.score import score_files, summary_line
 from taxgate.synth.spec import DEFAULT_REQUEST_DATE
 from taxgate.synth.world import generate_world
@@ -47,6 +48,7 @@ def synth(
     """Write a synthetic master file, request batch and truth table to OUT."""
     if (sign_key is None) != (signer is None):
         raise ConfigError("--sign-key and --signer go together", hint="give both or neither")
+    check_output_folder(out, what="OUT (where the world is written)")
     day = request_date.date() if request_date else DEFAULT_REQUEST_DATE
     with stage_progress() as progress:
         summary = generate_world(
