@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from taxgate.agreement import load_agreement
+from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.intake.enrolment import add_signer, agreement_summary, revoke_signer
 from taxgate.intake.keys import new_keypair
 from taxgate.intake.manifest import read_manifest, signature_path
@@ -24,8 +25,6 @@ from taxgate.workspace import Workspace
 keys_app = typer.Typer(help="Signing keys: ECDSA P-256, PEM files.", no_args_is_help=True)
 agreement_app = typer.Typer(help="The workspace's agreement and its signers.", no_args_is_help=True)
 batch_app = typer.Typer(help="Sign and verify request batches.", no_args_is_help=True)
-
-_DATE_FORMATS = ["%Y-%m-%d"]
 
 
 def register(app: typer.Typer) -> None:
@@ -57,11 +56,13 @@ def agreement_add_signer(
         Path, typer.Option("--public-key", metavar="PEM", help="The signer's .pub.pem file.")
     ],
     valid_from: Annotated[
-        datetime | None,
-        typer.Option(formats=_DATE_FORMATS, help="First valid day (default: today, UTC)."),
+        date | None,
+        typer.Option(
+            parser=parse_day, metavar=DAY_METAVAR, help="First valid day (default: today, UTC)."
+        ),
     ] = None,
     valid_to: Annotated[
-        datetime | None, typer.Option(formats=_DATE_FORMATS, help="Last valid day.")
+        date | None, typer.Option(parser=parse_day, metavar=DAY_METAVAR, help="Last valid day.")
     ] = None,
     role: Annotated[str | None, typer.Option(help="The official's role.")] = None,
 ) -> None:
@@ -70,8 +71,8 @@ def agreement_add_signer(
         Workspace.open(ws),
         name=name,
         public_key_path=public_key,
-        valid_from=valid_from.date() if valid_from else _today(),
-        valid_to=valid_to.date() if valid_to else None,
+        valid_from=valid_from or _today(),
+        valid_to=valid_to,
         role=role,
     )
     until = signer.valid_to or "no end date"
@@ -109,8 +110,12 @@ def batch_sign(
     ] = None,
     batch_id: Annotated[str | None, typer.Option(help="Batch id (default: new UUID4).")] = None,
     request_date: Annotated[
-        datetime | None,
-        typer.Option(formats=_DATE_FORMATS, help="Day the requests are made (default: today)."),
+        date | None,
+        typer.Option(
+            parser=parse_day,
+            metavar=DAY_METAVAR,
+            help="Day the requests are made (default: today).",
+        ),
     ] = None,
 ) -> None:
     """Write MANIFEST and MANIFEST.sig for REQUESTS; print the batch id."""
@@ -119,7 +124,7 @@ def batch_sign(
         key_path=key,
         signer=signer,
         out=out,
-        request_date=request_date.date() if request_date else None,
+        request_date=request_date,
         agreement=load_agreement(agreement) if agreement else None,
         batch_id=batch_id,
     )

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from taxgate.cli.console import stderr, stdout
+from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.errors import InputError
 from taxgate.ledger.accounting import disclosure_statistics, list_disclosures
 from taxgate.ledger.hold import (
@@ -85,12 +86,16 @@ def accounting(
     batch: Annotated[str | None, typer.Option(help="Disclosures of this batch.")] = None,
     requester: Annotated[str | None, typer.Option(help="Disclosures to this agency.")] = None,
     since: Annotated[
-        datetime | None,
-        typer.Option("--from", formats=["%Y-%m-%d"], help="First day (UTC), inclusive."),
+        date | None,
+        typer.Option(
+            "--from", parser=parse_day, metavar=DAY_METAVAR, help="First day (UTC), inclusive."
+        ),
     ] = None,
     until: Annotated[
-        datetime | None,
-        typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (UTC), inclusive."),
+        date | None,
+        typer.Option(
+            "--to", parser=parse_day, metavar=DAY_METAVAR, help="Last day (UTC), inclusive."
+        ),
     ] = None,
     stats: Annotated[
         int | None, typer.Option("--stats", metavar="YEAR", help="6103(p)(3)(C) figures.")
@@ -118,8 +123,8 @@ def accounting(
                 tin=tin,
                 batch_id=batch,
                 requester=requester,
-                since=None if since is None else since.date(),
-                until=None if until is None else until.date(),
+                since=since,
+                until=until,
             )
             rows = [asdict(d) for d in found]
             if output is not OutputFormat.JSON:

@@ -3,7 +3,7 @@ call each)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from taxgate.cli.console import stderr
+from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.cli.progress import stage_progress
 from taxgate.explain import explain_request
 from taxgate.master.load import load_master
@@ -22,8 +23,10 @@ from taxgate.workspace import Workspace
 WorkspaceArg = Annotated[Path, typer.Argument(metavar="WS")]
 ManifestArg = Annotated[Path, typer.Argument(metavar="MANIFEST")]
 AsOfOption = Annotated[
-    datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], help="As-of date (default: the request date)."),
+    date | None,
+    typer.Option(
+        parser=parse_day, metavar=DAY_METAVAR, help="As-of date (default: the request date)."
+    ),
 ]
 
 master_app = typer.Typer(help="The taxpayer master file.", no_args_is_help=True)
@@ -75,7 +78,7 @@ def screen(
 ) -> None:
     """Verify and screen one signed batch alone: each request's findings; nothing recorded."""
     workspace = Workspace.open(ws)
-    report = screen_batch(workspace, manifest, out, as_of=None if as_of is None else as_of.date())
+    report = screen_batch(workspace, manifest, out, as_of=as_of)
     typer.echo(
         f"batch {report.batch_id}: {report.rows:,} requests, {report.passed:,} passed, "
         f"{report.rows - report.passed:,} rejected"
@@ -100,7 +103,7 @@ def run(
             workspace,
             manifest,
             out,
-            as_of=None if as_of is None else as_of.date(),
+            as_of=as_of,
             progress=progress.stage,
         )
     counts = ", ".join(f"{k} {v:,}" for k, v in sorted(report.counts.items()))
