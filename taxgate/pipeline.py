@@ -24,6 +24,7 @@ from taxgate.agreement import Agreement
 from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
 from taxgate.disclosure.response import RESPONSE_COLUMNS, ResponseRow, response_csv
 from taxgate.errors import DisclosureRefused, IntakeRefused, TaxgateError, WorkspaceError
+from taxgate.intake.as_of import check_as_of
 from taxgate.intake.manifest import read_manifest
 from taxgate.intake.tables import IntakeFileError
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
@@ -127,6 +128,8 @@ def run_batch(
     now = now or datetime.now(UTC)
     clock = _Clock(progress)
     agreement = ws.agreement()
+    if as_of is not None:
+        check_as_of(as_of, agreement=agreement, today=now.date())
     with Store.open(ws.store_path) as store:
         ensure_run_schema(store)
         require_master(store)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from taxgate.cli.main import run_cli
-from taxgate.errors import InputError, PathError, WorkspaceError
+from taxgate.errors import InputError, PathError, TaxgateError, WorkspaceError
 
 # (name, argv with {ws}, {file}, {dir} placeholders, exit code, words the message must hold)
 CASES = [
@@ -27,6 +27,11 @@ CASES = [
      PathError, ["{file} is a file", "findings.csv"]),
     ("report --out on a folder", ["report", "{ws}", "B1", "--out", "{dir}"], PathError,
      ["{dir} is a folder", "report"]),
+    ("run --as-of after today", ["run", "{ws}", "{dir}/manifest.json", "--out", "{dir}/o",
+     "--as-of", "2999-01-01"], InputError, ["'--as-of': 2999-01-01 is after today"]),
+    ("screen --as-of before the agreement", ["screen", "{ws}", "{dir}/manifest.json", "--out",
+     "{dir}/o", "--as-of", "1900-01-01"], InputError,
+     ["1900-01-01 is before 2025-04-07, when the agreement was signed"]),
     ("synth on a file", ["synth", "{file}", "--taxpayers", "300", "--requests", "40"],
      PathError, ["{file} is a file", "world"]),
 ]  # fmt: skip
@@ -43,7 +48,7 @@ def test_user_error_is_refused_by_name(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
-    error: type[PathError],
+    error: type[TaxgateError],
     words: list[str],
 ) -> None:
     ws, folder, file = tmp_path / "ws", tmp_path / "folder", tmp_path / "afile"
