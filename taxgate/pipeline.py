@@ -534,7 +534,7 @@ def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
         if not batch_known(store, batch_id):
             raise WorkspaceError(
                 f"no batch {batch_id!r} in this workspace",
-                hint="list batches with `taxgate accounting WS`",
+                hint="list batches with `taxgate batch list WS`",
             )
         rows = store.fetchall(
             f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM responses WHERE batch_id = ? ORDER BY row",

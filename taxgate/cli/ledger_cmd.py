@@ -28,6 +28,7 @@ from taxgate.ledger.hold import (
 from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.ledger.recall import recall_disclosures, write_recall_documents
 from taxgate.ledger.verify import verify_workspace
+from taxgate.plural import counted
 from taxgate.report.annual import render_statistics
 from taxgate.store import Store
 from taxgate.workspace import Workspace
@@ -204,7 +205,8 @@ def recall(
         paths = write_recall_documents(
             record, out_dir, incident_report_hours=terms.reporting.incident_report_hours
         )
-    typer.echo(f"{record.recall_id}: {len(record.request_ids)} disclosures of {batch} recalled")
+    recalled = counted(len(record.request_ids), "disclosure")
+    typer.echo(f"{record.recall_id}: {recalled} of {batch} recalled")
     for path in paths:
         typer.echo(str(path))
 

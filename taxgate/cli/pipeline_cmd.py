@@ -20,8 +20,10 @@ from taxgate.prescreen import screen_batch
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-WorkspaceArg = Annotated[Path, typer.Argument(metavar="WS")]
-ManifestArg = Annotated[Path, typer.Argument(metavar="MANIFEST")]
+WorkspaceArg = Annotated[Path, typer.Argument(metavar="WS", help="The workspace folder.")]
+ManifestArg = Annotated[
+    Path, typer.Argument(metavar="MANIFEST", help="The signed batch manifest (.sig beside it).")
+]
 AsOfOption = Annotated[
     date | None,
     typer.Option(
@@ -43,8 +45,11 @@ def register(app: typer.Typer) -> None:
 
 @master_app.command("load")
 def master_load(
-    ws: Annotated[Path, typer.Argument(metavar="WS")],
-    master_dir: Annotated[Path, typer.Argument(metavar="MASTER_DIR")],
+    ws: WorkspaceArg,
+    master_dir: Annotated[
+        Path,
+        typer.Argument(metavar="MASTER_DIR", help="Folder with the taxpayers and filings tables."),
+    ],
     workers: Annotated[int, typer.Option(help="Processes for standardisation.")] = 2,
 ) -> None:
     """Import taxpayers and filings, standardise once, record a new snapshot version."""
@@ -115,8 +120,8 @@ def run(
 
 
 def response(
-    ws: Annotated[Path, typer.Argument(metavar="WS")],
-    batch_id: Annotated[str, typer.Argument(metavar="BATCH_ID")],
+    ws: WorkspaceArg,
+    batch_id: Annotated[str, typer.Argument(metavar="BATCH_ID", help="A committed batch.")],
     out: Annotated[Path, typer.Option(help="Output folder.")],
 ) -> None:
     """Write a committed batch's response.csv again (after a crash, or for a copy)."""
@@ -125,8 +130,10 @@ def response(
 
 
 def explain(
-    ws: Annotated[Path, typer.Argument(metavar="WS")],
-    request_id: Annotated[str, typer.Argument(metavar="REQUEST_ID")],
+    ws: WorkspaceArg,
+    request_id: Annotated[
+        str, typer.Argument(metavar="REQUEST_ID", help="The request, as its batch names it.")
+    ],
     batch: Annotated[str | None, typer.Option(help="Batch id (default: the latest).")] = None,
 ) -> None:
     """Show why a request was decided as it was: each comparison's weight and the rule."""

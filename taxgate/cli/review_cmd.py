@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 
 from taxgate.cli.console import stdout
+from taxgate.disclosure.batches import require_batch
+from taxgate.plural import counted
 from taxgate.review import (
     PendingReview,
     ReviewRecord,
@@ -45,6 +47,8 @@ def list_pending(
     """List the requests held for review that no reviewer has decided yet."""
     workspace = Workspace.open(ws)
     with Store.open(workspace.store_path) as store:
+        if batch is not None:
+            require_batch(store, batch)
         pending = pending_reviews(store, batch_id=batch)
     if not pending:
         typer.echo("pending reviews: none")
@@ -53,7 +57,7 @@ def list_pending(
     for p in pending:
         by_batch.setdefault(p.batch_id, []).append(p)
     for batch_id, rows in by_batch.items():
-        table = Table(title=f"batch {batch_id}: {len(rows)} pending review(s)")
+        table = Table(title=f"batch {batch_id}: {counted(len(rows), 'pending review')}")
         for name in ("request", "reason", "candidate TIN", "weight", "margin", "as of"):
             table.add_column(name, overflow="fold")
         for p in rows:

@@ -102,3 +102,12 @@ def test_run_outside_a_terminal_prints_one_line_per_stage(world: World) -> None:
     assert stages[:2] == ["intake", "screening"]
     assert "commit" in stages
     assert out.startswith("batch ")
+    code, out, err = piped("batch", "list", str(ws), cwd=world.root)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert re.fullmatch(
+        rf"[0-9a-f-]{{36}}  ICE, received [\d-]{{10}}, {REQUESTS} requests", lines[0]
+    )
+    disclosed, not_disclosed, rejected = (int(n) for n in re.findall(r"\d+", lines[1]))
+    assert disclosed + not_disclosed + rejected == REQUESTS
+    assert max(len(line) for line in lines) <= 80
