@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from taxgate.agreement import default_agreement_path, load_agreement
-from taxgate.cli.console import say
+from taxgate.cli.console import say, stderr
 from taxgate.errors import PathError, TaxgateError
 from taxgate.workspace import Workspace
 
@@ -77,6 +77,9 @@ def run_cli(argv: list[str] | None = None) -> int:
     """Run the CLI; every ``TaxgateError`` becomes a one-line message and its exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _register_commands()
+    # Typer draws usage errors in a box as wide as a terminal; written to a file or a pipe,
+    # the plain form keeps each message on one line.
+    app.rich_markup_mode = "rich" if stderr.is_terminal else None
     try:
         app(args=argv, prog_name="taxgate")
     except SystemExit as e:  # Typer/click ends every run with SystemExit in standalone mode
