@@ -61,7 +61,14 @@ class DemoResult:
 
 
 def run_demo(settings: DemoSettings, *, say: Say = lambda _line: None) -> DemoResult:
-    """Run the whole job on a fresh synthetic world under ``settings.out`` (replaced)."""
+    """Run the whole job on a fresh synthetic world under ``settings.out``.
+
+    An earlier demo in ``settings.out`` (a folder holding the ``DEMO`` marker) is replaced,
+    and ``say`` tells so first; any other existing folder is refused.
+
+    Raises:
+        WorkspaceError: ``settings.out`` exists and is not a demo folder.
+    """
     out = settings.out
     if out.exists():
         if not (out / "DEMO").exists():
@@ -69,6 +76,8 @@ def run_demo(settings: DemoSettings, *, say: Say = lambda _line: None) -> DemoRe
                 f"{out} exists and is not a taxgate demo folder",
                 hint="name another --out folder, or remove this one",
             )
+        # Said, never silent: the folder may hold reviews or notes from the last demo.
+        say(f"{out} holds an earlier demo; it is replaced (give --out to keep it)")
         shutil.rmtree(out)
     out.mkdir(parents=True)
     (out / "DEMO").write_text("made by `taxgate demo`; safe to delete\n", encoding="utf-8")

@@ -12,6 +12,7 @@ workspace in the wrong state. A *defective request* is not a fault; screening re
     │   └── SchemaError               required columns missing, both address styles, ...
     ├── IntakeRefused                 the whole batch is refused before any row is read
     │   (carries a reason code: SIGNER_*, SCHEMA_*, DUPLICATE batch id)
+    ├── PathError                     a path is the wrong kind (a file for a folder), or unwritable
     ├── WorkspaceError                the workspace is missing, locked or in the wrong state
     ├── StoreError                    the storage engine failed (translated from DuckDB)
     ├── LedgerError                   the ledger is inconsistent or cannot be appended
@@ -86,6 +87,17 @@ class IntakeRefused(TaxgateError):
     def __init__(self, code: str, message: str, *, hint: str | None = None) -> None:
         super().__init__(f"{code}: {message}", hint=hint)
         self.code = code
+
+
+class PathError(TaxgateError):
+    """A path given to taxgate is the wrong kind (a file where a folder is needed, or the
+    reverse) or cannot be created. Checked before anything is done, so nothing is written."""
+
+    exit_code = 10
+
+    def __init__(self, message: str, *, path: Path | str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.path = str(path)
 
 
 class WorkspaceError(TaxgateError):

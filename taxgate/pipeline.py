@@ -24,6 +24,7 @@ from taxgate.agreement import Agreement
 from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
 from taxgate.disclosure.response import RESPONSE_COLUMNS, ResponseRow, response_csv
 from taxgate.errors import DisclosureRefused, IntakeRefused, TaxgateError, WorkspaceError
+from taxgate.intake.as_of import check_as_of
 from taxgate.intake.manifest import read_manifest
 from taxgate.intake.tables import IntakeFileError
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
@@ -43,6 +44,7 @@ from taxgate.matching.decide import (
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.matching.model_store import active_model, save_model, train_for_master
+from taxgate.output_paths import check_output_folder
 from taxgate.screening.address import screen_address
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.standardise.address_parts import RawAddress
@@ -115,9 +117,12 @@ def run_batch(
     progress: Progress | None = None,
 ) -> RunReport:
     """Run one signed batch through the whole pipeline; see the module docstring."""
+    check_output_folder(out_dir, what="the output folder (response.csv, decisions.parquet)")
     now = now or datetime.now(UTC)
     clock = _Clock(progress)
     agreement = ws.agreement()
+    if as_of is not None:
+        check_as_of(as_of, agreement=agreement, today=now.date())
     with Store.open(ws.store_path) as store:
         ensure_run_schema(store)
         require_master(store)
@@ -515,12 +520,13 @@ def _commit(
 
 def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
     """Write a committed batch's response file again, from the store (no new decision)."""
+    check_output_folder(out_dir, what="the output folder (response.csv)")
     with Store.open(ws.store_path) as store:
         ensure_run_schema(store)
         if not batch_known(store, batch_id):
             raise WorkspaceError(
                 f"no batch {batch_id!r} in this workspace",
-                hint="list batches with `taxgate accounting WS`",
+                hint="list batches with `taxgate batch list WS`",
             )
         rows = store.fetchall(
             f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM responses WHERE batch_id = ? ORDER BY row",

@@ -31,7 +31,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from taxgate.intake.as_of import check_as_of
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
+from taxgate.output_paths import check_output_folder
 from taxgate.pipeline import batch_known, ensure_run_schema
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.store import Store
@@ -131,8 +133,12 @@ def screen_batch(
         IntakeRefused: the batch fails verification (its code names the check).
         IntakeFileError: the request file cannot be read (file, row and field named).
     """
+    check_output_folder(out_dir, what="the output folder (findings.csv, screening.json)")
+    now = now or datetime.now(UTC)
     agreement = ws.agreement()
-    verified = verify_new_batch(ws, manifest, now=now or datetime.now(UTC))
+    if as_of is not None:
+        check_as_of(as_of, agreement=agreement, today=now.date())
+    verified = verify_new_batch(ws, manifest, now=now)
     table = read_verified_requests(verified).table
     request_date = as_of or verified.manifest.request_date
     screening = screen_requests(table, agreement=agreement, request_date=request_date)

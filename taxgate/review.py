@@ -38,6 +38,7 @@ from taxgate.ledger.hold import active_hold, has_table, withheld_tins
 from taxgate.ledger.log import ledger_transaction
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.decide import Outcome
+from taxgate.output_paths import check_output_folder
 from taxgate.pipeline import batch_known, lka_is_usable
 from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_bytes
@@ -152,6 +153,8 @@ def decide_review(
     reviewer, why = _required(reviewer, "reviewer"), _required(why, "why")
     if approve and out_dir is None:
         raise InputError("--out names the folder for the supplementary response", field="out")
+    if out_dir is not None:
+        check_output_folder(out_dir, what="the folder for the supplementary response")
     with Store.open(ws.store_path) as store:
         target = _target(store, batch_id, request_id)
         release = _release(store, target, out_dir) if approve and out_dir is not None else None

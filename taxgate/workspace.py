@@ -20,6 +20,7 @@ from pathlib import Path
 
 from taxgate.agreement import Agreement, dump_agreement, load_agreement
 from taxgate.errors import WorkspaceError
+from taxgate.output_paths import check_output_folder, creating
 
 WORKSPACE_FORMAT = 1
 
@@ -48,7 +49,13 @@ class Workspace:
 
     @classmethod
     def create(cls, root: Path, agreement: Agreement) -> Workspace:
-        """Create a new workspace at ``root`` holding its own copy of ``agreement``."""
+        """Create a new workspace at ``root`` holding its own copy of ``agreement``.
+
+        Raises:
+            PathError: ``root`` is a file, or cannot be created.
+            WorkspaceError: ``root`` is a workspace already, or a folder that is not empty.
+        """
+        check_output_folder(root, what="a workspace")
         if (root / "workspace.json").exists():
             raise WorkspaceError(
                 f"{root} is already a taxgate workspace",
@@ -58,7 +65,8 @@ class Workspace:
             raise WorkspaceError(
                 f"{root} exists and is not empty", hint="name a new or empty folder"
             )
-        root.mkdir(parents=True, exist_ok=True)
+        with creating(root, what="the workspace folder"):
+            root.mkdir(parents=True, exist_ok=True)
         ws = cls(root)
         ws.keys_dir.mkdir(mode=0o700, exist_ok=True)
         ws.save_agreement(agreement)

@@ -254,8 +254,9 @@ def test_list_shows_the_pending_reviews(world: World, capsys: pytest.CaptureFixt
     assert world.ids["disclosed"] not in out  # decided DISCLOSE: nothing to review
     assert cli("review", "list", world.ws, "--batch", world.batch_id) == 0
     assert listed in capsys.readouterr().out
-    assert cli("review", "list", world.ws, "--batch", "no-such-batch") == 0
-    assert "none" in capsys.readouterr().out
+    # An unknown batch is refused, not listed as having no pending review (issue 15).
+    assert cli("review", "list", world.ws, "--batch", "no-such-batch") == WorkspaceError.exit_code
+    assert "no batch 'no-such-batch' in this workspace" in capsys.readouterr().err
     assert listed in pending(world)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from taxgate.cli.progress import stderr
+from taxgate.cli.console import stderr
 from taxgate.demo import DemoSettings, run_demo
 
 
@@ -18,9 +18,10 @@ def register(app: typer.Typer) -> None:
 
 
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for everything the demo makes.")] = Path(
-        "demo-out"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(help="Folder for everything the demo makes (an earlier demo is replaced)."),
+    ] = Path("demo-out"),
     taxpayers: Annotated[int, typer.Option(help="Taxpayers in the synthetic world.")] = 20_000,
     requests: Annotated[int, typer.Option(help="Requests in the signed batch.")] = 2_000,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 2025,

@@ -7,6 +7,8 @@ on stderr and a non-zero exit code.
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,18 +16,20 @@ from typing import Annotated
 import typer
 
 from taxgate.agreement import load_agreement
+from taxgate.cli.days import DAY_METAVAR, parse_day
+from taxgate.disclosure.batches import list_batches
 from taxgate.intake.enrolment import add_signer, agreement_summary, revoke_signer
 from taxgate.intake.keys import new_keypair
 from taxgate.intake.manifest import read_manifest, signature_path
 from taxgate.intake.signing import sign_batch
+from taxgate.plural import counted
 from taxgate.prescreen import verify_new_batch
+from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 keys_app = typer.Typer(help="Signing keys: ECDSA P-256, PEM files.", no_args_is_help=True)
 agreement_app = typer.Typer(help="The workspace's agreement and its signers.", no_args_is_help=True)
-batch_app = typer.Typer(help="Sign and verify request batches.", no_args_is_help=True)
-
-_DATE_FORMATS = ["%Y-%m-%d"]
+batch_app = typer.Typer(help="Sign, verify and list request batches.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -57,11 +61,13 @@ def agreement_add_signer(
         Path, typer.Option("--public-key", metavar="PEM", help="The signer's .pub.pem file.")
     ],
     valid_from: Annotated[
-        datetime | None,
-        typer.Option(formats=_DATE_FORMATS, help="First valid day (default: today, UTC)."),
+        date | None,
+        typer.Option(
+            parser=parse_day, metavar=DAY_METAVAR, help="First valid day (default: today, UTC)."
+        ),
     ] = None,
     valid_to: Annotated[
-        datetime | None, typer.Option(formats=_DATE_FORMATS, help="Last valid day.")
+        date | None, typer.Option(parser=parse_day, metavar=DAY_METAVAR, help="Last valid day.")
     ] = None,
     role: Annotated[str | None, typer.Option(help="The official's role.")] = None,
 ) -> None:
@@ -70,8 +76,8 @@ def agreement_add_signer(
         Workspace.open(ws),
         name=name,
         public_key_path=public_key,
-        valid_from=valid_from.date() if valid_from else _today(),
-        valid_to=valid_to.date() if valid_to else None,
+        valid_from=valid_from or _today(),
+        valid_to=valid_to,
         role=role,
     )
     until = signer.valid_to or "no end date"
@@ -109,8 +115,12 @@ def batch_sign(
     ] = None,
     batch_id: Annotated[str | None, typer.Option(help="Batch id (default: new UUID4).")] = None,
     request_date: Annotated[
-        datetime | None,
-        typer.Option(formats=_DATE_FORMATS, help="Day the requests are made (default: today)."),
+        date | None,
+        typer.Option(
+            parser=parse_day,
+            metavar=DAY_METAVAR,
+            help="Day the requests are made (default: today).",
+        ),
     ] = None,
 ) -> None:
     """Write MANIFEST and MANIFEST.sig for REQUESTS; print the batch id."""
@@ -119,7 +129,7 @@ def batch_sign(
         key_path=key,
         signer=signer,
         out=out,
-        request_date=request_date.date() if request_date else None,
+        request_date=request_date,
         agreement=load_agreement(agreement) if agreement else None,
         batch_id=batch_id,
     )
@@ -140,3 +150,36 @@ def batch_verify(
         f"request date {batch.manifest.request_date}",
         err=True,
     )
+
+
+@batch_app.command("list")
+def batch_list(
+    ws: Annotated[Path, typer.Argument(metavar="WS", help="The workspace.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array instead.")] = False,
+) -> None:
+    """List the batches the workspace has answered: id, requester, received, counts."""
+    workspace = Workspace.open(ws)
+    with Store.open(workspace.store_path) as store:
+        batches = list_batches(store)
+    if as_json:
+        typer.echo(json.dumps([asdict(b) for b in batches], indent=2))
+        return
+    if not batches:
+        typer.echo("batches: none answered yet")
+        return
+    for b in batches:
+        # Short lines per batch: a full batch id never fits a table at 80 columns.
+        typer.echo(
+            f"{b.batch_id}  {b.requester}, received {b.received_at[:10]}, "
+            f"{counted(b.rows, 'request')}"
+        )
+        typer.echo(
+            f"  disclosed {b.disclosed:,}, not disclosed {b.not_disclosed:,}, "
+            f"rejected {b.rejected:,}"
+        )
+        if b.held_for_review:
+            pending = b.held_for_review - b.approved - b.declined
+            typer.echo(
+                f"  held for review {b.held_for_review:,}: approved {b.approved:,}, "
+                f"declined {b.declined:,}, pending {pending:,}"
+            )

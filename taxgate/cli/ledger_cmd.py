@@ -6,15 +6,16 @@ import csv
 import io
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from taxgate.cli.console import stderr, stdout
+from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.errors import InputError
 from taxgate.ledger.accounting import disclosure_statistics, list_disclosures
 from taxgate.ledger.hold import (
@@ -27,13 +28,12 @@ from taxgate.ledger.hold import (
 from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.ledger.recall import recall_disclosures, write_recall_documents
 from taxgate.ledger.verify import verify_workspace
+from taxgate.plural import counted
 from taxgate.report.annual import render_statistics
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 ledger_app = typer.Typer(help="The tamper-evident ledger.", no_args_is_help=True)
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
 
 WsArg = Annotated[Path, typer.Argument(metavar="WS", help="The workspace folder.")]
 
@@ -87,12 +87,16 @@ def accounting(
     batch: Annotated[str | None, typer.Option(help="Disclosures of this batch.")] = None,
     requester: Annotated[str | None, typer.Option(help="Disclosures to this agency.")] = None,
     since: Annotated[
-        datetime | None,
-        typer.Option("--from", formats=["%Y-%m-%d"], help="First day (UTC), inclusive."),
+        date | None,
+        typer.Option(
+            "--from", parser=parse_day, metavar=DAY_METAVAR, help="First day (UTC), inclusive."
+        ),
     ] = None,
     until: Annotated[
-        datetime | None,
-        typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (UTC), inclusive."),
+        date | None,
+        typer.Option(
+            "--to", parser=parse_day, metavar=DAY_METAVAR, help="Last day (UTC), inclusive."
+        ),
     ] = None,
     stats: Annotated[
         int | None, typer.Option("--stats", metavar="YEAR", help="6103(p)(3)(C) figures.")
@@ -120,8 +124,8 @@ def accounting(
                 tin=tin,
                 batch_id=batch,
                 requester=requester,
-                since=None if since is None else since.date(),
-                until=None if until is None else until.date(),
+                since=since,
+                until=until,
             )
             rows = [asdict(d) for d in found]
             if output is not OutputFormat.JSON:
@@ -201,7 +205,8 @@ def recall(
         paths = write_recall_documents(
             record, out_dir, incident_report_hours=terms.reporting.incident_report_hours
         )
-    typer.echo(f"{record.recall_id}: {len(record.request_ids)} disclosures of {batch} recalled")
+    recalled = counted(len(record.request_ids), "disclosure")
+    typer.echo(f"{record.recall_id}: {recalled} of {batch} recalled")
     for path in paths:
         typer.echo(str(path))
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 
 from taxgate.agreement import default_agreement_path, load_agreement
-from taxgate.errors import TaxgateError
+from taxgate.cli.console import say, stderr
+from taxgate.errors import PathError, TaxgateError
 from taxgate.workspace import Workspace
 
 app = typer.Typer(
@@ -21,11 +23,30 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console(stderr=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        try:
+            number = version("taxgate")
+        except PackageNotFoundError:
+            number = "(not installed)"
+        typer.echo(f"taxgate {number}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print taxgate's version and exit.",
+            callback=_show_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     """taxgate: screen, match, decide, disclose and account for 6103(i)(2) requests."""
 
 
@@ -39,7 +60,7 @@ def init(
     """Create a workspace holding its own copy of the agreement."""
     terms = load_agreement(agreement or default_agreement_path())
     Workspace.create(ws, terms)
-    console.print(
+    say(
         f"workspace {ws} created under agreement "
         f"{terms.agreement.id} version {terms.agreement.version}"
     )
@@ -56,15 +77,24 @@ def run_cli(argv: list[str] | None = None) -> int:
     """Run the CLI; every ``TaxgateError`` becomes a one-line message and its exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _register_commands()
+    # Typer draws usage errors in a box as wide as a terminal; written to a file or a pipe,
+    # the plain form keeps each message on one line.
+    app.rich_markup_mode = "rich" if stderr.is_terminal else None
     try:
         app(args=argv, prog_name="taxgate")
     except SystemExit as e:  # Typer/click ends every run with SystemExit in standalone mode
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except TaxgateError as e:
-        console.print(f"[bold red]taxgate: {type(e).__name__}[/]: {e}", highlight=False)
+        say(f"[bold red]taxgate: {type(e).__name__}[/]: {escape(str(e))}", markup=True)
         return e.exit_code
+    except OSError as e:
+        # A safety net: paths are checked where they enter (taxgate.output_paths); a file
+        # system fault that still gets through is named, not shown as a traceback.
+        where = f" {e.filename}" if e.filename else ""
+        say(f"taxgate: cannot read or write{where}: {e.strerror or e}")
+        return PathError.exit_code
     except KeyboardInterrupt:
-        console.print("taxgate: interrupted; nothing was committed")
+        say("taxgate: interrupted; nothing was committed")
         return 130
     return 0
 

@@ -3,15 +3,17 @@ call each)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from taxgate.cli.console import stderr
+from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.cli.model_cmd import train_and_save
-from taxgate.cli.progress import stage_progress, stderr
+from taxgate.cli.progress import stage_progress
 from taxgate.explain import explain_request
 from taxgate.master.load import load_master
 from taxgate.pipeline import export_response, run_batch
@@ -19,11 +21,15 @@ from taxgate.prescreen import screen_batch
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-WorkspaceArg = Annotated[Path, typer.Argument(metavar="WS")]
-ManifestArg = Annotated[Path, typer.Argument(metavar="MANIFEST")]
+WorkspaceArg = Annotated[Path, typer.Argument(metavar="WS", help="The workspace folder.")]
+ManifestArg = Annotated[
+    Path, typer.Argument(metavar="MANIFEST", help="The signed batch manifest (.sig beside it).")
+]
 AsOfOption = Annotated[
-    datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], help="As-of date (default: the request date)."),
+    date | None,
+    typer.Option(
+        parser=parse_day, metavar=DAY_METAVAR, help="As-of date (default: the request date)."
+    ),
 ]
 
 master_app = typer.Typer(help="The taxpayer master file.", no_args_is_help=True)
@@ -40,8 +46,11 @@ def register(app: typer.Typer) -> None:
 
 @master_app.command("load")
 def master_load(
-    ws: Annotated[Path, typer.Argument(metavar="WS")],
-    master_dir: Annotated[Path, typer.Argument(metavar="MASTER_DIR")],
+    ws: WorkspaceArg,
+    master_dir: Annotated[
+        Path,
+        typer.Argument(metavar="MASTER_DIR", help="Folder with the taxpayers and filings tables."),
+    ],
     workers: Annotated[int, typer.Option(help="Processes for standardisation.")] = 2,
 ) -> None:
     """Import taxpayers and filings, standardise once, record a new snapshot version."""
@@ -77,7 +86,7 @@ def screen(
 ) -> None:
     """Verify and screen one signed batch alone: each request's findings; nothing recorded."""
     workspace = Workspace.open(ws)
-    report = screen_batch(workspace, manifest, out, as_of=None if as_of is None else as_of.date())
+    report = screen_batch(workspace, manifest, out, as_of=as_of)
     typer.echo(
         f"batch {report.batch_id}: {report.rows:,} requests, {report.passed:,} passed, "
         f"{report.rows - report.passed:,} rejected"
@@ -102,7 +111,7 @@ def run(
             workspace,
             manifest,
             out,
-            as_of=None if as_of is None else as_of.date(),
+            as_of=as_of,
             progress=progress.stage,
         )
     counts = ", ".join(f"{k} {v:,}" for k, v in sorted(report.counts.items()))
@@ -114,8 +123,8 @@ def run(
 
 
 def response(
-    ws: Annotated[Path, typer.Argument(metavar="WS")],
-    batch_id: Annotated[str, typer.Argument(metavar="BATCH_ID")],
+    ws: WorkspaceArg,
+    batch_id: Annotated[str, typer.Argument(metavar="BATCH_ID", help="A committed batch.")],
     out: Annotated[Path, typer.Option(help="Output folder.")],
 ) -> None:
     """Write a committed batch's response.csv again (after a crash, or for a copy)."""
@@ -124,8 +133,10 @@ def response(
 
 
 def explain(
-    ws: Annotated[Path, typer.Argument(metavar="WS")],
-    request_id: Annotated[str, typer.Argument(metavar="REQUEST_ID")],
+    ws: WorkspaceArg,
+    request_id: Annotated[
+        str, typer.Argument(metavar="REQUEST_ID", help="The request, as its batch names it.")
+    ],
     batch: Annotated[str | None, typer.Option(help="Batch id (default: the latest).")] = None,
 ) -> None:
     """Show why a request was decided as it was: each comparison's weight and the rule."""

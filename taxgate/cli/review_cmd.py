@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from taxgate.cli.console import stdout
+from taxgate.disclosure.batches import require_batch
+from taxgate.plural import counted
 from taxgate.review import (
     PendingReview,
     ReviewRecord,
@@ -24,7 +26,6 @@ review_app = typer.Typer(
     help="Human review of requests held by the policy (domain 4): approve or decline.",
     no_args_is_help=True,
 )
-stdout = Console(highlight=False)
 
 WsArg = Annotated[Path, typer.Argument(metavar="WS", help="The workspace folder.")]
 BatchOpt = Annotated[str, typer.Option("--batch", help="The batch the request came in.")]
@@ -46,6 +47,8 @@ def list_pending(
     """List the requests held for review that no reviewer has decided yet."""
     workspace = Workspace.open(ws)
     with Store.open(workspace.store_path) as store:
+        if batch is not None:
+            require_batch(store, batch)
         pending = pending_reviews(store, batch_id=batch)
     if not pending:
         typer.echo("pending reviews: none")
@@ -54,7 +57,7 @@ def list_pending(
     for p in pending:
         by_batch.setdefault(p.batch_id, []).append(p)
     for batch_id, rows in by_batch.items():
-        table = Table(title=f"batch {batch_id}: {len(rows)} pending review(s)")
+        table = Table(title=f"batch {batch_id}: {counted(len(rows), 'pending review')}")
         for name in ("request", "reason", "candidate TIN", "weight", "margin", "as of"):
             table.add_column(name, overflow="fold")
         for p in rows:

@@ -6,14 +6,17 @@ Thin: each command builds arguments, calls the library once and prints the resul
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from taxgate.cli.progress import stage_progress, stderr
+from taxgate.cli.console import stderr
+from taxgate.cli.days import DAY_METAVAR, parse_day
+from taxgate.cli.progress import stage_progress
 from taxgate.errors import ConfigError
+from taxgate.output_paths import check_output_folder
 from taxgate.synth.score import score_files, summary_line
 from taxgate.synth.spec import DEFAULT_REQUEST_DATE
 from taxgate.synth.world import generate_world
@@ -35,8 +38,10 @@ def synth(
         str, typer.Option(help="Request addresses as 'split' columns or one 'line'.")
     ] = "split",
     request_date: Annotated[
-        datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Request date, YYYY-MM-DD (default 2025-07-15)."),
+        date | None,
+        typer.Option(
+            parser=parse_day, metavar=DAY_METAVAR, help="Request date (default 2025-07-15)."
+        ),
     ] = None,
     sign_key: Annotated[
         Path | None, typer.Option(help="Private key to sign the batch with (needs --signer).")
@@ -49,7 +54,8 @@ def synth(
     """Write a synthetic master file, request batch and truth table to OUT."""
     if (sign_key is None) != (signer is None):
         raise ConfigError("--sign-key and --signer go together", hint="give both or neither")
-    day = request_date.date() if request_date else DEFAULT_REQUEST_DATE
+    check_output_folder(out, what="OUT (where the world is written)")
+    day = request_date or DEFAULT_REQUEST_DATE
     with stage_progress() as progress:
         summary = generate_world(
             out,

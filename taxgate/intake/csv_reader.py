@@ -24,6 +24,8 @@ from taxgate.screening.codes import ReasonCode
 # Quoted values may hold line breaks (a one-line address exported from a spreadsheet).
 _PARSE = pa_csv.ParseOptions(newlines_in_values=True)
 _RAGGED_HINT = "every row needs exactly as many fields as the header; quote values with commas"
+_FIELD_LIMIT = csv.field_size_limit()
+"""The largest field, in characters, that the slow path's reader takes by default."""
 
 
 def read_csv(data: Data, source: Path, columns: Columns) -> RawTable:
@@ -74,6 +76,34 @@ def _records(data: Data) -> list[list[str]]:
     return [record for record in csv.reader(io.StringIO(text, newline="")) if record]
 
 
+def _oversized_field(data: Data, source: Path) -> IntakeFileError:
+    """Name the row and column of a field too large to be a request value."""
+    previous = csv.field_size_limit(max(len(data), _FIELD_LIMIT) + 1)
+    try:
+        records = _records(data)
+    finally:
+        csv.field_size_limit(previous)
+    header = records[0] if records else []
+    for row, record in enumerate(records[1:], start=1):
+        for index, value in enumerate(record):
+            if len(value) > _FIELD_LIMIT:
+                return IntakeFileError(
+                    ReasonCode.SCHEMA_UNREADABLE,
+                    f"the value has {len(value):,} characters, too large for one field",
+                    path=source,
+                    row=row,
+                    field=header[index].strip() if index < len(header) else None,
+                    hint="a request value is a name, an address or a short reason; if the "
+                    'value runs on over many lines, a quote (") is left open before it',
+                )
+    return IntakeFileError(
+        ReasonCode.SCHEMA_UNREADABLE,
+        f"a field is larger than {_FIELD_LIMIT:,} characters",
+        path=source,
+        hint='look for a quote (") left open; it runs the field on to the end of the file',
+    )
+
+
 def _parse_error(data: Data, source: Path, error: pa.ArrowException) -> IntakeFileError:
     """Name the first ragged row by re-reading with Python's csv module."""
     if not bytes(data).strip():
@@ -86,6 +116,8 @@ def _parse_error(data: Data, source: Path, error: pa.ArrowException) -> IntakeFi
     try:
         records = _records(data)
     except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            return _oversized_field(data, source)
         return IntakeFileError(
             ReasonCode.SCHEMA_UNREADABLE,
             f"not readable as CSV: {e}",

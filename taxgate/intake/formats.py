@@ -104,6 +104,7 @@ def check_utf8(data: Data, *, source: Path, fmt: str) -> None:
     Raises:
         IntakeFileError: ``SCHEMA_UNREADABLE`` with the row (and field, where found).
     """
+    _refuse_utf16(data, source=source)
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     try:
@@ -119,6 +120,29 @@ def check_utf8(data: Data, *, source: Path, fmt: str) -> None:
         raise IntakeFileError(
             ReasonCode.SCHEMA_UNREADABLE, message, path=source, row=row, field=field, hint=UTF8_HINT
         ) from None
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _refuse_utf16(data: Data, *, source: Path) -> None:
+    """A file saved as UTF-16 (or UTF-32) says so in its first bytes: name that encoding."""
+    start = bytes(memoryview(data)[:4])
+    for bom, encoding in _WIDE_BOMS:
+        if start.startswith(bom):
+            raise IntakeFileError(
+                ReasonCode.SCHEMA_UNREADABLE,
+                f"the file is {encoding} text (it begins with a {encoding} byte-order mark); "
+                "taxgate reads UTF-8",
+                path=source,
+                hint=f"save it as UTF-8, for example `iconv -f {encoding} -t UTF-8 "
+                f"{source.name} > utf8-{source.name}` (docs/data-contract.md §1)",
+            )
 
 
 def _unreadable(path: Path, error: OSError) -> IntakeFileError:

@@ -71,7 +71,7 @@ REQUEST_COLUMNS = (
 """Every contract column, in contract order; the output table has all of them."""
 
 _REQUEST_COLUMN_SET = frozenset(REQUEST_COLUMNS)
-_CONTRACT_HINT = "see docs/data-contract.md §2 for the request file columns"
+_CONTRACT_HINT = "see docs/data-contract.md §2.1 for the request file columns"
 
 
 class AddressStyle(StrEnum):

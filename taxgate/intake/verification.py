@@ -33,6 +33,7 @@ from pathlib import Path
 
 from taxgate.agreement import Agreement
 from taxgate.errors import IntakeRefused
+from taxgate.intake.as_of import as_of_problem
 from taxgate.intake.formats import read_file_bytes
 from taxgate.intake.keys import fingerprint, load_public_key, verify
 from taxgate.intake.manifest import (
@@ -189,18 +190,18 @@ def _read_signature(path: Path) -> bytes:
 
 
 def _check_times(manifest: BatchManifest, now: datetime) -> None:
-    # The request date is the as-of date of every removal-order and LKA check; a date ahead
-    # of today would make a too-recent removal order look old enough.
+    # The request date is the as-of date of every removal-order and LKA check (as_of.py).
     if manifest.signed_at > now + CLOCK_SKEW:
         raise IntakeRefused(
             ReasonCode.SCHEMA_MANIFEST,
             f"signed_at {manifest.signed_at.isoformat()} is in the future",
             hint="check the signing machine's clock and sign again",
         )
-    if manifest.request_date > now.date():
+    problem = as_of_problem(manifest.request_date, today=now.date())
+    if problem is not None:
         raise IntakeRefused(
             ReasonCode.SCHEMA_MANIFEST,
-            f"request_date {manifest.request_date} is in the future",
+            f"request_date {problem}",
             hint="the request date is the day the requests are made; sign again",
         )
 

@@ -42,6 +42,7 @@ from taxgate.ledger.hold import has_table
 from taxgate.ledger.log import Ledger, export_path
 from taxgate.ledger.merkle import HASH_SIZE, MerkleTree, verify_consistency
 from taxgate.ledger.state import state_problems
+from taxgate.plural import counted
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -269,9 +270,12 @@ def _report(
     messages = [m for _, m in problems] + findings.other
     ok = not messages
     if ok:
-        summary = f"{good} entries and {stored} checkpoints verified"
+        summary = (
+            f"{counted(good, 'entry', 'entries')} and {counted(stored, 'checkpoint')} verified"
+        )
         if exported:
-            summary += f"; {len(exported)} exported checkpoints agree"
+            agree = "agrees" if len(exported) == 1 else "agree"
+            summary += f"; {counted(len(exported), 'exported checkpoint')} {agree}"
         message = summary
     else:
         message = messages[0]

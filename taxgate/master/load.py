@@ -67,6 +67,12 @@ class MasterLoadReport:
 
 
 def _find(master_dir: Path, stem: str) -> Path:
+    if not master_dir.is_dir():
+        state = "is a file, not a folder" if master_dir.exists() else "does not exist"
+        raise InputError(
+            f"the master folder {master_dir} {state}",
+            hint="name the folder holding taxpayers and filings tables (docs/data-contract.md §3)",
+        )
     for ext in (".parquet", ".csv", ".jsonl"):
         candidate = master_dir / f"{stem}{ext}"
         if candidate.is_file():
@@ -74,7 +80,8 @@ def _find(master_dir: Path, stem: str) -> Path:
     raise InputError(
         f"no {stem} table in {master_dir}",
         path=master_dir,
-        hint=f"the master directory needs {stem}.parquet, {stem}.csv or {stem}.jsonl",
+        hint=f"the master folder needs {stem}.parquet, {stem}.csv or {stem}.jsonl "
+        "(docs/data-contract.md §3)",
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from taxgate.errors import LedgerError
 from taxgate.ledger.verify import VerifyReport, verify_workspace
+from taxgate.output_paths import check_output_file
 from taxgate.report.charts import draw_charts
 from taxgate.report.data import ReportData
 from taxgate.report.gather import gather_report_data
@@ -99,6 +100,7 @@ def write_report(
     Example:
         >>> write_report(ws, batch_id, Path("report.html"))  # doctest: +SKIP
     """
+    check_output_file(out, what="the report")
     data = report_data(ws, batch_id, truth=truth, baseline=baseline, now=now)
     atomic_write_text(out, render_report(data, draw_charts(data)))
     return out

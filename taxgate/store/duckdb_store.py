@@ -48,10 +48,7 @@ class Store:
             con = duckdb.connect(str(path), config=config)
             con.execute("SET enable_progress_bar = false")
         except duckdb.IOException as e:
-            raise WorkspaceError(
-                f"cannot open the workspace store {path}: {e}",
-                hint="another taxgate process may be using this workspace; wait for it to finish",
-            ) from e
+            raise _open_error(path, e) from e
         return cls(con, path=path)
 
     @classmethod
@@ -155,3 +152,18 @@ class Store:
             self._con.execute("COMMIT")
         except duckdb.Error as e:
             raise StoreError(f"commit failed: {e}") from e
+
+
+def _open_error(path: Path, error: duckdb.IOException) -> WorkspaceError:
+    """Say why the store did not open: held by another process, or not a readable store."""
+    if "lock" in str(error).lower():
+        return WorkspaceError(
+            f"the workspace store {path} is in use by another process: {error}",
+            hint="another taxgate process may be using this workspace; wait for it to finish",
+        )
+    return WorkspaceError(
+        f"the workspace store {path} is damaged or is not a taxgate store (truncated, "
+        f"overwritten, or copied while in use): {error}",
+        hint="restore the workspace folder from a backup, then check it with "
+        "`taxgate ledger verify WS`",
+    )
