@@ -44,7 +44,7 @@ from taxgate.matching.decide import (
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.matching.model_store import active_model, save_model, train_for_master
-from taxgate.output_paths import check_output_folder
+from taxgate.output_paths import check_output_file, check_output_folder
 from taxgate.screening.address import screen_address
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.standardise.address_parts import RawAddress
@@ -516,6 +516,25 @@ def _commit(
         timings=timings,
         ledger_size=size,
     )
+
+
+def export_decisions(ws: Workspace, batch_id: str, out_file: Path) -> int:
+    """Write a committed batch's internal decisions table (data contract §3, §4) to
+    ``out_file`` as Parquet, readable by its owner only: it names every candidate taxpayer
+    and never goes to the requester. Returns the number of rows."""
+    check_output_file(out_file, what="the decisions file")
+    with Store.open(ws.store_path) as store:
+        ensure_run_schema(store)
+        if not batch_known(store, batch_id):
+            raise WorkspaceError(
+                f"no batch {batch_id!r} in this workspace",
+                hint="list batches with `taxgate batch list WS`",
+            )
+        table = store.arrow("SELECT * FROM decisions WHERE batch_id = ? ORDER BY row", [batch_id])
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    atomic_write_bytes(out_file, sink.getvalue().to_pybytes())
+    return int(table.num_rows)
 
 
 def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:

@@ -103,6 +103,18 @@ def test_decisions_keep_the_evidence(run: Run) -> None:
         assert json.loads(d["candidates"])
 
 
+def test_the_decisions_table_is_exported_for_the_agency_alone(run: Run, tmp_path: Path) -> None:
+    # Data contract §4: taxgate decisions WS BATCH_ID --out FILE.parquet.
+    batch_id = json.loads((run.world / "manifest.json").read_text(encoding="utf-8"))["batch_id"]
+    out = tmp_path / "decisions.parquet"
+    assert cli("decisions", str(run.ws), batch_id, "--out", str(out)) == 0
+    exported = pq.read_table(out).to_pylist()
+    written = pq.read_table(run.out / "decisions.parquet").to_pylist()
+    assert [d["request_id"] for d in exported] == [d["request_id"] for d in written]
+    assert out.stat().st_mode & 0o077 == 0  # every candidate's TIN: the owner reads it alone
+    assert cli("decisions", str(run.ws), "no-such-batch", "--out", str(out)) != 0
+
+
 def test_replayed_batch_is_refused(run: Run, tmp_path: Path) -> None:
     code = cli("run", str(run.ws), str(run.world / "manifest.json"), "--out", str(tmp_path))
     assert code != 0
@@ -214,7 +226,14 @@ def test_a_later_request_for_an_answered_taxpayer_is_a_duplicate(run: Run, tmp_p
         }
         for r in originals
     ]
-    son = {**originals[0], "request_id": "SON-JR", "suffix": "JR", "date_of_birth": "2004-02-29"}
+    # The son's own record: his suffix and date of birth, and not his father's TIN.
+    son = {
+        **originals[0],
+        "request_id": "SON-JR",
+        "suffix": "JR",
+        "date_of_birth": "2004-02-29",
+        "tin": "",
+    }
     with requests.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()

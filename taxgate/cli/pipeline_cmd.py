@@ -16,7 +16,7 @@ from taxgate.cli.model_cmd import train_and_save
 from taxgate.cli.progress import stage_progress
 from taxgate.explain import explain_request
 from taxgate.master.load import load_master
-from taxgate.pipeline import export_response, run_batch
+from taxgate.pipeline import export_decisions, export_response, run_batch
 from taxgate.prescreen import screen_batch
 from taxgate.store import Store
 from taxgate.workspace import Workspace
@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
     app.command("screen")(screen)
     app.command("run")(run)
     app.command("response")(response)
+    app.command("decisions")(decisions)
     app.command("explain")(explain)
 
 
@@ -130,6 +131,17 @@ def response(
     """Write a committed batch's response.csv again (after a crash, or for a copy)."""
     path = export_response(Workspace.open(ws), batch_id, out)
     typer.echo(str(path))
+
+
+def decisions(
+    ws: WorkspaceArg,
+    batch_id: Annotated[str, typer.Argument(metavar="BATCH_ID", help="A committed batch.")],
+    out: Annotated[Path, typer.Option(help="Output file (Parquet), for the agency only.")],
+) -> None:
+    """Write a committed batch's internal decisions table (every candidate, evidence and
+    version); it never goes to the requester."""
+    rows = export_decisions(Workspace.open(ws), batch_id, out)
+    typer.echo(f"{rows:,} decision{'s' if rows != 1 else ''}: {out}")
 
 
 def explain(

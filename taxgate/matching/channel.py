@@ -62,8 +62,9 @@ CHANNEL: Final[dict[str, FieldChannel]] = {
     GIVEN: FieldChannel(
         0.12,
         {
-            "equivalent": 0.30,
-            "second_given": 0.12,
+            "joined": 0.03,
+            "equivalent": 0.28,
+            "second_given": 0.11,
             "swapped": 0.08,
             "typo": 0.22,
             "sounds_alike": 0.05,
@@ -95,8 +96,8 @@ CHANNEL: Final[dict[str, FieldChannel]] = {
 # the adult population; a TIN is one person's.
 U_PRIOR_PAIRS = 2_000.0
 U_PRIOR: Final[dict[str, dict[str, float]]] = {
-    GIVEN: {"exact": 6e-3, "equivalent": 3e-3, "second_given": 2e-3, "swapped": 1e-5,
-            "typo": 1e-3, "sounds_alike": 3e-4, "initial": 5e-4},
+    GIVEN: {"exact": 6e-3, "joined": 1e-5, "equivalent": 3e-3, "second_given": 2e-3,
+            "swapped": 1e-5, "typo": 1e-3, "sounds_alike": 3e-4, "initial": 5e-4},
     SURNAME: {"exact": 2e-3, "compound": 2e-3, "swapped": 1e-5, "typo": 1e-3},
     SUFFIX: {"exact": 0.3},
     DOB: {"exact": 4.6e-5, "typo": 6e-4, "near": 0.03},

@@ -59,6 +59,17 @@ _PART_TYPO = (
 )
 
 
+def _joined_given(side: str, other: str) -> str:
+    """``side`` wrote as one given name what ``other`` wrote as two (JIYOUNG / JI-YOUNG):
+    ``side``'s key is among ``other``'s given names (the joined form) and begins with
+    ``other``'s first given name."""
+    key, names, first = f"given_key_{side}", f"given_names_{other}", f"given_key_{other}"
+    return (
+        f"(length({key}) > length({first}) AND list_contains({names}, {key}) "
+        f"AND starts_with({key}, {first}))"
+    )
+
+
 # Letters and shapes that scanners and handwriting readers confuse, folded to one form.
 _OCR_FOLDS = (("RN", "M"), ("CL", "D"), ("VV", "W"), ("0", "O"), ("1", "I"), ("5", "S"))
 
@@ -106,6 +117,7 @@ def given_name_comparison() -> Any:
         comparison_levels=[
             _null("null", "given_key_l IS NULL OR given_key_r IS NULL"),
             _level("given_key_l = given_key_r", "exact", tf_adjustment_column="given_key"),
+            _level(f"{_joined_given('l', 'r')} OR {_joined_given('r', 'l')}", "joined"),
             _level(
                 "list_contains(given_classes_r, given_key_l) "
                 "OR list_contains(given_classes_l, given_key_r) "

@@ -74,7 +74,7 @@ class Reason(StrEnum):
 
 
 GIVEN_AGREES = frozenset(
-    {"exact", "equivalent", "second_given", "typo", "sounds_alike", "initial", "swapped"}
+    {"exact", "joined", "equivalent", "second_given", "typo", "sounds_alike", "initial", "swapped"}
 )
 SURNAME_AGREES = frozenset({"exact", "compound", "typo", "swapped"})
 STREET_AGREES = frozenset({"exact", "name", "typo"})

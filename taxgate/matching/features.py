@@ -6,7 +6,7 @@ both sides). Columns:
 
 ==================  ==========================================================================
 ``given_key``       first given name, unaccented upper case
-``given_names``     every given name (first and middle given names)
+``given_names``     every given name (first and middle), and the first two joined (JIYOUNG)
 ``given_classes``   the first given name's nicknames, full and anglicised forms (one step)
 ``given_phonetic``  phonetic code of the first given name
 ``surname_full``    the surname parts joined by a space (``GARCIA LOPEZ``)
@@ -75,7 +75,9 @@ def name_features(name: StandardName) -> dict[str, Any]:
     phonetic = name.surname_phonetic
     surname_phonetic = [phonetic] if isinstance(phonetic, str) else list(phonetic)
     surname_keys = _strings(name.surname_keys_with_middle)
-    given_names = _strings(name.given_names)
+    # JI-YOUNG or JI YOUNG is also JIYOUNG: the joined form of the first two given names.
+    joined = "".join(name.given_names[:2]) if len(name.given_names) >= 2 else ""
+    given_names = _strings((*name.given_names, joined))
     classes = _strings(related_given_forms(name.given_key))
     tokens = _strings(
         (*given_names, *classes, *surname_keys, name.given_phonetic, *surname_phonetic)

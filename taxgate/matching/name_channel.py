@@ -147,8 +147,10 @@ def given_level_bits(channel: NameChannel, level: str, asked: str, filed: str) -
         return None
     exact_m = channel.m.get("exact", m)
     ceiling = _exact_bits(exact_m, channel.share(filed))
-    if level in ("exact", "swapped"):
-        return _exact_bits(exact_m, channel.share(asked if level == "exact" else filed))
+    if level in ("exact", "swapped", "joined"):
+        # One name written whole, exchanged with the surname, or joined from two words.
+        name = filed if level == "swapped" else max(asked, filed, key=len)
+        return _exact_bits(exact_m, channel.share(name))
     if level == "typo":
         slips = SLIPS_PER_LETTER * max(len(asked), 1)
         kind = 1.0 if plausible_slip(asked, filed) else RARE_SLIP
@@ -159,6 +161,11 @@ def given_level_bits(channel: NameChannel, level: str, asked: str, filed: str) -
         letter = asked if len(asked) == 1 else filed
         return -math.log2(initial_share(letter))
     return None
+
+
+def _carried(share: float) -> float:
+    """How likely a household member who never filed carries a filer's own given name."""
+    return max(share, EXACT_SHARE_FLOOR) * HOUSEHOLD_REPEAT + NAMESAKE_WITHOUT_SUFFIX
 
 
 def _exact_bits(m: float, share: float) -> float:

@@ -212,6 +212,7 @@ class RequestBuilder:
             maternal=any(n in name_notes for n in MATERNAL_WRITTEN) and varied != "married_surname",
             paternal_only="surname:maternal_dropped" in name_notes and varied != "married_surname",
             unit_written=varied != "unit_omitted",
+            maiden_written=varied == "married_surname",
         )
         row = self._row(name, address, evidence)
         if varied == "ocr":
@@ -219,7 +220,7 @@ class RequestBuilder:
         elif varied in variation.DOB_CLASSES:
             slipped = variation.slipped_dob(varied, int(self.index.pop.dob[taxpayer]), self.rnd)
             row["date_of_birth"] = iso_day(slipped)
-            evidence = dataclasses.replace(evidence, dob=None)
+            evidence = dataclasses.replace(evidence, dob=slipped, dob_slipped=True)
         elif varied in variation.STREET_CLASSES:
             self.varied.street(varied, row, dp)
         return row, evidence, name_notes + address_notes

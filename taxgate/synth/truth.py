@@ -34,6 +34,8 @@ class Evidence:
     maternal: bool = False  # the maternal surname is written as part of the surname
     paternal_only: bool = False  # the maternal surname is not written at all
     unit_written: bool = True  # False: the request left out the unit of a multi-unit building
+    dob_slipped: bool = False  # the date of birth is written with one of the slip classes
+    maiden_written: bool = False  # the surname written is the person's maiden surname alone
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,8 @@ class MasterIndex:
             evidence.given != "" and evidence.given in variants.get(rival_given, ())
         )
         rival_surnames = self.filed_surnames(rival)
-        if not given_fits or not self.surnames(target) & rival_surnames:
+        written = {int(pop.maiden[target])} if evidence.maiden_written else self.surnames(target)
+        if not given_fits or not written & rival_surnames:
             return False
         # The paternal surname is always written; dropping it is no variation of domain §4.
         # Written with the maternal (spaced, hyphen, joined) or alone, it must be the rival's
@@ -181,7 +184,8 @@ class MasterIndex:
             by_dob = (
                 evidence.dob is not None
                 and bool(pop.dob_known[target] and pop.dob_known[rival])
-                and evidence.dob == int(pop.dob[target]) != int(pop.dob[rival])
+                and _written_for(evidence.dob, int(pop.dob[target]), evidence.dob_slipped)
+                and not _written_for(evidence.dob, int(pop.dob[rival]), evidence.dob_slipped)
             )
             target_suffix = vocab.SUFFIXES[int(pop.suffix[target])]
             rival_suffix = int(pop.suffix[rival])
@@ -193,6 +197,22 @@ class MasterIndex:
             if not (by_dob or by_suffix):
                 return False
         return True
+
+
+def _written_for(written: int, dob: int, slipped: bool) -> bool:
+    """Whether a written date of birth is ``dob``, or (``slipped``) one of the generator's
+    slips of it: one digit, day and month swapped, the year one off, or January 1."""
+    if written == dob:
+        return True
+    if not slipped:
+        return False
+    a, b = date.fromisoformat(iso_day(written)), date.fromisoformat(iso_day(dob))
+    text_a, text_b = a.isoformat(), b.isoformat()
+    one_digit = sum(x != y for x, y in zip(text_a, text_b, strict=True)) == 1
+    swapped = (a.year, a.month, a.day) == (b.year, b.day, b.month)
+    year_off = abs(a.year - b.year) == 1 and a.month == b.month and a.day in (b.day, 28)
+    january = a.year == b.year and (a.month, a.day) == (1, 1)
+    return one_digit or swapped or year_off or january
 
 
 @dataclass

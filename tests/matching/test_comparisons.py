@@ -150,6 +150,14 @@ def test_given_levels_in_order() -> None:
     assert level_of(given_name_comparison(), given("MARIA"), given("MARTHA")) == "disagree"
     assert level_of(given_name_comparison(), given("ERNESTO"), given("RNESTO")) == "typo"
     assert level_of(given_name_comparison(), given("J"), given("JOSE")) == "initial"
+    # One given name joined or hyphenated is the same name; another second name is not.
+    joined = name_features(standardise_name("JI-YOUNG", None, "PARK", None))
+    spaced = name_features(standardise_name("JI YOUNG", None, "PARK", None))
+    for record in (joined, spaced):
+        assert level_of(given_name_comparison(), given("JIYOUNG", "PARK"), record) == "joined"
+        assert level_of(given_name_comparison(), record, given("JIYOUNG", "PARK")) == "joined"
+    other = name_features(standardise_name("JI-HOON", None, "PARK", None))
+    assert level_of(given_name_comparison(), given("JIYOUNG", "PARK"), other) == "disagree"
     both = name_features(standardise_name("MARIA JOSE", None, "RUIZ", None))
     assert level_of(given_name_comparison(), given("JOSE"), both) == "second_given"
 
