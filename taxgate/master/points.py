@@ -44,11 +44,6 @@ def point_edges_sql() -> str:
     return f"""
     CREATE OR REPLACE TEMP TABLE point_edges AS
     WITH ta AS (SELECT DISTINCT tin, address_id FROM filings),
-    units AS (
-        SELECT f.tin, a.house_key, count(DISTINCT a.unit_number) AS units
-        FROM filings AS f JOIN master_addresses AS a USING (address_id)
-        GROUP BY f.tin, a.house_key
-    ),
     pairs AS MATERIALIZED (
         SELECT a.tin, a.address_id AS a_id, b.address_id AS b_id, x.zip5,
                x.street_name AS x_name, y.street_name AS y_name,
@@ -63,17 +58,28 @@ def point_edges_sql() -> str:
                 OR (length(x.street_name) >= 5 AND length(y.street_name) >= 5
                     AND damerau_levenshtein(x.street_name, y.street_name) <= 2
                     AND jaro_winkler_similarity(x.street_name, y.street_name) >= 0.85))
-               AS alike
+               AS alike,
+               x.house_key, x.unit_number IS DISTINCT FROM y.unit_number AS unit_left_out
         FROM ta AS a
         JOIN ta AS b ON a.tin = b.tin AND a.address_id < b.address_id
         JOIN master_addresses AS x ON x.address_id = a.address_id
         JOIN master_addresses AS y ON y.address_id = b.address_id
-        JOIN units AS u ON u.tin = a.tin AND u.house_key = x.house_key
         WHERE x.house_key = y.house_key
           AND (x.zip5 = y.zip5
                OR ((x.zip5 IS NULL OR y.zip5 IS NULL) AND x.city = y.city AND x.state = y.state))
           AND (x.unit_number IS NOT DISTINCT FROM y.unit_number
-               OR ((x.unit_number IS NULL) <> (y.unit_number IS NULL) AND u.units = 1))
+               OR (x.unit_number IS NULL) <> (y.unit_number IS NULL))
+    ),
+    units AS (
+        SELECT f.tin, a.house_key, count(DISTINCT a.unit_number) AS units
+        FROM filings AS f JOIN master_addresses AS a USING (address_id)
+        WHERE f.tin IN (SELECT tin FROM pairs WHERE unit_left_out)
+        GROUP BY f.tin, a.house_key
+    ),
+    kept AS MATERIALIZED (
+        SELECT p.* FROM pairs AS p
+        LEFT JOIN units AS u ON u.tin = p.tin AND u.house_key = p.house_key
+        WHERE NOT p.unit_left_out OR u.units = 1
     ),
     street_reference AS (
         SELECT a.zip5, a.street_name
@@ -82,10 +88,10 @@ def point_edges_sql() -> str:
         GROUP BY a.zip5, a.street_name
         HAVING count(*) >= {_REFERENCE_MIN_FILINGS}
     )
-    SELECT tin, a_id, b_id FROM pairs WHERE alike
+    SELECT tin, a_id, b_id FROM kept WHERE alike
     UNION
     SELECT p.tin, p.a_id, p.b_id
-    FROM pairs AS p JOIN street_reference AS r ON r.zip5 = p.zip5
+    FROM kept AS p JOIN street_reference AS r ON r.zip5 = p.zip5
     WHERE NOT p.alike
       AND damerau_levenshtein(r.street_name, p.x_name) <= 1
       AND damerau_levenshtein(r.street_name, p.y_name) <= 1
