@@ -44,8 +44,14 @@ def point_edges_sql() -> str:
     return f"""
     CREATE OR REPLACE TEMP TABLE point_edges AS
     WITH ta AS (SELECT DISTINCT tin, address_id FROM filings),
+    own AS MATERIALIZED (
+        -- One taxpayer's pairs of address forms first: joining the forms on the house number
+        -- before the taxpayer would pair every house of that number in the country.
+        SELECT a.tin, a.address_id AS a_id, b.address_id AS b_id
+        FROM ta AS a JOIN ta AS b ON a.tin = b.tin AND a.address_id < b.address_id
+    ),
     pairs AS MATERIALIZED (
-        SELECT a.tin, a.address_id AS a_id, b.address_id AS b_id, x.zip5,
+        SELECT o.tin, o.a_id, o.b_id, x.zip5,
                x.street_name AS x_name, y.street_name AS y_name,
                (x.street_name IS NOT DISTINCT FROM y.street_name
                 OR ((x.street_name IS NULL) <> (y.street_name IS NULL))
@@ -60,10 +66,9 @@ def point_edges_sql() -> str:
                     AND jaro_winkler_similarity(x.street_name, y.street_name) >= 0.85))
                AS alike,
                x.house_key, x.unit_number IS DISTINCT FROM y.unit_number AS unit_left_out
-        FROM ta AS a
-        JOIN ta AS b ON a.tin = b.tin AND a.address_id < b.address_id
-        JOIN master_addresses AS x ON x.address_id = a.address_id
-        JOIN master_addresses AS y ON y.address_id = b.address_id
+        FROM own AS o
+        JOIN master_addresses AS x ON x.address_id = o.a_id
+        JOIN master_addresses AS y ON y.address_id = o.b_id
         WHERE x.house_key = y.house_key
           AND (x.zip5 = y.zip5
                OR ((x.zip5 IS NULL OR y.zip5 IS NULL) AND x.city = y.city AND x.state = y.state))
