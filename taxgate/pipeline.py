@@ -518,18 +518,23 @@ def _commit(
     )
 
 
+def require_batch(store: Store, batch_id: str) -> None:
+    """Refuse a batch id the workspace has not committed."""
+    ensure_run_schema(store)
+    if not batch_known(store, batch_id):
+        raise WorkspaceError(
+            f"no batch {batch_id!r} in this workspace",
+            hint="list batches with `taxgate batch list WS`",
+        )
+
+
 def export_decisions(ws: Workspace, batch_id: str, out_file: Path) -> int:
     """Write a committed batch's internal decisions table (data contract §3, §4) to
     ``out_file`` as Parquet, readable by its owner only: it names every candidate taxpayer
     and never goes to the requester. Returns the number of rows."""
     check_output_file(out_file, what="the decisions file")
     with Store.open(ws.store_path) as store:
-        ensure_run_schema(store)
-        if not batch_known(store, batch_id):
-            raise WorkspaceError(
-                f"no batch {batch_id!r} in this workspace",
-                hint="list batches with `taxgate batch list WS`",
-            )
+        require_batch(store, batch_id)
         table = store.arrow("SELECT * FROM decisions WHERE batch_id = ? ORDER BY row", [batch_id])
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")
@@ -541,12 +546,7 @@ def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
     """Write a committed batch's response file again, from the store (no new decision)."""
     check_output_folder(out_dir, what="the output folder (response.csv)")
     with Store.open(ws.store_path) as store:
-        ensure_run_schema(store)
-        if not batch_known(store, batch_id):
-            raise WorkspaceError(
-                f"no batch {batch_id!r} in this workspace",
-                hint="list batches with `taxgate batch list WS`",
-            )
+        require_batch(store, batch_id)
         rows = store.fetchall(
             f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM responses WHERE batch_id = ? ORDER BY row",
             [batch_id],
