@@ -63,10 +63,29 @@ def current_snapshot(store: Store) -> int:
     return int(row[0])
 
 
+# How many taxpayers' records the model is estimated from: enough for every level's m and
+# u, and a bounded memory whatever the master's size. The sample is the same for one
+# snapshot (taxpayers in the order of a hash of their TIN); term frequencies always come
+# from the whole master.
+TRAINING_TAXPAYERS = 200_000
+
+
+def training_records_sql() -> str:
+    """The matching records of a deterministic sample of taxpayers."""
+    return """
+    SELECT r.* FROM record_features AS r
+    JOIN (
+        SELECT tin FROM (SELECT DISTINCT tin FROM record_features)
+        ORDER BY md5(tin), tin LIMIT ?
+    ) AS sample USING (tin)
+    ORDER BY r.record_id
+    """
+
+
 def train_for_master(store: Store) -> MatchModel:
     """Train the model of the current master snapshot (nothing is saved)."""
     current_snapshot(store)
-    records = store.arrow("SELECT * FROM record_features ORDER BY record_id")
+    records = store.arrow(training_records_sql(), [TRAINING_TAXPAYERS])
     return train_snapshot_model(records, master_tf_tables(store))
 
 
