@@ -67,22 +67,49 @@ def point_taxpayers_sql() -> str:
     """
 
 
+# An earlier delivery point with more filers than this is a building, not a household: its
+# filers did not move together.
+HOUSEHOLD_MAX_FILERS = 8
+
+
 def former_coresidents_sql() -> str:
     """Taxpayers who filed at an earlier delivery point of someone found at the requested
-    house, under a name sharing a word with the request: a household member who may have
-    moved with them before filing at the new address (a son moving with his father)."""
-    return """
-    SELECT DISTINCT p.uid, mate.record_id, 0 AS rules, mate.tin
-    FROM candidate_pairs AS p
-    JOIN record_features AS m USING (record_id)
-    JOIN point_requests AS r ON r.uid = p.uid AND r.house_key = m.house_key
-         AND (r.zip5 = m.zip5 OR r.street_name = m.street_name)
-    JOIN filings AS here ON here.tin = m.tin
-    JOIN filings AS before ON before.point_address_id = here.point_address_id
-         AND before.tin <> here.tin
-    JOIN record_features AS mate ON mate.tin = before.tin
-    WHERE list_has_any(mate.name_tokens, r.name_tokens)
-    ORDER BY p.uid, mate.record_id
+    house (a household of at most HOUSEHOLD_MAX_FILERS filers), under a name sharing a word
+    with the request: a household member who may have moved with them before filing at the
+    new address (a son moving with his father)."""
+    return f"""
+    WITH here AS (
+        SELECT DISTINCT p.uid, m.tin
+        FROM candidate_pairs AS p
+        JOIN record_features AS m USING (record_id)
+        JOIN point_requests AS r ON r.uid = p.uid AND r.house_key = m.house_key
+             AND (r.zip5 = m.zip5 OR r.street_name = m.street_name)
+    ),
+    earlier AS (
+        SELECT DISTINCT h.uid, f.point_address_id
+        FROM here AS h JOIN filings AS f ON f.tin = h.tin
+    ),
+    households AS (
+        SELECT f.point_address_id
+        FROM filings AS f
+        WHERE f.point_address_id IN (SELECT point_address_id FROM earlier)
+        GROUP BY f.point_address_id
+        HAVING count(DISTINCT f.tin) <= {HOUSEHOLD_MAX_FILERS}
+    ),
+    mates AS (
+        SELECT DISTINCT e.uid, f.tin
+        FROM earlier AS e
+        JOIN households USING (point_address_id)
+        JOIN filings AS f USING (point_address_id)
+        LEFT JOIN here AS h ON h.uid = e.uid AND h.tin = f.tin
+        WHERE h.tin IS NULL
+    )
+    SELECT DISTINCT x.uid, rf.record_id, 0 AS rules, rf.tin
+    FROM mates AS x
+    JOIN record_features AS rf ON rf.tin = x.tin
+    JOIN point_requests AS r ON r.uid = x.uid
+    WHERE list_has_any(rf.name_tokens, r.name_tokens)
+    ORDER BY x.uid, rf.record_id
     """
 
 
