@@ -195,7 +195,14 @@ def run_matching(
     channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
     sides = _Sides.of(left, right)
     evidence = _evidence(scores, model, tins, box_records, sides, channel, expanded.mates)
-    evidence = streets_on_file_are_not_typos(store, requests, evidence, model)
+    record_streets = dict(
+        zip(
+            right.column("record_id").to_pylist(),
+            right.column("street_key").to_pylist(),
+            strict=True,
+        )
+    )
+    evidence = streets_on_file_are_not_typos(store, requests, evidence, model, record_streets)
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
@@ -266,11 +273,15 @@ def _evidence(
 
 
 def streets_on_file_sql() -> str:
-    """The requests whose street name is a street that filers of the same ZIP write."""
+    """Per request: whether its street name, and whether its whole street (directional, name
+    and type), is a street that filers of the same ZIP write."""
     return """
-    SELECT DISTINCT q.uid
+    SELECT q.uid,
+           bool_or(a.street_name = q.street_name) AS name_known,
+           bool_or(a.street_key = q.street_key) AS key_known
     FROM street_requests AS q
     JOIN master_addresses AS a ON a.zip5 = q.zip5 AND a.street_name = q.street_name
+    GROUP BY q.uid
     ORDER BY q.uid
     """
 
@@ -280,33 +291,56 @@ def streets_on_file_are_not_typos(
     requests: pa.Table,
     evidence: dict[str, list[CandidateEvidence]],
     model: MatchModel,
+    record_streets: dict[int, str | None],
 ) -> dict[str, list[CandidateEvidence]]:
-    """A street one slip from the record's that is itself a street of the ZIP on file (HILL
-    ST written where MILL ST is filed, both in one ZIP) names that other street: its level
-    is ``disagree``, with the model's weight for it. A slip that makes no street is a slip."""
-    slipped = {uid for uid, cs in evidence.items() if any(c.levels[STREET] == "typo" for c in cs)}
-    if not slipped:
+    """A street that is itself another street of the ZIP on file names that street: one
+    slip from the record's (HILL ST written where MILL ST is filed) or the record's name with
+    another directional or type written whole (S MAIN ST where N MAIN ST is filed, both in
+    the ZIP). Its level is ``disagree``, with the model's weight for it. A slip that makes no
+    street is a slip, and a directional or type left out is a form of the same street."""
+    close = {uid for uid, cs in evidence.items() if any(c.levels[STREET] in _NEAR for c in cs)}
+    if not close:
         return evidence
-    wanted = requests.filter(pc.is_in(requests.column("uid"), pa.array(sorted(slipped))))
-    store.register("street_requests", wanted.select(["uid", "zip5", "street_name"]))
+    wanted = requests.filter(pc.is_in(requests.column("uid"), pa.array(sorted(close))))
+    store.register("street_requests", wanted.select(["uid", "zip5", "street_name", "street_key"]))
     try:
-        known = {str(uid) for (uid,) in store.fetchall(streets_on_file_sql())}
+        rows = store.fetchall(streets_on_file_sql())
     finally:
         store.unregister("street_requests")
-    disagree = model.level_weights()[STREET].get("disagree", 0.0)
+    known = {str(uid): (bool(name), bool(key)) for uid, name, key in rows}
+    written = dict(
+        zip(
+            requests.column("uid").to_pylist(),
+            requests.column("street_key").to_pylist(),
+            strict=True,
+        )
+    )
+    disagree = round(model.level_weights()[STREET].get("disagree", 0.0), 4)
+
+    def another_street(uid: str, level: str) -> bool:
+        name_known, key_known = known.get(uid, (False, False))
+        if level == "typo":
+            return name_known
+        # The same name with the directional or type written whole: another street only when
+        # the request wrote more than the name and that whole street is on file in the ZIP.
+        return level == "name" and key_known and " " in str(written.get(uid) or "")
+
     return {
         uid: [
             dataclasses.replace(
                 c,
                 levels={**c.levels, STREET: "disagree"},
-                partials={**c.partials, STREET: round(disagree, 4)},
+                partials={**c.partials, STREET: disagree},
             )
-            if uid in known and c.levels[STREET] == "typo"
+            if another_street(uid, c.levels[STREET])
             else c
             for c in cs
         ]
         for uid, cs in evidence.items()
     }
+
+
+_NEAR = frozenset({"typo", "name"})
 
 
 def suffixes_sql() -> str:

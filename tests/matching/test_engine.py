@@ -33,6 +33,8 @@ TAXPAYERS = "tin,tin_type,date_of_birth\n" + "".join(
         ("555555555", "1962-11-12"),
         ("666666666", "1971-09-10"),
         ("777777777", "1958-02-03"),
+        ("888888888", "1966-04-05"),
+        ("999999999", "1979-08-09"),
     )
 )
 # 111 YOLANDA MARTINEZ and 222 YOLANDA SOTO both file at 12 Oak St; 222 filed earlier,
@@ -48,6 +50,8 @@ FILINGS = HEADER + (
     "555555555,RETURN,2023,2024-03-01,Harriet,J,Okonkwo,,99 Birch Ln,Apt 4,Austin,TX,78703\n"
     "666666666,RETURN,2023,2024-03-01,Linda,,Brennan,,233 Mill St,,Austin,TX,78704\n"
     "777777777,RETURN,2023,2024-03-01,Oscar,,Delgado,,10 Hill St,,Austin,TX,78704\n"
+    "888888888,RETURN,2023,2024-03-01,Nadia,,Farouk,,400 N Main St,,Austin,TX,78705\n"
+    "999999999,RETURN,2023,2024-03-01,Paul,,Grady,,12 S Main St,,Austin,TX,78705\n"
 )
 
 
@@ -114,3 +118,12 @@ def test_a_street_slip_that_is_another_street_of_the_zip_names_that_street(store
     assert result.decisions["r4"].outcome is Outcome.NOT_DISCLOSED
     assert all(c.levels["street"] == "disagree" for c in result.evidence["r4"])
     assert result.decisions["r5"].outcome is Outcome.DISCLOSE
+
+
+def test_another_directional_that_is_a_street_of_the_zip_names_that_street(store: Store) -> None:
+    model = train_for_master(store)
+    south = ("r6", "Nadia", "Farouk", "400 S Main St, Austin, TX 78705", "1966-04-05")
+    omitted = ("r7", "Nadia", "Farouk", "400 Main St, Austin, TX 78705", "1966-04-05")
+    result = run_matching(store, requests(south, omitted), policy=POLICY, model=model)
+    assert result.decisions["r6"].outcome is Outcome.NOT_DISCLOSED  # S MAIN ST: another street
+    assert result.decisions["r7"].outcome is Outcome.DISCLOSE  # the directional left out
