@@ -175,7 +175,11 @@ def _unit_groups(words: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def _unit_number(words: list[str]) -> str:
-    number = " ".join(_ORDINAL_SUFFIX.sub("", w) for w in " ".join(words).split())
+    # An ordinal is its number (3RD FLOOR) when it is the identifier alone; among other
+    # words (a city read into the unit: 2ST LOUIS) it is left as written, so that the unit
+    # reads back as itself.
+    split = " ".join(words).split()
+    number = _ORDINAL_SUFFIX.sub("", split[0]) if len(split) == 1 else " ".join(split)
     if "-" in number:
         number = _LETTER_DIGIT_HYPHEN.sub("", number)
     return number
