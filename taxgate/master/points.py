@@ -17,10 +17,12 @@ the taxpayer wrote only that one unit there (a return that left the unit out, do
 Addresses of *different* taxpayers are never merged.
 
 Each point is represented by its most complete form (domain §5: a form with a street name
-over a house number alone, then one with the unit), then the street spelling most used in
-that ZIP across the whole master file (a reference of street names built from the agency's
-own records, in the way USPS's CASS reference corrects a misspelt street), then the delivery
-line this taxpayer filed most often, the form most often filed, one with a ZIP, the latest.
+over a house number alone, then one with the unit, then one with its street type or
+directional, so that ``5250 MAIN`` never replaces ``5250 MAIN AVE``), then the street
+spelling most used in that ZIP across the whole master file (a reference of street names
+built from the agency's own records, in the way USPS's CASS reference corrects a misspelt
+street), then the delivery line this taxpayer filed most often, the form most often filed,
+one with a ZIP, the latest.
 The last known address rule then follows points, not spellings: a re-confirming return with
 a typo neither changes when the address became the LKA nor puts the typo in the response.
 
@@ -143,7 +145,8 @@ def representatives_sql() -> str:
                any_value(concat_ws('|', a.house_key, a.street_key, a.unit_number)) AS spelling,
                any_value(a.zip5 IS NOT NULL) AS has_zip, any_value(s.street_n) AS street_n,
                any_value(a.street_name IS NOT NULL) AS has_street,
-               any_value(a.unit_number IS NOT NULL) AS has_unit
+               any_value(a.unit_number IS NOT NULL) AS has_unit,
+               any_value(a.street_key IS DISTINCT FROM a.street_name) AS has_type
         FROM filings AS f
         JOIN point_labels AS l ON l.tin = f.tin AND l.address_id = f.address_id
         JOIN master_addresses AS a ON a.address_id = f.address_id
@@ -159,7 +162,8 @@ def representatives_sql() -> str:
     SELECT tin, address_id,
            first_value(address_id) OVER (
                PARTITION BY tin, label
-               ORDER BY has_street DESC, has_unit DESC, street_n DESC, spelling_n DESC,
+               ORDER BY has_street DESC, has_unit DESC, has_type DESC, street_n DESC,
+                        spelling_n DESC,
                         spelling_last DESC, n DESC, has_zip DESC, last DESC, address_id
            ) AS point_id
     FROM ranked

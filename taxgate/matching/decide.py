@@ -73,6 +73,8 @@ class Reason(StrEnum):
     LKA_UNUSABLE = "LKA_UNUSABLE"  # the address on file fails screening: a human looks
 
 
+# Given-name levels that are the requested name itself, in one of its forms.
+SAME_NAME = frozenset({"exact", "joined", "equivalent", "sounds_alike", "swapped"})
 GIVEN_AGREES = frozenset(
     {"exact", "joined", "equivalent", "second_given", "typo", "sounds_alike", "initial", "swapped"}
 )
@@ -163,10 +165,13 @@ class Decision:
 
 @dataclass(frozen=True)
 class OnFile:
-    """Per-taxpayer evidence beyond the scored records: the suffixes ever written."""
+    """Evidence beyond the scored records: the suffixes each taxpayer ever wrote, and how
+    many households the requested point holds (the units on file at a building, when the
+    request wrote no unit: any of them may be the one meant)."""
 
     request_suffix: str | None = None
     suffixes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    households: int = 1
 
 
 # How often a suffix is written for the same person as they write it (the request channel's
@@ -200,6 +205,16 @@ class Hypothesis:
     bits: float
     at_point: CandidateEvidence | None  # the record that corroborates name and address
     best: CandidateEvidence
+    person: float = 0.0  # the person-level evidence: date of birth, suffix, TIN
+    dob_bits: float = 0.0  # the date of birth's weight
+    dob_on_file: bool = True  # False: nothing on file to compare the request's date with
+
+    @property
+    def carries_the_name(self) -> bool:
+        """At the point under the requested name itself (written whole, in another form of
+        the same name, joined, respelled or exchanged), not by a slip or an initial."""
+        at = self.at_point
+        return at is not None and at.levels.get("given_name") in SAME_NAME
 
 
 def taxpayer_hypotheses(
@@ -212,16 +227,15 @@ def taxpayer_hypotheses(
     at the requested point (or the best address evidence elsewhere), and the person-level
     facts (date of birth, TIN, suffix history) once.
     """
-    by_tin: dict[str, list[CandidateEvidence]] = {}
-    for c in candidates:
-        by_tin.setdefault(c.tin, []).append(c)
+    by_tin = _by_taxpayer(candidates)
     household = max(
-        (c.bits(ADDRESS_PARTS) for c in candidates if c.address_corroborates), default=None
+        (c.bits(ADDRESS_PARTS) for cs in by_tin.values() for c in cs if c.address_corroborates),
+        default=None,
     )
     out = []
     for tin in sorted(by_tin):
         records = sorted(by_tin[tin], key=lambda c: (-c.match_weight, c.record_id))
-        name = max(c.bits(NAME_PARTS) for c in records)
+        name = max(c.bits(NAME_PARTS) - c.middle_bits for c in records) + _middle(records)
         address = max(c.bits(ADDRESS_PARTS) for c in records)
         if household is not None and any(c.former_coresident for c in records):
             # Not (yet) on file at the point, but lived with someone who is.
@@ -230,9 +244,62 @@ def taxpayer_hypotheses(
         history = suffix_bits(tin, on_file)
         if history is not None:
             person += history - max(c.partials.get("name_suffix", 0.0) for c in records)
-        at_point = _record_at_point(records)
-        out.append(Hypothesis(tin, name + address + person, at_point, records[0]))
+        dob = records[0]
+        out.append(
+            Hypothesis(
+                tin,
+                name + address + person,
+                _record_at_point(records),
+                records[0],
+                person=person,
+                dob_bits=dob.partials.get("date_of_birth", 0.0),
+                dob_on_file=dob.levels.get("date_of_birth") != "null",
+            )
+        )
     return out
+
+
+def _by_taxpayer(candidates: Sequence[CandidateEvidence]) -> dict[str, list[CandidateEvidence]]:
+    """Each taxpayer's records, a filing without a unit at a building read as the unit the
+    taxpayer wrote there (domain §5: a return that left the unit out is the same point)."""
+    by_tin: dict[str, list[CandidateEvidence]] = {}
+    for c in candidates:
+        by_tin.setdefault(c.tin, []).append(c)
+    return {tin: _units_of_building(records) for tin, records in by_tin.items()}
+
+
+def _units_of_building(records: list[CandidateEvidence]) -> list[CandidateEvidence]:
+    """A record at the requested building without a unit, of a taxpayer who wrote a unit
+    there other than the requested one (and never the requested one), is that other unit."""
+    at_building = [c for c in records if _building_agrees(c)]
+    units = {c.levels.get("unit") for c in at_building}
+    if "disagree" not in units or "exact" in units:
+        return records
+    other = next(c for c in at_building if c.levels.get("unit") == "disagree")
+    weight = other.partials.get("unit", 0.0)
+    return [
+        dataclasses.replace(
+            c, levels={**c.levels, "unit": "disagree"}, partials={**c.partials, "unit": weight}
+        )
+        if _building_agrees(c) and c.levels.get("unit") == "null"
+        else c
+        for c in records
+    ]
+
+
+def _building_agrees(record: CandidateEvidence) -> bool:
+    """House, street and locality agree: the requested building, whatever the unit."""
+    whatever_unit = dataclasses.replace(record, levels={**record.levels, "unit": "null"})
+    return whatever_unit.address_corroborates
+
+
+def _middle(records: Sequence[CandidateEvidence]) -> float:
+    """Second given names are the person's, not one filing's: a form that left the middle
+    name out does not hide the one the taxpayer wrote elsewhere. The best agreement of any
+    form, else the disagreement of any form, else nothing."""
+    bits = [c.middle_bits for c in records]
+    best = max(bits)
+    return best if best > 0 else min(bits)
 
 
 def _record_at_point(records: Sequence[CandidateEvidence]) -> CandidateEvidence | None:
@@ -250,24 +317,31 @@ def _record_at_point(records: Sequence[CandidateEvidence]) -> CandidateEvidence 
 TWIN_SHARE = 0.03
 
 
-def not_on_file_bits(candidates: Sequence[CandidateEvidence], policy: PolicyTerms) -> float:
+def not_on_file_bits(
+    candidates: Sequence[CandidateEvidence], policy: PolicyTerms, *, households: int = 1
+) -> float:
     """The not-on-file hypothesis: someone at the requested point who never filed.
 
-    Such a person shares the household's address and, most often, its surname; their given
+    Such a person shares the household's address and, most often, its surname (in any form
+    a filer at the point wrote it); their given
     name, date of birth and TIN are a random person's (0 bits), except that a suffix asked
     where a filer of the same given name has none makes a namesake junior or senior likely,
-    and a date of birth that is a filer's own may be their twin's.
+    and a date of birth that is a filer's own may be their twin's. A point of several
+    ``households`` (a building whose unit the request left out) holds that many chances.
     """
     at_point = [c for c in candidates if c.address_corroborates]
     if not at_point:
         return -math.inf
-    prior = math.log2(policy.nonfiler_prior_odds)
+    prior = math.log2(policy.nonfiler_prior_odds * max(households, 1))
+    # The household's surname in any form its members at the point filed under.
+    here = {c.tin for c in at_point}
+    surname = max(c.partials.get("surname", 0.0) for c in candidates if c.tin in here)
     # A namesake junior (or senior) who never filed is likely only when no one at the point
     # already files with the requested suffix.
     suffix_on_file = any(c.levels.get("name_suffix") == "exact" for c in at_point)
     return prior + max(
         c.bits(ADDRESS_PARTS)
-        + max(c.partials.get("surname", 0.0), 0.0)
+        + max(surname, 0.0)
         + (0.0 if suffix_on_file else max(c.junior_bits, 0.0))
         + _twin_bits(c)
         for c in at_point
@@ -291,7 +365,9 @@ def decide(
     """Weigh every hypothesis for one request and decide (see the module docstring)."""
     if not passed_screening:
         return Decision(Outcome.REJECTED, Reason.SCREENING)
-    hypotheses = taxpayer_hypotheses(candidates, on_file or OnFile())
+    facts = on_file or OnFile()
+    candidates = [c for records in _by_taxpayer(candidates).values() for c in records]
+    hypotheses = taxpayer_hypotheses(candidates, facts)
     if not hypotheses:
         return Decision(Outcome.NOT_DISCLOSED, Reason.NO_CANDIDATE)
     eligible = [h for h in hypotheses if h.at_point is not None]
@@ -302,8 +378,8 @@ def decide(
     top = max(eligible, key=lambda h: (h.bits, h.tin))
     chosen = top.at_point
     assert chosen is not None
-    nobody = not_on_file_bits(candidates, policy)
-    rivals = [(h.bits, h.tin) for h in hypotheses if h.tin != top.tin]
+    nobody = not_on_file_bits(candidates, policy, households=facts.households)
+    rivals = [(rival_bits(h, top), h.tin) for h in hypotheses if h.tin != top.tin]
     posterior, odds = _posterior(top.bits, [b for b, _ in rivals], nobody)
     runner = max(rivals, default=None)
     nonfiler_leads = runner is None or nobody >= runner[0]
@@ -327,6 +403,25 @@ def decide(
         return decision
     reason = Reason.NOT_ON_FILE if nonfiler_leads else Reason.AMBIGUOUS
     return dataclasses.replace(decision, reason=reason)
+
+
+def rival_bits(rival: Hypothesis, top: Hypothesis) -> float:
+    """A rival's evidence as far as what is on file tells it from the chosen taxpayer.
+
+    Domain §4: where two taxpayers fit the request and nothing (date of birth, suffix, TIN)
+    separates them, nothing is disclosed. So a rival who carries the requested name at the
+    requested point differs from the chosen taxpayer by the person-level evidence alone (a
+    second given name, a nickname against the full name, a typo in one filing do not tell
+    two people of one name apart); and a date of birth separates two taxpayers only where
+    both have one on file: otherwise the rival is credited with the chosen one's.
+    """
+    dob = rival.dob_bits
+    if not (rival.dob_on_file and top.dob_on_file):
+        dob = top.dob_bits
+    person = rival.person - rival.dob_bits + dob
+    if rival.carries_the_name and top.carries_the_name:
+        return max(rival.bits - rival.person, top.bits - top.person) + person
+    return rival.bits - rival.person + person
 
 
 def _posterior(top: float, rivals: Sequence[float], nobody: float) -> tuple[float, float]:

@@ -195,22 +195,29 @@ def run_matching(
     channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
     sides = _Sides.of(left, right)
     evidence = _evidence(scores, model, tins, box_records, sides, channel, expanded.mates)
-    record_streets = dict(
-        zip(
+    record_streets = {
+        rid: key != name
+        for rid, key, name in zip(
             right.column("record_id").to_pylist(),
             right.column("street_key").to_pylist(),
+            right.column("street_name").to_pylist(),
             strict=True,
         )
-    )
+    }
     evidence = streets_on_file_are_not_typos(store, requests, evidence, model, record_streets)
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
+    households = _households_without_unit(store, requests)
     decisions = {
         uid: decide(
             evidence.get(uid, []),
             policy,
-            on_file=OnFile(request_suffix=request_suffix[uid], suffixes=suffixes),
+            on_file=OnFile(
+                request_suffix=request_suffix[uid],
+                suffixes=suffixes,
+                households=households.get(uid, 1),
+            ),
         )
         for uid in uids
     }
@@ -250,11 +257,14 @@ def _evidence(
     }
     gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
     partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
+    middles = _second_names(columns["cand_group"], columns["record_id"], tins, sides)
     out: dict[str, list[CandidateEvidence]] = {}
     for i, uid in enumerate(columns["cand_group"]):
         record_id = int(columns["record_id"][i])
         levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
-        judged = channel.judge(levels[GIVEN], sides.request[uid], sides.record[record_id])
+        given, _names, suffix = sides.record[record_id]
+        person = (given, tuple(sorted(middles[uid, tins[record_id]] | {given})), suffix)
+        judged = channel.judge(levels[GIVEN], sides.request[uid], person)
         out.setdefault(uid, []).append(
             CandidateEvidence(
                 tin=tins[record_id],
@@ -269,6 +279,23 @@ def _evidence(
                 former_coresident=tins[record_id] in mates.get(uid, ()),
             )
         )
+    return out
+
+
+def _second_names(
+    uids: list[Any], record_ids: list[Any], tins: dict[int, str], sides: _Sides
+) -> dict[tuple[str, str], frozenset[str]]:
+    """Per request and candidate taxpayer: the second given names the taxpayer wrote in any
+    of the request's candidate records (they are the person's, not one filing's), an
+    initial dropped where a full name of that letter is among them (M beside MARGARET)."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for uid, rid in zip(uids, record_ids, strict=True):
+        given, names, _suffix = sides.record[int(rid)]
+        found.setdefault((uid, tins[int(rid)]), set()).update(set(names) - {given})
+    out = {}
+    for key, second in found.items():
+        letters = {n[0] for n in second if len(n) > 1}
+        out[key] = frozenset(n for n in second if len(n) > 1 or n not in letters)
     return out
 
 
@@ -291,13 +318,15 @@ def streets_on_file_are_not_typos(
     requests: pa.Table,
     evidence: dict[str, list[CandidateEvidence]],
     model: MatchModel,
-    record_streets: dict[int, str | None],
+    record_typed: dict[int, bool],
 ) -> dict[str, list[CandidateEvidence]]:
     """A street that is itself another street of the ZIP on file names that street: one
     slip from the record's (HILL ST written where MILL ST is filed) or the record's name with
     another directional or type written whole (S MAIN ST where N MAIN ST is filed, both in
     the ZIP). Its level is ``disagree``, with the model's weight for it. A slip that makes no
-    street is a slip, and a directional or type left out is a form of the same street."""
+    street is a slip, and a directional or type left out (by the request, or by the record:
+    ``record_typed`` says whether a record wrote more than the street's name) is a form of
+    the same street."""
     close = {uid for uid, cs in evidence.items() if any(c.levels[STREET] in _NEAR for c in cs)}
     if not close:
         return evidence
@@ -317,13 +346,18 @@ def streets_on_file_are_not_typos(
     )
     disagree = round(model.level_weights()[STREET].get("disagree", 0.0), 4)
 
-    def another_street(uid: str, level: str) -> bool:
+    def another_street(uid: str, level: str, record_id: int) -> bool:
         name_known, key_known = known.get(uid, (False, False))
         if level == "typo":
             return name_known
-        # The same name with the directional or type written whole: another street only when
-        # the request wrote more than the name and that whole street is on file in the ZIP.
-        return level == "name" and key_known and " " in str(written.get(uid) or "")
+        # The same name with the directional or type written whole on both sides: another
+        # street only when that whole street of the request is on file in the ZIP.
+        return (
+            level == "name"
+            and key_known
+            and " " in str(written.get(uid) or "")
+            and record_typed.get(record_id, False)
+        )
 
     return {
         uid: [
@@ -332,7 +366,7 @@ def streets_on_file_are_not_typos(
                 levels={**c.levels, STREET: "disagree"},
                 partials={**c.partials, STREET: disagree},
             )
-            if another_street(uid, c.levels[STREET])
+            if another_street(uid, c.levels[STREET], c.record_id)
             else c
             for c in cs
         ]
@@ -341,6 +375,31 @@ def streets_on_file_are_not_typos(
 
 
 _NEAR = frozenset({"typo", "name"})
+
+
+def building_units_sql() -> str:
+    """Per request that wrote no unit: how many units filers wrote at that building."""
+    return """
+    SELECT q.uid, count(DISTINCT a.unit_number) AS units
+    FROM unit_requests AS q
+    JOIN master_addresses AS a
+      ON a.house_key = q.house_key AND a.zip5 = q.zip5 AND a.street_name = q.street_name
+    WHERE a.unit_number IS NOT NULL
+    GROUP BY q.uid
+    """
+
+
+def _households_without_unit(store: Store, requests: pa.Table) -> dict[str, int]:
+    """The households a request without a unit may mean: each unit of the building."""
+    wanted = requests.filter(pc.is_null(requests.column("unit_number")))
+    if wanted.num_rows == 0:
+        return {}
+    store.register("unit_requests", wanted.select(["uid", "house_key", "zip5", "street_name"]))
+    try:
+        rows = store.fetchall(building_units_sql())
+    finally:
+        store.unregister("unit_requests")
+    return {str(uid): int(units) for uid, units in rows if units}
 
 
 def suffixes_sql() -> str:

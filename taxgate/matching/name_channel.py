@@ -122,6 +122,11 @@ def name_key(given: Any, names: Any, suffix: Any) -> NameKey:
     return str(given or ""), tuple(sorted(str(n) for n in names or () if n)), str(suffix or "")
 
 
+# Levels where the written given name is the filer's own (whole, in another form, respelled,
+# exchanged with the surname, or with a slip): a namesake junior or senior carries it too.
+_NAMESAKE_LEVELS = frozenset({"exact", "equivalent", "swapped", "joined", "sounds_alike", "typo"})
+
+
 @lru_cache(maxsize=262_144)
 def _cached_judge(channel: NameChannel, level: str, request: NameKey, record: NameKey) -> Judged:
     asked, asked_names, asked_suffix = request
@@ -130,12 +135,13 @@ def _cached_judge(channel: NameChannel, level: str, request: NameKey, record: Na
     middle = 0.0
     if level in ("exact", "equivalent", "typo"):
         middle = middle_bits(set(asked_names) - {asked}, set(filed_names) - {filed}, channel)
+        # A namesake relative (a junior named after his father) carries the middle name
+        # too: agreeing names never weigh more than the chance of such a namesake allows.
+        ceiling = math.log2(channel.m.get("exact", 1.0) / NAMESAKE_WITHOUT_SUFFIX)
+        base = given if given is not None else 0.0
+        middle = min(middle, max(ceiling - base, 0.0))
     junior = 0.0
-    if (
-        asked_suffix in GENERATIONAL
-        and level in ("exact", "equivalent")
-        and filed_suffix != asked_suffix
-    ):
+    if asked_suffix in GENERATIONAL and level in _NAMESAKE_LEVELS and filed_suffix != asked_suffix:
         junior = math.log2(NAMESAKE_RELATIVE / max(channel.share(filed), EXACT_SHARE_FLOOR))
     return Judged(given, middle, junior)
 

@@ -275,6 +275,23 @@ def test_the_point_is_answered_in_its_most_complete_form(tmp_path: Path) -> None
     assert found.as_of.isoformat() == "2023-03-26"
 
 
+def test_a_form_without_its_street_type_never_replaces_the_typed_form(tmp_path: Path) -> None:
+    # Domain §5: the latest return left out AVE; the answer is still the complete form, even
+    # where other filers of the ZIP write the street without its type more often.
+    own = [
+        filing("123456789", "2024-03-17", "5250 Main Ave", zip_code="98159"),
+        filing("123456789", "2025-02-18", "5250 Main", zip_code="98159"),
+    ]
+    others = [
+        filing(tin, "2024-03-01", f"{house} Main", zip_code="98159")
+        for tin, house in (("111111111", "5252"), ("222222222", "5254"), ("333333333", "17"))
+    ]
+    store = neighbours_master(tmp_path, own, others)
+    assert own_points(store) == 1
+    found = last_known_addresses(store, ["123456789"], date(2025, 7, 15))["123456789"]
+    assert (found.street, found.as_of.isoformat()) == ("5250 MAIN AVE", "2024-05-01")
+
+
 def test_a_return_that_left_out_the_only_unit_is_the_same_point(tmp_path: Path) -> None:
     store = one_taxpayer_master(
         tmp_path,

@@ -138,10 +138,52 @@ def test_a_junior_asked_where_only_the_father_files_is_not_disclosed() -> None:
     father = cand("111111111", given_bits=6.0, junior=math.log2(0.5 / 0.01))
     d = decide([father], POLICY, on_file=OnFile(request_suffix="JR"))
     assert d.outcome is Outcome.NOT_DISCLOSED
-    # When the son files with his suffix, the namesake is on file, not a stranger.
+    # When the son files with his suffix, the namesake is on file, not a stranger; the
+    # father's date of birth on file is another.
     son = cand("222222222", 2, given_bits=6.0, name_suffix="exact", date_of_birth="exact")
+    father = cand("111111111", given_bits=6.0, junior=math.log2(0.5 / 0.01),
+                  date_of_birth="disagree")  # fmt: skip
     d = decide([father, son], POLICY, on_file=OnFile(request_suffix="JR"))
     assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "222222222")
+
+
+def test_a_date_of_birth_the_rival_has_not_on_file_does_not_separate_them() -> None:
+    # Two filers of one name at the point; the request's date of birth is the first one's,
+    # and the second has none on file: nothing on file tells them apart (domain §4).
+    first = cand("111111111", 1, date_of_birth="exact")
+    unknown = cand("222222222", 2, date_of_birth="null")
+    d = decide([first, unknown], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # With the second's date on file and another, the date separates them.
+    other = cand("222222222", 2, date_of_birth="disagree")
+    d = decide([first, other], POLICY)
+    assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "111111111")
+
+
+def test_a_filing_that_left_out_the_unit_is_the_unit_the_taxpayer_wrote() -> None:
+    # The request names APT 60; the filer wrote APT 35 at the building, and once no unit:
+    # that filing is APT 35 too, so nothing of hers corroborates APT 60.
+    no_unit = cand("111111111", 1, unit="null")
+    apt_35 = cand("111111111", 2, unit="disagree")
+    d = decide([no_unit, apt_35], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.ADDRESS_NOT_CORROBORATED)
+    # Where she also wrote the requested unit, the filing without one may be it.
+    apt_60 = cand("111111111", 3, unit="exact")
+    assert decide([no_unit, apt_35, apt_60], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_a_middle_name_written_once_is_the_taxpayers_in_every_form() -> None:
+    # The request's second given name differs from the one the filer wrote on one return;
+    # a return that left it out does not hide it.
+    with_middle = cand("111111111", 1, middle=math.log2(0.05), given_bits=6.0)
+    without = cand("111111111", 2, given_bits=6.0)
+    assert decide([with_middle, without], POLICY).outcome is Outcome.NOT_DISCLOSED
+
+
+def test_a_building_whose_unit_the_request_left_out_holds_many_households() -> None:
+    one = not_on_file_bits([cand("111111111")], POLICY)
+    many = not_on_file_bits([cand("111111111")], POLICY, households=8)
+    assert many == pytest.approx(one + 3.0)
 
 
 def test_suffixes_in_the_history_separate_father_and_son() -> None:
@@ -227,3 +269,16 @@ def test_a_twin_not_on_file_shares_the_filers_date_of_birth() -> None:
     # The exact name with the date of birth is the filer.
     filer = cand("111111111", given_bits=6.0, date_of_birth="exact")
     assert decide([filer], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_someone_not_on_file_carries_the_household_surname_in_any_filed_form() -> None:
+    # The filer wrote the compound surname at the point and the paternal one elsewhere; a
+    # household member who never filed may carry the surname as the request writes it.
+    here = cand("111111111", 1, surname="compound")
+    elsewhere = cand("111111111", 2, surname="exact", house="disagree", street="disagree",
+                     locality="disagree")  # fmt: skip
+    assert not_on_file_bits([here, elsewhere], POLICY) == pytest.approx(
+        not_on_file_bits([here], POLICY)
+        + WEIGHTS["surname"]["exact"]
+        - WEIGHTS["surname"]["compound"]
+    )

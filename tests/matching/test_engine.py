@@ -35,6 +35,8 @@ TAXPAYERS = "tin,tin_type,date_of_birth\n" + "".join(
         ("777777777", "1958-02-03"),
         ("888888888", "1966-04-05"),
         ("999999999", "1979-08-09"),
+        ("101010101", "1983-05-07"),
+        ("121212121", "1966-06-03"),
     )
 )
 # 111 YOLANDA MARTINEZ and 222 YOLANDA SOTO both file at 12 Oak St; 222 filed earlier,
@@ -52,6 +54,10 @@ FILINGS = HEADER + (
     "777777777,RETURN,2023,2024-03-01,Oscar,,Delgado,,10 Hill St,,Austin,TX,78704\n"
     "888888888,RETURN,2023,2024-03-01,Nadia,,Farouk,,400 N Main St,,Austin,TX,78705\n"
     "999999999,RETURN,2023,2024-03-01,Paul,,Grady,,12 S Main St,,Austin,TX,78705\n"
+    "101010101,RETURN,2023,2024-03-17,Carol,,Kelly,,5250 Main Ave,,Austin,TX,78706\n"
+    "101010101,RETURN,2024,2025-02-18,Carol,,Kelly,,5250 Main,,Austin,TX,78706\n"
+    "121212121,RETURN,2019,2020-03-07,Jennifer,M,Smith,,2400 Redwood Dr,,Austin,TX,78707\n"
+    "121212121,RETURN,2023,2024-03-01,Jennifer,Margaret,Smith,,2400 Redwood Dr,,Austin,TX,78707\n"
 )
 
 
@@ -60,9 +66,9 @@ def store(master_store: Callable[[str, str], Store]) -> Store:
     return master_store(TAXPAYERS, FILINGS)
 
 
-def requests(*rows: tuple[str, str, str, str, str | None]) -> pa.Table:
+def requests(*rows: tuple[str, str, str, str, str | None], middle: str | None = None) -> pa.Table:
     """Feature rows of requests: (uid, first, last, one-line address, date of birth)."""
-    names = [standardise_name(first, None, last, None) for _, first, last, _, _ in rows]
+    names = [standardise_name(first, middle, last, None) for _, first, last, _, _ in rows]
     addresses = [standardise_address(RawAddress(line=line)) for _, _, _, line, _ in rows]
     extra = {
         "uid": pa.array([r[0] for r in rows]),
@@ -127,3 +133,24 @@ def test_another_directional_that_is_a_street_of_the_zip_names_that_street(store
     result = run_matching(store, requests(south, omitted), policy=POLICY, model=model)
     assert result.decisions["r6"].outcome is Outcome.NOT_DISCLOSED  # S MAIN ST: another street
     assert result.decisions["r7"].outcome is Outcome.DISCLOSE  # the directional left out
+
+
+def test_a_street_type_the_record_left_out_is_the_same_street(store: Store) -> None:
+    # The latest return wrote 5250 MAIN; the request's MAIN AVE is on file in the ZIP (her
+    # own earlier return), but a type left out by the record names no other street.
+    model = train_for_master(store)
+    typed = ("r8", "Carol", "Kelly", "5250 Main Ave, Austin, TX 78706", "1983-05-07")
+    result = run_matching(store, requests(typed), policy=POLICY, model=model)
+    assert result.decisions["r8"].outcome is Outcome.DISCLOSE
+    assert {c.levels["street"] for c in result.evidence["r8"]} == {"exact", "name"}
+
+
+def test_second_given_names_are_the_persons_in_every_form(store: Store) -> None:
+    # She wrote JENNIFER M once and JENNIFER MARGARET since: the M is MARGARET's initial, so
+    # a request for JENNIFER MICHELLE SMITH (a sister who never filed?) is not hers.
+    model = train_for_master(store)
+    sister = ("r9", "Jennifer", "Smith", "2400 Redwood Dr, Austin, TX 78707", None)
+    result = run_matching(store, requests(sister, middle="Michelle"), policy=POLICY, model=model)
+    assert result.decisions["r9"].outcome is not Outcome.DISCLOSE
+    own = run_matching(store, requests(sister, middle="Margaret"), policy=POLICY, model=model)
+    assert own.decisions["r9"].outcome is Outcome.DISCLOSE

@@ -101,3 +101,29 @@ def test_typo_bits_are_finite_for_any_written_name(name: str) -> None:
     channel = NameChannel(M, {}, 0.0)
     bits = given_level_bits(channel, "typo", name, name[::-1])
     assert bits is not None and math.isfinite(bits)
+
+
+@pytest.mark.parametrize("level", ["exact", "equivalent", "swapped", "typo"])
+def test_a_suffix_the_filer_does_not_carry_points_to_a_namesake(
+    channel: NameChannel, level: str
+) -> None:
+    # RICARDO FLORES JR asked (in any order of the names) where RICARDO FLORES files without
+    # a suffix: a junior of his name at home is likely, whatever the name's rarity.
+    judged = channel.judge(level, ("RICARDO", ("RICARDO",), "JR"), ("RICARDO", ("RICARDO",), ""))
+    assert judged.junior_bits > 0
+    same = channel.judge(level, ("RICARDO", ("RICARDO",), "JR"), ("RICARDO", ("RICARDO",), "JR"))
+    assert same.junior_bits == 0
+
+
+def test_agreeing_names_never_outweigh_a_namesake_relative(channel: NameChannel) -> None:
+    # A rare given name and its middle initial: a junior of the filer's names carries both,
+    # so the middle adds nothing once the given name alone reaches the namesake's chance.
+    rare = channel.judge("exact", ("ZEBEDIAH", ("PABLO", "ZEBEDIAH"), ""),
+                         ("ZEBEDIAH", ("PABLO", "ZEBEDIAH"), ""))  # fmt: skip
+    ceiling = math.log2(M["exact"] / 0.005)
+    assert rare.given_bits is not None
+    assert rare.given_bits + rare.middle_bits <= ceiling + 1e-9
+    # A common given name leaves room for the middle name to tell.
+    john = ("JOHN", ("JOHN", "PABLO"), "")
+    common = channel.judge("exact", john, john)
+    assert common.middle_bits > 0
