@@ -349,8 +349,12 @@ def not_on_file_bits(
 
 
 def _twin_bits(record: CandidateEvidence) -> float:
-    """A date of birth that is this filer's own, for a sibling born the same day."""
+    """A date of birth that is this filer's own, for a sibling born the same day: only when
+    the requested given name is not the filer's own in any form (twins are never given one
+    name, however it is spelt)."""
     if record.levels.get("date_of_birth") != "exact":
+        return 0.0
+    if record.levels.get("given_name") in SAME_NAME:
         return 0.0
     return max(record.partials.get("date_of_birth", 0.0) + math.log2(TWIN_SHARE), 0.0)
 

@@ -53,7 +53,8 @@ def _left_side(requests: pa.Table) -> pa.Table:
 def point_taxpayers_sql() -> str:
     """The other name forms of each taxpayer who has a candidate record at the requested
     house and ZIP (or street): a taxpayer at the point is judged on every name they filed
-    under (domain §4). A record under the same name form adds nothing, so it is left out."""
+    under (domain §4), a second given name included (AARON WILLIAM is asked as WILLIAM). A
+    record under the same name form adds nothing, so it is left out."""
     return """
     SELECT DISTINCT p.uid, other.record_id, 0 AS rules
     FROM candidate_pairs AS p
@@ -61,7 +62,7 @@ def point_taxpayers_sql() -> str:
     JOIN point_requests AS r ON r.uid = p.uid AND r.house_key = m.house_key
          AND (r.zip5 = m.zip5 OR r.street_name = m.street_name)
     JOIN record_features AS other ON other.tin = m.tin
-    WHERE other.given_key IS DISTINCT FROM m.given_key
+    WHERE other.given_names IS DISTINCT FROM m.given_names
        OR other.surname_full IS DISTINCT FROM m.surname_full
     ORDER BY p.uid, other.record_id
     """
@@ -195,12 +196,13 @@ def run_matching(
     channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
     sides = _Sides.of(left, right)
     evidence = _evidence(scores, model, tins, box_records, sides, channel, expanded.mates)
-    record_streets = {
-        rid: key != name
-        for rid, key, name in zip(
-            right.column("record_id").to_pylist(),
-            right.column("street_key").to_pylist(),
-            right.column("street_name").to_pylist(),
+    record_streets: dict[int, Street] = {
+        int(rid): (zip5, name, key)
+        for rid, zip5, name, key in zip(
+            *(
+                right.column(c).to_pylist()
+                for c in ("record_id", "zip5", "street_name", "street_key")
+            ),
             strict=True,
         )
     }
@@ -299,18 +301,33 @@ def _second_names(
     return out
 
 
-def streets_on_file_sql() -> str:
-    """Per request: whether its street name, and whether its whole street (directional, name
-    and type), is a street that filers of the same ZIP write."""
+# A street spelling that at least this many taxpayers write in a ZIP is a street of the ZIP;
+# one that a single taxpayer writes beside it, one slip away, is a slip of it (theirs or the
+# request's): the same slip is rarely made by several people.
+ESTABLISHED_STREET_TAXPAYERS = 3
+
+
+def zip_street_names_sql() -> str:
+    """How many taxpayers write each street name in the given ZIPs."""
     return """
-    SELECT q.uid,
-           bool_or(a.street_name = q.street_name) AS name_known,
-           bool_or(a.street_key = q.street_key) AS key_known
-    FROM street_requests AS q
-    JOIN master_addresses AS a ON a.zip5 = q.zip5 AND a.street_name = q.street_name
-    GROUP BY q.uid
-    ORDER BY q.uid
+    SELECT a.zip5, a.street_name, count(DISTINCT f.tin)
+    FROM master_addresses AS a JOIN filings AS f USING (address_id)
+    WHERE a.zip5 IN (SELECT zip5 FROM street_zips) AND a.street_name IS NOT NULL
+    GROUP BY a.zip5, a.street_name
     """
+
+
+def zip_street_keys_sql() -> str:
+    """How many taxpayers write each whole street (directional, name, type) in the ZIPs."""
+    return """
+    SELECT a.zip5, a.street_key, count(DISTINCT f.tin)
+    FROM master_addresses AS a JOIN filings AS f USING (address_id)
+    WHERE a.zip5 IN (SELECT zip5 FROM street_zips) AND a.street_key IS NOT NULL
+    GROUP BY a.zip5, a.street_key
+    """
+
+
+Street = tuple[str | None, str | None, str | None]  # zip5, street name, whole street
 
 
 def streets_on_file_are_not_typos(
@@ -318,46 +335,44 @@ def streets_on_file_are_not_typos(
     requests: pa.Table,
     evidence: dict[str, list[CandidateEvidence]],
     model: MatchModel,
-    record_typed: dict[int, bool],
+    record_streets: dict[int, Street],
 ) -> dict[str, list[CandidateEvidence]]:
-    """A street that is itself another street of the ZIP on file names that street: one
-    slip from the record's (HILL ST written where MILL ST is filed) or the record's name with
-    another directional or type written whole (S MAIN ST where N MAIN ST is filed, both in
-    the ZIP). Its level is ``disagree``, with the model's weight for it. A slip that makes no
-    street is a slip, and a directional or type left out (by the request, or by the record:
-    ``record_typed`` says whether a record wrote more than the street's name) is a form of
-    the same street."""
+    """A requested street that other filers of the ZIP write is another street: one slip
+    from the record's (HILL ST written where MILL ST is filed) or the record's name with
+    another directional or type written whole on both sides (S MAIN ST where N MAIN ST is
+    filed). The level is then ``disagree``, with the model's weight for it. It stays a slip
+    when one spelling is a street of the ZIP (ESTABLISHED_STREET_TAXPAYERS write it) and
+    the other is written by a single taxpayer (a slip of the request's, or one the filer
+    repeated on every return); a street the ZIP does not know is a slip, and a directional
+    or type left out stays a form of the same street."""
     close = {uid for uid, cs in evidence.items() if any(c.levels[STREET] in _NEAR for c in cs)}
     if not close:
         return evidence
     wanted = requests.filter(pc.is_in(requests.column("uid"), pa.array(sorted(close))))
-    store.register("street_requests", wanted.select(["uid", "zip5", "street_name", "street_key"]))
-    try:
-        rows = store.fetchall(streets_on_file_sql())
-    finally:
-        store.unregister("street_requests")
-    known = {str(uid): (bool(name), bool(key)) for uid, name, key in rows}
-    written = dict(
-        zip(
-            requests.column("uid").to_pylist(),
-            requests.column("street_key").to_pylist(),
+    asked: dict[str, Street] = {
+        str(uid): (zip5, name, key)
+        for uid, zip5, name, key in zip(
+            *(wanted.column(c).to_pylist() for c in ("uid", "zip5", "street_name", "street_key")),
             strict=True,
         )
-    )
+    }
+    zips = {a[0] for a in asked.values()} | {
+        record_streets[c.record_id][0] for uid in close for c in evidence[uid]
+    }
+    writers = _street_writers(store, {z for z in zips if z})
     disagree = round(model.level_weights()[STREET].get("disagree", 0.0), 4)
 
-    def another_street(uid: str, level: str, record_id: int) -> bool:
-        name_known, key_known = known.get(uid, (False, False))
-        if level == "typo":
-            return name_known
-        # The same name with the directional or type written whole on both sides: another
-        # street only when that whole street of the request is on file in the ZIP.
-        return (
-            level == "name"
-            and key_known
-            and " " in str(written.get(uid) or "")
-            and record_typed.get(record_id, False)
+    def another_street(uid: str, c: CandidateEvidence) -> bool:
+        request, record = asked.get(uid, (None, None, None)), record_streets[c.record_id]
+        part = 1 if c.levels[STREET] == "typo" else 2
+        if part == 2 and (request[2] == request[1] or record[2] == record[1]):
+            return False  # a directional or type left out: the same street
+        asked_n = writers.get((request[0], request[part]), 0)
+        filed_n = writers.get((record[0], record[part]), 0)
+        one_is_a_slip = max(asked_n, filed_n) >= ESTABLISHED_STREET_TAXPAYERS and (
+            min(asked_n, filed_n) <= 1
         )
+        return asked_n > 0 and not one_is_a_slip
 
     return {
         uid: [
@@ -366,12 +381,24 @@ def streets_on_file_are_not_typos(
                 levels={**c.levels, STREET: "disagree"},
                 partials={**c.partials, STREET: disagree},
             )
-            if another_street(uid, c.levels[STREET], c.record_id)
+            if uid in close and c.levels[STREET] in _NEAR and another_street(uid, c)
             else c
             for c in cs
         ]
         for uid, cs in evidence.items()
     }
+
+
+def _street_writers(store: Store, zips: set[str]) -> dict[tuple[str | None, str | None], int]:
+    """Per (ZIP, street name) and (ZIP, whole street): how many taxpayers write it."""
+    if not zips:
+        return {}
+    store.register("street_zips", pa.table({"zip5": pa.array(sorted(zips), pa.string())}))
+    try:
+        rows = store.fetchall(zip_street_names_sql()) + store.fetchall(zip_street_keys_sql())
+    finally:
+        store.unregister("street_zips")
+    return {(str(z), str(v)): int(n) for z, v, n in rows}
 
 
 _NEAR = frozenset({"typo", "name"})

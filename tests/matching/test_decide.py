@@ -25,6 +25,7 @@ POLICY = PolicyTerms(disclose_weight=20.0, review_weight=10.0, min_margin=6.0)
 
 WEIGHTS: dict[str, dict[str, float]] = {
     "given_name": {"exact": 7, "equivalent": 3, "typo": 2, "initial": 2, "second_given": 3,
+                   "sounds_alike": 3, "joined": 7,
                    "swapped": 7, "disagree": -6, "null": 0},
     "surname": {"exact": 7, "compound": 5, "typo": 6, "swapped": 7, "disagree": -6, "null": 0},
     "name_suffix": {"exact": 4, "disagree": -5, "null": 0},
@@ -282,3 +283,13 @@ def test_someone_not_on_file_carries_the_household_surname_in_any_filed_form() -
         + WEIGHTS["surname"]["exact"]
         - WEIGHTS["surname"]["compound"]
     )
+
+
+def test_a_twin_is_never_given_the_filers_own_name_in_another_spelling() -> None:
+    # A respelling of the filer's own name with the filer's date of birth is the filer, not
+    # a twin brother who never filed: twins are given two names.
+    respelt = cand("111111111", given_name="sounds_alike", given_bits=3.0, date_of_birth="exact")
+    assert not_on_file_bits([respelt], POLICY) == not_on_file_bits(
+        [cand("111111111", given_name="sounds_alike", given_bits=3.0)], POLICY
+    )
+    assert decide([respelt], POLICY).outcome is Outcome.DISCLOSE

@@ -37,11 +37,24 @@ TAXPAYERS = "tin,tin_type,date_of_birth\n" + "".join(
         ("999999999", "1979-08-09"),
         ("101010101", "1983-05-07"),
         ("121212121", "1966-06-03"),
+        ("141414141", "1950-01-01"),
+        ("151515151", "1951-01-01"),
+        ("161616161", "1952-01-01"),
+        ("171717171", "1953-01-01"),
+        ("181818181", "1954-01-01"),
+        ("191919191", "1955-01-01"),
+        ("202020202", "1956-01-01"),
+        ("212121212", "1957-01-01"),
+        ("232323232", "1958-01-01"),
+        ("242424242", "1959-01-01"),
+        ("252525252", "1960-01-01"),
+        ("262626262", "1964-10-26"),
     )
 )
 # 111 YOLANDA MARTINEZ and 222 YOLANDA SOTO both file at 12 Oak St; 222 filed earlier,
 # elsewhere, as YOLANDA SOTO MARTINEZ. 333 ROSA RUIZ files at 12 Oak St too. 444 and 555
-# live elsewhere.
+# live elsewhere. Hill St, Mill St, N and S Main St and Academy Way are streets that three
+# taxpayers write; 262 wrote his street with a slip (ACADEY) on every return.
 FILINGS = HEADER + (
     "111111111,RETURN,2023,2024-03-01,Yolanda,,Martinez,,12 Oak St,,Austin,TX,78701\n"
     "222222222,RETURN,2021,2022-03-01,Yolanda,,Soto Martinez,,40 Elm Ave,,Dallas,TX,75201\n"
@@ -58,6 +71,18 @@ FILINGS = HEADER + (
     "101010101,RETURN,2024,2025-02-18,Carol,,Kelly,,5250 Main,,Austin,TX,78706\n"
     "121212121,RETURN,2019,2020-03-07,Jennifer,M,Smith,,2400 Redwood Dr,,Austin,TX,78707\n"
     "121212121,RETURN,2023,2024-03-01,Jennifer,Margaret,Smith,,2400 Redwood Dr,,Austin,TX,78707\n"
+    "141414141,RETURN,2023,2024-03-01,Omar,,Bishop,,12 Hill St,,Austin,TX,78704\n"
+    "151515151,RETURN,2023,2024-03-01,Greta,,Lund,,14 Hill St,,Austin,TX,78704\n"
+    "161616161,RETURN,2023,2024-03-01,Ivan,,Petrov,,235 Mill St,,Austin,TX,78704\n"
+    "171717171,RETURN,2023,2024-03-01,Wanda,,Cole,,237 Mill St,,Austin,TX,78704\n"
+    "181818181,RETURN,2023,2024-03-01,Ezra,,Stone,,402 N Main St,,Austin,TX,78705\n"
+    "191919191,RETURN,2023,2024-03-01,Lena,,Fox,,404 N Main St,,Austin,TX,78705\n"
+    "202020202,RETURN,2023,2024-03-01,Hugo,,Marsh,,14 S Main St,,Austin,TX,78705\n"
+    "212121212,RETURN,2023,2024-03-01,Tess,,Reed,,16 S Main St,,Austin,TX,78705\n"
+    "232323232,RETURN,2023,2024-03-01,Abel,,Quinn,,10 Academy Way,,Austin,TX,78708\n"
+    "242424242,RETURN,2023,2024-03-01,Bea,,Quinn,,12 Academy Way,,Austin,TX,78708\n"
+    "252525252,RETURN,2023,2024-03-01,Cy,,Quinn,,14 Academy Way,,Austin,TX,78708\n"
+    "262626262,RETURN,2023,2024-03-01,Roberto,,Rivera,,8574 Acadey Way,,Austin,TX,78708\n"
 )
 
 
@@ -154,3 +179,13 @@ def test_second_given_names_are_the_persons_in_every_form(store: Store) -> None:
     assert result.decisions["r9"].outcome is not Outcome.DISCLOSE
     own = run_matching(store, requests(sister, middle="Margaret"), policy=POLICY, model=model)
     assert own.decisions["r9"].outcome is Outcome.DISCLOSE
+
+
+def test_a_slip_in_every_one_of_the_filers_returns_is_still_a_slip(store: Store) -> None:
+    # He wrote ACADEY WAY on each return; the request writes the street of the ZIP, ACADEMY
+    # WAY, which is one slip from his spelling, and his spelling is no street of the ZIP.
+    model = train_for_master(store)
+    spelt = ("r10", "Roberto", "Rivera", "8574 Academy Way, Austin, TX 78708", "1964-10-26")
+    result = run_matching(store, requests(spelt), policy=POLICY, model=model)
+    assert result.decisions["r10"].outcome is Outcome.DISCLOSE
+    assert {c.levels["street"] for c in result.evidence["r10"]} == {"typo"}
