@@ -104,13 +104,13 @@ def given_name_comparison() -> Any:
     STEVEN), never two names that merely share a third: ROBERT and WILLIAM both list BILL,
     and are two people. It is :func:`taxgate.standardise.name_agreement.related_given_names` in SQL.
 
-    ``typo`` is one slip between names of four letters or more, or the same name once the
+    ``typo`` is one slip between names of three letters or more, or the same name once the
     letters a scanner confuses are folded (RN/M, CL/D, 0/O, 1/I). Whether a slip is a slip
     or another person's own name (DONNA / DNNA against HUNG / DUNG) is not decided here:
     the name channel weighs the written name by how many people carry it.
 
-    ``sounds_alike`` is one sound (metaphone), one first letter and at most three edits: a
-    transliteration or respelling (MUHAMMAD / MOHAMMED, YUSUF / YOUSSEF).
+    ``sounds_alike`` is one sound (metaphone) and at most three edits: a transliteration or
+    respelling (MUHAMMAD / MOHAMMED, YUSUF / YOUSSEF, PHRANK / FRANK, CATHY / KATHY).
     """
     return cl.CustomComparison(
         output_column_name=GIVEN,
@@ -132,14 +132,13 @@ def given_name_comparison() -> Any:
             ),
             _level(_SWAPPED, "swapped"),
             _level(
-                f"(length(given_key_l) > 3 AND length(given_key_r) > 3 "
+                f"(length(given_key_l) >= 3 AND length(given_key_r) >= 3 "
                 f"AND damerau_levenshtein(given_key_l, given_key_r) <= 1) "
                 f"OR {_ocr_same('given_key')}",
                 "typo",
             ),
             _level(
-                "given_phonetic_l = given_phonetic_r AND given_phonetic_l <> '' "
-                "AND left(given_key_l, 1) = left(given_key_r, 1) "
+                "given_phonetic_l = given_phonetic_r AND length(given_phonetic_l) >= 2 "
                 "AND least(length(given_key_l), length(given_key_r)) >= 4 "
                 "AND damerau_levenshtein(given_key_l, given_key_r) <= 3",
                 "sounds_alike",
