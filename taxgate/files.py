@@ -1,0 +1,199 @@
+"""How taxgate touches the file system at its edges: bounded reads of regular files only, and
+files and folders that only their owner can read.
+
+A path given to taxgate may name a FIFO (whose ``open`` waits for a writer that never comes),
+a device, a socket, a folder, or a file that grows while it is read. Every read here opens
+without blocking, checks on the *opened* descriptor that it is a regular file, and stops one
+byte past its limit. Every file or folder created here is owner-only (0600 / 0700) whatever
+the process's umask: a workspace holds every taxpayer's names and addresses (§6103(p)(4)
+safeguards; NIST SP 800-53 AC-3).
+
+Example:
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = folder / "note.txt"
+    >>> _ = path.write_bytes(b"abc")
+    >>> read_regular(path, limit=10)
+    b'abc'
+    >>> read_regular(path, limit=2)
+    Traceback (most recent call last):
+    ...
+    taxgate.files.FileTooLargeError: ... larger than 2 bytes...
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = [
+    "OWNER_ONLY_DIR",
+    "OWNER_ONLY_FILE",
+    "FileTooLargeError",
+    "NotRegularFileError",
+    "OutsideFolderError",
+    "hash_regular",
+    "make_owner_only_dir",
+    "owner_only_umask",
+    "read_regular",
+    "restrict_to_owner",
+]
+
+OWNER_ONLY_FILE = 0o600
+OWNER_ONLY_DIR = 0o700
+_CHUNK = 1 << 20
+
+
+class NotRegularFileError(OSError):
+    """The path names a FIFO, device, socket or folder where a regular file is needed."""
+
+
+class OutsideFolderError(OSError):
+    """The path is a symbolic link to a file outside the folder it must stay in."""
+
+
+class FileTooLargeError(OSError):
+    """The file holds more bytes than the reader's limit (it may have grown since a stat)."""
+
+
+def read_regular(path: Path, *, limit: int, within: Path | None = None) -> bytes:
+    """At most ``limit`` bytes of the regular file ``path``.
+
+    Args:
+        path: The file to read.
+        limit: The most bytes accepted; one more refuses the file.
+        within: When given, a symbolic link must resolve to a file inside this folder.
+
+    Raises:
+        NotRegularFileError: ``path`` is not a regular file (checked on the open descriptor).
+        OutsideFolderError: ``path`` is a link to a file outside ``within``.
+        FileTooLargeError: the file holds more than ``limit`` bytes.
+        OSError: the file cannot be opened or read.
+    """
+    with _open_regular(path, within=within, limit=limit) as fd:
+        data = bytearray()
+        while len(data) <= limit:
+            chunk = os.read(fd, min(_CHUNK, limit + 1 - len(data)))
+            if not chunk:
+                break
+            data += chunk
+    if len(data) > limit:
+        raise _too_large(path, limit)
+    return bytes(data)
+
+
+def hash_regular(path: Path, *, limit: int, within: Path | None = None) -> tuple[str, int]:
+    """The hex SHA-256 and size of the regular file ``path``, read in 1 MiB steps.
+
+    Raises:
+        The errors of :func:`read_regular`.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    with _open_regular(path, within=within, limit=limit) as fd:
+        while size <= limit:
+            chunk = os.read(fd, min(_CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            digest.update(chunk)
+            size += len(chunk)
+    if size > limit:
+        raise _too_large(path, limit)
+    return digest.hexdigest(), size
+
+
+@contextmanager
+def owner_only_umask() -> Iterator[None]:
+    """Create files and folders readable by their owner only for the block's duration.
+
+    The umask is per process, so this belongs around work that creates files the process
+    does not open itself (a database engine's files, a library's writer).
+    """
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def make_owner_only_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) if needed; ``path`` itself ends mode 0700.
+
+    An existing folder is tightened to 0700 too: everything taxgate puts in it is
+    confidential.
+
+    Raises:
+        OSError: the folder cannot be created or its mode cannot be set.
+    """
+    path.mkdir(mode=OWNER_ONLY_DIR, parents=True, exist_ok=True)
+    restrict_to_owner(path)
+
+
+def restrict_to_owner(path: Path) -> None:
+    """Take every group and other permission off ``path`` (a file or folder) if it has any.
+
+    A symbolic link is left alone (its target is not ours to change).
+
+    Raises:
+        OSError: the mode cannot be changed (a file owned by another user).
+    """
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        return
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o077:
+        path.chmod(mode & 0o700)
+
+
+@contextmanager
+def _open_regular(path: Path, *, within: Path | None, limit: int) -> Iterator[int]:
+    """An open descriptor of a regular file; a file already larger than ``limit`` is refused
+    unread (the callers' reads stop at ``limit`` too, for a file that grows)."""
+    target = path if within is None else _inside(path, within)
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(target, flags)
+    try:
+        info = os.fstat(fd)
+        kind = stat.S_IFMT(info.st_mode)
+        if kind != stat.S_IFREG:
+            raise NotRegularFileError(
+                errno.EINVAL, f"is {_KINDS.get(kind, 'not a regular file')}", str(path)
+            )
+        if info.st_size > limit:
+            raise _too_large(path, limit)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _inside(path: Path, folder: Path) -> Path:
+    """``path`` with links resolved, refused unless it lies directly in ``folder``."""
+    if not path.is_symlink():
+        return path
+    resolved = path.resolve()
+    if resolved.parent != folder.resolve():
+        raise OutsideFolderError(
+            errno.EXDEV,
+            f"is a symbolic link to {resolved}, outside the folder {folder}",
+            str(path),
+        )
+    return resolved
+
+
+def _too_large(path: Path, limit: int) -> FileTooLargeError:
+    return FileTooLargeError(errno.EFBIG, f"is larger than {limit:,} bytes", str(path))
+
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe), not a regular file",
+    stat.S_IFDIR: "a folder, not a file",
+    stat.S_IFCHR: "a character device, not a regular file",
+    stat.S_IFBLK: "a block device, not a regular file",
+    stat.S_IFSOCK: "a socket, not a regular file",
+}
