@@ -26,6 +26,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
+import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,11 +39,15 @@ __all__ = [
     "FileTooLargeError",
     "NotRegularFileError",
     "OutsideFolderError",
+    "discard",
     "hash_regular",
     "make_owner_only_dir",
     "owner_only_umask",
+    "publish",
     "read_regular",
+    "remove_stale_staged",
     "restrict_to_owner",
+    "stage_bytes",
 ]
 
 OWNER_ONLY_FILE = 0o600
@@ -148,6 +154,100 @@ def restrict_to_owner(path: Path) -> None:
     mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:
         path.chmod(mode & 0o700)
+
+
+def stage_bytes(final: Path, data: bytes) -> Path:
+    """Write ``data`` beside ``final`` under a staged name, owner-only and fsynced.
+
+    The staged name, ``.NAME.PID.RANDOM.partial``, says which process wrote it, so that a
+    file left by a killed process can be told from one still being written
+    (:func:`remove_stale_staged`). Missing parent folders are created owner-only.
+
+    Raises:
+        OSError: the file cannot be created or written (nothing is left behind).
+    """
+    final.parent.mkdir(mode=OWNER_ONLY_DIR, parents=True, exist_ok=True)
+    staged = final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(staged, flags, OWNER_ONLY_FILE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), OWNER_ONLY_FILE)  # the umask only takes bits away
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def publish(staged: Path, final: Path) -> None:
+    """Rename a staged file onto ``final`` and make the rename durable (fsync the folder).
+
+    Raises:
+        OSError: the rename failed (the staged file is left for the caller to discard).
+    """
+    os.replace(staged, final)
+    _fsync_folder(final.parent)
+
+
+def discard(staged: Path) -> None:
+    """Remove a staged file that will not be published (missing is fine)."""
+    staged.unlink(missing_ok=True)
+
+
+def remove_stale_staged(final: Path) -> list[Path]:
+    """Remove the staged files of ``final`` left by processes that are no longer running.
+
+    Only regular files of this user named as :func:`stage_bytes` names them (or by the
+    earlier fixed names ``.NAME.partial``, ``.NAME.RANDOM.tmp``) are removed; a file staged
+    by a live process is left alone.
+
+    Returns:
+        The files removed.
+    """
+    removed: list[Path] = []
+    pattern = re.compile(
+        rf"\.{re.escape(final.name)}(?:\.(\d+)\.[0-9a-f]+\.partial|\.partial|\.[^./]+\.tmp)"
+    )
+    try:
+        names = os.listdir(final.parent)
+    except OSError:
+        return removed
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is None or (match.group(1) and _running(int(match.group(1)))):
+            continue
+        path = final.parent / name
+        try:
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from taxgate.errors import StoreError, WorkspaceError
+from taxgate.files import owner_only_umask, restrict_to_owner
 
 DEFAULT_MEMORY_LIMIT = "4GB"
 
@@ -45,10 +47,15 @@ class Store:
         if threads is not None:
             config["threads"] = threads
         try:
-            con = duckdb.connect(str(path), config=config)
+            # The store holds taxpayer data: its files are the owner's alone, whatever the
+            # umask (the engine creates them itself).
+            with owner_only_umask():
+                con = duckdb.connect(str(path), config=config)
             con.execute("SET enable_progress_bar = false")
         except duckdb.IOException as e:
             raise _open_error(path, e) from e
+        with contextlib.suppress(OSError):  # a store of another user stays as it is
+            restrict_to_owner(path)
         return cls(con, path=path)
 
     @classmethod
@@ -65,6 +72,9 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                restrict_to_owner(self.path)
 
     def __enter__(self) -> Store:
         return self
