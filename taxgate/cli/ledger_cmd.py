@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -30,6 +28,7 @@ from taxgate.ledger.recall import recall_disclosures, write_recall_documents
 from taxgate.ledger.verify import verify_workspace
 from taxgate.plural import counted
 from taxgate.report.annual import render_statistics
+from taxgate.spreadsheet_csv import rows_to_csv
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -249,12 +248,11 @@ def _print_rows(
         typer.echo(json.dumps(rows, indent=2))
         return
     if output is OutputFormat.CSV:
-        buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        typer.echo(buffer.getvalue(), nl=False)
+        names = list(rows[0]) if rows else []
+        # Request ids and requesters come from requesting agencies: spreadsheet-safe.
+        typer.echo(
+            rows_to_csv(names, ([r[n] for n in names] for r in rows)) if rows else "", nl=False
+        )
         return
     if not rows:
         typer.echo(f"{title}: none")
