@@ -41,7 +41,7 @@ from taxgate.intake.manifest import read_manifest
 from taxgate.intake.tables import IntakeFileError
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 from taxgate.ledger import events as ev
-from taxgate.ledger.hold import active_hold, withheld_tins
+from taxgate.ledger.hold import active_hold, has_table, withheld_tins
 from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.answer_once import refusal_findings, refuse_later_requests_for_one_taxpayer
@@ -80,7 +80,10 @@ class RunReport:
 
 
 def ensure_run_schema(store: Store) -> None:
-    store.execute(runs_ddl_sql())
+    """Create the run tables if missing; a read-only store creates nothing (a table it lacks
+    reads as empty)."""
+    if not store.read_only:
+        store.execute(runs_ddl_sql())
 
 
 def require_master(store: Store) -> None:
@@ -95,6 +98,8 @@ def require_master(store: Store) -> None:
 
 
 def batch_known(store: Store, batch_id: str) -> bool:
+    if not has_table(store, "batches"):
+        return False
     return store.fetchone("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]) is not None
 
 
@@ -586,7 +591,7 @@ def export_decisions(ws: Workspace, batch_id: str, out_file: Path) -> int:
     ``out_file`` as Parquet, readable by its owner only: it names every candidate taxpayer
     and never goes to the requester. Returns the number of rows."""
     check_output_file(out_file, what="the decisions file")
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         require_batch(store, batch_id)
         table = store.arrow("SELECT * FROM decisions WHERE batch_id = ? ORDER BY row", [batch_id])
     sink = pa.BufferOutputStream()
@@ -602,7 +607,7 @@ def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
     one ``run`` would have written, byte for byte.
     """
     check_output_folder(out_dir, what="the output folder (response.csv)")
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         require_batch(store, batch_id)
         rows = store.fetchall(
             f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM responses WHERE batch_id = ? ORDER BY row",

@@ -32,7 +32,7 @@ from typing import Any
 from taxgate.intake.as_of import check_as_of
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 from taxgate.output_paths import check_output_folder
-from taxgate.pipeline import batch_known, ensure_run_schema
+from taxgate.pipeline import batch_known
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.spreadsheet_csv import rows_to_csv
 from taxgate.store import Store
@@ -113,8 +113,7 @@ def verify_new_batch(ws: Workspace, manifest: Path, *, now: datetime) -> Verifie
     Raises:
         IntakeRefused: the batch fails a check (its code names which; docs/signing.md).
     """
-    with Store.open(ws.store_path) as store:
-        ensure_run_schema(store)
+    with Store.open(ws.store_path, read_only=True) as store:
         return verify_batch(
             manifest, agreement=ws.agreement(), is_replay=lambda b: batch_known(store, b), now=now
         )

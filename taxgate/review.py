@@ -252,7 +252,7 @@ def write_supplement(ws: Workspace, *, batch_id: str, request_id: str, out_dir: 
         DisclosureRefused: the disclosure was recalled.
         LedgerError: the ledger's disclosure no longer reproduces the bound supplement.
     """
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         done = (
             store.fetchall(sql.review_decided_sql(), [batch_id, request_id])
             if has_table(store, "ledger_entries")

@@ -6,6 +6,8 @@ import csv
 import errno
 import json
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -441,3 +443,46 @@ def test_requester_text_cannot_run_as_a_formula(small: Run, tmp_path: Path) -> N
         assert not [c for row in cells for c in row if c.startswith(("=", "+", "-", "@"))], path
     scored = score_files(small.out / "response.csv", small.world / "truth.parquet")
     assert scored["harmful_total"] == 0
+
+
+AUDITOR = """
+import sys, time
+from taxgate.cli.main import run_cli
+ws, seconds = sys.argv[1], float(sys.argv[2])
+codes = []
+print("auditing", flush=True)
+end = time.monotonic() + seconds
+while time.monotonic() < end:
+    for argv in (["ledger", "verify", ws], ["accounting", ws], ["batch", "list", ws]):
+        codes.append(run_cli(argv))
+print("codes", str(sorted(set(codes))).replace(" ", ""), len(codes), flush=True)
+"""
+
+
+def test_an_auditor_reading_the_workspace_never_makes_a_run_fail(small: Run) -> None:
+    # A first batch, so that the auditor's commands have a ledger to read.
+    assert cli("run", *small.run_args) == 0
+    requests, keys = small.world / "requests.csv", small.root / "keys" / "ice-director.key.pem"
+    second = small.world / "second.json"
+    assert (
+        cli(
+            *("batch", "sign", str(requests), "--key", str(keys), "--signer", "ice-director"),
+            *("--out", str(second), "--request-date", "2025-07-15"),
+        )
+        == 0
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", AUDITOR, str(small.ws), "6"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as auditor:
+        assert auditor.stdout is not None
+        assert auditor.stdout.readline().strip() == "auditing"
+        assert cli("run", str(small.ws), str(second), "--out", str(small.root / "out2")) == 0
+        lines = auditor.stdout.read().splitlines()
+        assert auditor.wait(timeout=600) == 0
+    summary = next(line for line in lines if line.startswith("codes")).split()
+    assert summary[1] == "[0]", summary  # every read of the auditor succeeded
+    assert int(summary[2]) > 3
+    assert cli("ledger", "verify", str(small.ws)) == 0

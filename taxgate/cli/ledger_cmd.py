@@ -75,7 +75,7 @@ def proof(
 ) -> None:
     """Print the inclusion proof of one entry in the latest signed checkpoint, as JSON."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    with Store.open(workspace.store_path, read_only=True) as store:
         result = Ledger(store).proof_for(index)
     typer.echo(json.dumps(result.to_json_dict(), indent=2))
 
@@ -104,7 +104,7 @@ def accounting(
 ) -> None:
     """The accounting of disclosures (6103(p)(3)(A)), or the (p)(3)(C) statistics."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    with Store.open(workspace.store_path, read_only=True) as store:
         if output is OutputFormat.HTML or (stats is not None and output is OutputFormat.CSV):
             if stats is None:
                 raise InputError("--format html goes with --stats YEAR", field="format")
@@ -144,7 +144,8 @@ def hold(
 ) -> None:
     """Stop (or with --lift, resume) every disclosure to a requester by court order."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    # Listing the holds only reads; setting or lifting one writes.
+    with Store.open(workspace.store_path, read_only=requester is None) as store:
         if requester is None:
             _print_rows([asdict(h) for h in holds(store)], OutputFormat.TABLE, "legal holds")
             return
