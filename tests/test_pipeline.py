@@ -486,3 +486,16 @@ def test_an_auditor_reading_the_workspace_never_makes_a_run_fail(small: Run) -> 
     assert summary[1] == "[0]", summary  # every read of the auditor succeeded
     assert int(summary[2]) > 3
     assert cli("ledger", "verify", str(small.ws)) == 0
+
+
+def test_a_deeply_nested_manifest_is_refused_and_recorded_without_a_traceback(
+    small: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = small.world / "deep.json"
+    manifest.write_bytes(b"[" * 400_000)
+    manifest.with_name("deep.json.sig").write_bytes(b"0")
+    code = cli("run", str(small.ws), str(manifest), "--out", str(small.out))
+    err = one_line(capsys.readouterr().err)
+    assert code == IntakeRefused.exit_code, err
+    assert "levels deep" in err and "Traceback" not in err
+    assert cli("ledger", "verify", str(small.ws)) == 0  # the refusal is accounted for
