@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +47,7 @@ __all__ = [
     "publish",
     "read_regular",
     "remove_stale_staged",
+    "require_regular",
     "restrict_to_owner",
     "stage_bytes",
 ]
@@ -91,6 +93,19 @@ def read_regular(path: Path, *, limit: int, within: Path | None = None) -> bytes
     if len(data) > limit:
         raise _too_large(path, limit)
     return bytes(data)
+
+
+def require_regular(path: Path) -> None:
+    """Refuse ``path`` unless it is a regular file, without waiting on a FIFO.
+
+    For readers that open the file themselves afterwards (a memory map).
+
+    Raises:
+        NotRegularFileError: ``path`` is a FIFO, device, socket or folder.
+        OSError: the file cannot be opened.
+    """
+    with _open_regular(path, within=None, limit=sys.maxsize):
+        pass
 
 
 def hash_regular(path: Path, *, limit: int, within: Path | None = None) -> tuple[str, int]:

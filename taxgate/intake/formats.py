@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from taxgate.files import FileTooLargeError, NotRegularFileError, OutsideFolderError, read_regular
+from taxgate.files import (
+    FileTooLargeError,
+    NotRegularFileError,
+    OutsideFolderError,
+    read_regular,
+    require_regular,
+)
 from taxgate.intake.csv_reader import locate_bad_text as locate_in_csv
 from taxgate.intake.csv_reader import read_csv
 from taxgate.intake.jsonl_reader import check_depth, read_jsonl
@@ -58,6 +64,8 @@ def map_file(path: Path) -> pa.Buffer:
         IntakeFileError: ``SCHEMA_UNREADABLE`` if the file cannot be opened.
     """
     try:
+        # A FIFO would block the map's open for ever; a master or request file is regular.
+        require_regular(path)
         return pa.memory_map(str(path)).read_buffer()
     except OSError as e:
         raise _unreadable(path, e) from e

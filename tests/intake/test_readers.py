@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -497,3 +498,13 @@ def test_mutated_request_files_raise_only_taxgate_errors(
     else:
         lengths = [len(v or "") for v in requests.table.column("last_name").to_pylist()]
         assert max(lengths, default=0) <= 4096
+
+
+@pytest.mark.usefixtures("no_hang")
+def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "requests.csv"
+    os.mkfifo(fifo)
+    error = _refused(fifo, ReasonCode.SCHEMA_UNREADABLE)
+    assert "FIFO" in error.message
+    with pytest.raises(IntakeFileError, match="FIFO"):
+        read_table(fifo)
