@@ -103,6 +103,11 @@ class AttestationTerms(BaseModel):
     text: str = Field(min_length=10)
 
 
+DEFAULT_MAX_FIELD_CHARS = 4096
+"""The longest request value accepted unless the agreement says otherwise: a name, an address
+or a reason is far shorter, and one 100 MB value must never reach screening or the ledger."""
+
+
 class ScreeningTerms(BaseModel):
     model_config = _FROZEN
     officer_max_records: int = Field(ge=1)
@@ -110,6 +115,7 @@ class ScreeningTerms(BaseModel):
     boilerplate_min_batch: int = Field(ge=2)
     hold_release_on_flags: bool = False
     max_request_file_bytes: int = Field(ge=1)
+    max_field_chars: int = Field(default=DEFAULT_MAX_FIELD_CHARS, ge=1)
 
 
 class PolicyTerms(BaseModel):

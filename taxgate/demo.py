@@ -23,7 +23,7 @@ from taxgate.intake.keys import new_keypair
 from taxgate.intake.signing import sign_batch
 from taxgate.ledger.verify import verify_workspace
 from taxgate.master.load import load_master
-from taxgate.pipeline import RunReport, run_batch
+from taxgate.pipeline import RunReport, export_decisions, run_batch
 from taxgate.report.baseline import baseline_2025_response
 from taxgate.report.write import write_report
 from taxgate.store import Store
@@ -33,6 +33,9 @@ from taxgate.workspace import Workspace, atomic_write_bytes
 Say = Callable[[str], None]
 SIGNER = "ice-director"
 REQUEST_DATE = date(2025, 7, 15)
+
+DECISIONS_FILE = "decisions.parquet"
+"""The demo's internal decisions table, in ``--out`` beside the response folder."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ def run_demo(settings: DemoSettings, *, say: Say = lambda _line: None) -> DemoRe
         load_master(store, world / "master")
     say("4/8 run: screen → match → decide → respond → ledger")
     run = run_batch(ws, manifest, out / "response")
+    # The internal decisions table, beside (never inside) the requester's response folder.
+    export_decisions(ws, run.batch_id, out / DECISIONS_FILE)
     say("5/8 score against the world's truth")
     score = score_files(out / "response" / "response.csv", world / "truth.parquet")
     say("6/8 the 2025 baseline on the same world")

@@ -17,7 +17,8 @@ workspace in the wrong state. A *defective request* is not a fault; screening re
     ├── StoreError                    the storage engine failed (translated from DuckDB)
     ├── LedgerError                   the ledger is inconsistent or cannot be appended
     │   └── LedgerVerificationError   verification found a bad entry (names its index)
-    └── DisclosureRefused             a run or release is not allowed (legal hold, replay)
+    ├── DisclosureRefused             a run or release is not allowed (legal hold, replay)
+    └── OutputsNotWritten             committed, but a fault stopped the files being written
 """
 
 from __future__ import annotations
@@ -130,3 +131,24 @@ class DisclosureRefused(TaxgateError):
     """A run or release is not allowed: a legal hold, or a batch already released."""
 
     exit_code = 9
+
+
+class OutputsNotWritten(TaxgateError):
+    """The store committed (the decisions and ledger entries are permanent), but a fault
+    (a full disk, Ctrl-C, a killed export) stopped the output files being written after.
+
+    Nothing is lost: ``hint`` names the command that writes the files again from the store.
+    """
+
+    exit_code = 11
+
+    def __init__(self, message: str, *, hint: str, cause: BaseException) -> None:
+        reason = "interrupted" if isinstance(cause, KeyboardInterrupt) else _reason(cause)
+        super().__init__(f"{message} ({reason})", hint=hint)
+
+
+def _reason(cause: BaseException) -> str:
+    if isinstance(cause, OSError) and cause.strerror:
+        where = f" {cause.filename}" if cause.filename else ""
+        return f"{cause.strerror}{where}"
+    return str(cause) or type(cause).__name__

@@ -60,7 +60,7 @@ class Explanation:
 
 def explain_request(ws: Workspace, request_id: str, *, batch_id: str | None = None) -> Explanation:
     """Explain the decision on ``request_id`` (in ``batch_id``, or the latest batch)."""
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         row = store.fetchone(
             """
             SELECT d.batch_id, d.decision, d.outcome, d.reason, d.reason_codes, d.findings,

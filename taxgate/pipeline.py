@@ -2,9 +2,14 @@
 
 intake (signature, signer, agreement, file hash, replay) → read → screening → standardised
 features → candidates → Splink scores → policy → holds and withholds → last known address →
-response + decisions → ledger (one transaction with a signed checkpoint) → outputs renamed
-into place. A run killed at any point leaves either no trace (and may simply be run again)
-or a committed batch whose outputs ``taxgate response`` can write again.
+response staged → store and ledger (one transaction with a signed checkpoint) → response
+renamed into place. A run killed at any point leaves either no trace (and may simply be run
+again) or a committed batch whose response ``taxgate response`` writes again; a fault after
+the commit says so (``OutputsNotWritten``).
+
+``--out`` receives the response alone: it goes to the requester. The internal decisions table
+(every candidate's TIN, weights and versions) stays in the workspace store and is exported by
+``taxgate decisions`` (data contract §3, §4).
 """
 
 from __future__ import annotations
@@ -23,13 +28,20 @@ import pyarrow.parquet as pq
 from taxgate.agreement import Agreement
 from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
 from taxgate.disclosure.response import RESPONSE_COLUMNS, ResponseRow, response_csv
-from taxgate.errors import DisclosureRefused, IntakeRefused, TaxgateError, WorkspaceError
+from taxgate.errors import (
+    DisclosureRefused,
+    IntakeRefused,
+    OutputsNotWritten,
+    TaxgateError,
+    WorkspaceError,
+)
+from taxgate.files import discard, make_owner_only_dir, publish, remove_stale_staged, stage_bytes
 from taxgate.intake.as_of import check_as_of
 from taxgate.intake.manifest import read_manifest
 from taxgate.intake.tables import IntakeFileError
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 from taxgate.ledger import events as ev
-from taxgate.ledger.hold import active_hold, withheld_tins
+from taxgate.ledger.hold import active_hold, has_table, withheld_tins
 from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.answer_once import refusal_findings, refuse_later_requests_for_one_taxpayer
@@ -44,7 +56,7 @@ from taxgate.matching.decide import (
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
 from taxgate.matching.model_store import active_model, save_model, train_for_master
-from taxgate.output_paths import check_output_file, check_output_folder
+from taxgate.output_paths import check_output_file, check_output_folder, creating
 from taxgate.screening.address import screen_address
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.standardise.address_parts import RawAddress
@@ -68,7 +80,10 @@ class RunReport:
 
 
 def ensure_run_schema(store: Store) -> None:
-    store.execute(runs_ddl_sql())
+    """Create the run tables if missing; a read-only store creates nothing (a table it lacks
+    reads as empty)."""
+    if not store.read_only:
+        store.execute(runs_ddl_sql())
 
 
 def require_master(store: Store) -> None:
@@ -83,6 +98,8 @@ def require_master(store: Store) -> None:
 
 
 def batch_known(store: Store, batch_id: str) -> bool:
+    if not has_table(store, "batches"):
+        return False
     return store.fetchone("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]) is not None
 
 
@@ -117,7 +134,7 @@ def run_batch(
     progress: Progress | None = None,
 ) -> RunReport:
     """Run one signed batch through the whole pipeline; see the module docstring."""
-    check_output_folder(out_dir, what="the output folder (response.csv, decisions.parquet)")
+    check_output_folder(out_dir, what="the output folder (response.csv)")
     now = now or datetime.now(UTC)
     clock = _Clock(progress)
     agreement = ws.agreement()
@@ -435,13 +452,6 @@ def _commit(
     counts: dict[str, int] = {}
     for d in assembled.decisions:
         counts[d["decision"]] = counts.get(d["decision"], 0) + 1
-    # Outputs are written beside their final names first; they replace nothing until the
-    # store has committed, so a crash leaves either no trace or a complete, committed batch.
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged_response = out_dir / ".response.csv.partial"
-    staged_decisions = out_dir / ".decisions.parquet.partial"
-    atomic_write_bytes(staged_response, response_csv(assembled.responses))
-    pq.write_table(decisions, staged_decisions, compression="zstd")
     model_is_new = active_model(store) is None
     batch_events = [
         ev.batch_received(
@@ -472,41 +482,55 @@ def _commit(
             "policy_version": POLICY_VERSION,
         },
     )
-    with ledger_transaction(store, ws, now=now) as ledger:
-        if batch_known(store, batch_id):
-            raise DisclosureRefused(
-                f"batch {batch_id} was already answered", hint="use `taxgate response` to re-export"
+    # The response is staged beside its final name first; it replaces nothing until the
+    # store has committed, so a crash leaves either no trace or a complete, committed batch.
+    target = out_dir / RESPONSE_FILE
+    staged = _stage_response(target, response_csv(assembled.responses))
+    reached_commit = False
+    try:
+        with ledger_transaction(store, ws, now=now) as ledger:
+            if batch_known(store, batch_id):
+                raise DisclosureRefused(
+                    f"batch {batch_id} was already answered",
+                    hint="use `taxgate response` to re-export",
+                )
+            if model_is_new:
+                save_model(store, ws.root / "models", match.model, now=now)
+            store.insert_arrow("decisions", decisions)
+            store.insert_arrow("responses", responses)
+            ledger.append([*batch_events, *assembled.events, release], now=now)
+            timings = clock.done()
+            store.execute(
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    batch_id,
+                    manifest.requesting_agency,
+                    manifest.signer,
+                    verified.manifest_sha256,
+                    manifest.request_sha256,
+                    manifest.row_count,
+                    manifest.request_date,
+                    request_date,
+                    now.isoformat(),
+                    "RELEASED",
+                    flags,
+                    match.model.version,
+                    POLICY_VERSION,
+                    agreement.agreement.id,
+                    agreement.agreement.version,
+                    json.dumps(timings, sort_keys=True),
+                ],
             )
-        if model_is_new:
-            save_model(store, ws.root / "models", match.model, now=now)
-        store.insert_arrow("decisions", decisions)
-        store.insert_arrow("responses", responses)
-        ledger.append([*batch_events, *assembled.events, release], now=now)
-        timings = clock.done()
-        store.execute(
-            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                batch_id,
-                manifest.requesting_agency,
-                manifest.signer,
-                verified.manifest_sha256,
-                manifest.request_sha256,
-                manifest.row_count,
-                manifest.request_date,
-                request_date,
-                now.isoformat(),
-                "RELEASED",
-                flags,
-                match.model.version,
-                POLICY_VERSION,
-                agreement.agreement.id,
-                agreement.agreement.version,
-                json.dumps(timings, sort_keys=True),
-            ],
-        )
-        size = Ledger(store).size()
-    staged_response.replace(out_dir / "response.csv")
-    staged_decisions.replace(out_dir / "decisions.parquet")
+            size = Ledger(store).size()
+            reached_commit = True
+        publish(staged, target)
+    except BaseException as fault:
+        discard(staged)
+        # Past the batch's own writes, the fault may have come after the commit (the
+        # checkpoint export, the rename, a full disk, Ctrl-C): the store says which.
+        if reached_commit and _committed(store, batch_id):
+            raise _outputs_not_written(ws, batch_id, out_dir, fault) from fault
+        raise
     return RunReport(
         batch_id=batch_id,
         out_dir=out_dir,
@@ -515,6 +539,40 @@ def _commit(
         batch_flags=tuple(flags),
         timings=timings,
         ledger_size=size,
+    )
+
+
+RESPONSE_FILE = "response.csv"
+"""The one file ``run`` writes into ``--out``: the response, for the requester (§3)."""
+
+
+def _stage_response(target: Path, data: bytes) -> Path:
+    """Create ``--out`` (owner-only) if needed, clear dead runs' leftovers, stage the file."""
+    with creating(target.parent, what="the output folder"):
+        if not target.parent.exists():
+            make_owner_only_dir(target.parent)
+        remove_stale_staged(target)
+        # Left by taxgate before the decisions table stayed in the workspace.
+        remove_stale_staged(target.with_name("decisions.parquet"))
+        return stage_bytes(target, data)
+
+
+def _committed(store: Store, batch_id: str) -> bool:
+    """Whether ``batch_id`` is committed; True when the store cannot say (claim nothing)."""
+    try:
+        return batch_known(store, batch_id)
+    except TaxgateError:
+        return True
+
+
+def _outputs_not_written(
+    ws: Workspace, batch_id: str, out_dir: Path, fault: BaseException
+) -> OutputsNotWritten:
+    return OutputsNotWritten(
+        f"batch {batch_id} is committed (its decisions and ledger entries are kept), but its "
+        f"response was not written to {out_dir}",
+        hint=f"write it from the store: `taxgate response {ws.root} {batch_id} --out {out_dir}`",
+        cause=fault,
     )
 
 
@@ -533,7 +591,7 @@ def export_decisions(ws: Workspace, batch_id: str, out_file: Path) -> int:
     ``out_file`` as Parquet, readable by its owner only: it names every candidate taxpayer
     and never goes to the requester. Returns the number of rows."""
     check_output_file(out_file, what="the decisions file")
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         require_batch(store, batch_id)
         table = store.arrow("SELECT * FROM decisions WHERE batch_id = ? ORDER BY row", [batch_id])
     sink = pa.BufferOutputStream()
@@ -543,14 +601,24 @@ def export_decisions(ws: Workspace, batch_id: str, out_file: Path) -> int:
 
 
 def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
-    """Write a committed batch's response file again, from the store (no new decision)."""
+    """Write a committed batch's response file again, from the store (no new decision).
+
+    This is the recovery after a fault between the commit and the rename: the file is the
+    one ``run`` would have written, byte for byte.
+    """
     check_output_folder(out_dir, what="the output folder (response.csv)")
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         require_batch(store, batch_id)
         rows = store.fetchall(
             f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM responses WHERE batch_id = ? ORDER BY row",
             [batch_id],
         )
-    target = out_dir / "response.csv"
-    atomic_write_bytes(target, response_csv([ResponseRow(*(v or "" for v in r)) for r in rows]))
+    target = out_dir / RESPONSE_FILE
+    data = response_csv([ResponseRow(*(v or "" for v in r)) for r in rows])
+    staged = _stage_response(target, data)
+    try:
+        publish(staged, target)
+    except BaseException:
+        discard(staged)
+        raise
     return target

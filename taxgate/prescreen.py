@@ -22,8 +22,6 @@ consulted, so the output reveals no return information.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -34,8 +32,9 @@ from typing import Any
 from taxgate.intake.as_of import check_as_of
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 from taxgate.output_paths import check_output_folder
-from taxgate.pipeline import batch_known, ensure_run_schema
+from taxgate.pipeline import batch_known
 from taxgate.screening.request import ScreeningResult, screen_requests
+from taxgate.spreadsheet_csv import rows_to_csv
 from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_bytes
 
@@ -68,15 +67,17 @@ class ScreenReport:
 
 
 def findings_csv(screening: ScreeningResult) -> bytes:
-    """The per-request findings as CSV bytes (``FINDINGS_COLUMNS``), in request order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FINDINGS_COLUMNS)
+    """The per-request findings as CSV bytes (``FINDINGS_COLUMNS``), in request order.
+
+    Spreadsheet-safe like the response: a request id that would begin a formula is written
+    with a leading apostrophe.
+    """
+    rows = []
     for row in screening.rows:
         detail = [
             {"code": f.code.value, "field": f.field, "message": f.message} for f in row.findings
         ]
-        writer.writerow(
+        rows.append(
             (
                 row.request_id,
                 "PASSED" if row.passed else "REJECTED",
@@ -84,7 +85,7 @@ def findings_csv(screening: ScreeningResult) -> bytes:
                 json.dumps(detail, ensure_ascii=False) if detail else "",
             )
         )
-    return buffer.getvalue().encode("utf-8")
+    return rows_to_csv(FINDINGS_COLUMNS, rows).encode("utf-8")
 
 
 def summarise(
@@ -112,8 +113,7 @@ def verify_new_batch(ws: Workspace, manifest: Path, *, now: datetime) -> Verifie
     Raises:
         IntakeRefused: the batch fails a check (its code names which; docs/signing.md).
     """
-    with Store.open(ws.store_path) as store:
-        ensure_run_schema(store)
+    with Store.open(ws.store_path, read_only=True) as store:
         return verify_batch(
             manifest, agreement=ws.agreement(), is_replay=lambda b: batch_known(store, b), now=now
         )

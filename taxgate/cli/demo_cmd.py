@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from taxgate.cli.console import stderr
-from taxgate.demo import DemoSettings, run_demo
+from taxgate.demo import DECISIONS_FILE, DemoSettings, run_demo
 
 
 def register(app: typer.Typer) -> None:
@@ -62,7 +62,7 @@ def demo(
         ("world (synthetic)", result.out / "world"),
         ("workspace", result.workspace),
         ("response", result.out / "response" / "response.csv"),
-        ("decisions", result.out / "response" / "decisions.parquet"),
+        ("decisions", result.out / DECISIONS_FILE),
         ("report", result.report),
     ):
         typer.echo(f"{label:<18} {path}")

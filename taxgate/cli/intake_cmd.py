@@ -159,7 +159,7 @@ def batch_list(
 ) -> None:
     """List the batches the workspace has answered: id, requester, received, counts."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    with Store.open(workspace.store_path, read_only=True) as store:
         batches = list_batches(store)
     if as_json:
         typer.echo(json.dumps([asdict(b) for b in batches], indent=2))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -30,6 +28,7 @@ from taxgate.ledger.recall import recall_disclosures, write_recall_documents
 from taxgate.ledger.verify import verify_workspace
 from taxgate.plural import counted
 from taxgate.report.annual import render_statistics
+from taxgate.spreadsheet_csv import rows_to_csv
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -76,7 +75,7 @@ def proof(
 ) -> None:
     """Print the inclusion proof of one entry in the latest signed checkpoint, as JSON."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    with Store.open(workspace.store_path, read_only=True) as store:
         result = Ledger(store).proof_for(index)
     typer.echo(json.dumps(result.to_json_dict(), indent=2))
 
@@ -105,7 +104,7 @@ def accounting(
 ) -> None:
     """The accounting of disclosures (6103(p)(3)(A)), or the (p)(3)(C) statistics."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    with Store.open(workspace.store_path, read_only=True) as store:
         if output is OutputFormat.HTML or (stats is not None and output is OutputFormat.CSV):
             if stats is None:
                 raise InputError("--format html goes with --stats YEAR", field="format")
@@ -145,7 +144,8 @@ def hold(
 ) -> None:
     """Stop (or with --lift, resume) every disclosure to a requester by court order."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    # Listing the holds only reads; setting or lifting one writes.
+    with Store.open(workspace.store_path, read_only=requester is None) as store:
         if requester is None:
             _print_rows([asdict(h) for h in holds(store)], OutputFormat.TABLE, "legal holds")
             return
@@ -249,12 +249,11 @@ def _print_rows(
         typer.echo(json.dumps(rows, indent=2))
         return
     if output is OutputFormat.CSV:
-        buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        typer.echo(buffer.getvalue(), nl=False)
+        names = list(rows[0]) if rows else []
+        # Request ids and requesters come from requesting agencies: spreadsheet-safe.
+        typer.echo(
+            rows_to_csv(names, ([r[n] for n in names] for r in rows)) if rows else "", nl=False
+        )
         return
     if not rows:
         typer.echo(f"{title}: none")

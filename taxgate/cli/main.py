@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -80,10 +81,16 @@ def run_cli(argv: list[str] | None = None) -> int:
     # Typer draws usage errors in a box as wide as a terminal; written to a file or a pipe,
     # the plain form keeps each message on one line.
     app.rich_markup_mode = "rich" if stderr.is_terminal else None
+    # Every file taxgate creates (stores, outputs, spill files of the engine) is its
+    # owner's alone, whatever the shell's umask: they hold taxpayer data (§6103(p)(4)).
+    previous_umask = os.umask(0o077)
     try:
         app(args=argv, prog_name="taxgate")
     except SystemExit as e:  # Typer/click ends every run with SystemExit in standalone mode
-        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if code == _INTERRUPTED:  # Typer's exit for a KeyboardInterrupt in a command
+            _say_interrupted()
+        return code
     except TaxgateError as e:
         say(f"[bold red]taxgate: {type(e).__name__}[/]: {escape(str(e))}", markup=True)
         return e.exit_code
@@ -94,9 +101,23 @@ def run_cli(argv: list[str] | None = None) -> int:
         say(f"taxgate: cannot read or write{where}: {e.strerror or e}")
         return PathError.exit_code
     except KeyboardInterrupt:
-        say("taxgate: interrupted; nothing was committed")
-        return 130
+        _say_interrupted()
+        return _INTERRUPTED
+    finally:
+        os.umask(previous_umask)
     return 0
+
+
+_INTERRUPTED = 130
+
+
+def _say_interrupted() -> None:
+    # A command that had committed before the interrupt says so itself (OutputsNotWritten);
+    # here, only what a transaction guarantees is claimed.
+    say(
+        "taxgate: interrupted; work not yet committed was rolled back "
+        "(`taxgate batch list WS` shows the batches committed)"
+    )
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ def train(ws: WorkspaceArg) -> None:
 def show(ws: WorkspaceArg) -> None:
     """Show the active model: each comparison level's m, u and weight in bits."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    with Store.open(workspace.store_path, read_only=True) as store:
         model = require_model(store)
     typer.echo(f"model {model.version}")
     table = Table("comparison", "level", "m", "u", "bits")

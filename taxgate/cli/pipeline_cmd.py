@@ -102,7 +102,7 @@ def screen(
 def run(
     ws: WorkspaceArg,
     manifest: ManifestArg,
-    out: Annotated[Path, typer.Option(help="Output folder for response.csv, decisions.parquet.")],
+    out: Annotated[Path, typer.Option(help="Output folder for response.csv, for the requester.")],
     as_of: AsOfOption = None,
 ) -> None:
     """Screen, match, decide and answer one signed batch; account for it in the ledger."""
@@ -118,7 +118,10 @@ def run(
     counts = ", ".join(f"{k} {v:,}" for k, v in sorted(report.counts.items()))
     typer.echo(f"batch {report.batch_id}: {counts}")
     typer.echo(f"response: {out / 'response.csv'}")
-    typer.echo(f"decisions: {out / 'decisions.parquet'}")
+    typer.echo(
+        f"decisions: kept in the workspace; `taxgate decisions {ws} {report.batch_id} "
+        "--out FILE.parquet` exports them (never for the requester)"
+    )
     for flag in report.batch_flags:
         stderr.print(f"  batch flag: {flag}")
 

@@ -46,7 +46,7 @@ def list_pending(
 ) -> None:
     """List the requests held for review that no reviewer has decided yet."""
     workspace = Workspace.open(ws)
-    with Store.open(workspace.store_path) as store:
+    with Store.open(workspace.store_path, read_only=True) as store:
         if batch is not None:
             require_batch(store, batch)
         pending = pending_reviews(store, batch_id=batch)

@@ -7,10 +7,10 @@ ambiguity, pending review, a §6103(i)(6) withhold and a legal hold all look the
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from taxgate.spreadsheet_csv import rows_to_csv
 
 RESPONSE_COLUMNS = (
     "request_id",
@@ -64,9 +64,10 @@ def rejected(request_id: str, codes: Sequence[str]) -> ResponseRow:
 
 
 def response_csv(rows: Sequence[ResponseRow]) -> bytes:
-    """The response file's bytes: header, then one row per request in request order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RESPONSE_COLUMNS)
-    writer.writerows(row.as_tuple() for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    """The response file's bytes: header, then one row per request in request order.
+
+    Spreadsheet-safe (data contract §4): a cell that would begin with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return, such as a requester's id ``=HYPERLINK(...)``, is
+    written with a leading apostrophe.
+    """
+    return rows_to_csv(RESPONSE_COLUMNS, (row.as_tuple() for row in rows)).encode("utf-8")

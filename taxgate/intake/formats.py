@@ -12,10 +12,17 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from taxgate.files import (
+    FileTooLargeError,
+    NotRegularFileError,
+    OutsideFolderError,
+    read_regular,
+    require_regular,
+)
 from taxgate.intake.csv_reader import locate_bad_text as locate_in_csv
 from taxgate.intake.csv_reader import read_csv
+from taxgate.intake.jsonl_reader import check_depth, read_jsonl
 from taxgate.intake.jsonl_reader import locate_bad_text as locate_in_jsonl
-from taxgate.intake.jsonl_reader import read_jsonl
 from taxgate.intake.parquet_reader import read_parquet
 from taxgate.intake.tables import (
     UTF8_HINT,
@@ -57,19 +64,37 @@ def map_file(path: Path) -> pa.Buffer:
         IntakeFileError: ``SCHEMA_UNREADABLE`` if the file cannot be opened.
     """
     try:
+        # A FIFO would block the map's open for ever; a master or request file is regular.
+        require_regular(path)
         return pa.memory_map(str(path)).read_buffer()
     except OSError as e:
         raise _unreadable(path, e) from e
 
 
-def read_file_bytes(path: Path) -> bytes:
-    """A file's bytes, copied into memory (so a later change to the file cannot reach them).
+def read_file_bytes(path: Path, *, limit: int, within: Path | None = None) -> bytes:
+    """A regular file's bytes, copied into memory (so a later change cannot reach them).
+
+    Reading stops one byte past ``limit``, so a file that grows after any earlier check is
+    still bounded; a FIFO or device is refused without waiting on it.
+
+    Args:
+        path: The file.
+        limit: The most bytes accepted.
+        within: When given, a symbolic link must resolve to a file in this folder.
 
     Raises:
-        IntakeFileError: ``SCHEMA_UNREADABLE`` if the file cannot be read.
+        IntakeFileError: ``SCHEMA_TOO_LARGE`` beyond ``limit``; ``SCHEMA_UNREADABLE`` if the
+            file cannot be read, is not a regular file, or links outside ``within``.
     """
     try:
-        return path.read_bytes()
+        return read_regular(path, limit=limit, within=within)
+    except FileTooLargeError as e:
+        raise IntakeFileError(
+            ReasonCode.SCHEMA_TOO_LARGE,
+            f"the file {e.strerror}",
+            path=path,
+            hint="split the requests into several files",
+        ) from None
     except OSError as e:
         raise _unreadable(path, e) from e
 
@@ -92,6 +117,8 @@ def load_text_table(data: Data, *, source: Path, columns: Columns) -> RawTable:
     fmt = file_format(source)
     if fmt == "parquet":
         return read_parquet(data, source, columns)
+    if fmt == "jsonl":
+        check_depth(data, source)
     check_utf8(data, source=source, fmt=fmt)
     if fmt == "csv":
         return read_csv(data, source, columns)
@@ -148,7 +175,9 @@ def _refuse_utf16(data: Data, *, source: Path) -> None:
 def _unreadable(path: Path, error: OSError) -> IntakeFileError:
     return IntakeFileError(
         ReasonCode.SCHEMA_UNREADABLE,
-        f"cannot read the file: {error.strerror or error}",
+        f"cannot read the file: it {error.strerror}"
+        if isinstance(error, NotRegularFileError | OutsideFolderError)
+        else f"cannot read the file: {error.strerror or error}",
         path=path,
         hint="check the path and that taxgate may read the file",
     )

@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.json as pa_json
 
+from taxgate.intake.json_depth import MAX_JSON_DEPTH, too_deep_line
 from taxgate.intake.tables import (
     Columns,
     Data,
@@ -28,6 +29,7 @@ from taxgate.intake.tables import (
 from taxgate.screening.codes import ReasonCode
 
 _READ = pa_json.ReadOptions(block_size=16 << 20)
+_MAX_BLOCK = (1 << 31) - 1
 _HINT = "write one JSON object per line, with every value a JSON string or null"
 _JSON_SPACE = " \t\r"
 _SAMPLE_BYTES = 1 << 16
@@ -55,6 +57,25 @@ def read_jsonl(data: Data, source: Path, columns: Columns) -> RawTable:
     return RawTable(
         pa.table(text, names=[names[i] for i in kept]),
         tuple(name for name in names if not wanted(name, columns)),
+    )
+
+
+def check_depth(data: Data, source: Path) -> None:
+    """Refuse a line nested deeper than ``MAX_JSON_DEPTH``, before any parser reads it.
+
+    Raises:
+        IntakeFileError: ``SCHEMA_UNREADABLE`` naming the row.
+    """
+    line = too_deep_line(memoryview(data), limit=MAX_JSON_DEPTH, per_line=True)
+    if line is None:
+        return
+    lines = bytes(data).split(b"\n")[: line + 1]
+    raise IntakeFileError(
+        ReasonCode.SCHEMA_UNREADABLE,
+        f"the line nests JSON more than {MAX_JSON_DEPTH} levels deep",
+        path=source,
+        row=sum(1 for text in lines if text.strip(b" \t\r")),
+        hint=_HINT,
     )
 
 
@@ -114,7 +135,16 @@ def _read_typed(data: Data, text_columns: list[str]) -> pa.Table:
     options = pa_json.ParseOptions(
         explicit_schema=_all_text(text_columns), unexpected_field_behavior="infer"
     )
-    return pa_json.read_json(pa.BufferReader(data), read_options=_READ, parse_options=options)
+    try:
+        return pa_json.read_json(pa.BufferReader(data), read_options=_READ, parse_options=options)
+    except pa.ArrowInvalid as e:
+        if "straddl" not in str(e):
+            raise
+    # One line outgrew the 16 MiB block: it holds a value far beyond any field limit. Read
+    # whole, the caller's field check names its row and column; the slow path would copy
+    # it several times over.
+    whole = pa_json.ReadOptions(block_size=min(len(data) + 1, _MAX_BLOCK))
+    return pa_json.read_json(pa.BufferReader(data), read_options=whole, parse_options=options)
 
 
 def _all_text(names: list[str]) -> pa.Schema:
@@ -177,7 +207,34 @@ def _record(line: str, source: Path, row: int) -> dict[str, Any]:
             row=row,
             hint=_HINT,
         )
+    for key, value in record.items():
+        # JSON may escape half of a surrogate pair (\ud800), which is no character at all.
+        if not _is_unicode(key):
+            raise IntakeFileError(
+                ReasonCode.SCHEMA_UNREADABLE,
+                "a key holds an unpaired surrogate escape (\\uD800-\\uDFFF), not text",
+                path=source,
+                row=row,
+                hint=_HINT,
+            )
+        if isinstance(value, str) and not _is_unicode(value):
+            raise IntakeFileError(
+                ReasonCode.SCHEMA_UNREADABLE,
+                "the value holds an unpaired surrogate escape (\\uD800-\\uDFFF), not text",
+                path=source,
+                row=row,
+                field=key,
+                hint=_HINT,
+            )
     return record
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _pairs_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 Keys are plain PEM files that OpenSSL reads and writes, so a requesting agency can sign with
 its own tools (``docs/signing.md``):
 
-* the private key is unencrypted PKCS#8 PEM, created with mode 0600 from the first byte;
+* the private key is unencrypted PKCS#8 PEM, created with mode 0600 from the first byte, and
+  refused when group or others may read it;
 * the public key is SubjectPublicKeyInfo PEM, the text enrolled in the agreement;
 * a signature is DER-encoded ECDSA-SHA256, exactly what ``openssl dgst -sha256 -sign`` writes.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -27,6 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from taxgate.errors import ConfigError, InputError
+from taxgate.files import read_regular
 
 KEY_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 """Key and signer names: the same rule as ``Signer.name`` in the agreement."""
@@ -37,6 +40,7 @@ PUBLIC_KEY_SUFFIX = ".pub.pem"
 _CURVE = ec.SECP256R1
 _SIGNATURE_ALGORITHM = ec.ECDSA(hashes.SHA256())
 _PRIVATE_MODE = 0o600
+_MAX_KEY_BYTES = 64 * 1024
 _PUBLIC_MODE = 0o644
 
 
@@ -91,13 +95,15 @@ def new_keypair(directory: Path, name: str) -> tuple[Path, Path]:
 
 
 def load_private_key(path: Path) -> ec.EllipticCurvePrivateKey:
-    """Read an unencrypted PKCS#8 (or SEC1) PEM P-256 private key.
+    """Read an unencrypted PKCS#8 (or SEC1) PEM P-256 private key, readable by its owner only.
 
     Raises:
-        InputError: The file is unreadable, not a PEM private key, encrypted, or not P-256.
+        InputError: The file is unreadable, readable by group or others, not a PEM private
+            key, encrypted, or not P-256.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path, limit=_MAX_KEY_BYTES)
+        mode = stat.S_IMODE(path.stat().st_mode)
     except OSError as e:
         raise InputError(f"cannot read the private key: {e.strerror}", path=path) from e
     try:
@@ -120,6 +126,14 @@ def load_private_key(path: Path) -> ec.EllipticCurvePrivateKey:
             "the private key is not an ECDSA P-256 key",
             path=path,
             hint="taxgate signs with ECDSA over P-256 (prime256v1) only",
+        )
+    if mode & 0o077:
+        # Like ssh with a private key others may read: refuse rather than sign with a key
+        # that may already be copied.
+        raise InputError(
+            f"the private key may be read by others (mode {mode:04o})",
+            path=path,
+            hint=f"chmod 600 {path}, and consider whether the key was exposed",
         )
     return key
 

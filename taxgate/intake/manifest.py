@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from datetime import UTC, date, datetime
@@ -28,6 +27,8 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from taxgate.errors import IntakeRefused
+from taxgate.files import FileTooLargeError, NotRegularFileError, read_regular
+from taxgate.intake.json_depth import MAX_JSON_DEPTH, too_deep_line
 from taxgate.intake.keys import KEY_NAME_PATTERN
 from taxgate.screening.codes import ReasonCode
 
@@ -116,6 +117,9 @@ def parse_manifest(data: bytes, *, source: str = "manifest") -> BatchManifest:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
         raise _malformed(f"{source} is not UTF-8 text (byte {e.start})") from e
+    if too_deep_line(data, limit=MAX_JSON_DEPTH, per_line=False) is not None:
+        # Measured on the bytes first: the parser recurses once per level.
+        raise _malformed(f"{source} nests JSON more than {MAX_JSON_DEPTH} levels deep")
     try:
         decoded = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
     except ValueError as e:
@@ -142,32 +146,21 @@ def read_manifest(path: Path) -> BatchManifest:
 
 
 def read_manifest_bytes(path: Path) -> bytes:
-    """The raw bytes of a manifest file, refusing missing or oversized files.
+    """The raw bytes of a manifest file, refusing missing, oversized or special files.
+
+    A FIFO or device given as the manifest is refused without waiting on it.
 
     Raises:
         IntakeRefused: ``SCHEMA_MANIFEST``.
     """
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_MANIFEST_BYTES + 1)
+        return read_regular(path, limit=MAX_MANIFEST_BYTES)
+    except FileTooLargeError as e:
+        raise _malformed(f"manifest {path} is larger than {MAX_MANIFEST_BYTES} bytes") from e
+    except NotRegularFileError as e:
+        raise _malformed(f"manifest {path} {e.strerror}") from e
     except OSError as e:
         raise _malformed(f"cannot read manifest {path}: {e.strerror}") from e
-    if len(data) > MAX_MANIFEST_BYTES:
-        raise _malformed(f"manifest {path} is larger than {MAX_MANIFEST_BYTES} bytes")
-    return data
-
-
-def file_sha256(path: Path) -> str:
-    """The lowercase hex SHA-256 of a file's bytes, read in 1 MiB chunks.
-
-    Raises:
-        OSError: The file cannot be read (callers translate it to their own error).
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

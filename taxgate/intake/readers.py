@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from taxgate.agreement import DEFAULT_MAX_FIELD_CHARS
 from taxgate.intake.formats import load_text_table, map_file
 from taxgate.intake.tables import Data, IntakeFileError, IntakeSchemaError, clean_text
 from taxgate.screening.codes import ReasonCode
@@ -104,28 +105,48 @@ class RequestTable:
         return int(self.table.num_rows)
 
 
-def read_requests(path: Path, *, expected_rows: int | None = None) -> RequestTable:
+def read_requests(
+    path: Path,
+    *,
+    expected_rows: int | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+) -> RequestTable:
     """Read a request file (``.csv`` with header, ``.parquet`` or ``.jsonl``).
 
     Args:
         path: The request file.
         expected_rows: The manifest's ``row_count``; a different count refuses the file.
+        max_field_chars: The longest value accepted (the agreement's
+            ``screening.max_field_chars``); a longer one refuses the file.
 
     Returns:
         The table, the address style and the warnings.
 
     Raises:
         IntakeFileError: The file is unreadable, not UTF-8, ragged, has the wrong row count,
-            an empty ``request_id`` or a repeated one (``.code`` says which).
+            a value longer than ``max_field_chars``, an empty ``request_id`` or a repeated
+            one (``.code`` says which).
         IntakeSchemaError: Columns are missing, repeated, of the wrong type, or both address
             styles are present.
     """
-    return parse_requests(map_file(path), source=path, expected_rows=expected_rows)
+    return parse_requests(
+        map_file(path),
+        source=path,
+        expected_rows=expected_rows,
+        max_field_chars=max_field_chars,
+    )
 
 
-def parse_requests(data: Data, *, source: Path, expected_rows: int | None = None) -> RequestTable:
+def parse_requests(
+    data: Data,
+    *,
+    source: Path,
+    expected_rows: int | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+) -> RequestTable:
     """Like ``read_requests``, for bytes already in memory (``source`` names the format)."""
     raw = load_text_table(data, source=source, columns=_REQUEST_COLUMN_SET)
+    _check_field_lengths(raw.table, source, max_field_chars)
     present = set(raw.table.column_names)
     _require_columns(present, raw.other_columns, source)
     style = _address_style(present, source)
@@ -203,6 +224,26 @@ def _require_columns(present: set[str], others: tuple[str, ...], source: Path) -
         field=missing[0],
         hint=(near_hint + "; " if near_hint else "") + _CONTRACT_HINT,
     )
+
+
+def _check_field_lengths(table: pa.Table, source: Path, limit: int) -> None:
+    """Refuse the file at its first value longer than ``limit`` characters."""
+    for name in table.column_names:
+        lengths = pc.utf8_length(table.column(name))
+        longest = pc.max(lengths).as_py()
+        if longest is None or longest <= limit:
+            continue
+        index = int(pc.index(pc.greater(lengths, limit), True).as_py())
+        raise IntakeFileError(
+            ReasonCode.SCHEMA_TOO_LARGE,
+            f"the value has {lengths[index].as_py():,} characters; the agreement allows "
+            f"{limit:,} in one field",
+            path=source,
+            row=index + 1,
+            field=name,
+            hint="a request value is a name, an address or a short reason; if the value runs "
+            'on over many lines, a quote (") is left open before it',
+        )
 
 
 def _check_row_count(actual: int, expected: int | None, source: Path) -> None:

@@ -77,8 +77,10 @@ def sign_batch(
     terms = agreement or load_agreement(default_agreement_path())
     private_key = load_private_key(key_path)
     # Hash and count the same bytes, so the manifest describes one file, not two.
-    request_bytes = read_file_bytes(requests_path)
-    requests = parse_requests(request_bytes, source=requests_path)
+    request_bytes = read_file_bytes(requests_path, limit=terms.screening.max_request_file_bytes)
+    requests = parse_requests(
+        request_bytes, source=requests_path, max_field_chars=terms.screening.max_field_chars
+    )
     for warning in requests.warnings:
         logger.warning("%s: %s", requests_path, warning)
     signed_at = _utc(now or datetime.now(UTC)).replace(microsecond=0)

@@ -3,9 +3,10 @@
 Each check refuses the whole batch with its own reason code (domain brief §3, "Signer /
 schema"). The order is fixed and documented in ``docs/signing.md``:
 
-1. the manifest file can be read ........................ ``SCHEMA_MANIFEST``
+1. the manifest is a regular file and can be read ........ ``SCHEMA_MANIFEST``
 2. the signature file ``MANIFEST.sig`` exists ............. ``SIGNER_MISSING_SIGNATURE``
 3. the manifest is well-formed JSON with every field ...... ``SCHEMA_MANIFEST``
+   (nested at most 64 levels, measured before parsing)
 4. the named signer is in the agreement with a key ........ ``SIGNER_UNKNOWN``
 5. the signature verifies over the manifest's exact bytes . ``SIGNER_BAD_SIGNATURE``
 6. the signer is not revoked ............................. ``SIGNER_REVOKED``
@@ -15,8 +16,10 @@ schema"). The order is fixed and documented in ``docs/signing.md``:
 9. the agreement id and version are the workspace's ....... ``SIGNER_AGREEMENT_VERSION``
 10. the attestation is the agreement's, verbatim .......... ``SIGNER_ATTESTATION``
 11. the batch id was never received before ................ ``SIGNER_REPLAY``
-12. the request file exists beside the manifest ........... ``SCHEMA_HASH_MISMATCH``
+12. the request file is a regular file in the batch folder ``SCHEMA_HASH_MISMATCH``
+    (a link out of the folder, a FIFO or a device is refused unread)
 13. the request file is within the size limit ............ ``SCHEMA_TOO_LARGE``
+    (reading stops one byte past it, even if the file grows)
 14. the request file's SHA-256 is the signed one .......... ``SCHEMA_HASH_MISMATCH``
 
 Before step 5 only the ``signer`` field is used, to pick the key; no other field is trusted
@@ -33,12 +36,18 @@ from pathlib import Path
 
 from taxgate.agreement import Agreement
 from taxgate.errors import IntakeRefused
+from taxgate.files import (
+    FileTooLargeError,
+    NotRegularFileError,
+    OutsideFolderError,
+    hash_regular,
+    read_regular,
+)
 from taxgate.intake.as_of import as_of_problem
 from taxgate.intake.formats import read_file_bytes
 from taxgate.intake.keys import fingerprint, load_public_key, verify
 from taxgate.intake.manifest import (
     BatchManifest,
-    file_sha256,
     parse_manifest,
     read_manifest_bytes,
     signature_path,
@@ -61,12 +70,16 @@ class VerifiedBatch:
         request_path: The request file beside the manifest.
         manifest_sha256: SHA-256 of the manifest's bytes (for the ledger).
         signer_key: Fingerprint of the public key that verified the signature.
+        max_file_bytes: The agreement's limit on the request file's size.
+        max_field_chars: The agreement's limit on one request value.
     """
 
     manifest: BatchManifest
     request_path: Path
     manifest_sha256: str
     signer_key: str
+    max_file_bytes: int
+    max_field_chars: int
 
 
 def verify_batch(
@@ -152,29 +165,44 @@ def verify_batch(
         request_path=request_path,
         manifest_sha256=hashlib.sha256(data).hexdigest(),
         signer_key=fingerprint(public_key),
+        max_file_bytes=agreement.screening.max_request_file_bytes,
+        max_field_chars=agreement.screening.max_field_chars,
     )
 
 
 def read_verified_requests(batch: VerifiedBatch) -> RequestTable:
     """Read a verified batch's requests from the very bytes whose hash is checked again.
 
-    The file is read once into memory; those bytes are hashed and parsed, so a file swapped
-    after verification can never be read as the signed one.
+    The file is read once into memory, never past the agreement's size limit; those bytes
+    are hashed and parsed, so a file swapped after verification can never be read as the
+    signed one.
 
     Raises:
         IntakeRefused: ``SCHEMA_HASH_MISMATCH`` if the file changed since verification.
-        IntakeFileError: The file is malformed or its row count is not the manifest's.
+        IntakeFileError: The file is malformed, too large, has a value longer than the
+            agreement allows, or its row count is not the manifest's.
     """
-    data = read_file_bytes(batch.request_path)
+    path = batch.request_path
+    data = read_file_bytes(path, limit=batch.max_file_bytes, within=path.parent)
     if hashlib.sha256(data).hexdigest() != batch.manifest.request_sha256:
-        raise _hash_mismatch(batch.request_path, "changed after the batch was verified")
-    return parse_requests(data, source=batch.request_path, expected_rows=batch.manifest.row_count)
+        raise _hash_mismatch(path, "changed after the batch was verified")
+    return parse_requests(
+        data,
+        source=path,
+        expected_rows=batch.manifest.row_count,
+        max_field_chars=batch.max_field_chars,
+    )
 
 
 def _read_signature(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
-            return handle.read(_MAX_SIGNATURE_BYTES)
+        return read_regular(path, limit=_MAX_SIGNATURE_BYTES)
+    except FileTooLargeError as e:
+        raise IntakeRefused(
+            ReasonCode.SIGNER_BAD_SIGNATURE,
+            f"{path.name} is larger than any signature ({_MAX_SIGNATURE_BYTES} bytes)",
+            hint="the .sig file holds the DER signature alone (docs/signing.md)",
+        ) from e
     except FileNotFoundError as e:
         raise IntakeRefused(
             ReasonCode.SIGNER_MISSING_SIGNATURE,
@@ -185,7 +213,11 @@ def _read_signature(path: Path) -> bytes:
     except OSError as e:
         raise IntakeRefused(
             ReasonCode.SIGNER_MISSING_SIGNATURE,
-            f"cannot read the signature file {path}: {e.strerror}",
+            f"cannot read the signature file {path}: it {e.strerror}"
+            if isinstance(e, NotRegularFileError)
+            else f"cannot read the signature file {path}: {e.strerror}",
+            hint=f"{path.name} is the DER signature file beside the manifest; let taxgate "
+            "read it (docs/signing.md)",
         ) from e
 
 
@@ -224,22 +256,23 @@ def _check_terms(manifest: BatchManifest, agreement: Agreement) -> None:
 
 
 def _check_request_file(path: Path, manifest: BatchManifest, max_bytes: int) -> None:
+    """Hash the request file beside the manifest, reading at most ``max_bytes`` of it.
+
+    A symbolic link out of the batch folder, a FIFO or any other special file is refused
+    (checked on the opened file), and the read stops at the limit even if the file grows.
+    """
     try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise _hash_mismatch(path, f"is missing or unreadable ({e.strerror})") from e
-    if not path.is_file():
-        raise _hash_mismatch(path, "is not a regular file")
-    if size > max_bytes:
+        digest, _ = hash_regular(path, limit=max_bytes, within=path.parent)
+    except FileTooLargeError as e:
         raise IntakeRefused(
             ReasonCode.SCHEMA_TOO_LARGE,
-            f"request file {path.name} has {size} bytes; the agreement allows {max_bytes}",
+            f"request file {path.name} {e.strerror}, the agreement's limit",
             hint="split the requests into several batches",
-        )
-    try:
-        digest = file_sha256(path)
+        ) from e
+    except (NotRegularFileError, OutsideFolderError) as e:
+        raise _hash_mismatch(path, str(e.strerror)) from e
     except OSError as e:
-        raise _hash_mismatch(path, f"cannot be read ({e.strerror})") from e
+        raise _hash_mismatch(path, f"is missing or unreadable ({e.strerror})") from e
     if digest != manifest.request_sha256:
         raise _hash_mismatch(path, "is not the file the manifest signs (SHA-256 differs)")
 

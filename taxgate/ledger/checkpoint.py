@@ -1,7 +1,8 @@
 """Signed checkpoints (tree size, root hash, time) and the workspace's checkpoint key.
 
 The key is ECDSA P-256 with SHA-256, kept as PEM in ``WS/keys/ledger.key.pem`` (mode 0600)
-with its public half in ``ledger.pub.pem``; both are created on first use. Each checkpoint
+with its public half in ``ledger.pub.pem``; ``taxgate init`` creates both, and a missing or
+loosely readable key is refused, never replaced. Each checkpoint
 is also exported as one JSON line to ``WS/ledger/checkpoints.jsonl``, a copy an auditor can
 keep outside the operator's control: a log rewritten later cannot match checkpoints already
 handed out.
@@ -14,6 +15,7 @@ import binascii
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,12 +25,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from taxgate.errors import LedgerError, LedgerVerificationError
+from taxgate.files import read_regular
 from taxgate.ledger.canonical import canonical_json
 
 CHECKPOINT_FORMAT = "taxgate-ledger-checkpoint/1"
 PRIVATE_KEY_FILE = "ledger.key.pem"
 PUBLIC_KEY_FILE = "ledger.pub.pem"
 EXPORT_FILE = "checkpoints.jsonl"
+_MAX_KEY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ class CheckpointKey:
 
     @classmethod
     def generate(cls) -> CheckpointKey:
-        """A fresh P-256 key (tests; workspaces use :func:`load_or_create_key`)."""
+        """A fresh P-256 key (tests; workspaces use :func:`load_key`)."""
         return cls(ec.generate_private_key(ec.SECP256R1()))
 
     def sign(self, *, seq: int, size: int, root: bytes, time: str) -> Checkpoint:
@@ -165,29 +169,84 @@ class CheckpointKey:
         )
 
 
-def load_or_create_key(keys_dir: Path) -> CheckpointKey:
-    """The workspace checkpoint key in ``keys_dir``, created (mode 0600) on first use."""
-    private_path = keys_dir / PRIVATE_KEY_FILE
-    if private_path.exists():
-        try:
-            key = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
-        except (OSError, ValueError) as e:
-            raise LedgerError(f"cannot load the checkpoint key {private_path}: {e}") from e
-        if not isinstance(key, ec.EllipticCurvePrivateKey):
-            raise LedgerError(f"{private_path} is not an ECDSA private key")
-        return CheckpointKey(key)
+def create_key(keys_dir: Path) -> CheckpointKey:
+    """Create the workspace checkpoint key in ``keys_dir`` (``taxgate init`` does this once).
+
+    Both files are created owner-only (0600) and exclusively: an existing key is never
+    replaced.
+
+    Raises:
+        LedgerError: a key file already exists, or cannot be written.
+    """
     created = CheckpointKey.generate()
     keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_path = keys_dir / PRIVATE_KEY_FILE
+    _create_owner_only(private_path, created.private_pem())
     try:
-        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return load_or_create_key(keys_dir)  # another process created it first
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(created.private_pem())
-        handle.flush()
-        os.fsync(handle.fileno())
-    (keys_dir / PUBLIC_KEY_FILE).write_bytes(created.public_key.to_pem())
+        _create_owner_only(keys_dir / PUBLIC_KEY_FILE, created.public_key.to_pem())
+    except BaseException:
+        private_path.unlink(missing_ok=True)
+        raise
     return created
+
+
+def load_key(keys_dir: Path) -> CheckpointKey:
+    """The workspace checkpoint key in ``keys_dir``.
+
+    A missing key is an error, never the occasion for a new one: checkpoints signed by a new
+    key would hide that the old one was lost or taken. A key that group or others may read
+    is refused (NIST SP 800-53 SC-12): anyone who read it could sign a rewritten ledger.
+
+    Raises:
+        LedgerError: the key is missing, readable by others, or not an ECDSA private key.
+    """
+    private_path = keys_dir / PRIVATE_KEY_FILE
+    try:
+        data = read_regular(private_path, limit=_MAX_KEY_BYTES)
+        mode = stat.S_IMODE(private_path.stat().st_mode)
+    except FileNotFoundError as e:
+        raise LedgerError(
+            f"the ledger signing key {private_path} is missing",
+            hint="restore it from the workspace's backup; taxgate never makes a new key for a "
+            "workspace that has one, because checkpoints signed by a new key would hide the loss",
+        ) from e
+    except OSError as e:
+        raise LedgerError(f"cannot read the ledger signing key {private_path}: {e.strerror}") from e
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (TypeError, ValueError) as e:
+        raise LedgerError(f"cannot load the ledger signing key {private_path}: {e}") from e
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise LedgerError(f"{private_path} is not an ECDSA private key")
+    if mode & 0o077:
+        raise LedgerError(
+            f"the ledger signing key {private_path} may be read by others (mode {mode:04o})",
+            hint=f"chmod 600 {private_path}, and consider the key exposed: anyone who read it "
+            "can sign checkpoints",
+        )
+    return CheckpointKey(key)
+
+
+def _create_owner_only(path: Path, data: bytes) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError as e:
+        raise LedgerError(
+            f"{path} already exists; taxgate never replaces a ledger key",
+            hint="keep using the workspace's key, or move the old one away first",
+        ) from e
+    except OSError as e:
+        raise LedgerError(f"cannot create {path}: {e.strerror}") from e
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def load_public_key(keys_dir: Path) -> CheckpointPublicKey:
@@ -241,7 +300,8 @@ def append_export(path: Path, checkpoints: list[Checkpoint]) -> int:
     fresh = [c for c in checkpoints if c.seq > last_seq]
     if not fresh:
         return 0
-    with path.open("a", encoding="utf-8") as handle:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
         handle.write("".join(c.to_json() + "\n" for c in fresh))
         handle.flush()
         os.fsync(handle.fileno())

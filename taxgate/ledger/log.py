@@ -42,10 +42,13 @@ from taxgate.ledger.canonical import (
 )
 from taxgate.ledger.checkpoint import (
     EXPORT_FILE,
+    PRIVATE_KEY_FILE,
+    PUBLIC_KEY_FILE,
     Checkpoint,
     CheckpointKey,
     append_export,
-    load_or_create_key,
+    create_key,
+    load_key,
 )
 from taxgate.ledger.events import EventKind, LedgerEvent
 from taxgate.ledger.merkle import Frontier, MerkleTree
@@ -273,11 +276,29 @@ def ledger_transaction(store: Store, ws: Workspace, *, now: datetime) -> Iterato
     """
     ledger = Ledger(store)
     ledger.ensure_schema()
-    key = load_or_create_key(ws.keys_dir)
+    key = _signing_key(ledger, ws)
     with store.transaction():
         yield ledger
         ledger.checkpoint(key=key, now=now)
     ledger.export_checkpoints(export_path(ws))
+
+
+def _signing_key(ledger: Ledger, ws: Workspace) -> CheckpointKey:
+    """The workspace's checkpoint key; a missing key is an error (``load_key``).
+
+    One case makes a key here: a workspace created before ``taxgate init`` made keys, with
+    no key file of either half, no ledger entry and no exported checkpoint. Nothing was
+    ever signed there, so a first key replaces nothing.
+    """
+    never_signed = (
+        not (ws.keys_dir / PRIVATE_KEY_FILE).exists()
+        and not (ws.keys_dir / PUBLIC_KEY_FILE).exists()
+        and not export_path(ws).exists()
+        and ledger.size() == 0
+    )
+    if never_signed:
+        return create_key(ws.keys_dir)
+    return load_key(ws.keys_dir)
 
 
 def entry_leaf_hash(entry: LedgerEntry) -> bytes:

@@ -9,8 +9,6 @@ taxpayer data beyond the request ids the recipient already holds.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Sequence
@@ -23,6 +21,7 @@ from taxgate.errors import InputError, LedgerError, WorkspaceError
 from taxgate.ledger.canonical import format_time, parse_attrs, parse_time
 from taxgate.ledger.events import EventKind, LedgerEvent
 from taxgate.ledger.log import Ledger
+from taxgate.spreadsheet_csv import rows_to_csv
 from taxgate.store import Store
 from taxgate.workspace import atomic_write_text
 
@@ -248,18 +247,12 @@ def write_recall_documents(
         "report_due_by": format_time(due),
         "why": record.why,
     }
-    rows = [("batch_id", "request_id"), *((record.batch_id, r) for r in record.request_ids)]
+    rows = [(record.batch_id, r) for r in record.request_ids]
     paths = {
         out_dir / DISPOSAL_JSON: json.dumps(disposal, indent=2) + "\n",
-        out_dir / DISPOSAL_CSV: _csv(rows),
+        out_dir / DISPOSAL_CSV: rows_to_csv(("batch_id", "request_id"), rows),
         out_dir / INCIDENT_JSON: json.dumps(incident, indent=2) + "\n",
     }
     for path, text in paths.items():
         atomic_write_text(path, text)
     return list(paths)
-
-
-def _csv(rows: list[tuple[str, str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()

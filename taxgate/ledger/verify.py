@@ -297,7 +297,7 @@ def verify_workspace(ws: Workspace) -> VerifyReport | None:
     Returns None when the workspace has no ledger yet (nothing was ever appended).
     """
     exported = read_export(export_path(ws))
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         no_key = not (ws.keys_dir / PUBLIC_KEY_FILE).exists()
         if no_key and not exported and not _has_entries(store):
             return None

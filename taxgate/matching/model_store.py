@@ -105,7 +105,11 @@ def save_model(store: Store, models_dir: Path, model: MatchModel, *, now: dateti
 
 def active_model(store: Store) -> StoredModel | None:
     """The model trained on the current master snapshot, if there is one."""
-    store.execute(runs_ddl_sql())
+    if store.read_only:  # `model show`: nothing is created; no table means no model
+        if not store.fetchall("SELECT 1 FROM duckdb_tables() WHERE table_name = 'models'"):
+            return None
+    else:
+        store.execute(runs_ddl_sql())
     row = store.fetchone(
         "SELECT settings, trained_on_batch, created_at FROM models WHERE active "
         "ORDER BY created_at DESC LIMIT 1"

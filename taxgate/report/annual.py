@@ -8,8 +8,6 @@ this module only lays them out. Like the figures, the output holds no taxpayer d
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -19,6 +17,7 @@ from taxgate.agreement import Agreement
 from taxgate.errors import InputError
 from taxgate.ledger.accounting import AgencyStatistics, disclosure_statistics
 from taxgate.report.markup import count, esc, page, table
+from taxgate.spreadsheet_csv import rows_to_csv
 from taxgate.store import Store
 
 
@@ -45,13 +44,10 @@ def statistics_csv(stats: Sequence[AgencyStatistics]) -> str:
         ICE,2025,3,2,2,8-1253-(a)(1),0,0,0
         <BLANKLINE>
     """
-    buffer = io.StringIO()
     fields = list(AgencyStatistics.__dataclass_fields__)
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for s in stats:
-        writer.writerow({**asdict(s), "purposes": "; ".join(s.purposes)})
-    return buffer.getvalue()
+    rows = ({**asdict(s), "purposes": "; ".join(s.purposes)} for s in stats)
+    # The requester's name comes from signed manifests: spreadsheet-safe like every CSV.
+    return rows_to_csv(fields, ([row[f] for f in fields] for row in rows))
 
 
 def statistics_html(

@@ -44,7 +44,7 @@ def report_data(
     """Everything the report on ``batch_id`` shows (see :func:`write_report`)."""
     agreement = ws.agreement()
     verification = verify_workspace_ledger(ws)
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         data = gather_report_data(
             store,
             batch_id=batch_id,

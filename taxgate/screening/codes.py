@@ -58,7 +58,7 @@ class ReasonCode(StrEnum):
     SCHEMA_COLUMNS = "SCHEMA_COLUMNS"  # required columns missing, or both address styles
     SCHEMA_DUPLICATE_ID = "SCHEMA_DUPLICATE_ID"  # a request_id occurs twice
     SCHEMA_MISSING_ID = "SCHEMA_MISSING_ID"  # a row has an empty request_id
-    SCHEMA_TOO_LARGE = "SCHEMA_TOO_LARGE"  # the file exceeds the configured size limit
+    SCHEMA_TOO_LARGE = "SCHEMA_TOO_LARGE"  # the file, or one value, exceeds the agreement's limit
     SCHEMA_HASH_MISMATCH = "SCHEMA_HASH_MISMATCH"  # the file is not the one the manifest signs
     SCHEMA_ROW_COUNT = "SCHEMA_ROW_COUNT"  # the row count differs from the manifest
     SCHEMA_MANIFEST = "SCHEMA_MANIFEST"  # the manifest is missing fields or malformed

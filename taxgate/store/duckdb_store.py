@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,12 +14,24 @@ import duckdb
 import pyarrow as pa
 
 from taxgate.errors import StoreError, WorkspaceError
+from taxgate.files import owner_only_umask, restrict_to_owner
 
 DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_LOCK_WAIT = 600.0
+"""Seconds an open waits for another process's lock: a run of 100,000 requests fits."""
+
+logger = logging.getLogger(__name__)
 
 
 class Store:
-    """A DuckDB database file, opened for one process at a time.
+    """A DuckDB database file: one writing process at a time, or any number of readers.
+
+    DuckDB locks the file for the whole connection: a read-only connection (``read_only``)
+    shares it with other readers but not with a writer, in either order (DuckDB docs,
+    "Concurrency"; duckdb/duckdb#17158). So every command that only reads opens read-only,
+    and an open that meets the other kind of lock waits for it (up to ``lock_wait`` seconds)
+    instead of failing: an auditor's ``ledger verify`` delays a ``run`` by its own few
+    seconds and never makes it fail, and a ``verify`` started during a ``run`` waits for it.
 
     Example:
         >>> store = Store.memory()
@@ -26,37 +41,60 @@ class Store:
         [(1,)]
     """
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, *, path: Path | None) -> None:
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, *, path: Path | None, read_only: bool = False
+    ) -> None:
         self._con = connection
         self.path = path
+        self.read_only = read_only
         self._depth = 0
 
     @classmethod
     def open(
-        cls, path: Path, *, threads: int | None = None, memory_limit: str = DEFAULT_MEMORY_LIMIT
+        cls,
+        path: Path,
+        *,
+        threads: int | None = None,
+        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        read_only: bool = False,
+        lock_wait: float = DEFAULT_LOCK_WAIT,
     ) -> Store:
-        """Open (or create) the store file at ``path``.
+        """Open (or, to write, create) the store file at ``path``.
 
         DuckDB's buffer is capped (``memory_limit``; it spills to ``<store>.tmp`` beyond it),
         so that a master load of a million taxpayers stays within a laptop's memory next to
         the Python side's standardisation tables.
+
+        Args:
+            path: The store file.
+            threads: DuckDB's worker threads (default: its own choice).
+            memory_limit: DuckDB's buffer cap.
+            read_only: Open for reading only: nothing can be written, and other readers may
+                hold the file at the same time. A store not created yet reads as empty.
+            lock_wait: How long to wait, in seconds, for another process's lock.
+
+        Raises:
+            WorkspaceError: the file is held by another process for longer than
+                ``lock_wait``, or is not a store.
         """
+        if read_only and not path.exists():
+            # Nothing was ever written: an empty store, which creates no file.
+            return cls.memory(read_only=True)
         config: dict[str, Any] = {"memory_limit": memory_limit}
         if threads is not None:
             config["threads"] = threads
-        try:
-            con = duckdb.connect(str(path), config=config)
-            con.execute("SET enable_progress_bar = false")
-        except duckdb.IOException as e:
-            raise _open_error(path, e) from e
-        return cls(con, path=path)
+        con = _connect(path, read_only=read_only, config=config, lock_wait=lock_wait)
+        with contextlib.suppress(OSError):  # a store of another user stays as it is
+            restrict_to_owner(path)
+        return cls(con, path=path, read_only=read_only)
 
     @classmethod
-    def memory(cls) -> Store:
-        """An in-memory store, for tests and scratch work."""
+    def memory(cls, *, read_only: bool = False) -> Store:
+        """An in-memory store, for tests and scratch work (``read_only``: marked so, to stand
+        for a store file that does not exist yet)."""
         con = duckdb.connect(":memory:")
         con.execute("SET enable_progress_bar = false")
-        return cls(con, path=None)
+        return cls(con, path=None, read_only=read_only)
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -65,6 +103,9 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                restrict_to_owner(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -154,11 +195,47 @@ class Store:
             raise StoreError(f"commit failed: {e}") from e
 
 
-def _open_error(path: Path, error: duckdb.IOException) -> WorkspaceError:
+def _connect(
+    path: Path, *, read_only: bool, config: dict[str, Any], lock_wait: float
+) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting (with backoff) while another process holds a conflicting lock."""
+    deadline = time.monotonic() + lock_wait
+    delay = 0.05
+    waiting = False
+    while True:
+        try:
+            # The store holds taxpayer data: its files are the owner's alone, whatever the
+            # umask (the engine creates them itself).
+            with owner_only_umask():
+                con = duckdb.connect(str(path), read_only=read_only, config=config)
+            con.execute("SET enable_progress_bar = false")
+            return con
+        except duckdb.IOException as e:
+            remaining = deadline - time.monotonic()
+            if not _is_lock_conflict(e) or remaining <= 0:
+                raise _open_error(path, e, waited=lock_wait if waiting else 0.0) from e
+            if not waiting:
+                logger.warning(
+                    "the workspace store %s is in use by another taxgate process; "
+                    "waiting for it (up to %.0f s)",
+                    path,
+                    lock_wait,
+                )
+                waiting = True
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 1.0)
+
+
+def _is_lock_conflict(error: duckdb.IOException) -> bool:
+    return "lock" in str(error).lower()
+
+
+def _open_error(path: Path, error: duckdb.IOException, *, waited: float) -> WorkspaceError:
     """Say why the store did not open: held by another process, or not a readable store."""
-    if "lock" in str(error).lower():
+    if _is_lock_conflict(error):
+        after = f" (waited {waited:.3g} s)" if waited else ""
         return WorkspaceError(
-            f"the workspace store {path} is in use by another process: {error}",
+            f"the workspace store {path} is in use by another process{after}: {error}",
             hint="another taxgate process may be using this workspace; wait for it to finish",
         )
     return WorkspaceError(

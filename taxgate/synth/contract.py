@@ -47,3 +47,15 @@ RESPONSE_COLUMNS: Final = (
     "address_as_of",
 )
 """The columns of ``response.csv`` (contract §3)."""
+
+
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+"""A response cell beginning with one of these is written with a leading apostrophe
+(contract §3: every CSV is spreadsheet-safe)."""
+
+
+def restore_cell(cell: str) -> str:
+    """A response cell as the system meant it: the spreadsheet-safe apostrophe taken off."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell

@@ -25,7 +25,7 @@ from scourgify.address_constants import (
 )
 
 from taxgate.errors import InputError, SchemaError
-from taxgate.synth.contract import RESPONSE_COLUMNS
+from taxgate.synth.contract import RESPONSE_COLUMNS, restore_cell
 
 HARM_KINDS = (
     "invalid_request",
@@ -133,7 +133,11 @@ def read_response(path: Path) -> list[dict[str, str]]:
             missing = [c for c in RESPONSE_COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
                 raise SchemaError(f"missing columns {missing}", path=path)
-            return [dict(row) for row in reader]
+            # taxgate's CSV is spreadsheet-safe (data contract §4): undo the apostrophe.
+            return [
+                {k: restore_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in reader
+            ]
     except OSError as e:
         raise InputError(f"cannot read response: {e.strerror}", path=path) from e
     except UnicodeDecodeError as e:

@@ -288,3 +288,22 @@ def test_help_lists_the_groups(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for group in ("keys", "agreement", "batch"):
         assert group in out
+
+
+@pytest.mark.parametrize("command", ["batch-verify", "screen"])
+def test_a_deeply_nested_manifest_is_refused_without_a_traceback(
+    world: dict[str, Path], capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    manifest = world["requests"].parent / "manifest.json"
+    manifest.write_bytes(b"[" * 400_000)
+    manifest.with_name("manifest.json.sig").write_bytes(b"\x30\x06")
+    ws, out = str(world["ws"]), str(world["requests"].parent / "out")
+    argv = {
+        "batch-verify": ["batch", "verify", ws, str(manifest)],
+        "screen": ["screen", ws, str(manifest), "--out", out],
+    }[command]
+    code = run_cli(argv)
+    err = _flat(capsys.readouterr().err)
+    assert code == 5, err
+    assert "SCHEMA_MANIFEST" in err and "levels deep" in err
+    assert "Traceback" not in err and "RecursionError" not in err

@@ -184,3 +184,21 @@ def test_fingerprint_matches_openssl(tmp_path: Path) -> None:
         fingerprint(load_public_key(public.read_text()))
         == "sha256:" + hashlib.sha256(der).hexdigest()
     )
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o644])
+def test_a_private_key_others_may_read_is_refused(tmp_path: Path, mode: int) -> None:
+    key_path, _ = new_keypair(tmp_path, "ice-director")
+    load_private_key(key_path)
+    key_path.chmod(mode)
+    with pytest.raises(InputError, match=f"may be read by others \\(mode {mode:04o}\\)") as e:
+        load_private_key(key_path)
+    assert e.value.hint and "chmod 600" in e.value.hint
+
+
+@pytest.mark.usefixtures("no_hang")
+def test_a_fifo_as_the_private_key_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "k.key.pem"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="FIFO"):
+        load_private_key(fifo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,25 @@ def test_arbitrary_json_objects_only_raise_intake_refused(changes: dict[str, Any
         parse_manifest(_json(**changes))
     except IntakeRefused as e:
         assert e.code == ReasonCode.SCHEMA_MANIFEST
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[" * 400_000,
+        b'{"format": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        _json(batch_id=...)[:-1] + b', "x": ' + b'{"a": ' * 5000 + b"1" + b"}" * 5001,
+    ],
+    ids=["400kb-of-brackets", "balanced-deep", "deep-extra-field"],
+)
+def test_deeply_nested_manifests_are_refused_before_parsing(data: bytes) -> None:
+    assert "levels deep" in _refused(data).message
+
+
+@pytest.mark.usefixtures("no_hang")
+def test_a_fifo_manifest_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "manifest.json"
+    os.mkfifo(fifo)
+    with pytest.raises(IntakeRefused, match="FIFO") as caught:
+        read_manifest(fifo)
+    assert caught.value.code == ReasonCode.SCHEMA_MANIFEST

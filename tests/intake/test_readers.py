@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -379,3 +380,131 @@ def test_jsonl_key_with_only_nulls_is_present(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps({**request_row("R1"), "address": None}) + "\n")
     assert "both address styles" in _refused(path, ReasonCode.SCHEMA_COLUMNS).message
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("size", [4097, 2_000_000], ids=["just-over", "beyond-a-block"])
+def test_a_value_over_the_field_limit_names_file_row_and_field(
+    tmp_path: Path, fmt: str, size: int
+) -> None:
+    rows = [request_row("R1"), request_row("R2", reason="x" * size), request_row("R3")]
+    error = _refused(write_requests(tmp_path / f"r.{fmt}", rows), ReasonCode.SCHEMA_TOO_LARGE)
+    assert (error.row, error.field) == (2, "reason")
+    assert f"{size:,} characters" in error.message
+
+
+def test_the_field_limit_is_the_callers(tmp_path: Path) -> None:
+    path = write_requests(tmp_path / "r.csv", [request_row("R1", reason="x" * 50)])
+    assert read_requests(path, max_field_chars=50).row_count == 1
+    error = _refused(path, ReasonCode.SCHEMA_TOO_LARGE, max_field_chars=49)
+    assert "allows 49" in error.message
+
+
+def test_a_100mb_last_name_is_refused_at_intake(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    rows = [request_row("R1"), request_row("R2", last_name="D" * 100_000_000)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    error = _refused(path, ReasonCode.SCHEMA_TOO_LARGE)
+    assert (error.row, error.field) == (2, "last_name")
+
+
+@pytest.mark.parametrize("depth", [100, 20_000, 400_000])
+def test_deeply_nested_jsonl_is_refused_before_any_parser(tmp_path: Path, depth: int) -> None:
+    # pyarrow's reader crashes the process from about 20,000 levels, Python's json recurses.
+    nested = b'{"request_id": "R2", "extra": ' + b"[" * depth + b"]" * depth + b"}\n"
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(json.dumps(request_row("R1")).encode() + b"\n\n" + nested)
+    error = _refused(path, ReasonCode.SCHEMA_UNREADABLE)
+    assert error.row == 2 and "levels deep" in error.message
+
+
+def test_jsonl_unpaired_surrogate_names_row_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    text = json.dumps(request_row("R1")).replace('"Diaz"', '"Diaz\\ud800"')
+    path.write_text(text + "\n", encoding="utf-8")
+    error = _refused(path, ReasonCode.SCHEMA_UNREADABLE)
+    assert (error.row, error.field) == (1, "last_name")
+
+
+_SEED_ROWS = [request_row(f"R{i}", unit="4B" if i % 2 else "") for i in range(3)]
+_SEEDS = {
+    ".jsonl": "".join(json.dumps(r) + "\n" for r in _SEED_ROWS).encode(),
+    ".csv": csv_bytes(_SEED_ROWS),
+}
+# Fragments that broke or strained parsers: structure, escapes, bytes that are not UTF-8,
+# numbers Python refuses to convert, and nesting beyond any parser's recursion.
+_FRAGMENTS = st.sampled_from(
+    [
+        b"[",
+        b"{",
+        b"]",
+        b"}",
+        b'"',
+        b"\\",
+        b",",
+        b":",
+        b"\n",
+        b"\r",
+        b"\x00",
+        b"\xff",
+        b"\xc3",
+        b"\xef\xbb\xbf",
+        b"null",
+        b"1e999",
+        b"9" * 5000,
+        b"\\u0000",
+        b"\\ud800",
+        b"[" * 30_000,
+        b'{"a":' * 3000,
+        b"x" * 5000,
+    ]
+)
+_MUTATION = st.tuples(
+    st.sampled_from(["insert", "delete", "flip", "copy"]),
+    st.integers(min_value=0),
+    st.integers(min_value=0),
+    _FRAGMENTS,
+)
+
+
+def _mutate(seed: bytes, mutations: list[tuple[str, int, int, bytes]]) -> bytes:
+    data = bytearray(seed)
+    for op, position, amount, fragment in mutations:
+        at = position % (len(data) + 1)
+        if op == "insert":
+            data[at:at] = fragment
+        elif op == "delete":
+            del data[at : at + 1 + amount % 40]
+        elif op == "flip" and data:
+            data[at % len(data)] ^= 1 + amount % 255
+        else:
+            start = amount % (len(data) + 1)
+            data[at:at] = data[start : start + 60]
+    return bytes(data)
+
+
+@pytest.mark.parametrize("suffix", sorted(_SEEDS))
+@settings(max_examples=300, deadline=None)
+@given(mutations=st.lists(_MUTATION, min_size=1, max_size=4))
+def test_mutated_request_files_raise_only_taxgate_errors(
+    suffix: str, mutations: list[tuple[str, int, int, bytes]]
+) -> None:
+    data = _mutate(_SEEDS[suffix], mutations)
+    try:
+        requests = parse_requests(data, source=Path("requests" + suffix))
+    except TaxgateError as e:
+        assert isinstance(e, IntakeFileError) and e.path == "requests" + suffix
+        str(e).encode("utf-8")  # the message can be printed
+    else:
+        lengths = [len(v or "") for v in requests.table.column("last_name").to_pylist()]
+        assert max(lengths, default=0) <= 4096
+
+
+@pytest.mark.usefixtures("no_hang")
+def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "requests.csv"
+    os.mkfifo(fifo)
+    error = _refused(fifo, ReasonCode.SCHEMA_UNREADABLE)
+    assert "FIFO" in error.message
+    with pytest.raises(IntakeFileError, match="FIFO"):
+        read_table(fifo)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -333,3 +334,70 @@ def test_signature_older_than_skew_is_not_future(
     manifest = signed_batch()
     _verify(manifest, agreement, now=NOW - timedelta(minutes=4))
     assert _refusal(manifest, agreement, now=NOW - timedelta(minutes=6)) == Code.SCHEMA_MANIFEST
+
+
+def test_a_request_file_linked_from_outside_the_batch_folder_is_refused(
+    tmp_path: Path, keys: Keys, agreement: Agreement
+) -> None:
+    request = csv_bytes([request_row("R1")])
+    manifest = _hand_signed(tmp_path / "b", keys.private, request)
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_bytes(request)
+    (manifest.parent / "request.csv").unlink()
+    (manifest.parent / "request.csv").symlink_to(outside)
+    assert _refusal(manifest, agreement) == Code.SCHEMA_HASH_MISMATCH
+
+
+def test_a_request_file_linked_within_the_batch_folder_verifies(
+    tmp_path: Path, keys: Keys, agreement: Agreement
+) -> None:
+    request = csv_bytes([request_row("R1")])
+    manifest = _hand_signed(tmp_path / "b", keys.private, request)
+    (manifest.parent / "request.csv").rename(manifest.parent / "v2.csv")
+    (manifest.parent / "request.csv").symlink_to(manifest.parent / "v2.csv")
+    assert read_verified_requests(_verify(manifest, agreement)).row_count == 1
+
+
+@pytest.mark.usefixtures("no_hang")
+@pytest.mark.parametrize("which", ["request.csv", "manifest.json.sig"])
+def test_a_fifo_in_the_batch_is_refused_without_waiting(
+    tmp_path: Path, keys: Keys, agreement: Agreement, which: str
+) -> None:
+    manifest = _hand_signed(tmp_path / "b", keys.private, csv_bytes([request_row("R1")]))
+    (manifest.parent / which).unlink()
+    os.mkfifo(manifest.parent / which)
+    code = _refusal(manifest, agreement)
+    assert code in {Code.SCHEMA_HASH_MISMATCH, Code.SIGNER_MISSING_SIGNATURE}
+
+
+def test_a_file_swapped_for_a_larger_one_after_verification_is_read_bounded(
+    tmp_path: Path, keys: Keys, agreement: Agreement
+) -> None:
+    request = csv_bytes([request_row("R1")])
+    small = agreement.model_copy(
+        update={
+            "screening": agreement.screening.model_copy(
+                update={"max_request_file_bytes": len(request) + 10}
+            )
+        }
+    )
+    batch = _verify(_hand_signed(tmp_path / "b", keys.private, request), small)
+    batch.request_path.write_bytes(request * 50)
+    with pytest.raises(IntakeFileError) as caught:
+        read_verified_requests(batch)
+    assert caught.value.code == Code.SCHEMA_TOO_LARGE
+
+
+def test_a_value_beyond_the_agreements_field_limit_refuses_the_file(
+    tmp_path: Path, keys: Keys, agreement: Agreement
+) -> None:
+    request = csv_bytes([request_row("R1"), request_row("R2", last_name="D" * 5000)])
+    batch = _verify(_hand_signed(tmp_path / "b", keys.private, request, row_count=2), agreement)
+    with pytest.raises(IntakeFileError) as caught:
+        read_verified_requests(batch)
+    assert (caught.value.code, caught.value.row, caught.value.field) == (
+        Code.SCHEMA_TOO_LARGE,
+        2,
+        "last_name",
+    )
+    assert "4,096" in str(caught.value)

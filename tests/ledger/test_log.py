@@ -18,7 +18,7 @@ from taxgate.ledger.canonical import canonical_json, format_time, leaf_bytes, pa
 from taxgate.ledger.checkpoint import (
     PRIVATE_KEY_FILE,
     PUBLIC_KEY_FILE,
-    load_or_create_key,
+    load_key,
     load_public_key,
     read_export,
 )
@@ -175,7 +175,7 @@ def test_a_failed_batch_leaves_no_trace(store: Store, workspace: Workspace) -> N
 
 
 def test_appends_join_the_caller_transaction(store: Store, workspace: Workspace) -> None:
-    key = load_or_create_key(workspace.keys_dir)
+    key = load_key(workspace.keys_dir)
     ledger = Ledger(store)
     ledger.ensure_schema()
     with store.transaction():
@@ -197,8 +197,8 @@ def test_the_export_catches_up_and_drops_a_torn_line(store: Store, workspace: Wo
 
 
 def test_key_files_are_created_once_with_a_private_mode(workspace: Workspace) -> None:
-    first = load_or_create_key(workspace.keys_dir)
-    again = load_or_create_key(workspace.keys_dir)
+    first = load_key(workspace.keys_dir)
+    again = load_key(workspace.keys_dir)
     assert first.key_id == again.key_id
     mode = stat.S_IMODE(os.stat(workspace.keys_dir / PRIVATE_KEY_FILE).st_mode)
     assert mode == 0o600
@@ -251,7 +251,7 @@ def test_a_checkpoint_refuses_a_tree_that_does_not_extend_the_last(
     record_batch(store, workspace, "B1", 1)
     store.execute("UPDATE ledger_frontier SET hashes = ? WHERE id = 1", [b"\x01" * 96])
     with pytest.raises(LedgerError, match="does not extend"):
-        ledger_key = load_or_create_key(workspace.keys_dir)
+        ledger_key = load_key(workspace.keys_dir)
         Ledger(store).checkpoint(key=ledger_key, now=NOW + timedelta(hours=1))
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from taxgate.ledger.canonical import StringQuoter, canonical_json, quoted_leaf_bytes
-from taxgate.ledger.checkpoint import CheckpointKey, load_or_create_key, read_export
+from taxgate.ledger.checkpoint import CheckpointKey, load_key, read_export
 from taxgate.ledger.events import EventKind
 from taxgate.ledger.hold import lift_hold, set_hold, set_withhold
 from taxgate.ledger.log import Ledger, export_path, ledger_transaction
@@ -278,7 +278,7 @@ def test_an_operator_who_re_signs_is_caught_by_the_export(
     _full_ledger(store, workspace)
     ledger = Ledger(store)
     original = ledger.checkpoints()
-    key = load_or_create_key(workspace.keys_dir)
+    key = load_key(workspace.keys_dir)
     _forge(store, 20)
     leaves = [
         bytes(r[0]) for r in store.fetchall("SELECT leaf_hash FROM ledger_entries ORDER BY idx")

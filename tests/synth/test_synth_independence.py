@@ -16,6 +16,7 @@ import pytest
 import taxgate.synth
 from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.intake.readers import LINE_ADDRESS_COLUMN, REQUEST_COLUMNS, SPLIT_ADDRESS_COLUMNS
+from taxgate.spreadsheet_csv import FORMULA_STARTS, neutralise
 from taxgate.standardise import name_agreement
 from taxgate.synth import contract, names
 from taxgate.synth.world import generate_world
@@ -68,6 +69,9 @@ def test_the_contract_columns_agree_with_the_readers() -> None:
     assert contract.SPLIT_ADDRESS_COLUMNS == SPLIT_ADDRESS_COLUMNS
     assert contract.LINE_ADDRESS_COLUMN == LINE_ADDRESS_COLUMN
     assert contract.RESPONSE_COLUMNS == RESPONSE_COLUMNS
+    assert contract.FORMULA_STARTS == FORMULA_STARTS
+    for cell in ("=1+1", "'plain", "R1", "-", "@x", "\tx"):
+        assert contract.restore_cell(neutralise(cell)) == cell
 
 
 def test_close_names_are_two_names_and_shared_short_forms_belong_to_both() -> None:
