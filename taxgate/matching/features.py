@@ -75,8 +75,10 @@ def name_features(name: StandardName) -> dict[str, Any]:
     phonetic = name.surname_phonetic
     surname_phonetic = [phonetic] if isinstance(phonetic, str) else list(phonetic)
     surname_keys = _strings(name.surname_keys_with_middle)
-    # JI-YOUNG or JI YOUNG is also JIYOUNG: the joined form of the first two given names.
-    joined = "".join(name.given_names[:2]) if len(name.given_names) >= 2 else ""
+    # JI-YOUNG or JI YOUNG is also JIYOUNG: the joined form of the first two given names,
+    # when both are names (JUAN A joined is no JUANA).
+    two = name.given_names[:2]
+    joined = "".join(two) if len(two) == 2 and min(len(n) for n in two) > 1 else ""
     given_names = _strings((*name.given_names, joined))
     classes = _strings(related_given_forms(name.given_key))
     tokens = _strings(

@@ -15,6 +15,7 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -59,6 +60,50 @@ def _shares() -> tuple[dict[str, float], dict[str, float]]:
     for name, share in shares.items():
         letters[name[:1]] = letters.get(name[:1], 0.0) + share
     return shares, letters
+
+
+@cache
+def _female() -> dict[str, float]:
+    """Per upper-case name, the share of its bearers born 1930–2010 who are female."""
+    table = pq.read_table(_data_file(), columns=["year", "sex", "name", "n"])
+    years = table.column("year")
+    table = table.filter(
+        pc.and_(pc.greater_equal(years, FIRST_BIRTH_YEAR), pc.less_equal(years, LAST_BIRTH_YEAR))
+    )
+    names = pc.utf8_upper(table.column("name"))
+    female = pc.if_else(pc.equal(table.column("sex"), "F"), table.column("n"), 0)
+    grouped = (
+        pa.table({"name": names, "n": table.column("n"), "f": female})
+        .group_by("name")
+        .aggregate([("n", "sum"), ("f", "sum")])
+    )
+    return {
+        str(name): f / n
+        for name, n, f in zip(
+            grouped.column("name").to_pylist(),
+            grouped.column("n_sum").to_pylist(),
+            grouped.column("f_sum").to_pylist(),
+            strict=True,
+        )
+        if n
+    }
+
+
+# A name whose bearers are at least this much of one sex is that sex's name.
+ONE_SEX = 0.9
+
+
+def of_other_sex(a: str, b: str) -> bool:
+    """Whether two given names are, each, a name of a different sex (JUAN / JUANA, FRANCIS /
+    FRANCES): names the population never carries, or carries for both sexes, are not.
+
+    >>> of_other_sex("JUAN", "JUANA"), of_other_sex("JUAN", "JUAN"), of_other_sex("DNNA", "DONNA")
+    (True, False, False)
+    """
+    fa, fb = _female().get(a), _female().get(b)
+    if fa is None or fb is None:
+        return False
+    return (fa >= ONE_SEX and fb <= 1 - ONE_SEX) or (fb >= ONE_SEX and fa <= 1 - ONE_SEX)
 
 
 def given_name_share(name: str) -> float:

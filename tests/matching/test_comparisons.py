@@ -164,6 +164,9 @@ def test_given_levels_in_order() -> None:
         assert level_of(given_name_comparison(), record, given("JIYOUNG", "PARK")) == "joined"
     other = name_features(standardise_name("JI-HOON", None, "PARK", None))
     assert level_of(given_name_comparison(), given("JIYOUNG", "PARK"), other) == "disagree"
+    # A middle initial joined to the first name makes no name: JUAN A is no JUANA.
+    initial = name_features(standardise_name("JUAN", "A", "PARK", None))
+    assert level_of(given_name_comparison(), given("JUANA", "PARK"), initial) != "joined"
     both = name_features(standardise_name("MARIA JOSE", None, "RUIZ", None))
     assert level_of(given_name_comparison(), given("JOSE"), both) == "second_given"
 

@@ -127,3 +127,20 @@ def test_agreeing_names_never_outweigh_a_namesake_relative(channel: NameChannel)
     john = ("JOHN", ("JOHN", "PABLO"), "")
     common = channel.judge("exact", john, john)
     assert common.middle_bits > 0
+
+
+def test_a_slip_that_turns_the_name_to_the_other_sex_may_be_a_relative(
+    channel: NameChannel,
+) -> None:
+    # JUANA for JUAN is one letter, and JUANA is rare, yet a daughter or wife named after
+    # the filer is as likely as the slip: it weighs far less than a slip of one sex.
+    other_sex = given_level_bits(channel, "typo", "JUANA", "JUAN")
+    same_sex = given_level_bits(channel, "typo", "JUANN", "JUAN")
+    assert other_sex is not None and same_sex is not None
+    assert other_sex < 3 < same_sex
+
+
+def test_second_given_names_count_when_the_names_are_exchanged(channel: NameChannel) -> None:
+    asked = ("ANTONIA", ("ANTONIA", "BLANCA"), "")
+    filed = ("ANTONIA", ("ANTONIA", "ROSA"), "")
+    assert channel.judge("swapped", asked, filed).middle_bits < 0
