@@ -121,12 +121,16 @@ class CandidateEvidence:
     @property
     def address_corroborates(self) -> bool:
         """The same delivery point: house, street, unit (when both give one) and locality."""
+        return self.building_agrees and self.levels.get("unit") != "disagree"
+
+    @property
+    def building_agrees(self) -> bool:
+        """House, street and locality agree: the requested building, whatever the unit."""
         street = self.levels.get("street")
         street_ok = street in STREET_AGREES or (self.is_box and street == "null")
         return (
             street_ok
             and self.levels.get("house") == "exact"
-            and self.levels.get("unit") != "disagree"
             and self.levels.get("locality") in LOCALITY_AGREES
         )
 
@@ -225,9 +229,12 @@ def taxpayer_hypotheses(
     A taxpayer's name evidence comes from whichever of their name forms fits the request
     best (a maiden name, a filing under a nickname), their address evidence from their record
     at the requested point (or the best address evidence elsewhere), and the person-level
-    facts (date of birth, TIN, suffix history) once.
+    facts (date of birth, TIN, suffix history) once. ``candidates`` have their units read
+    as :func:`resolve_units` reads them.
     """
-    by_tin = _by_taxpayer(candidates)
+    by_tin: dict[str, list[CandidateEvidence]] = {}
+    for c in candidates:
+        by_tin.setdefault(c.tin, []).append(c)
     household = max(
         (c.bits(ADDRESS_PARTS) for cs in by_tin.values() for c in cs if c.address_corroborates),
         default=None,
@@ -259,7 +266,7 @@ def taxpayer_hypotheses(
     return out
 
 
-def _by_taxpayer(candidates: Sequence[CandidateEvidence]) -> dict[str, list[CandidateEvidence]]:
+def resolve_units(candidates: Sequence[CandidateEvidence]) -> dict[str, list[CandidateEvidence]]:
     """Each taxpayer's records, a filing without a unit at a building read as the unit the
     taxpayer wrote there (domain §5: a return that left the unit out is the same point)."""
     by_tin: dict[str, list[CandidateEvidence]] = {}
@@ -271,7 +278,9 @@ def _by_taxpayer(candidates: Sequence[CandidateEvidence]) -> dict[str, list[Cand
 def _units_of_building(records: list[CandidateEvidence]) -> list[CandidateEvidence]:
     """A record at the requested building without a unit, of a taxpayer who wrote a unit
     there other than the requested one (and never the requested one), is that other unit."""
-    at_building = [c for c in records if _building_agrees(c)]
+    if not any(c.levels.get("unit") == "disagree" for c in records):
+        return records
+    at_building = [c for c in records if c.building_agrees]
     units = {c.levels.get("unit") for c in at_building}
     if "disagree" not in units or "exact" in units:
         return records
@@ -281,16 +290,10 @@ def _units_of_building(records: list[CandidateEvidence]) -> list[CandidateEviden
         dataclasses.replace(
             c, levels={**c.levels, "unit": "disagree"}, partials={**c.partials, "unit": weight}
         )
-        if _building_agrees(c) and c.levels.get("unit") == "null"
+        if c.building_agrees and c.levels.get("unit") == "null"
         else c
         for c in records
     ]
-
-
-def _building_agrees(record: CandidateEvidence) -> bool:
-    """House, street and locality agree: the requested building, whatever the unit."""
-    whatever_unit = dataclasses.replace(record, levels={**record.levels, "unit": "null"})
-    return whatever_unit.address_corroborates
 
 
 def _middle(records: Sequence[CandidateEvidence]) -> float:
@@ -370,7 +373,7 @@ def decide(
     if not passed_screening:
         return Decision(Outcome.REJECTED, Reason.SCREENING)
     facts = on_file or OnFile()
-    candidates = [c for records in _by_taxpayer(candidates).values() for c in records]
+    candidates = [c for records in resolve_units(candidates).values() for c in records]
     hypotheses = taxpayer_hypotheses(candidates, facts)
     if not hypotheses:
         return Decision(Outcome.NOT_DISCLOSED, Reason.NO_CANDIDATE)
