@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from taxgate.agreement import Agreement
+from taxgate.disclosure.counts import batch_counts
 from taxgate.errors import WorkspaceError
 from taxgate.explain import RULES as REASON_RULES
 from taxgate.ledger.checkpoint import Checkpoint
@@ -52,22 +53,8 @@ def batch_sql() -> str:
         SELECT batch_id, requester, signer, received_at, CAST(request_date AS VARCHAR),
                CAST(as_of AS VARCHAR), rows, state, manifest_sha256, request_sha256,
                model_version, policy_version, agreement_id, agreement_version,
-               coalesce(batch_flags, [])
+               coalesce(as_of_override, as_of <> request_date), coalesce(batch_flags, [])
         FROM batches WHERE batch_id = ?"""
-
-
-def funnel_sql() -> str:
-    """One row of funnel counts (param: batch id)."""
-    return """
-        SELECT count(*),
-               count(*) FILTER (WHERE decision = 'REJECTED'),
-               count(*) FILTER (WHERE decision <> 'REJECTED'
-                                AND coalesce(candidate_records, 0) = 0),
-               count(*) FILTER (WHERE decision <> 'REJECTED' AND candidate_records > 0),
-               count(*) FILTER (WHERE candidate_records > 0 AND decision = 'DISCLOSE'),
-               count(*) FILTER (WHERE candidate_records > 0 AND decision = 'REVIEW'),
-               count(*) FILTER (WHERE candidate_records > 0 AND decision = 'NOT_DISCLOSED')
-        FROM decisions WHERE batch_id = ?"""
 
 
 def rejection_codes_sql() -> str:
@@ -197,18 +184,22 @@ def _batch(store: Store, batch_id: str) -> tuple[BatchInfo, tuple[str, ...]]:
 
 
 def _funnel(store: Store, batch_id: str) -> Funnel:
-    row = store.fetchone(funnel_sql(), [batch_id])
-    assert row is not None  # an aggregate always returns one row
-    received, rejected, no_candidate, with_candidates, disclosed, review, not_disclosed = row
+    """The funnel, from the batch's counts (the one source every output reads)."""
+    c = batch_counts(store, batch_id)
+    passed = c.received - c.rejected
     return Funnel(
-        received=received,
-        rejected=rejected,
-        passed=received - rejected,
-        no_candidate=no_candidate,
-        with_candidates=with_candidates,
-        disclosed=disclosed,
-        review=review,
-        not_disclosed=not_disclosed,
+        received=c.received,
+        rejected=c.rejected,
+        passed=passed,
+        no_candidate=c.no_candidate,
+        with_candidates=passed - c.no_candidate,
+        disclosed=c.disclosed_in_response,
+        review=c.held_for_review,
+        not_disclosed=c.not_disclosed_on_candidates,
+        rejected_after_matching=c.rejected_after_matching,
+        approved=c.approved,
+        declined=c.declined,
+        recalled=c.recalled,
     )
 
 
