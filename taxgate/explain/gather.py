@@ -44,20 +44,20 @@ from taxgate.screening.codes import ReasonCode
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-_LKA = "lka_street, lka_unit, lka_city, lka_state, lka_zip, lka_as_of, lka_source"
+_LKA = ("lka_street", "lka_unit", "lka_city", "lka_state", "lka_zip", "lka_as_of", "lka_source")
 _COLUMNS = (
-    "batch_id, row, decision, outcome, reason, reason_codes, findings, tin, record_id, "
-    "match_weight, candidate_taxpayers, candidates, notes, as_of, model_version, "
-    "policy_version, agreement_version, hypotheses, request_standardised, finding_details"
-)
+    "batch_id", "row", "decision", "outcome", "reason", "reason_codes", "findings", "tin",
+    "record_id", "match_weight", "candidate_taxpayers", "candidates", "notes", "as_of",
+    "model_version", "policy_version", "agreement_version", "hypotheses",
+    "request_standardised", "finding_details", *_LKA,
+)  # fmt: skip
 
 
 def decision_sql() -> str:
     """The decision on one request, latest batch first (params: request id, batch id or
     NULL, batch id or NULL)."""
     return f"""
-        SELECT {", ".join(f"d.{c.strip()}" for c in _COLUMNS.split(","))},
-               {", ".join(f"d.{c.strip()}" for c in _LKA.split(","))},
+        SELECT {", ".join(f"d.{c}" for c in _COLUMNS)},
                coalesce(b.as_of_override, b.as_of <> b.request_date) AS as_of_override
         FROM decisions AS d JOIN batches AS b USING (batch_id)
         WHERE d.request_id = ? AND (CAST(? AS VARCHAR) IS NULL OR d.batch_id = ?)
@@ -78,7 +78,7 @@ def review_sql() -> str:
     """The decided review of one request (params: batch, request)."""
     return f"""
         SELECT review_id, decision, reviewer, decided_at, why, review_entry, disclosure_entry,
-               {_LKA}
+               {", ".join(_LKA)}
         FROM reviews WHERE batch_id = ? AND request_id = ?"""
 
 
@@ -131,15 +131,8 @@ def explain_request(ws: Workspace, request_id: str, *, batch_id: str | None = No
                 + (f" in batch {batch_id!r}" if batch_id else ""),
                 hint="check the request id and the batch id (`taxgate batch list WS`)",
             )
-        return _explain(store, dict(zip(_names(), row, strict=True)), request_id, terms)
-
-
-def _names() -> list[str]:
-    return [
-        *(c.strip() for c in _COLUMNS.split(",")),
-        *(c.strip() for c in _LKA.split(",")),
-        "as_of_override",
-    ]
+        columns = (*_COLUMNS, "as_of_override")
+        return _explain(store, dict(zip(columns, row, strict=True)), request_id, terms)
 
 
 def _explain(store: Store, d: dict[str, Any], request_id: str, terms: Agreement) -> Explanation:
@@ -254,7 +247,7 @@ def _address(
 ) -> tuple[AddressView | None, str]:
     """The address that was or would be disclosed, or why there is none."""
     tin = d["tin"]
-    lka_columns = [d[c.strip()] for c in _LKA.split(",")]
+    lka_columns = [d[c] for c in _LKA]
     if d["decision"] == Outcome.DISCLOSE.value:
         lka = stored_lka(lka_columns)
         if lka is not None:
