@@ -23,6 +23,7 @@ from taxgate.matching.decide import (
     STREET_AGREES,
     SURNAME_AGREES,
     CandidateEvidence,
+    Hypothesis,
     OnFile,
     taxpayer_hypotheses,
 )
@@ -143,10 +144,13 @@ def candidate_views(
     views = []
     for tin, hypothesis in hypotheses.items():
         own = [c for c in evidence if c.tin == tin]
+        # The record the policy judged them on, as the policy read it (a filing without a
+        # unit at the building may have been read as the unit the taxpayer wrote there).
         first = hypothesis.at_point or hypothesis.best
-        if tin == chosen_tin and chosen_record is not None:
+        if tin == chosen_tin and chosen_record not in (None, first.record_id):
             first = next((c for c in own if c.record_id == chosen_record), first)
-        ordered = [first, *sorted((c for c in own if c is not first), key=_by_weight)]
+        others = sorted((c for c in own if c.record_id != first.record_id), key=_by_weight)
+        ordered = [first, *others]
         bits = weighed.bits.get(tin) if weighed else None
         views.append(
             CandidateView(
@@ -154,7 +158,9 @@ def candidate_views(
                 chosen=tin == chosen_tin,
                 bits=bits,
                 share=shares.get(tin),
-                verdict=_verdict(own, tin == chosen_tin, bits, top_bits, shares.get(tin)),
+                verdict=_verdict(
+                    hypothesis, own, tin == chosen_tin, bits, top_bits, shares.get(tin)
+                ),
                 records=tuple(_record_view(c, records or {}) for c in ordered),
             )
         )
@@ -170,6 +176,7 @@ def _by_weight(record: CandidateEvidence) -> tuple[float, int]:
 
 
 def _verdict(
+    hypothesis: Hypothesis,
     own: Sequence[CandidateEvidence],
     chosen: bool,
     bits: float | None,
@@ -182,15 +189,19 @@ def _verdict(
             "named by the decision: the strongest taxpayer whose name agrees and whose own "
             "delivery point is the requested address"
         )
-    if not any(c.name_agrees for c in own):
-        best = min(own, key=_by_weight)
-        return f"lost: no name they filed under agrees with the request ({name_disagreement(best)})"
-    agreeing = min((c for c in own if c.name_agrees), key=_by_weight)
-    if not any(c.address_corroborates for c in own if c.name_agrees):
-        return (
-            "lost: the requested address is not one of their delivery points "
-            f"({address_disagreement(agreeing)})"
+    if hypothesis.at_point is None:
+        if not any(c.name_agrees for c in own):
+            best = min(own, key=_by_weight)
+            why = name_disagreement(best)
+            return f"lost: no name they filed under agrees with the request ({why})"
+        agreeing = min((c for c in own if c.name_agrees), key=_by_weight)
+        why = (
+            "a filing of theirs at the building gives no unit, and the unit they wrote there "
+            "is another"
+            if agreeing.address_corroborates
+            else address_disagreement(agreeing)
         )
+        return f"lost: the requested address is not one of their delivery points ({why})"
     if bits is not None and top is not None:
         share_text = "" if share is None else f"; {share:.1%} of the posterior"
         return (
