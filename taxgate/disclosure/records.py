@@ -20,6 +20,7 @@ from taxgate.matching.decide import CandidateEvidence, Decision
 from taxgate.screening.findings import Finding
 from taxgate.standardise.address_parts import StandardAddress
 from taxgate.standardise.names import StandardName
+from taxgate.store import Store
 
 DECISION_SCHEMA = pa.schema(
     [
@@ -123,6 +124,14 @@ def runs_ddl_sql() -> str:
         settings VARCHAR NOT NULL
     );
     """
+
+
+def present_columns(store: Store, table: str) -> frozenset[str]:
+    """The columns ``table`` has in ``store`` (none when it does not exist). A workspace of an
+    earlier taxgate, opened read-only, lacks the columns added since: readers select them
+    only where they are present."""
+    rows = store.fetchall("SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table])
+    return frozenset(str(name) for (name,) in rows)
 
 
 def insert_batch_sql(columns: tuple[str, ...]) -> str:

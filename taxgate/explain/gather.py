@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
 from taxgate.agreement import Agreement
 from taxgate.disclosure.counts import batch_counts, count_lines, request_standing
-from taxgate.disclosure.records import runs_ddl_sql
+from taxgate.disclosure.records import present_columns
 from taxgate.errors import WorkspaceError
 from taxgate.explain.address import (
     DISCLOSED,
@@ -53,12 +54,16 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def decision_sql() -> str:
+def decision_sql(*, present: Collection[str] = _COLUMNS, with_override: bool = True) -> str:
     """The decision on one request, latest batch first (params: request id, batch id or
-    NULL, batch id or NULL)."""
+    NULL, batch id or NULL). A column the decisions table does not have (a batch of an
+    earlier taxgate) reads as NULL; so does a batch's missing ``as_of_override``, read then
+    from its dates."""
+    selected = ", ".join(f"d.{c}" if c in present else f"NULL AS {c}" for c in _COLUMNS)
+    override = "b.as_of_override" if with_override else "NULL"
     return f"""
-        SELECT {", ".join(f"d.{c}" for c in _COLUMNS)},
-               coalesce(b.as_of_override, b.as_of <> b.request_date) AS as_of_override
+        SELECT {selected},
+               coalesce({override}, b.as_of <> b.request_date) AS as_of_override
         FROM decisions AS d JOIN batches AS b USING (batch_id)
         WHERE d.request_id = ? AND (CAST(? AS VARCHAR) IS NULL OR d.batch_id = ?)
         ORDER BY b.received_at DESC, d.row
@@ -117,14 +122,17 @@ def explain_request(ws: Workspace, request_id: str, *, batch_id: str | None = No
         WorkspaceError: No batch of that id, or no decision for the request.
     """
     terms = ws.agreement()
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, read_only=True) as store:
         if not all(has_table(store, t) for t in ("decisions", "batches", "ledger_entries")):
             raise WorkspaceError(
                 "the workspace has answered no batch yet",
                 hint="run one with `taxgate run WS MANIFEST --out DIR`",
             )
-        store.execute(runs_ddl_sql())  # a workspace of an earlier taxgate gains new columns
-        row = store.fetchone(decision_sql(), [request_id, batch_id, batch_id])
+        sql = decision_sql(
+            present=present_columns(store, "decisions"),
+            with_override="as_of_override" in present_columns(store, "batches"),
+        )
+        row = store.fetchone(sql, [request_id, batch_id, batch_id])
         if row is None:
             raise WorkspaceError(
                 f"no decision for request {request_id!r}"

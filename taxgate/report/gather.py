@@ -15,6 +15,7 @@ from datetime import datetime
 
 from taxgate.agreement import Agreement
 from taxgate.disclosure.counts import batch_counts
+from taxgate.disclosure.records import present_columns
 from taxgate.errors import WorkspaceError
 from taxgate.explain import RULES as REASON_RULES
 from taxgate.ledger.checkpoint import Checkpoint
@@ -47,13 +48,19 @@ MAX_BINS = 60
 _WEIGHT_SQL = "coalesce(match_weight, CAST(json_extract(candidates, '$[0].weight') AS DOUBLE))"
 
 
-def batch_sql() -> str:
-    """The batch row (param: batch id)."""
-    return """
+def batch_sql(*, with_override: bool = True) -> str:
+    """The batch row (param: batch id). A batch of an earlier taxgate, whose row has no
+    ``as_of_override``, is an override where its as-of day is not its request date."""
+    override = (
+        "coalesce(as_of_override, as_of <> request_date)"
+        if with_override
+        else ("as_of <> request_date")
+    )
+    return f"""
         SELECT batch_id, requester, signer, received_at, CAST(request_date AS VARCHAR),
                CAST(as_of AS VARCHAR), rows, state, manifest_sha256, request_sha256,
                model_version, policy_version, agreement_id, agreement_version,
-               coalesce(as_of_override, as_of <> request_date), coalesce(batch_flags, [])
+               {override}, coalesce(batch_flags, [])
         FROM batches WHERE batch_id = ?"""
 
 
@@ -172,7 +179,8 @@ def gather_report_data(
 
 def _batch(store: Store, batch_id: str) -> tuple[BatchInfo, tuple[str, ...]]:
     known = has_table(store, "batches")
-    row = store.fetchone(batch_sql(), [batch_id]) if known else None
+    with_override = "as_of_override" in present_columns(store, "batches")
+    row = store.fetchone(batch_sql(with_override=with_override), [batch_id]) if known else None
     if row is None:
         raise WorkspaceError(
             f"no batch {batch_id!r} in this workspace",

@@ -6,20 +6,24 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from taxgate.cli.main import run_cli
 from taxgate.errors import WorkspaceError
 from taxgate.explain import explain_request, explanation_lines
+from taxgate.report.write import report_data
+from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 from ..conftest import ReviewedWorld
 
 
 def _decisions(w: ReviewedWorld) -> list[dict[str, object]]:
-    return pq.read_table(w.root / "out" / "decisions.parquet").to_pylist()
+    with Store.open(Workspace.open(w.ws).store_path, read_only=True) as store:
+        table = store.arrow("SELECT * FROM decisions WHERE batch_id = ? ORDER BY row", [w.batch_id])
+    return table.to_pylist()
 
 
 def test_every_kind_of_decision_is_explained(reviewed_world: ReviewedWorld) -> None:
@@ -101,3 +105,25 @@ def test_after_review_the_outcome_and_the_address_are_shown(
 def test_an_unknown_request_is_refused(reviewed_world: ReviewedWorld) -> None:
     with pytest.raises(WorkspaceError, match="no decision for request 'nope'"):
         explain_request(Workspace.open(reviewed_world.ws), "nope")
+
+
+def test_a_batch_of_an_earlier_taxgate_is_explained_with_what_it_kept(
+    reviewed_world: ReviewedWorld, tmp_path: Path
+) -> None:
+    """A workspace whose decisions lack the columns added for explanations (and whose batch
+    row lacks ``as_of_override``) is explained read-only, with a note, never altered."""
+    w = reviewed_world.copy(tmp_path / "older")
+    with Store.open(Workspace.open(w.ws).store_path) as store:
+        for column in ("hypotheses", "request_standardised", "finding_details"):
+            store.execute(f"ALTER TABLE decisions DROP COLUMN {column}")
+        store.execute("ALTER TABLE batches DROP COLUMN as_of_override")
+    disclosed = next(str(d["request_id"]) for d in _decisions(w) if d["decision"] == "DISCLOSE")
+    before = (w.ws / "store.duckdb").read_bytes()
+    e = explain_request(Workspace.open(w.ws), disclosed, batch_id=w.batch_id)
+    assert (w.ws / "store.duckdb").read_bytes() == before
+    assert e.standardised is None and e.as_of_override is False
+    assert e.candidates and e.candidates[0].bits is None
+    assert any("earlier taxgate" in note for note in e.notes)
+    assert e.address is not None and e.address.status == "disclosed"
+    assert report_data(Workspace.open(w.ws), w.batch_id).batch.as_of_override is False
+    assert report_data(Workspace.open(w.ws), w.batch_id).batch.as_of_override is False
