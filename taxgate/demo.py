@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from taxgate.agreement import default_agreement_path, load_agreement
+from taxgate.disclosure.counts import BatchCounts, batch_counts
 from taxgate.disclosure.response import ResponseRow, response_csv
 from taxgate.errors import WorkspaceError
 from taxgate.intake.enrolment import add_signer
@@ -56,6 +57,7 @@ class DemoResult:
     out: Path
     workspace: Path
     run: RunReport
+    counts: BatchCounts
     score: dict[str, Any]
     baseline_score: dict[str, Any]
     ledger_ok: bool
@@ -124,6 +126,8 @@ def run_demo(settings: DemoSettings, *, say: Say = lambda _line: None) -> DemoRe
     verified = verify_workspace(ws)
     ledger_ok = verified is not None and verified.ok
     ledger_message = "no ledger" if verified is None else verified.message
+    with Store.open(ws.store_path) as store:
+        counts = batch_counts(store, run.batch_id)
     say("8/8 oversight report")
     report = write_report(
         ws,
@@ -136,9 +140,42 @@ def run_demo(settings: DemoSettings, *, say: Say = lambda _line: None) -> DemoRe
         out=out,
         workspace=ws.root,
         run=run,
+        counts=counts,
         score=score,
         baseline_score=baseline_score,
         ledger_ok=ledger_ok,
         ledger_message=ledger_message,
         report=report,
     )
+
+
+def summary_rows(
+    counts: BatchCounts, score: dict[str, Any], baseline: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """The demo's summary: (what, taxgate, the 2025 baseline) per row.
+
+    taxgate's outcomes are the batch's counts (:mod:`taxgate.disclosure.counts`, the figures
+    the report, ``accounting`` and ``explain`` read); the baseline's are its scored response.
+    """
+    theirs = baseline["outcomes"]
+    rows = [("disclosed", f"{counts.disclosed:,}", f"{theirs.get('DISCLOSED', 0):,}")]
+    if counts.approved:
+        rows.append(("  of which after review", f"{counts.approved:,}", ""))
+    rows.append(
+        ("not disclosed", f"{counts.not_disclosed:,}", f"{theirs.get('NOT_DISCLOSED', 0):,}")
+    )
+    # A request held for review answers NOT_DISCLOSED until an officer approves it.
+    rows.append(("  of which held for review", f"{counts.pending_review:,}", ""))
+    if counts.declined:
+        rows.append(("  of which declined on review", f"{counts.declined:,}", ""))
+    rows.append(("rejected", f"{counts.rejected:,}", f"{theirs.get('REJECTED', 0):,}"))
+    for label, key in (("precision", "precision"), ("recall", "recall")):
+        rows.append((label, _percent(score[key]), _percent(baseline[key])))
+    rows.append(
+        ("harmful disclosures", f"{score['harmful_total']:,}", f"{baseline['harmful_total']:,}")
+    )
+    return rows
+
+
+def _percent(value: Any) -> str:
+    return f"{100 * float(value):.2f} %"

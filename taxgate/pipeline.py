@@ -26,7 +26,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taxgate.agreement import Agreement
-from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
+from taxgate.disclosure.records import (
+    DECISION_SCHEMA,
+    candidates_json,
+    finding_details_json,
+    hypotheses_json,
+    insert_batch_sql,
+    runs_ddl_sql,
+    standardised_json,
+)
 from taxgate.disclosure.response import RESPONSE_COLUMNS, ResponseRow, response_csv
 from taxgate.errors import (
     DisclosureRefused,
@@ -202,6 +210,7 @@ def run_batch(
             out_dir,
             now,
             clock,
+            as_of_override=as_of is not None,
         )
     return report
 
@@ -340,23 +349,14 @@ def _assemble(
                 "levels": None
                 if chosen is None
                 else json.dumps(dict(chosen.levels), sort_keys=True),
-                "candidates": json.dumps(
-                    [
-                        {
-                            "tin": c.tin,
-                            "record_id": c.record_id,
-                            "weight": c.match_weight,
-                            "levels": dict(c.levels),
-                            "partials": dict(c.partials),
-                        }
-                        for c in sorted(evidence, key=lambda c: (-c.match_weight, c.record_id))
-                    ],
-                    sort_keys=True,
-                ),
+                "candidates": candidates_json(evidence),
                 "notes": list(decision.notes),
                 **lka_columns(lka),
                 "as_of": request_date.isoformat(),
                 **versions,
+                "hypotheses": hypotheses_json(decision),
+                "request_standardised": standardised_json(screened.name, screened.address),
+                "finding_details": finding_details_json(findings, raw),
             }
         )
         if screened.passed:
@@ -434,6 +434,8 @@ def _commit(
     out_dir: Path,
     now: datetime,
     clock: _Clock,
+    *,
+    as_of_override: bool,
 ) -> RunReport:
     manifest = verified.manifest
     batch_id = manifest.batch_id
@@ -461,6 +463,9 @@ def _commit(
             agreement_version=agreement.agreement.version,
             file_sha256=manifest.request_sha256,
             rows=manifest.row_count,
+            request_date=manifest.request_date,
+            as_of=request_date,
+            as_of_override=as_of_override,
         ),
         ev.LedgerEvent(
             ev.EventKind.SIGNATURE_VERIFIED,
@@ -500,27 +505,26 @@ def _commit(
             store.insert_arrow("responses", responses)
             ledger.append([*batch_events, *assembled.events, release], now=now)
             timings = clock.done()
-            store.execute(
-                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    batch_id,
-                    manifest.requesting_agency,
-                    manifest.signer,
-                    verified.manifest_sha256,
-                    manifest.request_sha256,
-                    manifest.row_count,
-                    manifest.request_date,
-                    request_date,
-                    now.isoformat(),
-                    "RELEASED",
-                    flags,
-                    match.model.version,
-                    POLICY_VERSION,
-                    agreement.agreement.id,
-                    agreement.agreement.version,
-                    json.dumps(timings, sort_keys=True),
-                ],
-            )
+            batch_row = {
+                "batch_id": batch_id,
+                "requester": manifest.requesting_agency,
+                "signer": manifest.signer,
+                "manifest_sha256": verified.manifest_sha256,
+                "request_sha256": manifest.request_sha256,
+                "rows": manifest.row_count,
+                "request_date": manifest.request_date,
+                "as_of": request_date,
+                "received_at": now.isoformat(),
+                "state": "RELEASED",
+                "batch_flags": flags,
+                "model_version": match.model.version,
+                "policy_version": POLICY_VERSION,
+                "agreement_id": agreement.agreement.id,
+                "agreement_version": agreement.agreement.version,
+                "timings": json.dumps(timings, sort_keys=True),
+                "as_of_override": as_of_override,
+            }
+            store.execute(insert_batch_sql(tuple(batch_row)), list(batch_row.values()))
             size = Ledger(store).size()
             reached_commit = True
         publish(staged, target)

@@ -21,6 +21,8 @@ from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.errors import IntakeRefused, OutputsNotWritten
 from taxgate.synth import score_files
 
+from .conftest import ReviewedWorld
+
 TAXPAYERS = 3_000
 REQUESTS = 600
 SEED = 31
@@ -499,3 +501,46 @@ def test_a_deeply_nested_manifest_is_refused_and_recorded_without_a_traceback(
     assert code == IntakeRefused.exit_code, err
     assert "levels deep" in err and "Traceback" not in err
     assert cli("ledger", "verify", str(small.ws)) == 0  # the refusal is accounted for
+
+
+def test_an_as_of_override_is_recorded_with_the_batch_its_ledger_entry_and_the_report(
+    reviewed_world: ReviewedWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15, Deliver 3: an analyst's --as-of is kept where an auditor looks."""
+    w = reviewed_world.copy(tmp_path / "as-of")
+    manifest = w.world / "manifest.json"  # signed again: a new batch id
+    assert (
+        cli(
+            *("batch", "sign", str(w.world / "requests.csv"), "--key"),
+            *(str(w.keys / "ice-director.key.pem"), "--signer", "ice-director"),
+            *("--out", str(manifest), "--request-date", "2025-07-15"),
+        )
+        == 0
+    )
+    batch_id = json.loads(manifest.read_text(encoding="utf-8"))["batch_id"]
+    out = w.root / "out-as-of"
+    assert cli("run", str(w.ws), str(manifest), "--out", str(out), "--as-of", "2025-07-01") == 0
+    with duckdb.connect(str(w.ws / "store.duckdb"), read_only=True) as con:
+        batches = dict(con.execute("SELECT batch_id, as_of_override FROM batches").fetchall())
+        received = {
+            b: json.loads(a)
+            for b, a in con.execute(
+                "SELECT batch_id, attrs FROM ledger_entries WHERE kind = 'BATCH_RECEIVED'"
+            ).fetchall()
+        }
+    assert batches == {batch_id: True, w.batch_id: False}
+    assert received[batch_id]["as_of"] == "2025-07-01" and received[batch_id]["as_of_override"]
+    assert received[batch_id]["request_date"] == "2025-07-15"
+    assert received[w.batch_id]["as_of"] == "2025-07-15"
+    assert received[w.batch_id]["as_of_override"] is False
+    assert cli("ledger", "verify", str(w.ws)) == 0
+    report = w.root / "report.html"
+    assert cli("report", str(w.ws), batch_id, "--out", str(report)) == 0
+    html = report.read_text(encoding="utf-8")
+    assert "measured as of 2025-07-01 by an analyst's --as-of override" in html
+    assert "in place of the request date 2025-07-15" in html
+    capsys.readouterr()
+    with (out / "response.csv").open(encoding="utf-8", newline="") as handle:
+        request = next(csv.DictReader(handle))["request_id"]
+    assert cli("explain", str(w.ws), request, "--batch", batch_id) == 0
+    assert "as of 2025-07-01 (an analyst's --as-of override)" in capsys.readouterr().out

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from taxgate.cli.console import stderr
-from taxgate.demo import DECISIONS_FILE, DemoSettings, run_demo
+from taxgate.demo import DECISIONS_FILE, DemoSettings, run_demo, summary_rows
 
 
 def register(app: typer.Typer) -> None:
@@ -32,28 +32,9 @@ def demo(
         out=out, taxpayers=taxpayers, requests=requests, seed=seed, address_style=address_style
     )
     result = run_demo(settings, say=lambda line: stderr.print(f"[dim]{line}[/]"))
-    counts = result.run.counts
     table = Table("", "taxgate", "2025 baseline", title="taxgate demo")
-    for label, key in (
-        ("disclosed", "DISCLOSED"),
-        ("not disclosed", "NOT_DISCLOSED"),
-        ("rejected", "REJECTED"),
-    ):
-        table.add_row(
-            label,
-            f"{result.score['outcomes'].get(key, 0):,}",
-            f"{result.baseline_score['outcomes'].get(key, 0):,}",
-        )
-        if key == "NOT_DISCLOSED":
-            # A request held for review answers NOT_DISCLOSED until an officer approves it.
-            table.add_row("  of which held for review", f"{counts.get('REVIEW', 0):,}", "")
-    for label, key in (("precision", "precision"), ("recall", "recall")):
-        table.add_row(label, _pct(result.score[key]), _pct(result.baseline_score[key]))
-    table.add_row(
-        "harmful disclosures",
-        f"{result.score['harmful_total']:,}",
-        f"{result.baseline_score['harmful_total']:,}",
-    )
+    for row in summary_rows(result.counts, result.score, result.baseline_score):
+        table.add_row(*row)
     stderr.print(table)
     stderr.print(
         f"ledger: {'verified' if result.ledger_ok else 'NOT VERIFIED'}: {result.ledger_message}"
@@ -68,7 +49,3 @@ def demo(
         typer.echo(f"{label:<18} {path}")
     if not result.ledger_ok:
         raise typer.Exit(1)
-
-
-def _pct(value: Any) -> str:
-    return f"{100 * float(value):.2f} %"

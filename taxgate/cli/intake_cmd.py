@@ -8,7 +8,6 @@ on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +17,7 @@ import typer
 from taxgate.agreement import load_agreement
 from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.disclosure.batches import list_batches
+from taxgate.disclosure.counts import count_lines
 from taxgate.intake.enrolment import add_signer, agreement_summary, revoke_signer
 from taxgate.intake.keys import new_keypair
 from taxgate.intake.manifest import read_manifest, signature_path
@@ -162,7 +162,7 @@ def batch_list(
     with Store.open(workspace.store_path, read_only=True) as store:
         batches = list_batches(store)
     if as_json:
-        typer.echo(json.dumps([asdict(b) for b in batches], indent=2))
+        typer.echo(json.dumps([b.as_dict() for b in batches], indent=2))
         return
     if not batches:
         typer.echo("batches: none answered yet")
@@ -173,13 +173,5 @@ def batch_list(
             f"{b.batch_id}  {b.requester}, received {b.received_at[:10]}, "
             f"{counted(b.rows, 'request')}"
         )
-        typer.echo(
-            f"  disclosed {b.disclosed:,}, not disclosed {b.not_disclosed:,}, "
-            f"rejected {b.rejected:,}"
-        )
-        if b.held_for_review:
-            pending = b.held_for_review - b.approved - b.declined
-            typer.echo(
-                f"  held for review {b.held_for_review:,}: approved {b.approved:,}, "
-                f"declined {b.declined:,}, pending {pending:,}"
-            )
+        for line in count_lines(b.counts):
+            typer.echo(f"  {line}")

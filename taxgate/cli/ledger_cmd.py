@@ -14,6 +14,9 @@ from rich.table import Table
 
 from taxgate.cli.console import stderr, stdout
 from taxgate.cli.days import DAY_METAVAR, parse_day
+from taxgate.cli.tables import disclosure_tables, holds_table, statistics_tables
+from taxgate.disclosure.batches import list_batches, require_batch
+from taxgate.disclosure.counts import count_lines
 from taxgate.errors import InputError
 from taxgate.ledger.accounting import disclosure_statistics, list_disclosures
 from taxgate.ledger.hold import (
@@ -100,7 +103,10 @@ def accounting(
     stats: Annotated[
         int | None, typer.Option("--stats", metavar="YEAR", help="6103(p)(3)(C) figures.")
     ] = None,
-    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+    output: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="table, csv, json, or html (with --stats only)."),
+    ] = OutputFormat.TABLE,
 ) -> None:
     """The accounting of disclosures (6103(p)(3)(A)), or the (p)(3)(C) statistics."""
     workspace = Workspace.open(ws)
@@ -112,25 +118,29 @@ def accounting(
             typer.echo(render_statistics(store, year=stats, fmt=output, agreement=terms), nl=False)
             return
         if stats is not None:
-            rows = [
-                {**asdict(s), "purposes": "; ".join(s.purposes)}
-                for s in disclosure_statistics(store, year=stats)
-            ]
-            title = f"6103(p)(3)(C) statistics, {stats}"
-        else:
-            found = list_disclosures(
-                store,
-                tin=tin,
-                batch_id=batch,
-                requester=requester,
-                since=since,
-                until=until,
-            )
-            rows = [asdict(d) for d in found]
-            if output is not OutputFormat.JSON:
-                rows = [_disclosure_row(row) for row in rows]
-            title = f"disclosures ({len(rows)})" if rows else "disclosures"
-    _print_rows(rows, output, title, columns=None if stats is not None else _DISCLOSURE_COLUMNS)
+            figures = disclosure_statistics(store, year=stats)
+            if output is OutputFormat.TABLE:
+                _print_tables(statistics_tables(figures), f"6103(p)(3)(C) statistics, {stats}")
+                return
+            rows = [{**asdict(s), "purposes": "; ".join(s.purposes)} for s in figures]
+            _print_rows(rows, output)
+            return
+        found = list_disclosures(
+            store, tin=tin, batch_id=batch, requester=requester, since=since, until=until
+        )
+        known = [] if batch is None else list_batches(store, batch_id=batch)
+        if batch is not None and not known and not found:
+            require_batch(store, batch)  # refuses: the workspace has no such batch
+    counts = known[0].counts if known else None
+    if output is not OutputFormat.TABLE:
+        _print_rows([asdict(d) for d in found], output, flat=output is OutputFormat.CSV)
+        return
+    if counts is not None:
+        # The batch's counts: the same figures as the report, `batch list` and `explain`.
+        typer.echo(f"batch {batch}: {counted(counts.received, 'request')}")
+        for line in count_lines(counts):
+            typer.echo(f"  {line}")
+    _print_tables(disclosure_tables(found), "disclosures")
 
 
 def hold(
@@ -147,7 +157,11 @@ def hold(
     # Listing the holds only reads; setting or lifting one writes.
     with Store.open(workspace.store_path, read_only=requester is None) as store:
         if requester is None:
-            _print_rows([asdict(h) for h in holds(store)], OutputFormat.TABLE, "legal holds")
+            found = holds(store)
+            if found:
+                stdout.print(holds_table(found))
+            else:
+                typer.echo("legal holds: none")
             return
         if not order:
             raise InputError("--order names the court order", field="order")
@@ -216,50 +230,29 @@ def _entry(record: Any) -> int:
     return int(lifted if lifted is not None else record.set_entry)
 
 
-def _disclosure_row(row: dict[str, Any]) -> dict[str, Any]:
+def _print_tables(tables: list[Table], title: str) -> None:
+    """Print ``tables``, or say there is nothing under ``title``."""
+    if not tables:
+        typer.echo(f"{title}: none")
+        return
+    for table in tables:
+        stdout.print(table)
+
+
+def _print_rows(rows: list[dict[str, Any]], output: OutputFormat, *, flat: bool = False) -> None:
+    """Print rows as JSON, or as CSV (every field; an address joined into one cell)."""
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if flat:
+        rows = [_joined_address(row) for row in rows]
+    names = list(rows[0]) if rows else []
+    # Request ids and requesters come from requesting agencies: spreadsheet-safe.
+    typer.echo(rows_to_csv(names, ([r[n] for n in names] for r in rows)) if rows else "", nl=False)
+
+
+def _joined_address(row: dict[str, Any]) -> dict[str, Any]:
     address = row.pop("address")
     parts = [address.get(k) for k in ("street", "unit", "city", "state", "zip")]
     row["address"] = ", ".join(str(p) for p in parts if p)
     return row
-
-
-_DISCLOSURE_COLUMNS = (
-    "index",
-    "logged_at",
-    "batch_id",
-    "request_id",
-    "requester",
-    "statute",
-    "tin",
-    "address",
-    "as_of",
-    "recall_id",
-)
-
-
-def _print_rows(
-    rows: list[dict[str, Any]],
-    output: OutputFormat,
-    title: str,
-    *,
-    columns: tuple[str, ...] | None = None,
-) -> None:
-    """Print rows as JSON, CSV (every field) or a table (``columns``, default every field)."""
-    if output is OutputFormat.JSON:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    if output is OutputFormat.CSV:
-        names = list(rows[0]) if rows else []
-        # Request ids and requesters come from requesting agencies: spreadsheet-safe.
-        typer.echo(
-            rows_to_csv(names, ([r[n] for n in names] for r in rows)) if rows else "", nl=False
-        )
-        return
-    if not rows:
-        typer.echo(f"{title}: none")
-        return
-    names = list(columns or rows[0])
-    table = Table(*names, title=title)
-    for row in rows:
-        table.add_row(*("" if row[n] is None else str(row[n]) for n in names))
-    stdout.print(table)

@@ -3,18 +3,18 @@ call each)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from taxgate.cli.console import stderr
+from taxgate.cli.console import say, stderr, stdout
 from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.cli.model_cmd import train_and_save
 from taxgate.cli.progress import stage_progress
-from taxgate.explain import explain_request
+from taxgate.explain import explain_request, explanation_lines
 from taxgate.master.load import load_master
 from taxgate.pipeline import export_decisions, export_response, run_batch
 from taxgate.prescreen import screen_batch
@@ -153,14 +153,13 @@ def explain(
         str, typer.Argument(metavar="REQUEST_ID", help="The request, as its batch names it.")
     ],
     batch: Annotated[str | None, typer.Option(help="Batch id (default: the latest).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the same as JSON.")] = False,
 ) -> None:
-    """Show why a request was decided as it was: each comparison's weight and the rule."""
+    """Show why a request was decided as it was: the request, each candidate taxpayer with
+    every comparison's weight, the rule, the address and its filing, the review."""
     explanation = explain_request(Workspace.open(ws), request_id, batch_id=batch)
-    stderr.print(f"[bold]{explanation.title}[/]")
-    for line in explanation.summary:
-        typer.echo(line)
-    if explanation.rows:
-        table = Table("comparison", "level", "weight (bits)")
-        for comparison, level, weight in explanation.rows:
-            table.add_row(comparison, level, "" if weight is None else f"{weight:+.2f}")
-        stderr.print(table)
+    if as_json:
+        typer.echo(json.dumps(explanation.as_json(), indent=2, ensure_ascii=False))
+        return
+    for line in explanation_lines(explanation):
+        say(line, console=stdout)

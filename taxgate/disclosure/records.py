@@ -1,8 +1,26 @@
-"""Store tables for batches, decisions, responses and models (pure DDL builders)."""
+"""Store tables for batches, decisions, responses and models (pure DDL builders), and the
+JSON columns of a decisions row that keep what an explanation needs (``taxgate explain``).
+
+The decisions row keeps, beside the decision: every candidate record's comparison levels and
+weights (``candidates``), every candidate taxpayer's evidence as the policy weighed it
+(``hypotheses``), the request as standardised (``request_standardised``) and each finding's
+message and offending value (``finding_details``). They are written once, as the run decides,
+so that an explanation shows what the decision rested on without deciding again.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import pyarrow as pa
+
+from taxgate.matching.decide import CandidateEvidence, Decision
+from taxgate.screening.findings import Finding
+from taxgate.standardise.address_parts import StandardAddress
+from taxgate.standardise.names import StandardName
+from taxgate.store import Store
 
 DECISION_SCHEMA = pa.schema(
     [
@@ -36,6 +54,9 @@ DECISION_SCHEMA = pa.schema(
         ("model_version", pa.string()),
         ("policy_version", pa.string()),
         ("agreement_version", pa.string()),
+        ("hypotheses", pa.string()),
+        ("request_standardised", pa.string()),
+        ("finding_details", pa.string()),
     ]
 )
 
@@ -51,6 +72,12 @@ _SQL_TYPES = {
 def runs_ddl_sql() -> str:
     """Tables of the run stage; created once per workspace."""
     decision_columns = ",\n".join(f"    {f.name} {_SQL_TYPES[f.type]}" for f in DECISION_SCHEMA)
+    # A workspace made by an earlier taxgate gains the columns added since (empty for its
+    # batches): every column is added if it is missing.
+    added_columns = "\n".join(
+        f"    ALTER TABLE decisions ADD COLUMN IF NOT EXISTS {f.name} {_SQL_TYPES[f.type]};"
+        for f in DECISION_SCHEMA
+    )
     return f"""
     CREATE TABLE IF NOT EXISTS batches (
         batch_id VARCHAR PRIMARY KEY,
@@ -68,11 +95,14 @@ def runs_ddl_sql() -> str:
         policy_version VARCHAR NOT NULL,
         agreement_id VARCHAR NOT NULL,
         agreement_version VARCHAR NOT NULL,
-        timings VARCHAR NOT NULL
+        timings VARCHAR NOT NULL,
+        as_of_override BOOLEAN
     );
+    ALTER TABLE batches ADD COLUMN IF NOT EXISTS as_of_override BOOLEAN;
     CREATE TABLE IF NOT EXISTS decisions (
 {decision_columns}
     );
+{added_columns}
     CREATE TABLE IF NOT EXISTS responses (
         batch_id VARCHAR NOT NULL,
         row BIGINT NOT NULL,
@@ -94,3 +124,94 @@ def runs_ddl_sql() -> str:
         settings VARCHAR NOT NULL
     );
     """
+
+
+def present_columns(store: Store, table: str) -> frozenset[str]:
+    """The columns ``table`` has in ``store`` (none when it does not exist). A workspace of an
+    earlier taxgate, opened read-only, lacks the columns added since: readers select them
+    only where they are present."""
+    rows = store.fetchall("SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table])
+    return frozenset(str(name) for (name,) in rows)
+
+
+def insert_batch_sql(columns: tuple[str, ...]) -> str:
+    """Insert one ``batches`` row, naming its columns (fixed identifiers, never input)."""
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO batches ({', '.join(columns)}) VALUES ({marks})"
+
+
+def candidates_json(evidence: Sequence[CandidateEvidence]) -> str:
+    """Every scored candidate record, best first: its taxpayer, weight, comparison levels and
+    bits, and the name channel's and household's terms the policy added."""
+    return json.dumps(
+        [
+            {
+                "tin": c.tin,
+                "record_id": c.record_id,
+                "weight": c.match_weight,
+                "levels": dict(c.levels),
+                "partials": dict(c.partials),
+                "given_bits": c.given_bits,
+                "middle_bits": c.middle_bits,
+                "junior_bits": c.junior_bits,
+                "is_box": c.is_box,
+                "former_coresident": c.former_coresident,
+            }
+            for c in sorted(evidence, key=lambda c: (-c.match_weight, c.record_id))
+        ],
+        sort_keys=True,
+    )
+
+
+def hypotheses_json(decision: Decision) -> str | None:
+    """Each candidate taxpayer's evidence (bits), strongest first, and the not-on-file
+    hypothesis's; None when the policy weighed no taxpayer."""
+    if not decision.hypotheses:
+        return None
+    taxpayers = [{"tin": tin, "bits": bits} for tin, bits in decision.hypotheses]
+    return json.dumps({"taxpayers": taxpayers, "not_on_file": decision.not_on_file})
+
+
+def standardised_json(name: StandardName, address: StandardAddress) -> str:
+    """The request's name and address as the standardiser read them (USPS Pub 28 parts)."""
+    return json.dumps(
+        {
+            "given_names": list(name.given_names),
+            "surname": list(name.surname_parts),
+            "suffix": name.suffix,
+            "address_kind": address.kind.value,
+            "street": address.street_line(),
+            "unit": address.unit_line(),
+            "city": address.city,
+            "state": address.state,
+            "zip": address.zip_code(),
+        },
+        sort_keys=True,
+    )
+
+
+# A finding's value is kept up to this many characters (a free-text reason can be long).
+VALUE_CHARS = 200
+_ADDRESS_PARTS = ("street", "unit", "city", "state", "zip")
+
+
+def finding_details_json(findings: Sequence[Finding], request: Mapping[str, Any]) -> str | None:
+    """Each finding's code, field, message and the value it judged; None without findings.
+
+    The value of ``address`` in a file of split address columns is the parts, joined.
+    """
+    if not findings:
+        return None
+    details = []
+    for f in findings:
+        value = request.get(f.field)
+        if value is None and f.field == "address":
+            parts = [str(request[p]) for p in _ADDRESS_PARTS if request.get(p)]
+            value = ", ".join(parts) or None
+        text = None if value is None else str(value)
+        if text is not None and len(text) > VALUE_CHARS:
+            text = text[:VALUE_CHARS] + "…"
+        details.append(
+            {"code": f.code.value, "field": f.field, "message": f.message, "value": text}
+        )
+    return json.dumps(details, sort_keys=True)

@@ -99,19 +99,38 @@ def batch_received(
     agreement_version: str,
     file_sha256: str,
     rows: int,
+    request_date: date | None = None,
+    as_of: date | None = None,
+    as_of_override: bool = False,
 ) -> LedgerEvent:
-    """A batch arrived from ``requester`` under the agreement (accounting reads ``requester``)."""
-    return LedgerEvent(
-        EventKind.BATCH_RECEIVED,
-        batch_id,
-        attrs={
-            "requester": requester,
-            "agreement_id": agreement_id,
-            "agreement_version": agreement_version,
-            "file_sha256": file_sha256,
-            "rows": rows,
-        },
-    )
+    """A batch arrived from ``requester`` under the agreement (accounting reads ``requester``).
+
+    Args:
+        batch_id: The batch.
+        requester: The requesting agency.
+        agreement_id: The agreement the batch is answered under.
+        agreement_version: That agreement's version.
+        file_sha256: The SHA-256 of the request file.
+        rows: The rows the manifest declares.
+        request_date: The manifest's request date.
+        as_of: The day every time-dependent check was measured on (removal-order ages, the
+            last known address).
+        as_of_override: ``as_of`` is an analyst's ``--as-of``, not the request date; the
+            leaf records it, so an override can never pass unseen.
+    """
+    attrs: dict[str, AttrValue] = {
+        "requester": requester,
+        "agreement_id": agreement_id,
+        "agreement_version": agreement_version,
+        "file_sha256": file_sha256,
+        "rows": rows,
+    }
+    if request_date is not None:
+        attrs["request_date"] = request_date.isoformat()
+    if as_of is not None:
+        attrs["as_of"] = as_of.isoformat()
+        attrs["as_of_override"] = as_of_override
+    return LedgerEvent(EventKind.BATCH_RECEIVED, batch_id, attrs=attrs)
 
 
 def batch_refused(*, batch_id: str, requester: str, code: str, rows: int | None) -> LedgerEvent:

@@ -153,6 +153,10 @@ class Decision:
 
     ``weight`` is the chosen taxpayer's evidence (bits against a random person); ``margin``
     is the log2 posterior odds of the chosen taxpayer against every other hypothesis.
+    ``hypotheses`` keeps every candidate taxpayer's evidence (TIN, bits) as the posterior
+    counted it, strongest first, and ``not_on_file`` the not-on-file hypothesis's (None where
+    it was not weighed), so that an explanation shows what each rival had without deciding
+    again.
     """
 
     outcome: Outcome
@@ -165,6 +169,8 @@ class Decision:
     candidate_taxpayers: int = 0
     notes: tuple[str, ...] = field(default=())
     posterior: float | None = None
+    hypotheses: tuple[tuple[str, float], ...] = field(default=())
+    not_on_file: float | None = None
 
 
 @dataclass(frozen=True)
@@ -377,10 +383,14 @@ def decide(
     hypotheses = taxpayer_hypotheses(candidates, facts)
     if not hypotheses:
         return Decision(Outcome.NOT_DISCLOSED, Reason.NO_CANDIDATE)
+    weighed = tuple(sorted(((h.tin, round(h.bits, 4)) for h in hypotheses), key=_strongest))
     eligible = [h for h in hypotheses if h.at_point is not None]
     if not eligible:
         return Decision(
-            Outcome.NOT_DISCLOSED, _why_none(candidates), candidate_taxpayers=len(hypotheses)
+            Outcome.NOT_DISCLOSED,
+            _why_none(candidates),
+            candidate_taxpayers=len(hypotheses),
+            hypotheses=weighed,
         )
     top = max(eligible, key=lambda h: (h.bits, h.tin))
     chosen = top.at_point
@@ -401,6 +411,15 @@ def decide(
         candidate_taxpayers=len(hypotheses),
         notes=(f"posterior {posterior:.6f}", f"not on file {nobody:+.2f} bits"),
         posterior=posterior,
+        # As the posterior counted them: the chosen taxpayer's evidence, each rival's as far
+        # as what is on file tells them apart (rival_bits).
+        hypotheses=tuple(
+            sorted(
+                [(top.tin, round(top.bits, 4)), *((t, round(b, 4)) for b, t in rivals)],
+                key=_strongest,
+            )
+        ),
+        not_on_file=None if nobody == -math.inf else round(nobody, 4),
     )
     if posterior >= policy.disclose_probability and top.bits >= policy.disclose_weight:
         return dataclasses.replace(decision, outcome=Outcome.DISCLOSE, reason=Reason.MATCHED)
@@ -429,6 +448,10 @@ def rival_bits(rival: Hypothesis, top: Hypothesis) -> float:
     if rival.carries_the_name and top.carries_the_name:
         return max(rival.bits - rival.person, top.bits - top.person) + person
     return rival.bits - rival.person + person
+
+
+def _strongest(hypothesis: tuple[str, float]) -> tuple[float, str]:
+    return -hypothesis[1], hypothesis[0]
 
 
 def _posterior(top: float, rivals: Sequence[float], nobody: float) -> tuple[float, float]:

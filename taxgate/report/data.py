@@ -34,6 +34,8 @@ class BatchInfo:
         policy_version: The decision policy that decided it.
         agreement_id: The agreement the batch was answered under.
         agreement_version: That agreement's version.
+        as_of_override: ``as_of`` is an analyst's ``--as-of`` in place of the request date
+            (recorded with the batch and in its BATCH_RECEIVED ledger entry).
     """
 
     batch_id: str
@@ -50,14 +52,19 @@ class BatchInfo:
     policy_version: str
     agreement_id: str
     agreement_version: str
+    as_of_override: bool = False
 
 
 @dataclass(frozen=True)
 class Funnel:
-    """How the requests of a batch narrowed, stage by stage.
+    """How the requests of a batch narrowed, stage by stage, and where they stand now.
 
     ``received = rejected + passed``; ``passed = no_candidate + with_candidates``;
-    ``with_candidates = disclosed + review + not_disclosed``.
+    ``with_candidates = disclosed + review + not_disclosed``, as the run answered. ``rejected``
+    counts the requests refused at screening and those refused after matching as DUPLICATE
+    (``rejected_after_matching``). Of those held for review, ``approved`` were disclosed in a
+    supplement since and ``declined`` were not. The figures are the batch's counts
+    (:mod:`taxgate.disclosure.counts`), which the demo, ``accounting`` and ``explain`` read.
     """
 
     received: int
@@ -68,6 +75,25 @@ class Funnel:
     disclosed: int
     review: int
     not_disclosed: int
+    rejected_after_matching: int = 0
+    approved: int = 0
+    declined: int = 0
+    recalled: int = 0
+
+    @property
+    def pending_review(self) -> int:
+        """Held for review, not decided yet."""
+        return self.review - self.approved - self.declined
+
+    @property
+    def disclosed_now(self) -> int:
+        """Disclosed in the response or, after an approved review, in a supplement."""
+        return self.disclosed + self.approved
+
+    @property
+    def not_disclosed_now(self) -> int:
+        """Neither rejected nor disclosed (held for review and not approved included)."""
+        return self.received - self.rejected - self.disclosed_now
 
     def share(self, count: int) -> float:
         """``count`` as a fraction of the requests received (0 for an empty batch)."""

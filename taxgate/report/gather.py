@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from taxgate.agreement import Agreement
+from taxgate.disclosure.counts import batch_counts
+from taxgate.disclosure.records import present_columns
 from taxgate.errors import WorkspaceError
 from taxgate.explain import RULES as REASON_RULES
 from taxgate.ledger.checkpoint import Checkpoint
@@ -46,28 +48,20 @@ MAX_BINS = 60
 _WEIGHT_SQL = "coalesce(match_weight, CAST(json_extract(candidates, '$[0].weight') AS DOUBLE))"
 
 
-def batch_sql() -> str:
-    """The batch row (param: batch id)."""
-    return """
+def batch_sql(*, with_override: bool = True) -> str:
+    """The batch row (param: batch id). A batch of an earlier taxgate, whose row has no
+    ``as_of_override``, is an override where its as-of day is not its request date."""
+    override = (
+        "coalesce(as_of_override, as_of <> request_date)"
+        if with_override
+        else ("as_of <> request_date")
+    )
+    return f"""
         SELECT batch_id, requester, signer, received_at, CAST(request_date AS VARCHAR),
                CAST(as_of AS VARCHAR), rows, state, manifest_sha256, request_sha256,
                model_version, policy_version, agreement_id, agreement_version,
-               coalesce(batch_flags, [])
+               {override}, coalesce(batch_flags, [])
         FROM batches WHERE batch_id = ?"""
-
-
-def funnel_sql() -> str:
-    """One row of funnel counts (param: batch id)."""
-    return """
-        SELECT count(*),
-               count(*) FILTER (WHERE decision = 'REJECTED'),
-               count(*) FILTER (WHERE decision <> 'REJECTED'
-                                AND coalesce(candidate_records, 0) = 0),
-               count(*) FILTER (WHERE decision <> 'REJECTED' AND candidate_records > 0),
-               count(*) FILTER (WHERE candidate_records > 0 AND decision = 'DISCLOSE'),
-               count(*) FILTER (WHERE candidate_records > 0 AND decision = 'REVIEW'),
-               count(*) FILTER (WHERE candidate_records > 0 AND decision = 'NOT_DISCLOSED')
-        FROM decisions WHERE batch_id = ?"""
 
 
 def rejection_codes_sql() -> str:
@@ -185,7 +179,8 @@ def gather_report_data(
 
 def _batch(store: Store, batch_id: str) -> tuple[BatchInfo, tuple[str, ...]]:
     known = has_table(store, "batches")
-    row = store.fetchone(batch_sql(), [batch_id]) if known else None
+    with_override = "as_of_override" in present_columns(store, "batches")
+    row = store.fetchone(batch_sql(with_override=with_override), [batch_id]) if known else None
     if row is None:
         raise WorkspaceError(
             f"no batch {batch_id!r} in this workspace",
@@ -197,18 +192,22 @@ def _batch(store: Store, batch_id: str) -> tuple[BatchInfo, tuple[str, ...]]:
 
 
 def _funnel(store: Store, batch_id: str) -> Funnel:
-    row = store.fetchone(funnel_sql(), [batch_id])
-    assert row is not None  # an aggregate always returns one row
-    received, rejected, no_candidate, with_candidates, disclosed, review, not_disclosed = row
+    """The funnel, from the batch's counts (the one source every output reads)."""
+    c = batch_counts(store, batch_id)
+    passed = c.received - c.rejected
     return Funnel(
-        received=received,
-        rejected=rejected,
-        passed=received - rejected,
-        no_candidate=no_candidate,
-        with_candidates=with_candidates,
-        disclosed=disclosed,
-        review=review,
-        not_disclosed=not_disclosed,
+        received=c.received,
+        rejected=c.rejected,
+        passed=passed,
+        no_candidate=c.no_candidate,
+        with_candidates=passed - c.no_candidate,
+        disclosed=c.disclosed_in_response,
+        review=c.held_for_review,
+        not_disclosed=c.not_disclosed_on_candidates,
+        rejected_after_matching=c.rejected_after_matching,
+        approved=c.approved,
+        declined=c.declined,
+        recalled=c.recalled,
     )
 
 

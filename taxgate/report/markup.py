@@ -42,6 +42,7 @@ td code.hash { white-space: normal; overflow-wrap: anywhere; }
          font-weight: bold; }
 .badge.ok { background: var(--ok); }
 .badge.bad { background: var(--bad); }
+.badge.warn { background: #8a5a00; }
 figure { margin: 8px 0 12px; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 13px; }

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 
 from taxgate.report.charts import DECISION_LABELS, ReportCharts
 from taxgate.report.data import (
+    BatchInfo,
     CheckpointInfo,
+    Funnel,
     LedgerStatus,
     Quality,
     ReasonCount,
@@ -37,6 +39,7 @@ def render_report(data: ReportData, charts: ReportCharts) -> str:
             "NOT_DISCLOSED.",
             data.review_reasons,
             data.funnel.received,
+            outcome=_review_outcome(data.funnel),
         ),
         _reasons_section(
             "not-disclosed",
@@ -70,13 +73,27 @@ def _header(data: ReportData) -> str:
         if ledger.verified
         else '<span class="badge bad">ledger verification FAILED</span>'
     )
+    # The batch's counts as it stands now: the same figures as the demo, `batch list`,
+    # `accounting` and `explain` (taxgate.disclosure.counts).
+    after_review = f" ({count(funnel.approved)} after review)" if funnel.approved else ""
+    held = (
+        f"held for review: {count(funnel.approved)} approved, {count(funnel.declined)} "
+        f"declined, {count(funnel.pending_review)} pending"
+        if funnel.review
+        else "held for review"
+    )
     cards = [
         ("received", funnel.received),
-        ("rejected at screening", funnel.rejected),
-        ("disclosed", funnel.disclosed),
-        ("held for review", funnel.review),
-        ("not disclosed", funnel.received - funnel.rejected - funnel.disclosed - funnel.review),
+        ("rejected", funnel.rejected),
+        (f"disclosed{after_review}", funnel.disclosed_now),
+        ("not disclosed", funnel.not_disclosed_now),
+        (held, funnel.review),
     ]
+    override = (
+        f", measured as of {esc(data.batch.as_of)} by an analyst's --as-of override"
+        if data.batch.as_of_override
+        else ""
+    )
     card_html = "".join(
         f'<div class="card"><span class="n">{count(n)}</span><span class="l">{esc(label)}</span>'
         "</div>"
@@ -98,7 +115,7 @@ def _header(data: ReportData) -> str:
     return f"""<header>
 <h1>Oversight report: §6103(i)(2) address requests</h1>
 <p class="lead">Batch <code>{esc(data.batch.batch_id)}</code> from {esc(data.batch.requester)},
-request date {esc(data.batch.request_date)}. {badge}</p>
+request date {esc(data.batch.request_date)}{override}. {badge}</p>
 </header>
 <div class="notice"><strong>Internal.</strong> For disclosure analysts, auditors and courts.
 This report contains <strong>no taxpayer data</strong>: no names, addresses, TINs or dates of
@@ -121,7 +138,7 @@ def _batch_section(data: ReportData) -> str:
         ("Requesting agency", esc(batch.requester)),
         ("Signed by (enrolled signer)", esc(batch.signer)),
         ("Request date", esc(batch.request_date)),
-        ("Addresses as of", esc(batch.as_of)),
+        ("Addresses as of", _as_of_text(batch)),
         ("Committed at (UTC)", esc(batch.received_at)),
         ("Rows declared in the manifest", count(batch.rows)),
         ("State", esc(batch.state)),
@@ -142,17 +159,44 @@ identify the signed manifest and the request file exactly.</p>
 </section>"""
 
 
+def _as_of_text(batch: BatchInfo) -> str:
+    """The as-of day, and when an analyst's ``--as-of`` set it, that it did."""
+    if not batch.as_of_override:
+        return f"{esc(batch.as_of)} (the request date)"
+    return (
+        f'<strong>{esc(batch.as_of)}</strong> <span class="badge warn">override</span> set by '
+        f"an analyst's <code>--as-of</code> in place of the request date "
+        f"{esc(batch.request_date)}; recorded with the batch and in its BATCH_RECEIVED ledger "
+        "entry. Removal-order ages and last known addresses were measured on this day."
+    )
+
+
 def _funnel_section(data: ReportData, svg: str) -> str:
     f = data.funnel
+    duplicates = (
+        f"; {count(f.rejected_after_matching)} of them refused after matching as DUPLICATE"
+        if f.rejected_after_matching
+        else ""
+    )
     rows = [
         ("Received", f.received, "requests in the signed batch"),
-        ("Rejected at screening", f.rejected, "defective requests (§6103(i)(2)(B)), with codes"),
-        ("Passed screening", f.passed, "complete, lawful requests"),
+        ("Rejected", f.rejected, f"defective requests (§6103(i)(2)(B)), with codes{duplicates}"),
+        ("Not rejected", f.passed, "complete, lawful requests, not refused as DUPLICATE"),
         ("No candidate", f.no_candidate, "no master record shares a name and house number"),
         ("With candidates", f.with_candidates, "scored against the master file"),
         ("Disclosed", f.disclosed, "one taxpayer; name and address corroborated"),
         ("Held for review", f.review, "borderline or conflicting evidence"),
         ("Not disclosed (with candidates)", f.not_disclosed, "ambiguous, weak or conflicting"),
+    ]
+    if f.review:
+        rows += [
+            ("… approved on review", f.approved, "disclosed since, in a supplementary response"),
+            ("… declined on review", f.declined, "nothing released"),
+            ("… pending review", f.pending_review, "answered NOT_DISCLOSED until decided"),
+        ]
+    rows += [
+        ("Disclosed now", f.disclosed_now, "in the response, or after an approved review"),
+        ("Not disclosed now", f.not_disclosed_now, "every other request not rejected"),
     ]
     body = table(
         ("Stage", "Requests", "Share of received", "Meaning"),
@@ -252,8 +296,25 @@ never enough by itself: the name and the address must each corroborate.</p>
 </section>"""
 
 
+def _review_outcome(funnel: Funnel) -> str:
+    """What reviewers decided since the run (the batch's counts)."""
+    if not funnel.review:
+        return ""
+    return (
+        f"<p>Since the run: <strong>{count(funnel.approved)}</strong> approved and disclosed in "
+        f"a supplementary response, <strong>{count(funnel.declined)}</strong> declined, "
+        f"<strong>{count(funnel.pending_review)}</strong> pending.</p>"
+    )
+
+
 def _reasons_section(
-    anchor: str, title: str, lead: str, reasons: Sequence[ReasonCount], received: int
+    anchor: str,
+    title: str,
+    lead: str,
+    reasons: Sequence[ReasonCount],
+    received: int,
+    *,
+    outcome: str = "",
 ) -> str:
     total = sum(r.requests for r in reasons)
     if not reasons:
@@ -278,6 +339,7 @@ def _reasons_section(
 <p class="lead">{esc(lead)}</p>
 <p><strong>{count(total)}</strong> requests ({esc(percent(total, received) or "0 %")} of
 received).</p>
+{outcome}
 {body}
 </section>"""
 

@@ -32,10 +32,17 @@ def _env() -> dict[str, str]:
 
 def in_terminal(*argv: str, cwd: Path, timeout: float = 300.0) -> Finished:
     """Run ``taxgate ARGV`` with stdin, stdout and stderr on one 80x24 pseudo-terminal."""
+    return program_in_terminal(
+        [sys.executable, "-m", "taxgate.cli.main", *argv], cwd=cwd, timeout=timeout
+    )
+
+
+def program_in_terminal(argv: list[str], *, cwd: Path, timeout: float = 300.0) -> Finished:
+    """Run any program ``ARGV`` on one 80x24 pseudo-terminal, as :func:`in_terminal` does."""
     primary, secondary = os.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "taxgate.cli.main", *argv],
+        argv,
         stdin=secondary,
         stdout=secondary,
         stderr=secondary,
@@ -51,7 +58,7 @@ def in_terminal(*argv: str, cwd: Path, timeout: float = 300.0) -> Finished:
             ready, _, _ = select.select([primary], [], [], max(0.0, deadline - time.monotonic()))
             if not ready:
                 proc.kill()
-                raise TimeoutError(f"taxgate {' '.join(argv)} ran over {timeout:.0f}s")
+                raise TimeoutError(f"{' '.join(argv)} ran over {timeout:.0f}s")
             try:
                 data = os.read(primary, 65536)
             except OSError:  # EIO: every process holding the terminal has closed it

@@ -30,15 +30,16 @@ def _commands(command: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str,
     return found
 
 
-def test_every_positional_argument_has_help() -> None:
+def test_every_argument_and_option_has_help() -> None:
     _register_commands()
     commands = _commands(typer.main.get_command(app))
     assert len(commands) > 20
+    params = [(path, param) for path, command in commands for param in command.params]
+    assert any(param.param_type_name == "argument" for _, param in params)
     bare = [
-        f"{' '.join(path)} {param.name}"
-        for path, command in commands
-        for param in command.params
-        if param.param_type_name == "argument" and not getattr(param, "help", None)
+        f"{' '.join(path)} {param.param_type_name} {param.name}"
+        for path, param in params
+        if not getattr(param, "help", None)
     ]
     assert bare == []
 

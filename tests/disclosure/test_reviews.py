@@ -109,7 +109,7 @@ def _store_with_reviews() -> Store:
     )
     store.insert_arrow("decisions", decisions)
     store.execute(
-        "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             "B1",
             "ICE",
@@ -127,6 +127,7 @@ def _store_with_reviews() -> Store:
             "irs-ice-2025",
             "v1",
             "{}",
+            False,
         ],
     )
     return store

@@ -19,7 +19,8 @@ from taxgate.workspace import Workspace
 
 NOW = datetime(2025, 8, 7, 12, 0, tzinfo=UTC)
 STATUTE = "8-1253-(a)(1)"
-VECTORS = Path(__file__).resolve().parents[2] / ".." / "shared" / "vectors" / "rfc9162-merkle"
+# The RFC 9162 vectors ship with the tests (tests/data/README.md says where they come from).
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "rfc9162-merkle"
 
 
 @pytest.fixture

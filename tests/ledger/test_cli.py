@@ -64,7 +64,9 @@ def test_accounting_formats(ws: Path, capsys: pytest.CaptureFixture[str]) -> Non
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(table) == 3 and table[0]["address"].startswith("0 ELM AVE")
     assert run_cli(["accounting", str(ws), "--requester", "ICE", "--from", "2025-08-07"]) == 0
-    assert "disclosures (6)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    for batch in ("B0", "B1"):
+        assert f"batch {batch}: 3 disclosures to ICE under 8-1253-(a)(1)" in out
     assert run_cli(["accounting", str(ws), "--stats", "2025", "--format", "json"]) == 0
     (stats,) = json.loads(capsys.readouterr().out)
     assert stats["requester"] == "ICE" and stats["instances_disclosed"] == 6

@@ -293,3 +293,19 @@ def test_a_twin_is_never_given_the_filers_own_name_in_another_spelling() -> None
         [cand("111111111", given_name="sounds_alike", given_bits=3.0)], POLICY
     )
     assert decide([respelt], POLICY).outcome is Outcome.DISCLOSE
+
+
+def test_the_decision_keeps_every_taxpayers_evidence_for_explanations() -> None:
+    chosen = cand("111111111", 1, date_of_birth="exact")
+    other = cand("222222222", 2, given_name="disagree")
+    d = decide([other, chosen], POLICY)
+    assert [tin for tin, _ in d.hypotheses] == ["111111111", "222222222"]  # strongest first
+    assert d.hypotheses[0][1] == d.weight
+    assert d.not_on_file is not None and d.not_on_file < d.hypotheses[0][1]
+    # They are the figures the posterior was computed from.
+    shares = [2.0**bits for _, bits in d.hypotheses] + [2.0**d.not_on_file]
+    assert shares[0] / sum(shares) == pytest.approx(d.posterior, rel=1e-3)
+    nobody_here = decide([cand("333333333", 3, given_name="disagree", house="disagree")], POLICY)
+    assert nobody_here.reason is Reason.BELOW_THRESHOLD and nobody_here.tin is None
+    assert [tin for tin, _ in nobody_here.hypotheses] == ["333333333"]
+    assert nobody_here.not_on_file is None  # not weighed: no one at the point

@@ -90,7 +90,7 @@ def store() -> Iterator[Store]:
         opened.execute(
             "INSERT INTO batches VALUES ('B1', 'ICE', 'ice-director', 'aa', 'bb', 9, "
             "'2025-07-15', '2025-07-15', '2025-07-16T00:00:00+00:00', 'RELEASED', "
-            "['BATCH_BOILERPLATE_REASONS'], 'fs-1', 'policy-1', 'irs-ice-2025', 'v1', '{}')"
+            "['BATCH_BOILERPLATE_REASONS'], 'fs-1', 'policy-1', 'irs-ice-2025', 'v1', '{}', false)"
         )
         yield opened
 
