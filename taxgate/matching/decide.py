@@ -379,24 +379,38 @@ def decide(
     if not passed_screening:
         return Decision(Outcome.REJECTED, Reason.SCREENING)
     facts = on_file or OnFile()
-    candidates = [c for records in resolve_units(candidates).values() for c in records]
-    hypotheses = taxpayer_hypotheses(candidates, facts)
+    resolved = [c for records in resolve_units(candidates).values() for c in records]
+    hypotheses = taxpayer_hypotheses(resolved, facts)
     if not hypotheses:
         return Decision(Outcome.NOT_DISCLOSED, Reason.NO_CANDIDATE)
-    weighed = tuple(sorted(((h.tin, round(h.bits, 4)) for h in hypotheses), key=_strongest))
     eligible = [h for h in hypotheses if h.at_point is not None]
     if not eligible:
+        weighed = tuple(sorted(((h.tin, round(h.bits, 4)) for h in hypotheses), key=_strongest))
+        why = _why_none(resolved)
         return Decision(
-            Outcome.NOT_DISCLOSED,
-            _why_none(candidates),
-            candidate_taxpayers=len(hypotheses),
-            hypotheses=weighed,
+            Outcome.NOT_DISCLOSED, why, candidate_taxpayers=len(hypotheses), hypotheses=weighed
         )
     top = max(eligible, key=lambda h: (h.bits, h.tin))
+    # Rivals and someone not on file as the filings show them: a rival's filing without a
+    # unit at the building may be any unit of it (ambiguity never resolves toward release).
+    as_filed = hypotheses
+    if {id(c) for c in resolved} != {id(c) for c in candidates}:
+        as_filed = taxpayer_hypotheses(candidates, facts)
+    nobody = not_on_file_bits(candidates, policy, households=facts.households)
+    rivals = [(rival_bits(h, top), h.tin) for h in as_filed if h.tin != top.tin]
+    return _weighed(top, rivals, nobody, len(hypotheses), policy)
+
+
+def _weighed(
+    top: Hypothesis,
+    rivals: list[tuple[float, str]],
+    nobody: float,
+    taxpayers: int,
+    policy: PolicyTerms,
+) -> Decision:
+    """The decision from the chosen taxpayer's evidence against every other hypothesis."""
     chosen = top.at_point
     assert chosen is not None
-    nobody = not_on_file_bits(candidates, policy, households=facts.households)
-    rivals = [(rival_bits(h, top), h.tin) for h in hypotheses if h.tin != top.tin]
     posterior, odds = _posterior(top.bits, [b for b, _ in rivals], nobody)
     runner = max(rivals, default=None)
     nonfiler_leads = runner is None or nobody >= runner[0]
@@ -408,7 +422,7 @@ def decide(
         weight=round(top.bits, 4),
         margin=round(odds, 4),
         runner_up_tin=None if runner is None else runner[1],
-        candidate_taxpayers=len(hypotheses),
+        candidate_taxpayers=taxpayers,
         notes=(f"posterior {posterior:.6f}", f"not on file {nobody:+.2f} bits"),
         posterior=posterior,
         # As the posterior counted them: the chosen taxpayer's evidence, each rival's as far

@@ -309,3 +309,15 @@ def test_the_decision_keeps_every_taxpayers_evidence_for_explanations() -> None:
     assert nobody_here.reason is Reason.BELOW_THRESHOLD and nobody_here.tin is None
     assert [tin for tin, _ in nobody_here.hypotheses] == ["333333333"]
     assert nobody_here.not_on_file is None  # not weighed: no one at the point
+
+
+def test_a_rivals_filing_without_a_unit_may_be_the_requested_unit() -> None:
+    # Two of one name: the first files in the requested APT 31; the second wrote APT 1 at the
+    # building once and no unit once. That filing without a unit may have been APT 31, so
+    # nothing on file tells them apart (for the chosen taxpayer the same filing would not
+    # corroborate a unit she never wrote: ambiguity never resolves toward release).
+    first = cand("111111111", 1, unit="exact")
+    no_unit = cand("222222222", 2, unit="null")
+    apt_1 = cand("222222222", 3, unit="disagree")
+    d = decide([first, no_unit, apt_1], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
