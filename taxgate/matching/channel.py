@@ -79,7 +79,11 @@ CHANNEL: Final[dict[str, FieldChannel]] = {
         from_filings=True,
     ),
     SUFFIX: FieldChannel(0.03, {"disagree": 1.0}, from_filings=False),
-    DOB: FieldChannel(0.06, {"typo": 0.50, "near": 0.35, "disagree": 0.15}, from_filings=False),
+    DOB: FieldChannel(
+        0.06,
+        {"typo": 0.45, "default_day": 0.15, "near": 0.25, "disagree": 0.15},
+        from_filings=False,
+    ),
     TIN: FieldChannel(0.03, {"disagree": 1.0}, from_filings=False),
     HOUSE: FieldChannel(0.01, {"disagree": 1.0}, from_filings=False),
     STREET: FieldChannel(0.10, {"name": 0.45, "typo": 0.40, "disagree": 0.15}, from_filings=False),
@@ -93,14 +97,15 @@ CHANNEL: Final[dict[str, FieldChannel]] = {
 # pairs decide; a master of a few hundred records leans on these. Sources: name
 # concentration in the SSA and Census surname tables (the chance two random people share a
 # first name is about 0.5 %, a surname about 0.2 %); one birth date in about 22,000 days of
-# the adult population; a TIN is one person's.
+# the adult population (one birth year in about 70, January 1 on about one date in 60 where
+# records default it); a TIN is one person's.
 U_PRIOR_PAIRS = 2_000.0
 U_PRIOR: Final[dict[str, dict[str, float]]] = {
     GIVEN: {"exact": 6e-3, "joined": 1e-5, "equivalent": 3e-3, "second_given": 2e-3,
             "swapped": 1e-5, "typo": 1e-3, "sounds_alike": 3e-4, "initial": 5e-4},
     SURNAME: {"exact": 2e-3, "compound": 2e-3, "swapped": 1e-5, "typo": 1e-3},
     SUFFIX: {"exact": 0.3},
-    DOB: {"exact": 4.6e-5, "typo": 6e-4, "near": 0.03},
+    DOB: {"exact": 4.6e-5, "typo": 6e-4, "default_day": 4e-4, "near": 0.03},
     TIN: {"exact": 1e-8},
     HOUSE: {"exact": 2e-3},
     STREET: {"exact": 2e-3, "name": 5e-3, "typo": 2e-3},

@@ -194,10 +194,11 @@ def exact_comparison(name: str, column: str) -> Any:
 def dob_comparison() -> Any:
     """Date of birth, by how far apart two dates are written.
 
-    ``typo``: one character off, or day and month swapped. ``near``: the same year with the
-    month or day recorded differently (a default of January 1 included), or the year one off
-    with the same month and day. ``disagree``: anything farther, which happens to one person
-    far less often than to two.
+    ``typo``: one character off, or day and month swapped. ``default_day``: the same year,
+    one side written as January 1 (the default an agency records when it knows only the
+    year). ``near``: the same year with the month or day recorded differently, or the year
+    one off with the same month and day. ``disagree``: anything farther, which happens to one
+    person far less often than to two.
     """
     year_l, year_r = "substr(date_of_birth_l, 1, 4)", "substr(date_of_birth_r, 1, 4)"
     month_day_l, month_day_r = "substr(date_of_birth_l, 6, 5)", "substr(date_of_birth_r, 6, 5)"
@@ -212,6 +213,10 @@ def dob_comparison() -> Any:
                 "AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2) "
                 "AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2))",
                 "typo",
+            ),
+            _level(
+                f"{year_l} = {year_r} AND ({month_day_l} = '01-01' OR {month_day_r} = '01-01')",
+                "default_day",
             ),
             _level(
                 f"{year_l} = {year_r} OR ({month_day_l} = {month_day_r} "

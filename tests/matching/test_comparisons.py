@@ -239,7 +239,8 @@ def test_a_joined_compound_beginning_with_the_other_surname_is_compound() -> Non
         ("1975-06-07", "1975-06-07", "exact"),
         ("1975-06-07", "1975-06-08", "typo"),  # one digit
         ("1975-06-07", "1975-07-06", "typo"),  # day and month swapped
-        ("1975-06-07", "1975-01-01", "near"),  # a default of January 1
+        ("1975-06-07", "1975-01-01", "default_day"),  # a default of January 1
+        ("1975-01-01", "1975-06-07", "default_day"),
         ("1975-06-07", "1975-09-21", "near"),  # the same year, another month and day
         ("1975-06-07", "1976-06-07", "typo"),  # the year one off (one digit)
         ("1979-06-07", "1980-06-07", "near"),  # the year one off (two digits)
