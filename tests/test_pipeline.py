@@ -544,3 +544,15 @@ def test_an_as_of_override_is_recorded_with_the_batch_its_ledger_entry_and_the_r
         request = next(csv.DictReader(handle))["request_id"]
     assert cli("explain", str(w.ws), request, "--batch", batch_id) == 0
     assert "as of 2025-07-01 (an analyst's --as-of override)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("requests", [1, 5, 40])
+def test_a_fresh_workspace_answers_a_first_batch_of_a_few_requests(
+    tmp_path: Path, requests: int
+) -> None:
+    # Issue 14: the model comes from the master snapshot, so a first batch of one request
+    # (or five, or forty) runs, is answered whole, and never trains on itself.
+    prepared = prepare(tmp_path, taxpayers=300, requests=requests)
+    assert cli("run", *prepared.run_args) == 0
+    assert len(prepared.response) == requests
+    assert {r["outcome"] for r in prepared.response} <= {"DISCLOSED", "NOT_DISCLOSED", "REJECTED"}
