@@ -332,29 +332,34 @@ def not_on_file_bits(
     """The not-on-file hypothesis: someone at the requested point who never filed.
 
     Such a person shares the household's address and, most often, its surname (in any form
-    a filer at the point wrote it); their given
-    name, date of birth and TIN are a random person's (0 bits), except that a suffix asked
-    where a filer of the same given name has none makes a namesake junior or senior likely,
-    and a date of birth that is a filer's own may be their twin's. A point of several
-    ``households`` (a building whose unit the request left out) holds that many chances.
+    a filer at the point wrote it); their given name, date of birth and TIN are a random
+    person's (0 bits), except that a suffix asked where a filer of the same given name has
+    none makes a namesake junior or senior likely, and a date of birth that is a filer's own
+    may be their twin's. A point of several ``households`` (a building whose unit the request
+    left out) holds as many more people who never filed: they share the building, not the
+    filers' surname.
     """
     at_point = [c for c in candidates if c.address_corroborates]
     if not at_point:
         return -math.inf
-    prior = math.log2(policy.nonfiler_prior_odds * max(households, 1))
+    prior = math.log2(policy.nonfiler_prior_odds)
     # The household's surname in any form its members at the point filed under.
     here = {c.tin for c in at_point}
     surname = max(c.partials.get("surname", 0.0) for c in candidates if c.tin in here)
     # A namesake junior (or senior) who never filed is likely only when no one at the point
     # already files with the requested suffix.
     suffix_on_file = any(c.levels.get("name_suffix") == "exact" for c in at_point)
-    return prior + max(
+    household = max(
         c.bits(ADDRESS_PARTS)
         + max(surname, 0.0)
         + (0.0 if suffix_on_file else max(c.junior_bits, 0.0))
         + _twin_bits(c)
         for c in at_point
     )
+    if households <= 1:
+        return prior + household
+    neighbours = max(c.bits(ADDRESS_PARTS) for c in at_point) + math.log2(households - 1)
+    return prior + max(household, neighbours) + math.log2(1 + 2 ** -abs(household - neighbours))
 
 
 def _twin_bits(record: CandidateEvidence) -> float:

@@ -182,9 +182,16 @@ def test_a_middle_name_written_once_is_the_taxpayers_in_every_form() -> None:
 
 
 def test_a_building_whose_unit_the_request_left_out_holds_many_households() -> None:
-    one = not_on_file_bits([cand("111111111")], POLICY)
-    many = not_on_file_bits([cand("111111111")], POLICY, households=8)
-    assert many == pytest.approx(one + 3.0)
+    # The other households of the building share its address, not the filer's surname: 8
+    # units add 7 chances of a random person (address bits alone) to the household's own.
+    record = cand("111111111")
+    one = not_on_file_bits([record], POLICY)
+    many = not_on_file_bits([record], POLICY, households=8)
+    address = sum(WEIGHTS[p][FULL_MATCH[p]] for p in ("house", "street", "unit", "locality"))
+    assert many == pytest.approx(math.log2(2**one + 7 * 2**address))
+    assert one < many < one + 1
+    # A request without a unit, the filer's own name and nothing else: still the filer.
+    assert decide([record], POLICY, on_file=OnFile(households=8)).outcome is Outcome.DISCLOSE
 
 
 def test_suffixes_in_the_history_separate_father_and_son() -> None:
