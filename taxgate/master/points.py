@@ -78,14 +78,17 @@ def point_edges_sql() -> str:
                OR (x.unit_number IS NULL) <> (y.unit_number IS NULL))
     ),
     units AS (
-        SELECT f.tin, a.house_key, count(DISTINCT a.unit_number) AS units
+        -- The units one taxpayer wrote at one building (house number and ZIP): the same
+        -- number on another street of another ZIP is another building.
+        SELECT f.tin, a.house_key, a.zip5, count(DISTINCT a.unit_number) AS units
         FROM filings AS f JOIN master_addresses AS a USING (address_id)
         WHERE f.tin IN (SELECT tin FROM pairs WHERE unit_left_out)
-        GROUP BY f.tin, a.house_key
+        GROUP BY f.tin, a.house_key, a.zip5
     ),
     kept AS MATERIALIZED (
         SELECT p.* FROM pairs AS p
         LEFT JOIN units AS u ON u.tin = p.tin AND u.house_key = p.house_key
+             AND u.zip5 IS NOT DISTINCT FROM p.zip5
         WHERE NOT p.unit_left_out OR u.units = 1
     ),
     street_reference AS (

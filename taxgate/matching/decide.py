@@ -464,9 +464,20 @@ def rival_bits(rival: Hypothesis, top: Hypothesis) -> float:
     if not (rival.dob_on_file and top.dob_on_file):
         dob = top.dob_bits
     person = rival.person - rival.dob_bits + dob
-    if rival.carries_the_name and top.carries_the_name:
+    if _fit_alike(rival, top):
         return max(rival.bits - rival.person, top.bits - top.person) + person
     return rival.bits - rival.person + person
+
+
+def _fit_alike(rival: Hypothesis, top: Hypothesis) -> bool:
+    """Both at the point under the requested name itself, or both under it the same way
+    (JHON for two JOHNs is one slip of each; J for JOHN and JAMES an initial of each)."""
+    if rival.at_point is None or top.at_point is None:
+        return False
+    if rival.carries_the_name and top.carries_the_name:
+        return True
+    level = top.at_point.levels.get("given_name")
+    return level in GIVEN_AGREES and rival.at_point.levels.get("given_name") == level
 
 
 def _strongest(hypothesis: tuple[str, float]) -> tuple[float, str]:

@@ -13,11 +13,12 @@ Rules, per field (first and last; at most one finding per field, in this order):
    the Census PVS fake-name lists know them: OCCUPANT, RESIDENT, GRANDSON, INMATE (every word
    such a word), or a field beginning with a phrase such as BABY GIRL, SON OF, LADY OF HOUSE,
    CURRENT RESIDENT (also when the phrase runs from the first name into the last: first
-   BABY, last GIRL). The vocabulary is data (``screening/data/name_placeholders.csv``). A
-   word that is also a real surname is a placeholder only as a first name (HOUSEHOLDER,
-   HUSBAND); words that are real names on their own (SON, WARD, HOUSE, LADY, MAN, BABY,
-   CHILD) pass unless they form a listed phrase. DOE alone is a real surname and passes; a
-   bare NA passes too (NA is a Korean surname) while the punctuated N/A, N.A. is a filler.
+   BABY, last GIRL). The vocabulary is data (``screening/data/name_placeholders.csv``).
+   HOUSEHOLDER is one in either field, as domain §3 lists it, though a few families carry it;
+   HUSBAND, also a real surname, only as a first name; words that are real names on their
+   own (SON, WARD, HOUSE, LADY, MAN, BABY, CHILD) pass unless they form a listed phrase.
+   DOE alone is a real surname and passes; a bare NA passes too (NA is a Korean surname)
+   while the punctuated N/A, N.A. is a filler.
 3. ``NAME_HAS_DIGITS``: the name contains a digit (a generational suffix such as ``3RD``
    trailing the last name is not counted).
 4. ``NAME_SINGLE_CHARACTER``: one letter once punctuation is removed ("J.", "O'").
@@ -47,8 +48,8 @@ class PlaceholderVocabulary:
     Attributes:
         words: per field (``first``, ``last``), single words that are never that name; a
             field made only of such words names no one (``UNKNOWN``, ``OCCUPANT``,
-            ``GRANDSON``). A word that is also a real surname (``HOUSEHOLDER``, ``HUSBAND``)
-            is listed for the first name only.
+            ``GRANDSON``). A word that is also a real surname (``HUSBAND``) is listed for the
+            first name only, unless the domain lists it for both (``HOUSEHOLDER``).
         phrases: word sequences that name no one wherever a field, or the first name followed
             by the last, begins with them (``BABY GIRL``, ``SON OF``, ``LADY OF HOUSE``).
         pairs: the conventional stand-ins, as (first, last): ``JOHN DOE``.
@@ -65,7 +66,7 @@ def placeholder_vocabulary() -> PlaceholderVocabulary:
 
     Example:
         >>> v = placeholder_vocabulary()
-        >>> "OCCUPANT" in v.words["last"], "HOUSEHOLDER" in v.words["last"]
+        >>> "OCCUPANT" in v.words["last"], "HUSBAND" in v.words["last"]
         (True, False)
     """
     text = files("taxgate.screening").joinpath("data", _VOCABULARY).read_text(encoding="utf-8")

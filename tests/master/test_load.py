@@ -292,6 +292,28 @@ def test_a_form_without_its_street_type_never_replaces_the_typed_form(tmp_path: 
     assert (found.street, found.as_of.isoformat()) == ("5250 MAIN AVE", "2024-05-01")
 
 
+def test_the_only_unit_is_counted_at_the_building_not_at_the_house_number(
+    tmp_path: Path,
+) -> None:
+    # She lived at 3534 3RD ST APT 5C, then 3534 SANTA FE LN APT 3H in another ZIP, whose
+    # latest return left the unit out: one unit at that building, so it is APT 3H still.
+    store = one_taxpayer_master(
+        tmp_path,
+        [
+            filing("123456789", "2023-03-20", "3534 3rd St", "Apt 5C", zip_code="76181"),
+            filing("123456789", "2024-03-30", "3534 Santa Fe Ln", "Apt 3H", zip_code="77038"),
+            filing("123456789", "2025-04-15", "3534 Santa Fe Ln", zip_code="77038"),
+        ],
+    )
+    assert points_of(store) == 2
+    found = last_known_addresses(store, ["123456789"], date(2025, 7, 15))["123456789"]
+    assert (found.street, found.unit, found.as_of.isoformat()) == (
+        "3534 SANTA FE LN",
+        "APT 3H",
+        "2024-05-14",
+    )
+
+
 def test_a_return_that_left_out_the_only_unit_is_the_same_point(tmp_path: Path) -> None:
     store = one_taxpayer_master(
         tmp_path,

@@ -328,3 +328,12 @@ def test_a_rivals_filing_without_a_unit_may_be_the_requested_unit() -> None:
     apt_1 = cand("222222222", 3, unit="disagree")
     d = decide([first, no_unit, apt_1], POLICY)
     assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+
+
+def test_two_taxpayers_the_written_name_fits_the_same_way_are_not_told_apart_by_it() -> None:
+    # JHON for a father and a son who both file as JOHN, no DOB: a slip of each one's name;
+    # the name channel's weight for it does not separate them.
+    father = cand("111111111", 1, given_name="typo", given_bits=12.0)
+    son = cand("222222222", 2, given_name="typo", given_bits=4.0)
+    d = decide([father, son], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)

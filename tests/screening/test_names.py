@@ -70,7 +70,8 @@ CASES: list[tuple[str | None, str | None, str | None, list[str]]] = [
     ("Respondent", None, "Ruiz", ["NAME_PLACEHOLDER:first_name"]),
     ("Unknown", None, "Occupant", ["NAME_PLACEHOLDER:first_name", "NAME_PLACEHOLDER:last_name"]),
     # ... while the same words that are real names pass on their own
-    ("Larry", None, "Householder", []),
+    ("Larry", None, "Householder", ["NAME_PLACEHOLDER:last_name"]),  # domain §3: either field
+    ("Larry", None, "Husband", []),  # a real surname, a role only as a first name
     ("Rick", None, "Husband", []),
     ("Min", None, "Son", []),
     ("Son", None, "Nguyen", []),
