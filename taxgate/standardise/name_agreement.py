@@ -13,8 +13,6 @@ Example:
 
 from __future__ import annotations
 
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
-
 from taxgate.standardise.name_tables import related_given_forms
 from taxgate.standardise.names import phonetic_key
 
@@ -34,22 +32,6 @@ JOINED_REST_MIN = 4
 # field (DIAZESTRADA against DIAZ): there the rest needs only three letters more. One rule at
 # two thresholds, kept as the levels were measured until they are measured as one.
 JOINED_GIVEN_REST_MIN = 3
-
-
-def is_typo(a: str, b: str) -> bool:
-    """Whether two different words are plausibly one misspelt as the other.
-
-    Example:
-        >>> is_typo("GARCIA", "GARICA"), is_typo("LI", "LU")
-        (True, False)
-    """
-    if a == b or min(len(a), len(b)) < TYPO_MIN_LENGTH:
-        return False
-    if DamerauLevenshtein.distance(a, b, score_cutoff=TYPO_MAX_EDITS + 1) <= TYPO_MAX_EDITS:
-        return True
-    # Jaro-Winkler's prefix bonus is not symmetric in every implementation; take both ways.
-    similarity = min(JaroWinkler.similarity(a, b), JaroWinkler.similarity(b, a))
-    return similarity >= TYPO_MIN_JARO_WINKLER
 
 
 def related_given_names(a: str, b: str) -> bool:
