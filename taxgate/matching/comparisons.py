@@ -11,7 +11,14 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 
-from taxgate.standardise.name_agreement import JOINED_PREFIX_MIN, JOINED_REST_MIN
+from taxgate.standardise.name_agreement import (
+    JOINED_GIVEN_REST_MIN,
+    JOINED_PREFIX_MIN,
+    JOINED_REST_MIN,
+    TYPO_MAX_EDITS,
+    TYPO_MIN_JARO_WINKLER,
+    TYPO_MIN_LENGTH,
+)
 
 # Labels of the levels, per comparison, in order (null level first, else level last).
 GIVEN = "given_name"
@@ -32,8 +39,9 @@ def _given_is_surname(side: str, other: str) -> str:
     given, keys, forms = f"given_key_{side}", f"surname_keys_{other}", f"given_classes_{side}"
     return (
         f"(list_contains({keys}, {given}) OR list_has_any({forms}, {keys}) "
-        f"OR len(list_filter({keys}, lambda k: length(k) >= 4 "
-        f"AND length({given}) >= length(k) + 3 AND starts_with({given}, k))) > 0)"
+        f"OR len(list_filter({keys}, lambda k: length(k) >= {JOINED_PREFIX_MIN} "
+        f"AND length({given}) >= length(k) + {JOINED_GIVEN_REST_MIN} "
+        f"AND starts_with({given}, k))) > 0)"
     )
 
 
@@ -55,7 +63,8 @@ def _joined_begins(side: str, other: str) -> str:
 # whole strings differ too much for the full-string test, yet the paternal names are one.
 _PART_TYPO = (
     "len(list_filter(surname_keys_l, lambda x: length(x) > 3 AND len(list_filter("
-    "surname_keys_r, lambda y: length(y) > 3 AND damerau_levenshtein(x, y) <= 1)) > 0)) > 0"
+    "surname_keys_r, lambda y: length(y) > 3 "
+    f"AND damerau_levenshtein(x, y) <= {TYPO_MAX_EDITS})) > 0)) > 0"
 )
 
 
@@ -132,8 +141,9 @@ def given_name_comparison() -> Any:
             ),
             _level(_SWAPPED, "swapped"),
             _level(
-                f"(length(given_key_l) >= 3 AND length(given_key_r) >= 3 "
-                f"AND damerau_levenshtein(given_key_l, given_key_r) <= 1) "
+                f"(length(given_key_l) >= {TYPO_MIN_LENGTH} "
+                f"AND length(given_key_r) >= {TYPO_MIN_LENGTH} "
+                f"AND damerau_levenshtein(given_key_l, given_key_r) <= {TYPO_MAX_EDITS}) "
                 f"OR {_ocr_same('given_key')}",
                 "typo",
             ),
@@ -168,9 +178,10 @@ def surname_comparison() -> Any:
             ),
             _level(_SWAPPED, "swapped"),
             _level(
-                "jaro_winkler_similarity(surname_full_l, surname_full_r) >= 0.92 "
+                "jaro_winkler_similarity(surname_full_l, surname_full_r) "
+                f">= {TYPO_MIN_JARO_WINKLER} "
                 "OR (length(surname_full_l) > 3 "
-                "AND damerau_levenshtein(surname_full_l, surname_full_r) <= 1) "
+                f"AND damerau_levenshtein(surname_full_l, surname_full_r) <= {TYPO_MAX_EDITS}) "
                 f"OR {_PART_TYPO} OR {_ocr_same('surname_full')}",
                 "typo",
             ),

@@ -5,7 +5,8 @@ must accept the ways one person's name is written — accents, compound surnames
 a maternal surname dropped or carried as a middle name, nicknames and anglicised forms,
 initials, generational suffixes — and nothing looser. :func:`standardise_name` reduces the
 four name columns to a :class:`StandardName` whose keys make those variants comparable. The
-comparison levels themselves live in :mod:`taxgate.standardise.name_agreement`.
+comparison levels are SQL (:mod:`taxgate.matching.comparisons`), built from the relations in
+:mod:`taxgate.standardise.name_agreement`.
 
 ``docs/names.md`` explains every rule and choice (why the compound-surname layer is ours and
 nameparser is not used, how particles are joined, which middle names count as surnames).

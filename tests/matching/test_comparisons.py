@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 import pytest
 from hypothesis import given as given_example
 from hypothesis import settings
@@ -22,28 +21,7 @@ from taxgate.matching.features import name_features
 from taxgate.standardise.name_agreement import related_given_names
 from taxgate.standardise.names import standardise_name
 
-
-def level_of(comparison: Any, left: dict[str, Any], right: dict[str, Any]) -> str:
-    """The label of the first level whose SQL condition holds for ``left`` × ``right``."""
-    columns = {f"{k}_l": v for k, v in left.items()} | {f"{k}_r": v for k, v in right.items()}
-    names = list(columns)
-    select = ", ".join(f"${i + 1} AS {name}" for i, name in enumerate(names))
-    con = duckdb.connect()
-    try:
-        for level in comparison.get_comparison("duckdb").comparison_levels:
-            if level.sql_condition == "ELSE":
-                return str(level.label_for_charts)
-            sql = f"SELECT ({level.sql_condition}) FROM (SELECT {select})"
-            row = con.execute(sql, [columns[n] for n in names]).fetchone()
-            if row is not None and row[0]:
-                return str(level.label_for_charts)
-    finally:
-        con.close()
-    raise AssertionError("no ELSE level")
-
-
-def given(first: str, last: str = "RUIZ") -> dict[str, Any]:
-    return name_features(standardise_name(first, None, last, None))
+from .levels import given, level_of, surname
 
 
 @pytest.mark.parametrize(
@@ -56,6 +34,21 @@ def given(first: str, last: str = "RUIZ") -> dict[str, Any]:
         ("MARY", "MARIA"),
         ("STEPHEN", "STEVEN"),  # two spellings of one name
         ("CATHERINE", "KATHERINE"),
+        ("JUAN", "JOHN"),  # a translation
+        ("FRANCISCO", "FRANK"),
+        ("PANCHO", "FRANCISCO"),
+        ("PEPE", "JOSEPH"),  # a Spanish nickname, then its English form
+        ("GUILLERMO", "WILLIAM"),
+        ("GUILLERMO", "BILL"),
+        ("WILL", "WILLIAM"),
+        ("ROBERT", "BOB"),
+        ("ELIZABETH", "LIZ"),
+        ("ELIZABETH", "BETH"),
+        ("ALEJANDRO", "ALEX"),
+        ("ALEJANDRO", "ALEXANDER"),
+        ("JUANITO", "JOHNNY"),
+        ("CHUY", "JESUS"),
+        ("LUPE", "GUADALUPE"),
     ],
 )
 def test_equivalent_needs_a_direct_relation(a: str, b: str) -> None:
@@ -72,6 +65,16 @@ def test_equivalent_needs_a_direct_relation(a: str, b: str) -> None:
         ("ELIZABETH", "ALICIA"),  # both list LISA
         ("ALBERTO", "ROBERTO"),  # both list BETO
         ("MARIO", "MARIA"),  # one sound, no shared form
+        ("ROSA", "MARIA"),  # both list ROSEMARY
+        ("JOSE", "JUANA"),  # both list JODY
+        ("PAUL", "MARY"),  # both list POLLY
+        ("RONALD", "AARON"),  # both list RON
+        # Two short forms of one fuller name: neither is the other's form, and the model
+        # weighs a short form shared by several full names (PAT, ALEX) by its own level.
+        ("LIZ", "BETTY"),  # both ELIZABETH
+        ("JOHNNY", "JACK"),  # both JOHN
+        ("LUPITA", "LUPE"),  # both GUADALUPE
+        ("BILLY", "WILL"),  # both WILLIAM
     ],
 )
 def test_names_sharing_only_a_third_are_not_equivalent(a: str, b: str) -> None:
@@ -177,10 +180,6 @@ def test_every_comparison_ends_in_an_else_level() -> None:
         assert levels[-1].sql_condition == "ELSE"
         labels = [level.label_for_charts for level in levels]
         assert len(labels) == len(set(labels)), labels
-
-
-def surname(last: str, first: str = "ELENA") -> dict[str, Any]:
-    return name_features(standardise_name(first, None, last, None))
 
 
 @pytest.mark.parametrize(

@@ -1,22 +1,14 @@
-"""Golden table for the name standardiser and the agreement levels (domain §4 "Variation").
+"""Golden table for the name standardiser (domain §4 "Variation").
 
-Each row is (first, middle, last, suffix) and the expected standard parts; each pair row is
-two names and the expected (given, surname) agreement levels.
+Each row is (first, middle, last, suffix) and the expected standard parts. How two
+standardised names agree is the SQL levels' to say: ``tests/matching/test_comparisons_names.py``.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from taxgate.standardise.name_agreement import (
-    GivenNameLevel,
-    SurnameLevel,
-    distinct_given_names,
-    given_name_agreement,
-    names_equivalent,
-    surname_agreement,
-)
-from taxgate.standardise.names import StandardName, standardise_name
+from taxgate.standardise.names import standardise_name
 
 Raw = tuple[str | None, str | None, str | None, str | None]
 
@@ -150,7 +142,6 @@ def test_given_classes_intersect(a: str, b: str) -> None:
     name_a = standardise_name(a, None, "X", None)
     name_b = standardise_name(b, None, "X", None)
     assert name_a.given_classes & name_b.given_classes
-    assert given_name_agreement(name_a, name_b) is GivenNameLevel.EQUIVALENT
 
 
 @pytest.mark.parametrize(
@@ -161,115 +152,3 @@ def test_given_classes_are_not_transitive(a: str, b: str) -> None:
     name_a = standardise_name(a, None, "X", None)
     name_b = standardise_name(b, None, "X", None)
     assert not name_a.given_classes & name_b.given_classes
-
-
-def _n(text: str) -> StandardName:
-    """``FIRST [MIDDLE] | LAST [| SUFFIX]`` into a standard name."""
-    fields = [f.strip() for f in text.split("|")]
-    given = fields[0].split(" ", 1)
-    first, middle = given[0], given[1] if len(given) > 1 else None
-    suffix = fields[2] if len(fields) > 2 else None
-    return standardise_name(first, middle, fields[1], suffix)
-
-
-# (name a, name b, given level, surname level)
-AGREEMENT_CASES = [
-    ("JOSE | GARCIA", "José | García", "exact", "exact"),
-    ("JUAN | GARCIA LOPEZ", "JUAN | GARCIA-LOPEZ", "exact", "exact"),
-    ("JUAN | GARCIA LOPEZ", "JUAN | GARCIALOPEZ", "exact", "exact"),
-    ("JUAN | GARCIA LOPEZ", "JUAN | GARCIA", "exact", "compound_overlap"),
-    ("JUAN | GARCIA LOPEZ", "JUAN | LOPEZ GARCIA", "exact", "compound_overlap"),
-    ("JUAN LOPEZ | GARCIA", "JUAN | GARCIA LOPEZ", "exact", "compound_overlap"),
-    ("JUAN LOPEZ | GARCIA", "JUAN | LOPEZ", "exact", "compound_overlap"),
-    ("JUAN | DE LA CRUZ", "JUAN | CRUZ", "exact", "compound_overlap"),
-    ("JUAN | DE LA CRUZ", "JUAN | DELACRUZ", "exact", "exact"),
-    ("JUAN | GARCIA", "JOHN | GARCIA", "equivalent", "exact"),
-    ("FRANCISCO | RUIZ", "FRANK | RUIZ", "equivalent", "exact"),
-    ("J | RUIZ", "JOSE | RUIZ", "initial", "exact"),
-    ("J | RUIZ", "J | RUIZ", "initial", "exact"),
-    ("JOSE | RUIZ", "JSOE | RUIZ", "typo", "exact"),
-    ("JOSE | GARCIA", "JOSE | GARICA", "exact", "typo"),
-    ("JOSE | HERNANDEZ", "JOSE | HERNANDES", "exact", "typo"),
-    ("MARIA JOSE | RUIZ", "JOSE | RUIZ", "second_given", "exact"),
-    ("J ROBERT | SMITH", "ROBERT | SMITH", "second_given", "exact"),
-    ("GARCIA | JUAN", "JUAN | GARCIA", "disagree", "swapped"),
-    ("ROSARIO REYES | MERCEDES", "MERCEDES | ROSARIO REYES", "disagree", "swapped"),
-    ("LOPEZ CONTRERAS | PEDRO", "PEDRO | LOPEZ", "disagree", "swapped"),
-    ("MARTINEZGONZALEZ | MIGUEL", "MIGUEL | MARTINEZ", "disagree", "swapped"),
-    ("ANA | ANA", "ANA | ANA LOPEZ", "exact", "compound_overlap"),
-    ("JUAN | GARCIA", "PEDRO | MARTINEZ", "disagree", "disagree"),
-    ("LI | WU", "LU | WU", "disagree", "exact"),
-    ("JUAN | LI", "JUAN | LU", "exact", "disagree"),
-    ("JUAN | ", "JUAN | GARCIA", "exact", "missing"),
-    (" | GARCIA", "JUAN | GARCIA", "missing", "exact"),
-]
-
-
-@pytest.mark.parametrize(("a", "b", "given", "surname"), AGREEMENT_CASES)
-def test_agreement_golden(a: str, b: str, given: str, surname: str) -> None:
-    name_a, name_b = _n(a), _n(b)
-    assert given_name_agreement(name_a, name_b) == given
-    assert given_name_agreement(name_b, name_a) == given
-    assert surname_agreement(name_a, name_b) == surname
-    assert surname_agreement(name_b, name_a) == surname
-    assert isinstance(given_name_agreement(name_a, name_b), GivenNameLevel)
-    assert isinstance(surname_agreement(name_a, name_b), SurnameLevel)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "same"),
-    [
-        ("PEPE | GARCIA LOPEZ", "JOSE | GARCIA", True),
-        ("JUAN LOPEZ | GARCIA", "JOHN | GARCIA-LOPEZ", True),
-        ("JOSE | GARCIA | JR", "JOSE | GARCIA | SR", False),
-        ("JOSE | GARCIA | JR", "JOSE | GARCIA", True),
-        ("JUAN CARLOS | GARCIA", "JUAN PABLO | GARCIA", False),
-        ("JUAN C | GARCIA", "JUAN CARLOS | GARCIA", True),
-        ("J | GARCIA", "JUAN | GARCIA", False),
-        ("JUAN | GARCIA", "JUAN | GARICA", False),
-        ("GARCIA | JUAN", "JUAN | GARCIA", False),
-    ],
-)
-def test_names_equivalent(a: str, b: str, same: bool) -> None:
-    assert names_equivalent(_n(a), _n(b)) is same
-    assert names_equivalent(_n(b), _n(a)) is same
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "related"),
-    [
-        ("JOSE", "JOE", True),
-        ("PEPE", "JOSE", True),
-        ("GUILLERMO", "BILL", True),
-        ("ALEJANDRO", "ALEX", True),
-        ("PACO", "FRANK", True),
-        ("ISABEL", "ELIZABETH", True),
-        ("ROBERT", "WILLIAM", False),  # both list BILL: two names, not one
-        ("LINDA", "ROSE", False),  # both nicknames of ROSALINDA: two names
-        ("MARIA", "MARIO", False),
-    ],
-)
-def test_given_names_relate_directly_or_through_one_translation(
-    a: str, b: str, related: bool
-) -> None:
-    from taxgate.standardise.name_agreement import related_given_names
-
-    assert related_given_names(a, b) is related
-    assert related_given_names(b, a) is related
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "distinct"),
-    [
-        ("JUAN", "JUANA", True),
-        ("MARIO", "MARIA", True),  # one Spanish name, two genders: MARIO is not listed
-        ("DANIEL", "DANIELA", True),
-        ("MARTIN", "MARTHA", True),
-        ("DONNA", "DNNA", False),  # a slip
-        ("BILL", "WILLIAM", False),  # one name
-        ("ANA", "ANN", False),
-    ],
-)
-def test_distinct_given_names(a: str, b: str, distinct: bool) -> None:
-    assert distinct_given_names(a, b) is distinct
-    assert distinct_given_names(b, a) is distinct

@@ -1,4 +1,7 @@
-"""Property tests: the standardiser and the agreement functions never raise and are symmetric."""
+"""Property tests: the standardiser never raises and its keys are clean.
+
+The SQL name levels' properties are in ``tests/matching/test_comparisons_names.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,7 @@ import string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taxgate.standardise.name_agreement import (
-    given_name_agreement,
-    is_typo,
-    names_equivalent,
-    names_swapped,
-    surname_agreement,
-)
-from taxgate.standardise.names import StandardName, standardise_name
+from taxgate.standardise.names import standardise_name
 
 # Arbitrary Unicode (lone surrogates included), and name-like text with the separators,
 # particles and suffixes the standardiser treats specially.
@@ -28,11 +24,6 @@ name_like = st.one_of(
     st.text(alphabet=string.ascii_letters + " -.,'ÁÉÍÓÚñü", max_size=25),
 )
 field = st.one_of(any_text, name_like)
-
-
-@st.composite
-def standard_names(draw: st.DrawFn) -> StandardName:
-    return standardise_name(draw(field), draw(field), draw(field), draw(field))
 
 
 @settings(max_examples=400, deadline=None)
@@ -51,28 +42,3 @@ def test_standardise_never_raises_and_is_clean(
     assert len(name.initials) == len(name.given_names)
     assert name.given_key == (name.given_names[0] if name.given_names else "")
     assert standardise_name(first, middle, last, suffix) == name
-
-
-@settings(max_examples=400, deadline=None)
-@given(standard_names(), standard_names())
-def test_agreement_never_raises_and_is_symmetric(a: StandardName, b: StandardName) -> None:
-    assert given_name_agreement(a, b) == given_name_agreement(b, a)
-    assert surname_agreement(a, b) == surname_agreement(b, a)
-    assert names_equivalent(a, b) == names_equivalent(b, a)
-    assert names_swapped(a, b) == names_swapped(b, a)
-
-
-@settings(max_examples=200, deadline=None)
-@given(standard_names())
-def test_a_name_agrees_with_itself(a: StandardName) -> None:
-    if len(a.given_key) > 1:
-        assert given_name_agreement(a, a) == "exact"
-    if a.surname_parts:
-        assert surname_agreement(a, a) == "exact"
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(max_size=12), st.text(max_size=12))
-def test_is_typo_is_symmetric(a: str, b: str) -> None:
-    assert is_typo(a, b) == is_typo(b, a)
-    assert not is_typo(a, a)
