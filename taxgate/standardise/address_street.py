@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from taxgate.standardise.address_parts import AddressKind
 from taxgate.standardise.address_segments import Segments, is_unit_id
+from taxgate.standardise.address_text import ocr_number
 from taxgate.standardise.pub28 import (
     DIRECTIONALS,
     EAST_WEST,
@@ -61,6 +62,9 @@ def interpret_street(words: list[str]) -> tuple[str, str, str, str]:
         ('N', 'MAIN', 'ST', '')
     """
     words = list(words)
+    if len(words) == 2 and words[0] in NAME_START_WORDS and words[1] in DIRECTIONALS:
+        # ST E: a street named SAINT with its directional after it, as it reads back.
+        return "", NAME_START_WORDS[words[0]], "", DIRECTIONALS[words[1]]
     postdir = ""
     two_words = len(words) >= 3 and words[-2] in NORTH_SOUTH and words[-1] in EAST_WEST
     if two_words and _names_a_street(words[:-2]):
@@ -151,6 +155,10 @@ def parse_unit(words: list[str]) -> tuple[str, str]:
         # (A12, 3B), as a hyphen there is dropped anyway: the form reads back as itself.
         part = _unit_number(ids)
         number += ("-" if number[-1:].isdigit() and part[:1].isdigit() else "") + part
+    # Identifiers joined here (2 and a city read into the unit: 2IL) are read as a scanner's
+    # digits just as the joined form would be on a second reading, so the unit reads back as
+    # itself.
+    number = " ".join(ocr_number(word) for word in number.split())
     return UNIT_DESIGNATORS.get(designator, "#"), number
 
 

@@ -83,7 +83,7 @@ def clean_text(text: str | None) -> str:
     if "-" in upper or "/" in upper:
         words = [part for w in words for part in _split_marks(w)]
     if _OCR_DIGITS.search(upper):
-        words = [_ocr_number(w) for w in words]
+        words = [ocr_number(w) for w in words]
     return " ".join(words).replace(" ,", ",")
 
 
@@ -93,11 +93,11 @@ _OCR_DIGITS = re.compile(r"\b[0-9][0-9OIL]*[OIL][0-9OIL]*\b|\b[IL]ST\b")
 _OCR_TRANSLATION = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
-def _ocr_number(word: str) -> str:
+def ocr_number(word: str) -> str:
     """``word`` with letters read for digits restored, when it is such a number.
 
     Example:
-        >>> _ocr_number("1O25"), _ocr_number("IST"), _ocr_number("OIL"), _ocr_number("I10")
+        >>> ocr_number("1O25"), ocr_number("IST"), ocr_number("OIL"), ocr_number("I10")
         ('1025', '1ST', 'OIL', 'I10')
     """
     core = word.rstrip(",")
