@@ -44,7 +44,7 @@ from taxgate.errors import (
     WorkspaceError,
 )
 from taxgate.files import discard, make_owner_only_dir, publish, remove_stale_staged, stage_bytes
-from taxgate.intake.as_of import check_as_of
+from taxgate.intake.as_of import check_as_of, check_as_of_against_request
 from taxgate.intake.manifest import read_manifest
 from taxgate.intake.tables import IntakeFileError
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
@@ -153,6 +153,10 @@ def run_batch(
         require_master(store)
         clock.stage("intake")
         verified, table = _intake(store, ws, manifest, agreement, now)
+        if as_of is not None:
+            check_as_of_against_request(
+                as_of, request_date=verified.manifest.request_date, agreement=agreement
+            )
         request_date = as_of or verified.manifest.request_date
         clock.stage("screening")
         screening = screen_requests(table, agreement=agreement, request_date=request_date)

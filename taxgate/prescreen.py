@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from taxgate.intake.as_of import check_as_of
+from taxgate.intake.as_of import check_as_of, check_as_of_against_request
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 from taxgate.output_paths import check_output_folder
 from taxgate.pipeline import batch_known
@@ -139,6 +139,10 @@ def screen_batch(
     if as_of is not None:
         check_as_of(as_of, agreement=agreement, today=now.date())
     verified = verify_new_batch(ws, manifest, now=now)
+    if as_of is not None:
+        check_as_of_against_request(
+            as_of, request_date=verified.manifest.request_date, agreement=agreement
+        )
     table = read_verified_requests(verified).table
     request_date = as_of or verified.manifest.request_date
     screening = screen_requests(table, agreement=agreement, request_date=request_date)

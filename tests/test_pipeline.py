@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -18,7 +19,7 @@ import pytest
 from taxgate import pipeline
 from taxgate.cli.main import run_cli
 from taxgate.disclosure.response import RESPONSE_COLUMNS
-from taxgate.errors import IntakeRefused, OutputsNotWritten
+from taxgate.errors import InputError, IntakeRefused, OutputsNotWritten
 from taxgate.synth import score_files
 
 from .conftest import ReviewedWorld
@@ -556,3 +557,19 @@ def test_a_fresh_workspace_answers_a_first_batch_of_a_few_requests(
     assert cli("run", *prepared.run_args) == 0
     assert len(prepared.response) == requests
     assert {r["outcome"] for r in prepared.response} <= {"DISCLOSED", "NOT_DISCLOSED", "REJECTED"}
+
+
+def test_an_as_of_long_before_the_request_date_is_refused_and_uses_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 15: --as-of may not lie before the manifest's request date by more than the
+    # agreement's bound; the refusal commits nothing, so the batch then runs.
+    prepared = prepare(tmp_path, taxpayers=300, requests=20)
+    manifest = json.loads((prepared.world / "manifest.json").read_text(encoding="utf-8"))
+    early = (date.fromisoformat(manifest["request_date"]) - timedelta(days=60)).isoformat()
+    capsys.readouterr()
+    assert cli("run", *prepared.run_args, "--as-of", early) == InputError.exit_code
+    err = capsys.readouterr().err
+    assert "days before the batch's request date" in err and "Traceback" not in err
+    assert not (prepared.out / "response.csv").exists()
+    assert cli("run", *prepared.run_args) == 0

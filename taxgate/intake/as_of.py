@@ -14,12 +14,12 @@ Example:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from taxgate.agreement import Agreement
 from taxgate.errors import InputError
 
-__all__ = ["as_of_problem", "check_as_of"]
+__all__ = ["as_of_problem", "check_as_of", "check_as_of_against_request"]
 
 
 def as_of_problem(day: date, *, today: date, earliest: date | None = None) -> str | None:
@@ -50,4 +50,23 @@ def check_as_of(day: date, *, agreement: Agreement, today: date) -> None:
             field="--as-of",
             hint="give a day between the agreement's signing and today, or leave --as-of out "
             "to use the batch's request date",
+        )
+
+
+def check_as_of_against_request(day: date, *, request_date: date, agreement: Agreement) -> None:
+    """Refuse an analyst's as-of date further before the manifest's request date than the
+    agreement allows (``screening.as_of_max_days_before_request``).
+
+    Raises:
+        InputError: ``day`` lies too far before ``request_date``.
+    """
+    bound = agreement.screening.as_of_max_days_before_request
+    earliest = request_date - timedelta(days=bound)
+    if day < earliest:
+        raise InputError(
+            f"{day} is more than {bound} days before the batch's request date ({request_date}); "
+            "removal-order ages and last known addresses are measured on this day",
+            field="--as-of",
+            hint=f"give a day from {earliest} to today, or leave --as-of out to use the "
+            "batch's request date",
         )

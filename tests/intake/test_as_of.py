@@ -10,7 +10,7 @@ import pytest
 from taxgate.agreement import default_agreement_path, load_agreement
 from taxgate.errors import InputError
 from taxgate.intake import as_of
-from taxgate.intake.as_of import as_of_problem, check_as_of
+from taxgate.intake.as_of import as_of_problem, check_as_of, check_as_of_against_request
 
 TODAY = date(2026, 12, 7)
 
@@ -39,3 +39,12 @@ def test_check_as_of_reads_the_agreement() -> None:
     check_as_of(date(2025, 7, 15), agreement=agreement, today=TODAY)
     with pytest.raises(InputError, match="field '--as-of': 2027-01-01 is after today"):
         check_as_of(date(2027, 1, 1), agreement=agreement, today=TODAY)
+
+
+def test_an_as_of_day_too_far_before_the_request_date_is_refused() -> None:
+    agreement = load_agreement(default_agreement_path())
+    bound = agreement.screening.as_of_max_days_before_request
+    request = date(2025, 7, 15)
+    check_as_of_against_request(date(2025, 7, 1), request_date=request, agreement=agreement)
+    with pytest.raises(InputError, match=f"more than {bound} days before"):
+        check_as_of_against_request(date(2025, 5, 1), request_date=request, agreement=agreement)
