@@ -180,7 +180,7 @@ def surname_comparison() -> Any:
             _level(
                 "jaro_winkler_similarity(surname_full_l, surname_full_r) "
                 f">= {TYPO_MIN_JARO_WINKLER} "
-                "OR (length(surname_full_l) > 3 "
+                "OR (length(surname_full_l) > 3 AND length(surname_full_r) > 3 "
                 f"AND damerau_levenshtein(surname_full_l, surname_full_r) <= {TYPO_MAX_EDITS}) "
                 f"OR {_PART_TYPO} OR {_ocr_same('surname_full')}",
                 "typo",

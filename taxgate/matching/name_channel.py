@@ -161,6 +161,9 @@ def given_level_bits(channel: NameChannel, level: str, asked: str, filed: str) -
     if level in ("exact", "swapped", "joined"):
         # One name written whole, exchanged with the surname, or joined from two words.
         name = filed if level == "swapped" else max(asked, filed, key=len)
+        if len(name) == 1:
+            # Two initials alike (J and J) say only the letter, however rare J is as a name.
+            return -math.log2(initial_share(name))
         return _exact_bits(exact_m, channel.share(name))
     # A written name of the other sex may be a household member named after the filer.
     relative = OTHER_SEX_RELATIVE if of_other_sex(asked, filed) else 0.0

@@ -144,3 +144,10 @@ def test_second_given_names_count_when_the_names_are_exchanged(channel: NameChan
     asked = ("ANTONIA", ("ANTONIA", "BLANCA"), "")
     filed = ("ANTONIA", ("ANTONIA", "ROSA"), "")
     assert channel.judge("swapped", asked, filed).middle_bits < 0
+
+
+def test_two_equal_initials_weigh_as_an_initial(channel: NameChannel) -> None:
+    # J written where the filer wrote J: the letter, not a rare whole name called J.
+    same = given_level_bits(channel, "exact", "J", "J")
+    initial = given_level_bits(channel, "initial", "J", "JOHN")
+    assert same == initial
