@@ -89,7 +89,9 @@ def clean_text(text: str | None) -> str:
 
 # A number a scanner read with letters for digits: O for 0, I or L for 1 (1O25, IST for 1ST).
 # It must begin with a digit, so that a highway (I10) or a word is never read as a number.
-_OCR_DIGITS = re.compile(r"\b[0-9][0-9OIL]*[OIL][0-9OIL]*\b|\b[IL]ST\b")
+# Bounded by anything but a letter or digit (an underscore too, which cleaning drops later, so
+# that 0O_ reads as 00 the first time as it would the second).
+_OCR_DIGITS = re.compile(r"(?<![A-Z0-9])(?:[0-9][0-9OIL]*[OIL][0-9OIL]*|[IL]ST)(?![A-Z0-9])")
 _OCR_TRANSLATION = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
