@@ -57,13 +57,33 @@ def is_unit_id(word: str) -> bool:
     return _DIGIT.search(word) is not None and ORDINAL.match(word) is None
 
 
+# A house number whose first digit a scanner read as a letter (I96 for 196, O5 for 05): a
+# letter that looks like a digit, then digits. Only at the head of a line with a street name
+# after it: a route (I10 FWY) is followed by its type, not a name.
+_SCANNED_HOUSE = re.compile(r"^[IOL][0-9OIL]*[0-9][0-9OIL]*[A-Z]?$")
+_SCANNED_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
 def split_house(words: list[str]) -> tuple[str, int]:
-    """The house number opening ``words`` (with its fraction) and how many words it took."""
-    if not words or HOUSE_NUMBER.match(words[0]) is None:
+    """The house number opening ``words`` (with its fraction) and how many words it took.
+
+    Example:
+        >>> split_house(["I96", "KING", "LN"]), split_house(["I10", "FWY"])
+        (('196', 1), ('', 0))
+    """
+    if not words:
         return "", 0
+    first = words[0]
+    if HOUSE_NUMBER.match(first) is None:
+        if len(words) < 2 or words[1] in SUFFIXES or _SCANNED_HOUSE.match(first) is None:
+            return "", 0
+        digits = first.rstrip("ABCDEFGHJKMNPQRSTUVWXYZ").translate(_SCANNED_DIGITS)
+        first = digits + first[len(digits) :]
+        if HOUSE_NUMBER.match(first) is None:
+            return "", 0
     if len(words) > 1 and FRACTION.match(words[1]):
-        return f"{words[0]} {words[1]}", 2
-    return words[0], 1
+        return f"{first} {words[1]}", 2
+    return first, 1
 
 
 def has_designator(words: list[str]) -> bool:

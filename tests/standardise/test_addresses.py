@@ -303,3 +303,24 @@ def test_a_number_read_with_letters_for_digits_is_the_number() -> None:
     assert clean_text("1O26 Oak St") == "1026 OAK ST"
     assert clean_text("100 OIL RD, IL") == "100 OIL RD, IL"
     assert clean_text("I10 FWY") == "I10 FWY"
+
+
+@pytest.mark.parametrize(
+    ("written", "street"),
+    [
+        ("I96 King Lane", "196 KING LN"),
+        ("I956 20TH PL", "1956 20TH PL"),
+        ("L23B Oak Ave", "123B OAK AVE"),
+        ("O5 Main St", "05 MAIN ST"),
+        ("I10 FWY", "I10 FWY"),
+        ("I-10 Frontage Rd", "I-10 FRONTAGE RD"),
+    ],
+)
+def test_a_house_number_whose_first_digit_was_read_as_a_letter(written: str, street: str) -> None:
+    # Class: a scanner's letter for the first digit of the house number (I96 for 196). At the
+    # head of a line, before a street name, it is the number; before a street type it is a route.
+    for address in (
+        std(written, city="Columbus", state="OH", zip="43298"),
+        standardise_address(RawAddress(line=f"{written}, Columbus, OH 43298")),
+    ):
+        assert address.street_line() == street
