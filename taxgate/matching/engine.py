@@ -303,8 +303,11 @@ def _second_names(
 
 # A street spelling that at least this many taxpayers write in a ZIP is a street of the ZIP;
 # one that a single taxpayer writes beside it, one slip away, is a slip of it (theirs or the
-# request's): the same slip is rarely made by several people.
+# request's): the same slip is rarely made by several people. A slip may recur (one household's
+# filers share its address; a common misspelling), but a street one slip from another is rarely
+# written by under a tenth as many taxpayers as that other street.
 ESTABLISHED_STREET_TAXPAYERS = 3
+SLIP_WRITERS_SHARE = 0.1
 
 
 def zip_street_names_sql() -> str:
@@ -343,7 +346,8 @@ def streets_on_file_are_not_typos(
     filed). The level is then ``disagree``, with the model's weight for it. It stays a slip
     when one spelling is a street of the ZIP (ESTABLISHED_STREET_TAXPAYERS write it) and
     the other is written by a single taxpayer (a slip of the request's, or one the filer
-    repeated on every return); a street the ZIP does not know is a slip, and a directional
+    repeated on every return) or by under SLIP_WRITERS_SHARE as many taxpayers (a slip that
+    recurs); a street the ZIP does not know is a slip, and a directional
     or type left out stays a form of the same street."""
     close = {uid for uid, cs in evidence.items() if any(c.levels[STREET] in _NEAR for c in cs)}
     if not close:
@@ -369,8 +373,9 @@ def streets_on_file_are_not_typos(
             return False  # a directional or type left out: the same street
         asked_n = writers.get((request[0], request[part]), 0)
         filed_n = writers.get((record[0], record[part]), 0)
-        one_is_a_slip = max(asked_n, filed_n) >= ESTABLISHED_STREET_TAXPAYERS and (
-            min(asked_n, filed_n) <= 1
+        most, fewest = max(asked_n, filed_n), min(asked_n, filed_n)
+        one_is_a_slip = most >= ESTABLISHED_STREET_TAXPAYERS and (
+            fewest <= max(1.0, most * SLIP_WRITERS_SHARE)
         )
         return asked_n > 0 and not one_is_a_slip
 
