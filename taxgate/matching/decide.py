@@ -356,10 +356,28 @@ def not_on_file_bits(
         + _twin_bits(c)
         for c in at_point
     )
+    prior += tin_of_another_name(candidates)
     if households <= 1:
         return prior + household
     neighbours = max(c.bits(ADDRESS_PARTS) for c in at_point) + math.log2(households - 1)
     return prior + max(household, neighbours) + math.log2(1 + 2 ** -abs(household - neighbours))
+
+
+def tin_of_another_name(candidates: Sequence[CandidateEvidence]) -> float:
+    """The request's TIN is a taxpayer's whose name is not the requested one at all (neither
+    given name nor surname agrees): a clerical error that the requesting agency makes as
+    often whoever the request is about. A household member who never filed has that TIN no
+    more than a filer does, so the not-on-file hypothesis weighs the same TIN disagreement
+    the model gives every candidate that is not its owner (0 where no such TIN was asked;
+    a TIN of someone who carries the name may be that person, and tells for no one else)."""
+    owners = [c for c in candidates if c.levels.get("tin") == "exact"]
+    if not owners or any(
+        c.levels.get("given_name") != "disagree" or c.levels.get("surname") != "disagree"
+        for c in owners
+    ):
+        return 0.0
+    others = [c.partials.get("tin", 0.0) for c in candidates if c.levels.get("tin") == "disagree"]
+    return min(min(others, default=0.0), 0.0)
 
 
 def _twin_bits(record: CandidateEvidence) -> float:

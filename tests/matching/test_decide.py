@@ -215,6 +215,32 @@ def test_a_tin_of_someone_else_weighs_against_but_does_not_veto() -> None:
     assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "111111111")
 
 
+def test_a_tin_of_another_name_tells_neither_for_the_filer_nor_for_someone_not_on_file() -> None:
+    # Class: the request's TIN is a taxpayer's of another name entirely (a clerical error).
+    # Without a date of birth the name and address alone weigh as if no TIN were asked: the
+    # same error befalls a household member who never filed.
+    owner = cand("999999999", 9, tin="exact", given_name="disagree", surname="disagree",
+                 house="disagree", street="disagree", locality="disagree")  # fmt: skip
+    subject = cand("111111111", 1, tin="disagree", given_bits=9.0)
+    plain = decide([cand("111111111", 1, given_bits=9.0)], POLICY)
+    with_tin = decide([owner, subject], POLICY)
+    assert with_tin.posterior == pytest.approx(plain.posterior)
+    assert with_tin.outcome is plain.outcome is Outcome.DISCLOSE
+
+
+def test_a_tin_of_someone_who_carries_the_name_may_be_that_person() -> None:
+    # The other direction: the TIN's owner carries the requested surname (a relative who
+    # filed elsewhere): the request may be about them, so no one is relieved of the TIN.
+    owner = cand("999999999", 9, tin="exact", given_name="disagree",
+                 house="disagree", street="disagree", locality="disagree")  # fmt: skip
+    subject = cand("111111111", 1, tin="disagree", given_bits=9.0)
+    with_tin = decide([owner, subject], POLICY)
+    plain = decide([cand("111111111", 1, given_bits=9.0)], POLICY)
+    assert with_tin.posterior is not None and plain.posterior is not None
+    assert with_tin.posterior < plain.posterior
+    assert with_tin.outcome is not Outcome.DISCLOSE
+
+
 def test_the_address_must_be_the_taxpayers_own() -> None:
     elsewhere = cand("111111111", house="disagree", date_of_birth="exact", tin="exact")
     assert decide([elsewhere], POLICY).reason is Reason.ADDRESS_NOT_CORROBORATED
