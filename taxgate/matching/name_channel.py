@@ -132,13 +132,20 @@ def name_key(given: Any, names: Any, suffix: Any) -> NameKey:
 _NAMESAKE_LEVELS = frozenset({"exact", "equivalent", "swapped", "joined", "sounds_alike", "typo"})
 
 
+# Levels where the second given names both sides wrote tell for or against: the first names
+# are one name (in any form), or the request's first name is an initial, when the second
+# given name is what names the person (J HECTOR for JOSE H or JOSE HECTOR, against a brother
+# J PABLO).
+_MIDDLE_LEVELS = frozenset({"exact", "equivalent", "typo", "swapped", "initial"})
+
+
 @lru_cache(maxsize=262_144)
 def _cached_judge(channel: NameChannel, level: str, request: NameKey, record: NameKey) -> Judged:
     asked, asked_names, asked_suffix = request
     filed, filed_names, filed_suffix = record
     given = given_level_bits(channel, level, asked, filed)
     middle = 0.0
-    if level in ("exact", "equivalent", "typo", "swapped"):
+    if level in _MIDDLE_LEVELS:
         middle = middle_bits(set(asked_names) - {asked}, set(filed_names) - {filed}, channel)
         # A namesake relative (a junior named after his father) carries the middle name
         # too: agreeing names never weigh more than the chance of such a namesake allows.

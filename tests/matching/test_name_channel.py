@@ -151,3 +151,15 @@ def test_two_equal_initials_weigh_as_an_initial(channel: NameChannel) -> None:
     same = given_level_bits(channel, "exact", "J", "J")
     initial = given_level_bits(channel, "initial", "J", "JOHN")
     assert same == initial
+
+
+def test_an_initial_first_name_is_told_by_the_second_given_name(channel: NameChannel) -> None:
+    # Class: an initial as the first name with a full middle name (J HECTOR). The middle name
+    # is then what names the person: the filer's own (written whole or as its initial) weighs
+    # for them, another (a brother J PABLO) against.
+    asked = ("J", ("HECTOR", "J"), "")
+    assert channel.judge("initial", asked, ("JOSE", ("H", "JOSE"), "")).middle_bits > 0
+    assert channel.judge("initial", asked, ("JOSE", ("HECTOR", "JOSE"), "")).middle_bits > 0
+    brother = channel.judge("initial", asked, ("JOSE", ("JOSE", "PABLO"), ""))
+    assert brother.middle_bits == math.log2(MIDDLE_SAME_PERSON_ERROR)
+    assert channel.judge("initial", asked, ("JOSE", ("JOSE",), "")).middle_bits == 0.0
