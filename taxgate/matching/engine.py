@@ -371,8 +371,8 @@ def streets_on_file_are_not_typos(
         part = 1 if c.levels[STREET] == "typo" else 2
         if part == 2 and (request[2] == request[1] or record[2] == record[1]):
             return False  # a directional or type left out: the same street
-        asked_n = writers.get((request[0], request[part]), 0)
-        filed_n = writers.get((record[0], record[part]), 0)
+        asked_n = writers.get((request[0], request[part], part), 0)
+        filed_n = writers.get((record[0], record[part], part), 0)
         most, fewest = max(asked_n, filed_n), min(asked_n, filed_n)
         one_is_a_slip = most >= ESTABLISHED_STREET_TAXPAYERS and (
             fewest <= max(1.0, most * SLIP_WRITERS_SHARE)
@@ -394,16 +394,24 @@ def streets_on_file_are_not_typos(
     }
 
 
-def _street_writers(store: Store, zips: set[str]) -> dict[tuple[str | None, str | None], int]:
-    """Per (ZIP, street name) and (ZIP, whole street): how many taxpayers write it."""
+StreetCount = tuple[str | None, str | None, int]  # ZIP, spelling, 1 = name or 2 = whole street
+
+
+def _street_writers(store: Store, zips: set[str]) -> dict[StreetCount, int]:
+    """Per (ZIP, street name, 1) and (ZIP, whole street, 2): how many taxpayers write it. The
+    two are kept apart: a street written with no type or directional (LAS PALMAS) is a whole
+    street spelt like a name, and its few writers are not the name's many."""
     if not zips:
         return {}
     store.register("street_zips", pa.table({"zip5": pa.array(sorted(zips), pa.string())}))
     try:
-        rows = store.fetchall(zip_street_names_sql()) + store.fetchall(zip_street_keys_sql())
+        names = store.fetchall(zip_street_names_sql())
+        keys = store.fetchall(zip_street_keys_sql())
     finally:
         store.unregister("street_zips")
-    return {(str(z), str(v)): int(n) for z, v, n in rows}
+    return {
+        (str(z), str(v), part): int(n) for part, rows in ((1, names), (2, keys)) for z, v, n in rows
+    }
 
 
 _NEAR = frozenset({"typo", "name"})

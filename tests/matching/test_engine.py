@@ -23,9 +23,9 @@ HEADER = (
     "tin,doc_type,tax_year,received_date,first_name,middle_name,last_name,suffix,street,unit,"
     "city,state,zip\n"
 )
-# Twenty taxpayers write CRESCENT RD in 78709; one household (272 and 282, at one house) wrote
-# it CRESENT RD on their returns.
-CRESCENT_WRITERS = tuple(str(300000001 + i) for i in range(20))
+# Twenty taxpayers write BRAMBLE RD in 78709, two more BRAMBLE without its type; one household
+# (272 and 282, at one house) wrote it BRAMLBE RD on their returns.
+BRAMBLE_WRITERS = tuple(str(300000001 + i) for i in range(20))
 TAXPAYERS = "tin,tin_type,date_of_birth\n" + "".join(
     f"{tin},SSN,{dob}\n"
     for tin, dob in (
@@ -54,7 +54,9 @@ TAXPAYERS = "tin,tin_type,date_of_birth\n" + "".join(
         ("262626262", "1964-10-26"),
         ("272727272", "1977-03-14"),
         ("282828282", "1979-06-21"),
-        *((tin, "1970-01-01") for tin in CRESCENT_WRITERS),
+        ("292929292", "1971-01-01"),
+        ("313131313", "1972-01-01"),
+        *((tin, "1970-01-01") for tin in BRAMBLE_WRITERS),
     )
 )
 # 111 YOLANDA MARTINEZ and 222 YOLANDA SOTO both file at 12 Oak St; 222 filed earlier,
@@ -89,11 +91,13 @@ FILINGS = HEADER + (
     "242424242,RETURN,2023,2024-03-01,Bea,,Quinn,,12 Academy Way,,Austin,TX,78708\n"
     "252525252,RETURN,2023,2024-03-01,Cy,,Quinn,,14 Academy Way,,Austin,TX,78708\n"
     "262626262,RETURN,2023,2024-03-01,Roberto,,Rivera,,8574 Acadey Way,,Austin,TX,78708\n"
-    "272727272,RETURN,2023,2024-03-01,Marta,,Ibarra,,31 Cresent Rd,,Austin,TX,78709\n"
-    "282828282,RETURN,2023,2024-03-01,Tomas,,Ibarra,,31 Cresent Rd,,Austin,TX,78709\n"
+    "272727272,RETURN,2023,2024-03-01,Marta,,Ibarra,,31 Bramlbe Rd,,Austin,TX,78709\n"
+    "282828282,RETURN,2023,2024-03-01,Tomas,,Ibarra,,31 Bramlbe Rd,,Austin,TX,78709\n"
+    "292929292,RETURN,2023,2024-03-01,Rafe,,Moss,,60 Bramble,,Austin,TX,78709\n"
+    "313131313,RETURN,2023,2024-03-01,Ines,,Moss,,62 Bramble,,Austin,TX,78709\n"
     + "".join(
-        f"{tin},RETURN,2023,2024-03-01,Ann,,Doe{i},,{100 + 2 * i} Crescent Rd,,Austin,TX,78709\n"
-        for i, tin in enumerate(CRESCENT_WRITERS)
+        f"{tin},RETURN,2023,2024-03-01,Ann,,Doe{i},,{100 + 2 * i} Bramble Rd,,Austin,TX,78709\n"
+        for i, tin in enumerate(BRAMBLE_WRITERS)
     )
 )
 
@@ -205,10 +209,12 @@ def test_a_slip_in_every_one_of_the_filers_returns_is_still_a_slip(store: Store)
 
 def test_a_slip_one_household_shares_beside_a_street_many_write_is_a_slip(store: Store) -> None:
     # Class: a slip that recurs (one household's filers share the address they wrote with it).
-    # Two taxpayers write CRESENT RD beside twenty who write CRESCENT RD: a slip, not a street.
-    # Hill St and Mill St (three writers each) stay two streets: see the test above.
+    # Two taxpayers write BRAMLBE RD beside twenty-two who write the name BRAMBLE: a slip,
+    # not a street. The two who write BRAMBLE without its type write a whole street spelt
+    # like the name: they are not counted as the name's only writers. Hill St and Mill St
+    # (three writers each) stay two streets: see the test above.
     model = train_for_master(store)
-    spelt = ("r11", "Marta", "Ibarra", "31 Crescent Rd, Austin, TX 78709", "1977-03-14")
+    spelt = ("r11", "Marta", "Ibarra", "31 Bramble Rd, Austin, TX 78709", "1977-03-14")
     result = run_matching(store, requests(spelt), policy=POLICY, model=model)
     assert {c.levels["street"] for c in result.evidence["r11"]} == {"typo"}
     assert result.decisions["r11"].outcome is Outcome.DISCLOSE
