@@ -232,14 +232,22 @@ class _Sides:
 
     request: dict[str, NameKey]
     record: dict[int, NameKey]
+    surnames: dict[int, frozenset[str]]
 
     @classmethod
     def of(cls, left: pa.Table, right: pa.Table) -> _Sides:
         columns = ("given_key", "given_names", "name_suffix")
         req = zip(*(left.column(c).to_pylist() for c in ("unique_id", *columns)), strict=True)
         rec = zip(*(right.column(c).to_pylist() for c in ("record_id", *columns)), strict=True)
+        surnames = zip(
+            right.column("record_id").to_pylist(),
+            right.column("surname_keys").to_pylist(),
+            strict=True,
+        )
         return cls(
-            {r[0]: name_key(*r[1:]) for r in req}, {int(r[0]): name_key(*r[1:]) for r in rec}
+            {r[0]: name_key(*r[1:]) for r in req},
+            {int(r[0]): name_key(*r[1:]) for r in rec},
+            {int(rid): frozenset(keys or ()) for rid, keys in surnames},
         )
 
 
@@ -259,14 +267,15 @@ def _evidence(
     }
     gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
     partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
-    middles = _second_names(columns["cand_group"], columns["record_id"], tins, sides)
+    middles, surnames = _second_names(columns["cand_group"], columns["record_id"], tins, sides)
     out: dict[str, list[CandidateEvidence]] = {}
     for i, uid in enumerate(columns["cand_group"]):
         record_id = int(columns["record_id"][i])
         levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
         given, _names, suffix = sides.record[record_id]
         person = (given, tuple(sorted(middles[uid, tins[record_id]] | {given})), suffix)
-        judged = channel.judge(levels[GIVEN], sides.request[uid], person)
+        asked = _without(sides.request[uid], surnames[uid, tins[record_id]])
+        judged = channel.judge(levels[GIVEN], asked, person)
         out.setdefault(uid, []).append(
             CandidateEvidence(
                 tin=tins[record_id],
@@ -284,21 +293,39 @@ def _evidence(
     return out
 
 
+Pair = tuple[str, str]  # a request's uid and a candidate taxpayer's TIN
+
+
 def _second_names(
     uids: list[Any], record_ids: list[Any], tins: dict[int, str], sides: _Sides
-) -> dict[tuple[str, str], frozenset[str]]:
+) -> tuple[dict[Pair, frozenset[str]], dict[Pair, frozenset[str]]]:
     """Per request and candidate taxpayer: the second given names the taxpayer wrote in any
     of the request's candidate records (they are the person's, not one filing's), an
-    initial dropped where a full name of that letter is among them (M beside MARGARET)."""
-    found: dict[tuple[str, str], set[str]] = {}
+    initial dropped where a full name of that letter is among them (M beside MARGARET);
+    and the taxpayer's surname parts in those records. A second given name that is one of
+    their surnames (the maternal surname written as a middle name) is the family's, which
+    a brother or sister carries too: it is no second given name."""
+    found: dict[Pair, set[str]] = {}
+    surnames: dict[Pair, set[str]] = {}
     for uid, rid in zip(uids, record_ids, strict=True):
         given, names, _suffix = sides.record[int(rid)]
-        found.setdefault((uid, tins[int(rid)]), set()).update(set(names) - {given})
+        key = (uid, tins[int(rid)])
+        found.setdefault(key, set()).update(set(names) - {given})
+        surnames.setdefault(key, set()).update(sides.surnames[int(rid)])
     out = {}
     for key, second in found.items():
         letters = {n[0] for n in second if len(n) > 1}
-        out[key] = frozenset(n for n in second if len(n) > 1 or n not in letters)
-    return out
+        kept = {n for n in second if len(n) > 1 or n not in letters}
+        out[key] = frozenset(kept - surnames[key])
+    return out, {key: frozenset(parts) for key, parts in surnames.items()}
+
+
+def _without(asked: NameKey, surnames: frozenset[str]) -> NameKey:
+    """The request's name key without the given names that are the taxpayer's surnames."""
+    given, names, suffix = asked
+    if surnames.isdisjoint(names):
+        return asked
+    return given, tuple(n for n in names if n == given or n not in surnames), suffix
 
 
 # A street spelling that at least this many taxpayers write in a ZIP is a street of the ZIP;
