@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from taxgate.errors import DisclosureRefused
+from taxgate.errors import DisclosureRefused, WorkspaceError
 from taxgate.ledger.canonical import format_time
 from taxgate.records.schema import jobs, releases, review_actions
 
@@ -123,16 +123,26 @@ def record_review_action(
     decision: str,
     now: datetime,
 ) -> None:
-    """Remember who decided a review, for the two-person rule at release."""
-    conn.execute(
-        insert(review_actions).values(
-            batch_id=batch_id,
-            request_id=request_id,
-            decided_by=decided_by,
-            decision=decision,
-            decided_at=format_time(now),
+    """Remember who decided a review, for the two-person rule at release.
+
+    Raises:
+        WorkspaceError: someone decided this review already.
+    """
+    try:
+        conn.execute(
+            insert(review_actions).values(
+                batch_id=batch_id,
+                request_id=request_id,
+                decided_by=decided_by,
+                decision=decision,
+                decided_at=format_time(now),
+            )
         )
-    )
+    except IntegrityError as e:
+        raise WorkspaceError(
+            f"request {request_id} of batch {batch_id} is being or was decided already; "
+            "a review is decided once"
+        ) from e
 
 
 def reviewers_of_batch(conn: Connection, batch_id: str) -> set[str]:
