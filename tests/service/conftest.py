@@ -16,7 +16,7 @@ from taxgate.cli.main import run_cli
 from taxgate.records import RecordStore
 from taxgate.records.credentials import totp_now
 from taxgate.records.users import add_token, add_user
-from taxgate.service import ServiceSettings, create_app
+from taxgate.service.app import ServiceSettings, create_app
 from taxgate.service.matrix import Role
 
 PASSWORD = "a long enough password"
