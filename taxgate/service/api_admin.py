@@ -22,11 +22,12 @@ from taxgate.records.users import add_token, add_user, list_users
 from taxgate.service.api_batches import service_dir
 from taxgate.service.auth import require_principal
 from taxgate.service.matrix import PERSON_ROLES, Role
+from taxgate.service.refusals import ERROR_RESPONSES
 from taxgate.service.worker import WorkspaceWorker
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-router = APIRouter(tags=["administration"])
+router = APIRouter(tags=["administration"], responses=ERROR_RESPONSES)
 
 
 class UserCreate(BaseModel):

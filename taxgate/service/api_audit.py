@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -20,11 +20,12 @@ from taxgate.records import RecordStore
 from taxgate.records.access import denial_counts, recent_access
 from taxgate.report.write import write_report
 from taxgate.service.api_batches import service_dir
+from taxgate.service.refusals import ERROR_RESPONSES
 from taxgate.service.worker import WorkspaceWorker
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], responses=ERROR_RESPONSES)
 
 
 class VerifyPublic(BaseModel):
@@ -97,8 +98,12 @@ async def statistics(year: int, request: Request) -> list[dict[str, Any]]:
     return await worker.call(work)
 
 
-@router.get("/api/batches/{batch_id}/report", response_class=HTMLResponse)
-async def report(batch_id: str, request: Request) -> HTMLResponse:
+@router.get(
+    "/api/batches/{batch_id}/report",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}, "description": "the report page"}},
+)
+async def report(batch_id: str, request: Request) -> Response:
     """The batch's HTML oversight report (no taxpayer data), rendered now."""
 
     def work(ws: Workspace) -> str:

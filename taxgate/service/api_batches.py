@@ -29,9 +29,10 @@ from taxgate.records import jobs as j
 from taxgate.records.users import Principal
 from taxgate.service.auth import deny, require_principal
 from taxgate.service.matrix import Role
+from taxgate.service.refusals import ERROR_RESPONSES
 from taxgate.workspace import Workspace, atomic_write_bytes
 
-router = APIRouter(tags=["batches"])
+router = APIRouter(tags=["batches"], responses=ERROR_RESPONSES)
 
 MAX_MANIFEST_BYTES = 64 * 1024
 
@@ -179,7 +180,11 @@ async def release_batch(batch_id: str, request: Request) -> ReleasePublic:
     return await run_in_threadpool(work)
 
 
-@router.get("/api/batches/{batch_id}/response")
+@router.get(
+    "/api/batches/{batch_id}/response",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "the released response.csv"}},
+)
 async def download_response(batch_id: str, request: Request) -> Response:
     """The released response.csv of a batch of the token's own requester."""
     who = require_principal(request)

@@ -26,11 +26,12 @@ from taxgate.records.schema import review_actions
 from taxgate.review import PendingReview, ReviewRecord, decide_review, pending_reviews
 from taxgate.service.api_batches import service_dir
 from taxgate.service.auth import require_principal
+from taxgate.service.refusals import ERROR_RESPONSES
 from taxgate.service.worker import WorkspaceBusy, WorkspaceWorker
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-router = APIRouter(tags=["reviews"])
+router = APIRouter(tags=["reviews"], responses=ERROR_RESPONSES)
 
 
 class ReviewItemPublic(BaseModel):

@@ -11,8 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from taxgate.records import RecordStore
 from taxgate.records.users import SESSION_LIFETIME, authenticate, close_session, open_session
 from taxgate.service.auth import SESSION_COOKIE, require_principal
+from taxgate.service.refusals import ERROR_RESPONSES
 
-router = APIRouter(tags=["session"])
+router = APIRouter(tags=["session"], responses=ERROR_RESPONSES)
 
 
 class SessionCreate(BaseModel):

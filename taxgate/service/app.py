@@ -14,19 +14,12 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from taxgate.errors import (
-    AccessDenied,
-    DisclosureRefused,
-    InputError,
-    IntakeRefused,
-    PathError,
-    TaxgateError,
-    WorkspaceError,
-)
+from taxgate.errors import TaxgateError
 from taxgate.records import RecordStore, default_database_url
 from taxgate.service import api_admin, api_audit, api_batches, api_reviews, api_session, workbench
 from taxgate.service.auth import AccessLogMiddleware, authorise
-from taxgate.service.worker import WorkspaceBusy, WorkspaceWorker
+from taxgate.service.refusals import error_body, status_of
+from taxgate.service.worker import WorkspaceWorker
 from taxgate.workspace import Workspace
 
 
@@ -75,24 +68,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     return app
 
 
-def status_of(error: TaxgateError) -> int:
-    """The HTTP status of an error (one place)."""
-    if isinstance(error, AccessDenied):
-        return error.status
-    if isinstance(error, WorkspaceBusy):
-        return 503
-    if isinstance(error, InputError | IntakeRefused | PathError):
-        return 422
-    if isinstance(error, DisclosureRefused | WorkspaceError):
-        return 409
-    return 500
-
-
 async def _taxgate_error(request: Request, error: TaxgateError) -> Response:
     status = status_of(error)
     if not request.url.path.startswith("/api"):
         if status == 401 and request.method == "GET":
             return RedirectResponse("/login", status_code=303)
         return workbench.error_page(request, error, status)
-    body = {"error": type(error).__name__, "message": error.message, "hint": error.hint}
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(error_body(error), status_code=status)
