@@ -155,3 +155,12 @@ def loaded_world(tmp_path_factory: pytest.TempPathFactory) -> LoadedWorld:
     for argv in steps:
         assert run_cli(argv) == 0, f"taxgate {' '.join(argv)} failed"
     return LoadedWorld(root, ws, world)
+
+
+@pytest.fixture
+def answered(loaded_world: LoadedWorld, tmp_path: Path) -> LoadedWorld:
+    """A copy of the loaded world whose batch ``taxgate run`` answered (reviews pending)."""
+    world = loaded_world.copy(tmp_path / "answered")
+    argv = ["run", str(world.ws), str(world.world / "manifest.json"), "--out", str(tmp_path / "o")]
+    assert run_cli(argv) == 0
+    return world

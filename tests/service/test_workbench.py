@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from taxgate.cli.main import run_cli
 from taxgate.records.credentials import totp_now
 from taxgate.records.users import add_user
 from taxgate.review import pending_reviews
@@ -19,14 +18,6 @@ from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 from .conftest import PASSWORD, LoadedWorld, Service
-
-
-@pytest.fixture
-def answered(loaded_world: LoadedWorld, tmp_path: Path) -> LoadedWorld:
-    world = loaded_world.copy(tmp_path / "answered")
-    argv = ["run", str(world.ws), str(world.world / "manifest.json"), "--out", str(tmp_path / "o")]
-    assert run_cli(argv) == 0
-    return world
 
 
 def _sign_in(service: Service, name: str) -> TestClient:
