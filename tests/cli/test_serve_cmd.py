@@ -66,6 +66,8 @@ def test_serve_builds_the_app_and_runs_it(ws: Path, monkeypatch: pytest.MonkeyPa
 
     def fake_run(app: FastAPI, **options: Any) -> None:
         seen["app"], seen["options"] = app, options
+        app.state.worker.stop()  # what the app's lifespan does when Uvicorn stops
+        app.state.records.close()
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     assert run_cli(["serve", str(ws), "--port", "8123"]) == 0
