@@ -152,14 +152,24 @@ def reviewers_of_batch(conn: Connection, batch_id: str) -> set[str]:
 
 
 def add_release(
-    conn: Connection, *, batch_id: str, released_by: str, response_sha256: str, now: datetime
+    conn: Connection,
+    *,
+    batch_id: str,
+    released_by: str,
+    response_sha256: str,
+    now: datetime,
+    ledger_reviewers: frozenset[str] = frozenset(),
 ) -> Release:
     """Record a release; the two-person rule is checked here, in the same transaction.
+
+    Args:
+        ledger_reviewers: The reviewers the workspace's ledger names for the batch (reviews
+            decided outside the service, with ``taxgate review``, count too).
 
     Raises:
         DisclosureRefused: the officer decided a review of this batch, or it was released.
     """
-    if released_by in reviewers_of_batch(conn, batch_id):
+    if released_by in reviewers_of_batch(conn, batch_id) | ledger_reviewers:
         raise DisclosureRefused(
             f"release of batch {batch_id} refused: {released_by} decided a review in it, and "
             "the release needs a second person",

@@ -20,16 +20,20 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from taxgate.disclosure.reviews import batch_reviewers_sql
 from taxgate.errors import DisclosureRefused, InputError, WorkspaceError
 from taxgate.files import make_owner_only_dir
 from taxgate.intake.manifest import parse_manifest
 from taxgate.intake.verification import verify_batch
+from taxgate.ledger.hold import has_table
 from taxgate.records import RecordStore
 from taxgate.records import jobs as j
 from taxgate.records.users import Principal
 from taxgate.service.auth import deny, require_principal
 from taxgate.service.matrix import Role
 from taxgate.service.refusals import ERROR_RESPONSES
+from taxgate.service.worker import WorkspaceWorker
+from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_bytes
 
 router = APIRouter(tags=["batches"], responses=ERROR_RESPONSES)
@@ -163,6 +167,8 @@ async def release_batch(batch_id: str, request: Request) -> ReleasePublic:
     who = require_principal(request)
     ws: Workspace = request.app.state.workspace
     records: RecordStore = request.app.state.records
+    worker: WorkspaceWorker = request.app.state.worker
+    in_ledger = await worker.call(lambda ws: _ledger_reviewers(ws, batch_id))
 
     def work() -> ReleasePublic:
         with records.begin() as conn:
@@ -174,6 +180,7 @@ async def release_batch(batch_id: str, request: Request) -> ReleasePublic:
                 released_by=who.name,
                 response_sha256=digest,
                 now=datetime.now(UTC),
+                ledger_reviewers=in_ledger,
             )
         return ReleasePublic(**done.__dict__)
 
@@ -208,6 +215,14 @@ async def download_response(batch_id: str, request: Request) -> Response:
 
     data = await run_in_threadpool(work)
     return Response(data, media_type="text/csv; charset=utf-8")
+
+
+def _ledger_reviewers(ws: Workspace, batch_id: str) -> frozenset[str]:
+    """The reviewers the workspace's ledger names for ``batch_id``."""
+    with Store.open(ws.store_path, read_only=True) as store:
+        if not has_table(store, "ledger_entries"):
+            return frozenset()
+        return frozenset(row[0] for row in store.fetchall(batch_reviewers_sql(), [batch_id]))
 
 
 def _response_path(ws: Workspace, *, conn_jobs: list[j.Job], batch_id: str) -> Path:
