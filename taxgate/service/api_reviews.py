@@ -31,6 +31,8 @@ from taxgate.service.worker import WorkspaceBusy, WorkspaceWorker
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
+PAGE = 200
+
 router = APIRouter(tags=["reviews"], responses=ERROR_RESPONSES)
 
 
@@ -158,9 +160,12 @@ async def list_reviews(
     request: Request,
     batch: str | None = Query(default=None, max_length=128),
     reason: str | None = Query(default=None, max_length=64),
+    offset: int = Query(default=0, ge=0),
+    limit: int = Query(default=PAGE, ge=1, le=5000),
 ) -> list[ReviewItemPublic]:
-    """The review queue, oldest batch first, in request order."""
-    return await review_queue(request.app.state.worker, batch_id=batch, reason=reason)
+    """The review queue, oldest batch first, in request order, one page at a time."""
+    found = await review_queue(request.app.state.worker, batch_id=batch, reason=reason)
+    return found[offset : offset + limit]
 
 
 @router.get("/api/reviews/{batch_id}/{request_id}")

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from taxgate.errors import AccessDenied, InputError, TaxgateError
-from taxgate.service.api_reviews import decide, explain_item, review_queue
+from taxgate.service.api_reviews import PAGE, decide, explain_item, review_queue
 from taxgate.service.api_session import set_session_cookie, sign_in, sign_out
 from taxgate.service.auth import require_principal
 from taxgate.service.matrix import REVIEWERS, Role
@@ -114,7 +114,8 @@ async def queue(
     return page(
         "queue.html",
         who=who,
-        items=items,
+        items=items[:PAGE],
+        total=len(items),
         batches=sorted({i.batch_id for i in everything}),
         reasons=sorted({i.reason for i in everything}),
         batch=batch or "",

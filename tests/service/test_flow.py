@@ -70,6 +70,8 @@ def test_submit_review_release_download(
     first = service.person("olive", Role.OFFICER)
     queue = first.get("/api/reviews", params={"batch": batch}).json()
     assert len(queue) >= 2 and all(i["candidate_tin"].startswith("XXX-XX-") for i in queue)
+    pages = [first.get("/api/reviews", params={"limit": 1, "offset": n}).json() for n in (0, 1)]
+    assert pages == [queue[:1], queue[1:2]]
     item = first.get(f"/api/reviews/{batch}/{queue[0]['request_id']}").json()
     assert item["decision"] == "REVIEW" and item["candidates"]
     decided = first.post(
