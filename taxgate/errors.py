@@ -18,6 +18,7 @@ workspace in the wrong state. A *defective request* is not a fault; screening re
     ├── LedgerError                   the ledger is inconsistent or cannot be appended
     │   └── LedgerVerificationError   verification found a bad entry (names its index)
     ├── DisclosureRefused             a run or release is not allowed (legal hold, replay)
+    ├── AccessDenied                  the service refused a person or token (sign-in, role)
     └── OutputsNotWritten             committed, but a fault stopped the files being written
 """
 
@@ -131,6 +132,19 @@ class DisclosureRefused(TaxgateError):
     """A run or release is not allowed: a legal hold, or a batch already released."""
 
     exit_code = 9
+
+
+class AccessDenied(TaxgateError):
+    """The service refused: a wrong sign-in, a locked account, or a role without the right.
+
+    ``status`` is the HTTP status the web layer answers with (401 unknown, 403 forbidden).
+    """
+
+    exit_code = 12
+
+    def __init__(self, message: str, *, status: int = 403, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
 
 
 class OutputsNotWritten(TaxgateError):

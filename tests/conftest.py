@@ -131,3 +131,40 @@ def build_reviewed_world(root: Path) -> ReviewedWorld:
 def reviewed_world(tmp_path_factory: pytest.TempPathFactory) -> ReviewedWorld:
     """The small world with one review approved and one declined (do not change it: copy)."""
     return build_reviewed_world(tmp_path_factory.mktemp("reviewed-world"))
+
+
+# The record store's backends: every test that takes ``records_url`` runs on a fresh SQLite file
+# and on a fresh database of the machine's PostgreSQL (dropped after), as `make test` starts it.
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TAXGATE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def records_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL naming an empty record store on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'records.sqlite'}"
+        return
+    yield from _fresh_postgres_database()
+
+
+def _fresh_postgres_database() -> Iterator[str]:
+    import secrets
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(POSTGRES_ADMIN_URL)
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"taxgate_test_{secrets.token_hex(6)}"
+    try:
+        admin_conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as e:
+        pytest.skip(f"the local PostgreSQL does not answer ({e}); `make test` starts it")
+    with admin_conn:
+        admin_conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield admin.set(database=name).render_as_string(hide_password=False)
+        finally:
+            admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

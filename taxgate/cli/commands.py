@@ -12,6 +12,7 @@ from taxgate.cli import (
     pipeline_cmd,
     report_cmd,
     review_cmd,
+    serve_cmd,
     synth_cmd,
 )
 
@@ -26,3 +27,4 @@ def register(app: typer.Typer) -> None:
     report_cmd.register(app)
     review_cmd.register(app)
     demo_cmd.register(app)
+    serve_cmd.register(app)

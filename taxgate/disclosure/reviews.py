@@ -236,3 +236,10 @@ def screened_statute_sql() -> str:
 def batch_recall_sql() -> str:
     """The first recall of a batch's disclosures, if any (param: batch_id)."""
     return "SELECT min(recall_id) FROM recalls WHERE batch_id = ?"
+
+
+def batch_reviewers_sql() -> str:
+    """Everyone the ledger names as having decided a review of a batch (param: batch_id)."""
+    return f"""
+        SELECT DISTINCT json_extract_string(attrs, '$.reviewer') FROM ledger_entries
+        WHERE {_REVIEWED} AND batch_id = ?"""

@@ -22,10 +22,11 @@ from taxgate.errors import DisclosureRefused
 from .terminal import Finished, in_terminal, program_in_terminal
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-GROUPS = {"master", "model", "keys", "agreement", "batch", "ledger", "review"}
+GROUPS = {"master", "model", "keys", "agreement", "batch", "ledger", "review", "user", "token"}
 SIGNER = "ice-director"
-# Not run here: the demo (test_terminal.py runs it in a terminal).
-ELSEWHERE = {"demo"}
+# Not run here: the demo (test_terminal.py runs it in a terminal) and the service, which runs
+# until stopped (tests/cli/test_serve_cmd.py starts it; tests/service/ drive it).
+ELSEWHERE = {"demo", "serve"}
 
 
 def readme_commands() -> set[str]:
@@ -118,6 +119,10 @@ def test_the_readme_commands_run_in_a_terminal(tmp_path: Path) -> None:
     s.taxgate("hold", "ws")
     s.taxgate("withhold", "ws", "--tin", "900000001", "--why", "informant")
     s.taxgate("recall", "ws", "--batch", batch, "--request", disclosed, "--why", "wrong person")
+    s.taxgate("user", "add", "ws", "--name", "root", "--role", "administrator",
+              "--password", "a long enough password")  # fmt: skip
+    s.taxgate("user", "list", "ws")
+    s.taxgate("token", "add", "ws", "--name", "ice-system", "--requester", "ICE")
     s.taxgate("agreement", "revoke-signer", "ws", "--name", SIGNER)
     s.taxgate("ledger", "verify", "ws")
 

@@ -1,0 +1,192 @@
+"""Analysts: the review queue, one item explained, and one decision per item with grounds.
+
+Decisions call :func:`taxgate.review.decide_review` on the worker, with the signed-in analyst as
+the reviewer. The analyst is written to the record store's review actions *before* the decision
+(and taken off again if it is refused), so that the two-person rule at release can never miss a
+reviewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import delete
+from starlette.concurrency import run_in_threadpool
+
+from taxgate.errors import DisclosureRefused, InputError, WorkspaceError
+from taxgate.explain import explain_request
+from taxgate.explain.words import mask_tin
+from taxgate.records import RecordStore
+from taxgate.records.jobs import record_review_action
+from taxgate.records.schema import review_actions
+from taxgate.review import PendingReview, ReviewRecord, decide_review, pending_reviews
+from taxgate.service.api_batches import service_dir
+from taxgate.service.auth import require_principal
+from taxgate.service.refusals import ERROR_RESPONSES
+from taxgate.service.worker import WorkspaceBusy, WorkspaceWorker
+from taxgate.store import Store
+from taxgate.workspace import Workspace
+
+PAGE = 200
+
+router = APIRouter(tags=["reviews"], responses=ERROR_RESPONSES)
+
+
+class ReviewItemPublic(BaseModel):
+    """A request held for review (the candidate's TIN masked)."""
+
+    batch_id: str
+    request_id: str
+    row: int
+    reason: str
+    candidate_tin: str
+    match_weight: float | None
+    margin: float | None
+    as_of: str
+    requester: str
+
+
+class DecisionCreate(BaseModel):
+    """One decision: approve (release the last known address) or decline, and why."""
+
+    approve: bool
+    why: str = Field(min_length=1, max_length=2000)
+
+
+class DecisionPublic(BaseModel):
+    """A decided review: ids and ledger entries (the address is never in the answer)."""
+
+    review_id: str
+    batch_id: str
+    request_id: str
+    decision: str
+    reviewer: str
+    review_entry: int
+    disclosure_entry: int | None
+
+
+async def review_queue(
+    worker: WorkspaceWorker, *, batch_id: str | None, reason: str | None
+) -> list[ReviewItemPublic]:
+    """The pending reviews, filtered by batch and reason."""
+
+    def work(ws: Workspace) -> list[PendingReview]:
+        with Store.open(ws.store_path, read_only=True) as store:
+            return pending_reviews(store, batch_id=batch_id)
+
+    pending = await worker.call(work)
+    return [
+        ReviewItemPublic(
+            batch_id=p.batch_id,
+            request_id=p.request_id,
+            row=p.row,
+            reason=p.reason,
+            candidate_tin=mask_tin(p.tin),
+            match_weight=p.match_weight,
+            margin=p.margin,
+            as_of=str(p.as_of),
+            requester=p.requester,
+        )
+        for p in pending
+        if reason is None or p.reason == reason
+    ]
+
+
+async def explain_item(worker: WorkspaceWorker, batch_id: str, request_id: str) -> dict[str, Any]:
+    """The explanation of one request (TINs masked by the explainer)."""
+    found = await worker.call(lambda ws: explain_request(ws, request_id, batch_id=batch_id))
+    return asdict(found)
+
+
+async def decide(
+    request: Request, batch_id: str, request_id: str, *, approve: bool, why: str
+) -> ReviewRecord:
+    """Decide one review as the signed-in analyst."""
+    who = require_principal(request)
+    records: RecordStore = request.app.state.records
+    worker: WorkspaceWorker = request.app.state.worker
+    verdict = "APPROVED" if approve else "DECLINED"
+
+    def remember() -> None:
+        with records.begin() as conn:
+            record_review_action(
+                conn,
+                batch_id=batch_id,
+                request_id=request_id,
+                decided_by=who.name,
+                decision=verdict,
+                now=datetime.now(UTC),
+            )
+
+    def forget() -> None:
+        with records.begin() as conn:
+            conn.execute(
+                delete(review_actions).where(
+                    review_actions.c.batch_id == batch_id,
+                    review_actions.c.request_id == request_id,
+                )
+            )
+
+    def work(ws: Workspace) -> ReviewRecord:
+        out = service_dir(ws, "supplements", batch_id) if approve else None
+        return decide_review(
+            ws,
+            batch_id=batch_id,
+            request_id=request_id,
+            approve=approve,
+            reviewer=who.name,
+            why=why,
+            out_dir=out,
+            now=datetime.now(UTC),
+        )
+
+    await run_in_threadpool(remember)
+    try:
+        return await worker.call(work)
+    except (InputError, DisclosureRefused, WorkspaceError) as refused:
+        # Refused before anything was recorded: the analyst decided nothing. A busy worker
+        # may still run the decision later, so its reviewer stays remembered.
+        if not isinstance(refused, WorkspaceBusy):
+            await run_in_threadpool(forget)
+        raise
+
+
+@router.get("/api/reviews", response_model=list[ReviewItemPublic])
+async def list_reviews(
+    request: Request,
+    batch: str | None = Query(default=None, max_length=128),
+    reason: str | None = Query(default=None, max_length=64),
+    offset: int = Query(default=0, ge=0),
+    limit: int = Query(default=PAGE, ge=1, le=5000),
+) -> list[ReviewItemPublic]:
+    """The review queue, oldest batch first, in request order, one page at a time."""
+    found = await review_queue(request.app.state.worker, batch_id=batch, reason=reason)
+    return found[offset : offset + limit]
+
+
+@router.get("/api/reviews/{batch_id}/{request_id}")
+async def get_review(batch_id: str, request_id: str, request: Request) -> dict[str, Any]:
+    """One item: the request, each candidate (TIN masked) with comparison levels and weights,
+    and the address that would be released with its as-of date."""
+    return await explain_item(request.app.state.worker, batch_id, request_id)
+
+
+@router.post("/api/reviews/{batch_id}/{request_id}/decision", response_model=DecisionPublic)
+async def post_decision(
+    batch_id: str, request_id: str, body: DecisionCreate, request: Request
+) -> DecisionPublic:
+    """Approve or decline, once, with the written grounds."""
+    record = await decide(request, batch_id, request_id, approve=body.approve, why=body.why)
+    return DecisionPublic(
+        review_id=record.review_id,
+        batch_id=record.batch_id,
+        request_id=record.request_id,
+        decision=record.state.value,
+        reviewer=record.reviewer,
+        review_entry=record.review_entry,
+        disclosure_entry=record.disclosure_entry,
+    )

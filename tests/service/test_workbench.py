@@ -1,0 +1,95 @@
+"""The workbench as an analyst uses it: sign in on the page, filter the queue, read an item,
+decide it with the form, and land on the next; everything escaped, TINs masked, CSRF checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from taxgate.records.credentials import totp_now
+from taxgate.records.users import add_user
+from taxgate.review import pending_reviews
+from taxgate.store import Store
+from taxgate.workspace import Workspace
+
+from .conftest import PASSWORD, LoadedWorld, Service
+
+
+def _sign_in(service: Service, name: str) -> TestClient:
+    with service.records.begin() as conn:
+        new = add_user(
+            conn, username=name, role="analyst", password=PASSWORD, now=datetime.now(UTC)
+        )
+    client = service.anonymous()
+    wrong = client.post("/login", data={"username": name, "password": "x" * 12, "totp": "000000"})
+    assert wrong.status_code == 401 and "sign-in refused" in wrong.text
+    code = totp_now(new.totp_secret, at=datetime.now(UTC))
+    answer = client.post(
+        "/login",
+        data={"username": name, "password": PASSWORD, "totp": code},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/workbench"
+    cookie = answer.headers["set-cookie"].lower()
+    assert all(flag in cookie for flag in ("httponly", "secure", "samesite=strict"))
+    return client
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.slow
+def test_analyst_clears_items_from_the_pages(
+    answered: LoadedWorld, start_service: Callable[[Path], Service]
+) -> None:
+    service = start_service(answered.ws)
+    assert service.anonymous().get("/workbench", follow_redirects=False).status_code == 303
+    analyst = _sign_in(service, "ana")
+    with Store.open(Workspace.open(answered.ws).store_path, read_only=True) as store:
+        tins = {p.tin for p in pending_reviews(store) if p.tin}
+    queue = analyst.get("/workbench")
+    assert (
+        queue.status_code == 200
+        and "default-src 'self'" in queue.headers["content-security-policy"]
+    )
+    assert "XXX-XX-" in queue.text and not any(tin in queue.text for tin in tins)
+    links = re.findall(r'data-href="([^"]+)"', queue.text)
+    assert len(links) >= 2
+
+    reason = re.findall(r"<td>([A-Z_]+)</td>\s*<td>XXX-XX-", queue.text)[0]
+    filtered = analyst.get("/workbench", params={"reason": reason}).text
+    assert set(re.findall(r"<td>([A-Z_]+)</td>\s*<td>XXX-XX-", filtered)) == {reason}
+
+    item = analyst.get(links[0])
+    assert item.status_code == 200
+    for part in ("The request", "Candidate XXX-XX-", 'class="waterfall"', "As of", 'id="why"'):
+        assert part in item.text, part
+    assert 'id="next"' in item.text and not any(tin in item.text for tin in tins)
+    form = {"decision": "decline", "why": "<script>alert(1)</script> not the same person"}
+    assert analyst.post(links[0], data=form, follow_redirects=False).status_code == 403
+    done = analyst.post(
+        links[0], data={**form, "csrf_token": _csrf(item.text)}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"] == links[1]
+
+    decided = analyst.get(links[0]).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in decided and "<script>alert" not in decided
+    assert len(re.findall(r'data-href="', analyst.get("/workbench").text)) == len(links) - 1
+
+
+def test_the_keys_are_in_the_shipped_script(empty_service: Service) -> None:
+    script = empty_service.anonymous().get("/static/workbench.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith(
+        "text/javascript"
+    )
+    for key in ('"j"', '"k"', '"a"', '"d"', '"/"'):
+        assert f"event.key === {key}" in script.text
+    assert empty_service.anonymous().get("/static/other.js").status_code == 422
