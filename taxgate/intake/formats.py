@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from taxgate.errors import TaxgateError
 from taxgate.files import (
     FileTooLargeError,
     NotRegularFileError,
@@ -115,6 +116,23 @@ def load_text_table(data: Data, *, source: Path, columns: Columns) -> RawTable:
         IntakeSchemaError: A column name repeats or a wanted column is not text.
     """
     fmt = file_format(source)
+    try:
+        return _parse(fmt, data, source, columns)
+    except TaxgateError:
+        raise
+    except Exception as e:
+        # The parsers are foreign code fed untrusted bytes, and what they raise on a bad file
+        # is not theirs to promise (pyarrow raised OSError and UnicodeDecodeError on mutated
+        # Parquet footers): whatever escapes one is this file refused, never a traceback.
+        raise IntakeFileError(
+            ReasonCode.SCHEMA_UNREADABLE,
+            f"the {fmt} reader cannot read this file ({type(e).__name__}: {str(e).strip()})",
+            path=source,
+            hint=f"write the file again with a {fmt.upper()} writer, as data-contract.md says",
+        ) from e
+
+
+def _parse(fmt: str, data: Data, source: Path, columns: Columns) -> RawTable:
     if fmt == "parquet":
         return read_parquet(data, source, columns)
     if fmt == "jsonl":

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -508,3 +509,30 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     assert "FIFO" in error.message
     with pytest.raises(IntakeFileError, match="FIFO"):
         read_table(fifo)
+
+
+def _parquet_with_column(name: str) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"request_id": ["R1"], name: ["x"]}), sink, store_schema=False)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        # A column name that is not UTF-8: pyarrow raised UnicodeDecodeError.
+        (lambda data: data.replace(b"zzzz", b"z\xcez\xce"), "UnicodeDecodeError"),
+        # A footer length beyond the footer: pyarrow raised OSError (thrift).
+        (lambda data: data[:-8] + (len(data) - 12).to_bytes(4, "little") + b"PAR1", "OSError"),
+    ],
+    ids=["column-name-not-utf8", "footer-length-wrong"],
+)
+def test_a_parquet_footer_the_parser_chokes_on_is_refused_as_unreadable(
+    damage: Callable[[bytes], bytes], problem: str
+) -> None:
+    # Found by bench/fuzz.py (parquet target): exceptions other than pyarrow's own escaped.
+    data = damage(_parquet_with_column("zzzz"))
+    with pytest.raises(IntakeFileError) as caught:
+        parse_requests(data, source=Path("requests.parquet"))
+    assert caught.value.code == ReasonCode.SCHEMA_UNREADABLE
+    assert problem in str(caught.value) and caught.value.hint
