@@ -72,6 +72,7 @@ class VerifiedBatch:
         signer_key: Fingerprint of the public key that verified the signature.
         max_file_bytes: The agreement's limit on the request file's size.
         max_field_chars: The agreement's limit on one request value.
+        max_row_chars: The agreement's limit on one request row.
     """
 
     manifest: BatchManifest
@@ -80,6 +81,7 @@ class VerifiedBatch:
     signer_key: str
     max_file_bytes: int
     max_field_chars: int
+    max_row_chars: int
 
 
 def verify_batch(
@@ -167,6 +169,7 @@ def verify_batch(
         signer_key=fingerprint(public_key),
         max_file_bytes=agreement.screening.max_request_file_bytes,
         max_field_chars=agreement.screening.max_field_chars,
+        max_row_chars=agreement.screening.max_row_chars,
     )
 
 
@@ -191,6 +194,7 @@ def read_verified_requests(batch: VerifiedBatch) -> RequestTable:
         source=path,
         expected_rows=batch.manifest.row_count,
         max_field_chars=batch.max_field_chars,
+        max_row_chars=batch.max_row_chars,
     )
 
 

@@ -536,3 +536,17 @@ def test_a_parquet_footer_the_parser_chokes_on_is_refused_as_unreadable(
         parse_requests(data, source=Path("requests.parquet"))
     assert caught.value.code == ReasonCode.SCHEMA_UNREADABLE
     assert problem in str(caught.value) and caught.value.hint
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_row_over_the_row_limit_is_refused_though_each_value_is_within_its_own(
+    tmp_path: Path, fmt: str
+) -> None:
+    # Issue 16, deliver 7: limits per field and per row. Every value of row 2 is 4,000
+    # characters (under the field limit, 4,096); together they pass the row limit.
+    long = {name: "x" * 4000 for name in ("reason", "first_name", "street", "last_name", "city")}
+    rows = [request_row("R1"), request_row("R2", **long), request_row("R3")]
+    path = write_requests(tmp_path / f"r.{fmt}", rows)
+    error = _refused(path, ReasonCode.SCHEMA_TOO_LARGE)
+    assert error.row == 2 and "in one row" in error.message and "allows 16,384" in error.message
+    assert read_requests(path, max_row_chars=30_000).row_count == 3
