@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from taxgate.agreement import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_ROW_CHARS
+from taxgate.agreement import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_ROW_CHARS
 from taxgate.intake.formats import load_text_table, map_file
 from taxgate.intake.tables import Data, IntakeFileError, IntakeSchemaError, clean_text
 from taxgate.screening.codes import ReasonCode
@@ -111,6 +111,7 @@ def read_requests(
     expected_rows: int | None = None,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     max_row_chars: int = DEFAULT_MAX_ROW_CHARS,
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH,
 ) -> RequestTable:
     """Read a request file (``.csv`` with header, ``.parquet`` or ``.jsonl``).
 
@@ -121,6 +122,8 @@ def read_requests(
             ``screening.max_field_chars``); a longer one refuses the file.
         max_row_chars: The longest row accepted, its contract values together (the
             agreement's ``screening.max_row_chars``); a longer one refuses the file.
+        max_json_depth: The deepest nesting of a JSON Lines line (the agreement's
+            ``screening.max_json_depth``); a deeper one refuses the file.
 
     Returns:
         The table, the address style and the warnings.
@@ -138,6 +141,7 @@ def read_requests(
         expected_rows=expected_rows,
         max_field_chars=max_field_chars,
         max_row_chars=max_row_chars,
+        max_json_depth=max_json_depth,
     )
 
 
@@ -148,9 +152,12 @@ def parse_requests(
     expected_rows: int | None = None,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     max_row_chars: int = DEFAULT_MAX_ROW_CHARS,
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH,
 ) -> RequestTable:
     """Like ``read_requests``, for bytes already in memory (``source`` names the format)."""
-    raw = load_text_table(data, source=source, columns=_REQUEST_COLUMN_SET)
+    raw = load_text_table(
+        data, source=source, columns=_REQUEST_COLUMN_SET, max_json_depth=max_json_depth
+    )
     _check_field_lengths(raw.table, source, max_field_chars)
     _check_row_lengths(raw.table, source, max_row_chars)
     present = set(raw.table.column_names)

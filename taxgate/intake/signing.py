@@ -83,6 +83,7 @@ def sign_batch(
         source=requests_path,
         max_field_chars=terms.screening.max_field_chars,
         max_row_chars=terms.screening.max_row_chars,
+        max_json_depth=terms.screening.max_json_depth,
     )
     for warning in requests.warnings:
         logger.warning("%s: %s", requests_path, warning)

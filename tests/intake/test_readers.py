@@ -550,3 +550,12 @@ def test_a_row_over_the_row_limit_is_refused_though_each_value_is_within_its_own
     error = _refused(path, ReasonCode.SCHEMA_TOO_LARGE)
     assert error.row == 2 and "in one row" in error.message and "allows 16,384" in error.message
     assert read_requests(path, max_row_chars=30_000).row_count == 3
+
+
+def test_the_json_depth_limit_is_the_callers(tmp_path: Path) -> None:
+    # Issue 16, deliver 7: the depth limit is the agreement's (screening.max_json_depth).
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({**request_row("R1"), "note": [[["x"]]]}) + "\n", encoding="utf-8")
+    assert read_requests(path).row_count == 1  # 4 levels: within the default 64
+    error = _refused(path, ReasonCode.SCHEMA_UNREADABLE, max_json_depth=3)
+    assert error.row == 1 and "more than 3 levels" in error.message
