@@ -108,6 +108,20 @@ DEFAULT_MAX_FIELD_CHARS = 4096
 or a reason is far shorter, and one 100 MB value must never reach screening or the ledger."""
 
 
+DEFAULT_MAX_ROW_CHARS = 16384
+"""The longest request row (its contract values together) accepted unless the agreement says
+otherwise: a real row is a few hundred characters; a file of rows each just under the
+per-value limit in every column would otherwise pass."""
+
+
+DEFAULT_MAX_JSON_DEPTH = 64
+"""The deepest nesting of any JSON taxgate reads unless the agreement says otherwise (a request
+line needs 1, a manifest 1)."""
+
+MAX_JSON_DEPTH_BOUND = 512
+"""The agreement may not allow more: Python's JSON parser recurses once per level."""
+
+
 DEFAULT_AS_OF_DAYS_BEFORE_REQUEST = 31
 """How far before the request date an analyst's as-of date may go, unless the agreement says."""
 
@@ -120,6 +134,10 @@ class ScreeningTerms(BaseModel):
     hold_release_on_flags: bool = False
     max_request_file_bytes: int = Field(ge=1)
     max_field_chars: int = Field(default=DEFAULT_MAX_FIELD_CHARS, ge=1)
+    max_row_chars: int = Field(default=DEFAULT_MAX_ROW_CHARS, ge=1)
+    # How deeply any JSON taxgate reads may nest (a request line and a manifest need 1); the
+    # depth is measured on the bytes before a parser sees them.
+    max_json_depth: int = Field(default=DEFAULT_MAX_JSON_DEPTH, ge=1, le=MAX_JSON_DEPTH_BOUND)
     # An analyst's --as-of may lie at most this many days before the manifest's request date
     # (a late review of a batch received last month), never further back.
     as_of_max_days_before_request: int = Field(default=DEFAULT_AS_OF_DAYS_BEFORE_REQUEST, ge=0)

@@ -43,6 +43,7 @@ from taxgate.errors import (
     TaxgateError,
     WorkspaceError,
 )
+from taxgate.fault_points import reach
 from taxgate.files import discard, make_owner_only_dir, publish, remove_stale_staged, stage_bytes
 from taxgate.intake.as_of import check_as_of, check_as_of_against_request
 from taxgate.intake.manifest import read_manifest
@@ -153,6 +154,7 @@ def run_batch(
         require_master(store)
         clock.stage("intake")
         verified, table = _intake(store, ws, manifest, agreement, now)
+        reach("run:verified")
         if as_of is not None:
             check_as_of_against_request(
                 as_of, request_date=verified.manifest.request_date, agreement=agreement
@@ -160,6 +162,7 @@ def run_batch(
         request_date = as_of or verified.manifest.request_date
         clock.stage("screening")
         screening = screen_requests(table, agreement=agreement, request_date=request_date)
+        reach("run:screened")
         stored = active_model(store)
         if stored is None:
             # A workspace whose master was loaded before models were trained per snapshot:
@@ -174,6 +177,7 @@ def run_batch(
             model=model,
             progress=lambda s: clock.stage(f"matching:{s}"),
         )
+        reach("run:matched")
         clock.stage("disclosure")
         requester = verified.manifest.requesting_agency
         legal_hold = active_hold(store, requester) is not None
@@ -201,6 +205,7 @@ def run_batch(
         rows = _assemble(
             verified, table, screening, decisions, match, lkas, request_date, agreement
         )
+        reach("run:assembled")
         clock.stage("commit")
         report = _commit(
             store,
@@ -497,6 +502,7 @@ def _commit(
     staged = _stage_response(target, response_csv(assembled.responses))
     reached_commit = False
     try:
+        reach("run:staged")
         with ledger_transaction(store, ws, now=now) as ledger:
             if batch_known(store, batch_id):
                 raise DisclosureRefused(
@@ -530,8 +536,11 @@ def _commit(
             }
             store.execute(insert_batch_sql(tuple(batch_row)), list(batch_row.values()))
             size = Ledger(store).size()
+            reach("run:commit")
             reached_commit = True
+        reach("run:committed")
         publish(staged, target)
+        reach("run:published")
     except BaseException as fault:
         discard(staged)
         # Past the batch's own writes, the fault may have come after the commit (the

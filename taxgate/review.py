@@ -38,6 +38,7 @@ from taxgate.errors import (
     TaxgateError,
     WorkspaceError,
 )
+from taxgate.fault_points import reach
 from taxgate.ledger import events as ev
 from taxgate.ledger.accounting import list_disclosures
 from taxgate.ledger.canonical import format_time
@@ -168,6 +169,7 @@ def decide_review(
         state = ReviewState.APPROVED if approve else ReviewState.DECLINED
         reached_commit = False
         try:
+            reach("review:checked")
             with ledger_transaction(store, ws, now=now) as ledger:
                 store.execute(sql.reviews_ddl_sql())
                 review_id = f"review-{ledger.size()}"
@@ -198,11 +200,14 @@ def decide_review(
                     supplement=None if release is None else release.path,
                 )
                 store.execute(sql.insert_review_sql(), _review_row(record, target, why, release))
+                reach("review:commit")
                 reached_commit = True
+            reach("review:committed")
             if release is not None:
                 # Only after the commit: a file that went out is always backed by its ledger
                 # entries.
                 atomic_write_bytes(release.path, release.csv)
+            reach("review:written")
         except BaseException as fault:
             # Past the review's own writes the fault may have come after the commit (the
             # checkpoint export, the file, Ctrl-C): the ledger says which.

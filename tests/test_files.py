@@ -100,3 +100,26 @@ def test_owner_only_whatever_the_umask(tmp_path: Path) -> None:
     restrict_to_owner(loose)
     assert stat.S_IMODE(loose.stat().st_mode) == 0o600
     assert os.umask(0o022) == 0o022, "the umask is given back"
+
+
+def test_a_staged_file_is_fsynced_before_its_rename_and_its_folder_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16, deliver 9: a crash after the rename must not leave an empty or missing file.
+    steps: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        steps.append("fsync folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync file")
+        real_fsync(fd)
+
+    def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        steps.append("rename")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    final = tmp_path / "out" / "response.csv"
+    files.publish(files.stage_bytes(final, b"a,b\n"), final)
+    assert steps == ["fsync file", "rename", "fsync folder"]
+    assert final.read_bytes() == b"a,b\n" and list(final.parent.iterdir()) == [final]

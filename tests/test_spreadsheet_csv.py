@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from taxgate import spreadsheet_csv
 from taxgate.disclosure.response import ResponseRow, response_csv
+from taxgate.disclosure.reviews import supplement_row
 from taxgate.spreadsheet_csv import FORMULA_STARTS, neutralise, restore, rows_to_csv
 
 PAYLOADS = (
@@ -58,3 +59,19 @@ def test_no_cell_begins_a_formula_and_every_cell_reads_back(rows: list[list[str]
     parsed = list(csv.reader(io.StringIO(text, newline="")))
     assert not [cell for row in parsed for cell in row if cell.startswith(FORMULA_STARTS)]
     assert [[restore(cell) for cell in row] for row in parsed[1:]] == rows
+
+
+def test_a_supplement_neutralises_a_formula_request_id_and_an_address() -> None:
+    # Issue 16: supplements, like the response, carried requester text into a spreadsheet.
+    row = supplement_row(
+        "=1+1",
+        street="@12 MAIN ST",
+        unit="",
+        city="-SPRINGFIELD",
+        state="IL",
+        zip_code="62701",
+        as_of="2025-07-15",
+    )
+    cells = list(csv.reader(io.StringIO(response_csv([row]).decode("utf-8"))))
+    assert cells[1][:4] == ["'=1+1", "DISCLOSED", "", "'@12 MAIN ST"]
+    assert not [c for line in cells for c in line if c.startswith(FORMULA_STARTS)]

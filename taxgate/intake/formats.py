@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from taxgate.errors import TaxgateError
 from taxgate.files import (
     FileTooLargeError,
     NotRegularFileError,
@@ -21,6 +22,7 @@ from taxgate.files import (
 )
 from taxgate.intake.csv_reader import locate_bad_text as locate_in_csv
 from taxgate.intake.csv_reader import read_csv
+from taxgate.intake.json_depth import MAX_JSON_DEPTH
 from taxgate.intake.jsonl_reader import check_depth, read_jsonl
 from taxgate.intake.jsonl_reader import locate_bad_text as locate_in_jsonl
 from taxgate.intake.parquet_reader import read_parquet
@@ -99,7 +101,9 @@ def read_file_bytes(path: Path, *, limit: int, within: Path | None = None) -> by
         raise _unreadable(path, e) from e
 
 
-def load_text_table(data: Data, *, source: Path, columns: Columns) -> RawTable:
+def load_text_table(
+    data: Data, *, source: Path, columns: Columns, max_json_depth: int = MAX_JSON_DEPTH
+) -> RawTable:
     """Read ``data`` (named ``source``, whose extension picks the format) as text columns.
 
     Column names are stripped of surrounding whitespace; a name that occurs twice is refused.
@@ -109,16 +113,34 @@ def load_text_table(data: Data, *, source: Path, columns: Columns) -> RawTable:
         source: The file's path, for the format and for messages.
         columns: Which (stripped) column names to return, or None for all; the others are
             only listed.
+        max_json_depth: The deepest nesting a JSON Lines line may have.
 
     Raises:
         IntakeFileError: The file cannot be decoded or parsed (``SCHEMA_UNREADABLE``).
         IntakeSchemaError: A column name repeats or a wanted column is not text.
     """
     fmt = file_format(source)
+    try:
+        return _parse(fmt, data, source, columns, max_json_depth)
+    except TaxgateError:
+        raise
+    except Exception as e:
+        # The parsers are foreign code fed untrusted bytes, and what they raise on a bad file
+        # is not theirs to promise (pyarrow raised OSError and UnicodeDecodeError on mutated
+        # Parquet footers): whatever escapes one is this file refused, never a traceback.
+        raise IntakeFileError(
+            ReasonCode.SCHEMA_UNREADABLE,
+            f"the {fmt} reader cannot read this file ({type(e).__name__}: {str(e).strip()})",
+            path=source,
+            hint=f"write the file again with a {fmt.upper()} writer, as data-contract.md says",
+        ) from e
+
+
+def _parse(fmt: str, data: Data, source: Path, columns: Columns, depth: int) -> RawTable:
     if fmt == "parquet":
         return read_parquet(data, source, columns)
     if fmt == "jsonl":
-        check_depth(data, source)
+        check_depth(data, source, depth)
     check_utf8(data, source=source, fmt=fmt)
     if fmt == "csv":
         return read_csv(data, source, columns)

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 
-MAX_JSON_DEPTH = 64
-"""The deepest nesting of any JSON that taxgate reads (a request line needs 1, a manifest 1)."""
+from taxgate.agreement import DEFAULT_MAX_JSON_DEPTH
+
+MAX_JSON_DEPTH = DEFAULT_MAX_JSON_DEPTH
+"""The deepest JSON nesting read where no agreement says (``screening.max_json_depth``)."""
 
 # A JSON string: escapes skipped; one left open ends at the line's end (never spans lines).
 _STRING = re.compile(rb'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?')

@@ -60,19 +60,19 @@ def read_jsonl(data: Data, source: Path, columns: Columns) -> RawTable:
     )
 
 
-def check_depth(data: Data, source: Path) -> None:
-    """Refuse a line nested deeper than ``MAX_JSON_DEPTH``, before any parser reads it.
+def check_depth(data: Data, source: Path, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse a line nested deeper than ``limit``, before any parser reads it.
 
     Raises:
         IntakeFileError: ``SCHEMA_UNREADABLE`` naming the row.
     """
-    line = too_deep_line(memoryview(data), limit=MAX_JSON_DEPTH, per_line=True)
+    line = too_deep_line(memoryview(data), limit=limit, per_line=True)
     if line is None:
         return
     lines = bytes(data).split(b"\n")[: line + 1]
     raise IntakeFileError(
         ReasonCode.SCHEMA_UNREADABLE,
-        f"the line nests JSON more than {MAX_JSON_DEPTH} levels deep",
+        f"the line nests JSON more than {limit} levels deep",
         path=source,
         row=sum(1 for text in lines if text.strip(b" \t\r")),
         hint=_HINT,

@@ -104,7 +104,9 @@ def manifest_bytes(manifest: BatchManifest) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def parse_manifest(data: bytes, *, source: str = "manifest") -> BatchManifest:
+def parse_manifest(
+    data: bytes, *, source: str = "manifest", max_depth: int = MAX_JSON_DEPTH
+) -> BatchManifest:
     """Parse and validate manifest bytes.
 
     Duplicate keys, non-UTF-8 text, unknown fields and wrong types are all refused: the
@@ -117,9 +119,9 @@ def parse_manifest(data: bytes, *, source: str = "manifest") -> BatchManifest:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
         raise _malformed(f"{source} is not UTF-8 text (byte {e.start})") from e
-    if too_deep_line(data, limit=MAX_JSON_DEPTH, per_line=False) is not None:
+    if too_deep_line(data, limit=max_depth, per_line=False) is not None:
         # Measured on the bytes first: the parser recurses once per level.
-        raise _malformed(f"{source} nests JSON more than {MAX_JSON_DEPTH} levels deep")
+        raise _malformed(f"{source} nests JSON more than {max_depth} levels deep")
     try:
         decoded = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
     except ValueError as e:

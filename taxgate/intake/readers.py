@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from taxgate.agreement import DEFAULT_MAX_FIELD_CHARS
+from taxgate.agreement import DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_ROW_CHARS
 from taxgate.intake.formats import load_text_table, map_file
 from taxgate.intake.tables import Data, IntakeFileError, IntakeSchemaError, clean_text
 from taxgate.screening.codes import ReasonCode
@@ -110,6 +110,8 @@ def read_requests(
     *,
     expected_rows: int | None = None,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    max_row_chars: int = DEFAULT_MAX_ROW_CHARS,
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH,
 ) -> RequestTable:
     """Read a request file (``.csv`` with header, ``.parquet`` or ``.jsonl``).
 
@@ -118,6 +120,10 @@ def read_requests(
         expected_rows: The manifest's ``row_count``; a different count refuses the file.
         max_field_chars: The longest value accepted (the agreement's
             ``screening.max_field_chars``); a longer one refuses the file.
+        max_row_chars: The longest row accepted, its contract values together (the
+            agreement's ``screening.max_row_chars``); a longer one refuses the file.
+        max_json_depth: The deepest nesting of a JSON Lines line (the agreement's
+            ``screening.max_json_depth``); a deeper one refuses the file.
 
     Returns:
         The table, the address style and the warnings.
@@ -134,6 +140,8 @@ def read_requests(
         source=path,
         expected_rows=expected_rows,
         max_field_chars=max_field_chars,
+        max_row_chars=max_row_chars,
+        max_json_depth=max_json_depth,
     )
 
 
@@ -143,10 +151,15 @@ def parse_requests(
     source: Path,
     expected_rows: int | None = None,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    max_row_chars: int = DEFAULT_MAX_ROW_CHARS,
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH,
 ) -> RequestTable:
     """Like ``read_requests``, for bytes already in memory (``source`` names the format)."""
-    raw = load_text_table(data, source=source, columns=_REQUEST_COLUMN_SET)
+    raw = load_text_table(
+        data, source=source, columns=_REQUEST_COLUMN_SET, max_json_depth=max_json_depth
+    )
     _check_field_lengths(raw.table, source, max_field_chars)
+    _check_row_lengths(raw.table, source, max_row_chars)
     present = set(raw.table.column_names)
     _require_columns(present, raw.other_columns, source)
     style = _address_style(present, source)
@@ -244,6 +257,27 @@ def _check_field_lengths(table: pa.Table, source: Path, limit: int) -> None:
             hint="a request value is a name, an address or a short reason; if the value runs "
             'on over many lines, a quote (") is left open before it',
         )
+
+
+def _check_row_lengths(table: pa.Table, source: Path, limit: int) -> None:
+    """Refuse the file at its first row whose values hold more than ``limit`` characters."""
+    if table.num_columns == 0 or table.num_rows == 0:
+        return
+    lengths = [pc.fill_null(pc.utf8_length(table.column(n)), 0) for n in table.column_names]
+    totals = lengths[0]
+    for more in lengths[1:]:
+        totals = pc.add(totals, more)
+    if (pc.max(totals).as_py() or 0) <= limit:
+        return
+    index = int(pc.index(pc.greater(totals, limit), True).as_py())
+    raise IntakeFileError(
+        ReasonCode.SCHEMA_TOO_LARGE,
+        f"the row's values have {totals[index].as_py():,} characters together; the agreement "
+        f"allows {limit:,} in one row",
+        path=source,
+        row=index + 1,
+        hint="a request row holds a name, an address, dates and a short reason",
+    )
 
 
 def _check_row_count(actual: int, expected: int | None, source: Path) -> None:

@@ -79,7 +79,11 @@ def sign_batch(
     # Hash and count the same bytes, so the manifest describes one file, not two.
     request_bytes = read_file_bytes(requests_path, limit=terms.screening.max_request_file_bytes)
     requests = parse_requests(
-        request_bytes, source=requests_path, max_field_chars=terms.screening.max_field_chars
+        request_bytes,
+        source=requests_path,
+        max_field_chars=terms.screening.max_field_chars,
+        max_row_chars=terms.screening.max_row_chars,
+        max_json_depth=terms.screening.max_json_depth,
     )
     for warning in requests.warnings:
         logger.warning("%s: %s", requests_path, warning)

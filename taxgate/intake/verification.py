@@ -72,6 +72,8 @@ class VerifiedBatch:
         signer_key: Fingerprint of the public key that verified the signature.
         max_file_bytes: The agreement's limit on the request file's size.
         max_field_chars: The agreement's limit on one request value.
+        max_row_chars: The agreement's limit on one request row.
+        max_json_depth: The agreement's limit on the nesting of a JSON Lines line.
     """
 
     manifest: BatchManifest
@@ -80,6 +82,8 @@ class VerifiedBatch:
     signer_key: str
     max_file_bytes: int
     max_field_chars: int
+    max_row_chars: int
+    max_json_depth: int
 
 
 def verify_batch(
@@ -106,7 +110,9 @@ def verify_batch(
     now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
     data = read_manifest_bytes(manifest_path)
     signature = _read_signature(signature_path(manifest_path))
-    manifest = parse_manifest(data, source=f"manifest {manifest_path}")
+    manifest = parse_manifest(
+        data, source=f"manifest {manifest_path}", max_depth=agreement.screening.max_json_depth
+    )
 
     signer = agreement.signer(manifest.signer)
     if signer is None or not signer.public_key:
@@ -167,6 +173,8 @@ def verify_batch(
         signer_key=fingerprint(public_key),
         max_file_bytes=agreement.screening.max_request_file_bytes,
         max_field_chars=agreement.screening.max_field_chars,
+        max_row_chars=agreement.screening.max_row_chars,
+        max_json_depth=agreement.screening.max_json_depth,
     )
 
 
@@ -191,6 +199,8 @@ def read_verified_requests(batch: VerifiedBatch) -> RequestTable:
         source=path,
         expected_rows=batch.manifest.row_count,
         max_field_chars=batch.max_field_chars,
+        max_row_chars=batch.max_row_chars,
+        max_json_depth=batch.max_json_depth,
     )
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from taxgate.errors import LedgerError, LedgerVerificationError
+from taxgate.fault_points import reach
 from taxgate.ledger import schema
 from taxgate.ledger.canonical import (
     canonical_json,
@@ -280,6 +281,7 @@ def ledger_transaction(store: Store, ws: Workspace, *, now: datetime) -> Iterato
     with store.transaction():
         yield ledger
         ledger.checkpoint(key=key, now=now)
+    reach("ledger:committed")
     ledger.export_checkpoints(export_path(ws))
 
 

@@ -176,3 +176,12 @@ def test_a_fifo_manifest_is_refused_without_waiting(tmp_path: Path) -> None:
     with pytest.raises(IntakeRefused, match="FIFO") as caught:
         read_manifest(fifo)
     assert caught.value.code == ReasonCode.SCHEMA_MANIFEST
+
+
+def test_the_manifest_depth_limit_is_the_callers() -> None:
+    # Issue 16, deliver 7: verification passes the agreement's screening.max_json_depth.
+    data = _json(batch_id=...)[:-1] + b', "x": [[1]]}'
+    with pytest.raises(IntakeRefused) as caught:
+        parse_manifest(data, max_depth=2)
+    assert "more than 2 levels deep" in caught.value.message
+    assert "levels deep" not in _refused(data).message  # the default allows it: unknown field

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -508,3 +509,53 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     assert "FIFO" in error.message
     with pytest.raises(IntakeFileError, match="FIFO"):
         read_table(fifo)
+
+
+def _parquet_with_column(name: str) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"request_id": ["R1"], name: ["x"]}), sink, store_schema=False)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        # A column name that is not UTF-8: pyarrow raised UnicodeDecodeError.
+        (lambda data: data.replace(b"zzzz", b"z\xcez\xce"), "UnicodeDecodeError"),
+        # A footer length beyond the footer: pyarrow raised OSError (thrift).
+        (lambda data: data[:-8] + (len(data) - 12).to_bytes(4, "little") + b"PAR1", "OSError"),
+    ],
+    ids=["column-name-not-utf8", "footer-length-wrong"],
+)
+def test_a_parquet_footer_the_parser_chokes_on_is_refused_as_unreadable(
+    damage: Callable[[bytes], bytes], problem: str
+) -> None:
+    # Found by bench/fuzz.py (parquet target): exceptions other than pyarrow's own escaped.
+    data = damage(_parquet_with_column("zzzz"))
+    with pytest.raises(IntakeFileError) as caught:
+        parse_requests(data, source=Path("requests.parquet"))
+    assert caught.value.code == ReasonCode.SCHEMA_UNREADABLE
+    assert problem in str(caught.value) and caught.value.hint
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_row_over_the_row_limit_is_refused_though_each_value_is_within_its_own(
+    tmp_path: Path, fmt: str
+) -> None:
+    # Issue 16, deliver 7: limits per field and per row. Every value of row 2 is 4,000
+    # characters (under the field limit, 4,096); together they pass the row limit.
+    long = {name: "x" * 4000 for name in ("reason", "first_name", "street", "last_name", "city")}
+    rows = [request_row("R1"), request_row("R2", **long), request_row("R3")]
+    path = write_requests(tmp_path / f"r.{fmt}", rows)
+    error = _refused(path, ReasonCode.SCHEMA_TOO_LARGE)
+    assert error.row == 2 and "in one row" in error.message and "allows 16,384" in error.message
+    assert read_requests(path, max_row_chars=30_000).row_count == 3
+
+
+def test_the_json_depth_limit_is_the_callers(tmp_path: Path) -> None:
+    # Issue 16, deliver 7: the depth limit is the agreement's (screening.max_json_depth).
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({**request_row("R1"), "note": [[["x"]]]}) + "\n", encoding="utf-8")
+    assert read_requests(path).row_count == 1  # 4 levels: within the default 64
+    error = _refused(path, ReasonCode.SCHEMA_UNREADABLE, max_json_depth=3)
+    assert error.row == 1 and "more than 3 levels" in error.message
