@@ -331,13 +331,23 @@ def read_export(path: Path) -> list[Checkpoint]:
         return []
     except (OSError, UnicodeDecodeError) as e:
         raise LedgerVerificationError(f"cannot read the checkpoint export {path}: {e}") from e
-    checkpoints = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            checkpoints.append(Checkpoint.from_json(line))
-        except (ValueError, KeyError, TypeError, binascii.Error, InputError) as e:
-            raise LedgerVerificationError(f"{path} line {number} is not a checkpoint: {e}") from e
-    return checkpoints
+    return [
+        parse_export_line(line, where=f"{path} line {number}")
+        for number, line in enumerate(text.splitlines(), start=1)
+    ]
+
+
+def parse_export_line(line: str, *, where: str = "an export line") -> Checkpoint:
+    """One line of a checkpoint export (either format).
+
+    Raises:
+        LedgerVerificationError: the line is not a checkpoint (names ``where``).
+    """
+    try:
+        return Checkpoint.from_json(line)
+    except (ValueError, KeyError, TypeError, RecursionError, binascii.Error, InputError) as e:
+        reason = e.message if isinstance(e, InputError) else f"{type(e).__name__}: {e}"
+        raise LedgerVerificationError(f"{where} is not a checkpoint: {reason[:200]}") from e
 
 
 def append_export(path: Path, checkpoints: list[Checkpoint]) -> int:

@@ -1,9 +1,12 @@
 """What the requester holds of the ledger: the batch's signed checkpoint and an inclusion
 proof for each disclosure, written beside ``response.csv``.
 
-``checkpoint.txt`` is the C2SP checkpoint (signed note) that committed the batch, with every
-witness cosignature the workspace has received for it. ``proofs.json`` gives, for each
-DISCLOSURE entry of the batch, the entry's exact leaf bytes (identifiers, codes and the hash
+``checkpoint.txt`` is a C2SP checkpoint (signed note) covering the batch, with every witness
+cosignature the workspace has received for it: when ``run`` writes it, the checkpoint that
+committed the batch; when ``taxgate response`` writes it again, the newest checkpoint a
+witness cosigned (else the newest). ``proofs.json`` gives, for each DISCLOSURE entry the run
+made (those ``response.csv`` shows; a later review's supplement is not among them), the
+entry's exact leaf bytes (identifiers, codes and the hash
 of its record; no taxpayer data in clear) and its RFC 9162 audit path to that checkpoint's
 root. With the log's public key, anyone can check that each disclosure the requester
 received is in the log every witness saw, without taxgate's code
@@ -55,12 +58,14 @@ def batch_receipt(store: Store, batch_id: str) -> Receipt | None:
     last = _last_run_entry(store, batch_id)
     if last is None:
         return None
-    checkpoint = next((c for c in ledger.checkpoints() if not c.legacy and c.size > last), None)
-    if checkpoint is None:
+    covering = [c for c in ledger.checkpoints() if not c.legacy and c.size > last]
+    if not covering:
         return None
+    # The newest checkpoint a witness cosigned, else the newest: a checkpoint others hold.
+    checkpoint = next((c for c in reversed(covering) if cosignatures(store, c)), covering[-1])
     tree = ledger.tree(checkpoint.size)
     proofs = []
-    for row in store.fetchall(_disclosures_sql(), [batch_id, checkpoint.size]):
+    for row in store.fetchall(_disclosures_sql(), [batch_id, last]):
         idx, kind, at, batch, request, attrs, record_hash, stored = row
         data = leaf_bytes(
             index=idx,
@@ -113,7 +118,7 @@ def _last_run_entry(store: Store, batch_id: str) -> int | None:
 
 def _disclosures_sql() -> str:
     return """SELECT idx, kind, logged_at, batch_id, request_id, attrs, record_hash, leaf_hash
-              FROM ledger_entries WHERE batch_id = ? AND kind = 'DISCLOSURE' AND idx < ?
+              FROM ledger_entries WHERE batch_id = ? AND kind = 'DISCLOSURE' AND idx <= ?
               ORDER BY idx"""
 
 
