@@ -93,6 +93,11 @@ def verify_trusted(
 ) -> VerifyReport:
     """Verify the ledger with the pinned key and every held checkpoint; see the module doc."""
     numbered, heads = ([], []) if checkpoints is None else read_held_checkpoints(checkpoints)
+    if any(not trusted_key.key.verify(head) for head in heads):
+        raise LedgerError(
+            f"the checkpoint in {checkpoints} is not signed by the trusted key",
+            hint="check that it comes from this log and that the key is the log's",
+        )
     for state_path in witness_states:
         heads.extend(_witness_head(state_path, trusted_key))
     key = trusted_key.key

@@ -39,6 +39,7 @@ from taxgate.ledger.keys import create_private_key, load_private_key, write_owne
 from taxgate.ledger.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
 from taxgate.ledger.note import (
     COSIGNATURE_V1,
+    ED25519,
     MAX_NOTE_BYTES,
     CheckpointBody,
     NoteSigner,
@@ -148,8 +149,8 @@ def read_state(path: Path) -> WitnessState:
     if checkpoint is not None and not isinstance(checkpoint, str):
         raise InputError("the state's checkpoint is not text", path=path)
     state = WitnessState(parse_vkey(data["log_key"]), parse_vkey(data["witness_key"]), checkpoint)
-    if state.witness.kind != COSIGNATURE_V1:
-        raise InputError("the state's witness key is not a cosignature/v1 key", path=path)
+    if state.witness.kind != COSIGNATURE_V1 or state.log.kind != ED25519:
+        raise InputError("the state's keys are not a log key and a cosignature key", path=path)
     state.head()  # refuses a damaged checkpoint now rather than at the next request
     return state
 
@@ -162,6 +163,8 @@ def init_witness(state_path: Path, *, key_path: Path, name: str, log_vkey: str) 
         WitnessRefused: the state file exists already (it is never replaced).
     """
     log = parse_vkey(log_vkey)
+    if log.kind != ED25519:
+        raise InputError("the log key is not a signed-note Ed25519 key (type 0x01)")
     if state_path.exists():
         raise WitnessRefused(f"the witness state {state_path} exists; it is never replaced")
     if key_path.exists():

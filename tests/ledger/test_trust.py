@@ -24,7 +24,7 @@ from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 from . import attacks
-from .conftest import NOW, record_batch, signing_key
+from .conftest import record_batch, signing_key
 
 WHEN = datetime(2025, 8, 8, tzinfo=UTC)
 
@@ -157,4 +157,15 @@ def test_the_cli_verifies_against_held_material(
     assert "truncated" in capsys.readouterr().err
     alone = ["ledger", "verify", str(workspace.root), "--witness-state", str(held["state"])]
     assert run_cli(alone) == InputError.exit_code
-    assert NOW
+
+
+def test_a_held_checkpoint_not_signed_by_the_trusted_key_is_refused(
+    workspace: Workspace, held: dict[str, Path]
+) -> None:
+    lines = held["note"].read_text().split("\n")
+    lines[1] = str(int(lines[1]) + 1)  # claims one entry more than the log signed
+    held["note"].write_text("\n".join(lines))
+    with pytest.raises(LedgerError, match="not signed by the trusted key"):
+        verify_trusted(
+            workspace, trusted_key=read_trusted_key(held["pem"]), checkpoints=held["note"]
+        )
