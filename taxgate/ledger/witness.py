@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from taxgate.errors import InputError, WitnessRefused
-from taxgate.files import read_regular
+from taxgate.files import make_owner_only_dir, read_regular
 from taxgate.ledger.keys import create_private_key, load_private_key, write_owner_only
 from taxgate.ledger.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
 from taxgate.ledger.note import (
@@ -167,6 +167,10 @@ def init_witness(state_path: Path, *, key_path: Path, name: str, log_vkey: str) 
         raise InputError("the log key is not a signed-note Ed25519 key (type 0x01)")
     if state_path.exists():
         raise WitnessRefused(f"the witness state {state_path} exists; it is never replaced")
+    try:
+        make_owner_only_dir(state_path.parent)
+    except OSError as e:
+        raise InputError(f"cannot create the folder: {e.strerror}", path=state_path.parent) from e
     if key_path.exists():
         key = load_private_key(key_path, what="witness key")
     else:
