@@ -17,6 +17,7 @@ workspace in the wrong state. A *defective request* is not a fault; screening re
     ├── StoreError                    the storage engine failed (translated from DuckDB)
     ├── LedgerError                   the ledger is inconsistent or cannot be appended
     │   └── LedgerVerificationError   verification found a bad entry (names its index)
+    ├── WitnessRefused                a witness will not cosign: rollback, fork, bad signature
     ├── DisclosureRefused             a run or release is not allowed (legal hold, replay)
     ├── AccessDenied                  the service refused a person or token (sign-in, role)
     └── OutputsNotWritten             committed, but a fault stopped the files being written
@@ -126,6 +127,19 @@ class LedgerVerificationError(LedgerError):
     def __init__(self, message: str, *, index: int | None = None) -> None:
         super().__init__(message)
         self.index = index
+
+
+class WitnessRefused(TaxgateError):
+    """A witness refuses to cosign a checkpoint: it is not signed by the log's pinned key,
+    it does not start from the size the witness cosigned last, or it rolls the log back or
+    forks it (no consistency proof from the witness's checkpoint). ``status`` is the
+    tlog-witness HTTP status the refusal corresponds to (403, 404, 409, 422)."""
+
+    exit_code = 13
+
+    def __init__(self, message: str, *, status: int = 409, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
 
 
 class DisclosureRefused(TaxgateError):

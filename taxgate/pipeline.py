@@ -7,9 +7,10 @@ renamed into place. A run killed at any point leaves either no trace (and may si
 again) or a committed batch whose response ``taxgate response`` writes again; a fault after
 the commit says so (``OutputsNotWritten``).
 
-``--out`` receives the response alone: it goes to the requester. The internal decisions table
-(every candidate's TIN, weights and versions) stays in the workspace store and is exported by
-``taxgate decisions`` (data contract §3, §4).
+``--out`` receives the response, the batch's signed checkpoint (``checkpoint.txt``) and an
+inclusion proof of each disclosure (``proofs.json``): it goes to the requester. The internal
+decisions table (every candidate's TIN, weights and versions) stays in the workspace store
+and is exported by ``taxgate decisions`` (data contract §3, §4).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from taxgate.intake.verification import VerifiedBatch, read_verified_requests, v
 from taxgate.ledger import events as ev
 from taxgate.ledger.hold import active_hold, has_table, withheld_tins
 from taxgate.ledger.log import Ledger, ledger_transaction
+from taxgate.ledger.receipts import require_receipt, write_receipt
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.answer_once import refusal_findings, refuse_later_requests_for_one_taxpayer
 from taxgate.matching.decide import (
@@ -540,6 +542,7 @@ def _commit(
             reached_commit = True
         reach("run:committed")
         publish(staged, target)
+        write_receipt(require_receipt(store, batch_id), out_dir)
         reach("run:published")
     except BaseException as fault:
         discard(staged)
@@ -630,6 +633,7 @@ def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
             f"SELECT {', '.join(RESPONSE_COLUMNS)} FROM responses WHERE batch_id = ? ORDER BY row",
             [batch_id],
         )
+        receipt = require_receipt(store, batch_id)
     target = out_dir / RESPONSE_FILE
     data = response_csv([ResponseRow(*(v or "" for v in r)) for r in rows])
     staged = _stage_response(target, data)
@@ -638,4 +642,5 @@ def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
     except BaseException:
         discard(staged)
         raise
+    write_receipt(receipt, out_dir)
     return target

@@ -6,7 +6,10 @@
       workspace.json     format version and creation time
       agreement.toml     the workspace's own copy of the agreement (amended by add-signer)
       store.duckdb       master file, batches, decisions, ledger
-      keys/              the workspace's ledger checkpoint key (made by ``create``)
+      keys/              the public half of the ledger key (ledger.pub.pem, ledger.vkey)
+
+The ledger's private signing key lives outside the workspace (``workspace.json`` records its
+path and the log's origin; ``taxgate.ledger.keys``).
 
 The store holds every taxpayer's names and addresses, so the workspace is its owner's alone:
 the folder is 0700 and every file in it 0600, whatever the umask (§6103(p)(4)). Opening a
@@ -19,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,10 +65,19 @@ class Workspace:
         return self.root / "keys"
 
     @classmethod
-    def create(cls, root: Path, agreement: Agreement) -> Workspace:
+    def create(
+        cls, root: Path, agreement: Agreement, *, ledger_key: Path | None = None
+    ) -> Workspace:
         """Create a new workspace at ``root`` holding its own copy of ``agreement``.
 
+        Args:
+            root: The new workspace folder.
+            agreement: The agreement it answers under.
+            ledger_key: Where the ledger's private signing key is (or is created); by
+                default under the user's configuration folder, never inside ``root``.
+
         Raises:
+            LedgerError: ``ledger_key`` is inside ``root``, or cannot be made or read.
             PathError: ``root`` is a file, or cannot be created.
             WorkspaceError: ``root`` is a workspace already, or a folder that is not empty.
         """
@@ -83,11 +96,24 @@ class Workspace:
         ws = cls(root)
         make_owner_only_dir(ws.keys_dir)
         # Imported here: the ledger package imports this module.
-        from taxgate.ledger.checkpoint import create_key
+        from taxgate.ledger.keys import new_log_origin, setup_workspace_key
 
-        create_key(ws.keys_dir)
+        try:
+            ledger = setup_workspace_key(
+                root,
+                ws.keys_dir,
+                origin=new_log_origin(agreement.agreement.id),
+                ledger_key=ledger_key,
+            )
+        except BaseException:
+            shutil.rmtree(ws.keys_dir, ignore_errors=True)  # root is empty again: retry works
+            raise
         ws.save_agreement(agreement)
-        marker = {"format": WORKSPACE_FORMAT, "created": datetime.now(UTC).isoformat()}
+        marker = {
+            "format": WORKSPACE_FORMAT,
+            "created": datetime.now(UTC).isoformat(),
+            "ledger": ledger,
+        }
         atomic_write_text(ws.marker, json.dumps(marker, indent=2) + "\n")
         return ws
 
@@ -107,6 +133,24 @@ class Workspace:
             raise WorkspaceError(f"workspace format {fmt} is not supported by this taxgate")
         _close_to_others(root)
         return ws
+
+    def ledger_settings(self) -> dict[str, str] | None:
+        """The log's origin and the signing key's path (``workspace.json``); None for a
+        workspace made before the key moved out of it (``taxgate ledger migrate``)."""
+        try:
+            data = json.loads(self.marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise WorkspaceError(f"{self.marker} is unreadable: {e}") from e
+        ledger = data.get("ledger") if isinstance(data, dict) else None
+        if not isinstance(ledger, dict) or not {"origin", "key"} <= set(ledger):
+            return None
+        return {"origin": str(ledger["origin"]), "key": str(ledger["key"])}
+
+    def set_ledger_settings(self, settings: dict[str, str]) -> None:
+        """Record the log's origin and key path in ``workspace.json`` (migration)."""
+        data = json.loads(self.marker.read_text(encoding="utf-8"))
+        data["ledger"] = settings
+        atomic_write_text(self.marker, json.dumps(data, indent=2) + "\n")
 
     def agreement(self) -> Agreement:
         """The workspace's current agreement."""

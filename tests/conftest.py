@@ -30,6 +30,15 @@ settings.register_profile(
 settings.load_profile("taxgate")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _ledger_keys_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Workspaces made without --ledger-key put their signing key under the user's
+    configuration folder; the suite's keys go to a temporary one, never the real home."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+        yield
+
+
 @pytest.fixture
 def no_hang() -> Iterator[None]:
     """Fail, rather than hang the suite, if the test waits more than 20 s (on a FIFO)."""

@@ -137,9 +137,13 @@ def test_no_harmful_disclosure_and_high_recall(run: Run) -> None:
     assert result["recall"] >= RECALL_FLOOR
 
 
-def test_the_response_folder_holds_the_response_alone(run: Run) -> None:
+def test_the_response_folder_holds_the_response_and_its_ledger_proofs(run: Run) -> None:
     # The requester gets this folder; every candidate's TIN stays in the workspace.
-    assert sorted(p.name for p in run.out.iterdir()) == ["response.csv"]
+    assert sorted(p.name for p in run.out.iterdir()) == [
+        "checkpoint.txt",
+        "proofs.json",
+        "response.csv",
+    ]
 
 
 def test_decisions_keep_the_evidence(run: Run, tmp_path: Path) -> None:
@@ -405,7 +409,8 @@ def test_nothing_in_the_workspace_or_the_response_folder_is_readable_by_others(
     for path in leftovers:
         path.write_bytes(b"half a file")
     assert cli("run", *small.run_args) == 0
-    assert sorted(p.name for p in small.out.iterdir()) == ["response.csv"]
+    names = sorted(p.name for p in small.out.iterdir())
+    assert names == ["checkpoint.txt", "proofs.json", "response.csv"]
     for root in (small.ws, small.out):
         for path in [root, *root.rglob("*")]:
             mode = path.stat().st_mode

@@ -12,7 +12,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from taxgate.cli.console import stderr, stdout
+from taxgate.cli import witness_cmd
+from taxgate.cli.console import say, stderr, stdout
 from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.cli.tables import disclosure_tables, holds_table, statistics_tables
 from taxgate.disclosure.batches import list_batches, require_batch
@@ -27,8 +28,10 @@ from taxgate.ledger.hold import (
     set_withhold,
 )
 from taxgate.ledger.log import Ledger, ledger_transaction
+from taxgate.ledger.migrate import migrate_workspace
 from taxgate.ledger.recall import recall_disclosures, write_recall_documents
-from taxgate.ledger.verify import verify_workspace
+from taxgate.ledger.trust import read_trusted_key, verify_trusted
+from taxgate.ledger.verify import VerifyReport, verify_workspace
 from taxgate.plural import counted
 from taxgate.report.annual import render_statistics
 from taxgate.spreadsheet_csv import rows_to_csv
@@ -52,6 +55,7 @@ class OutputFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     """Attach ``ledger``, ``accounting``, ``hold``, ``withhold`` and ``recall``."""
     app.add_typer(ledger_app, name="ledger")
+    witness_cmd.register(app, ledger_app)
     app.command("accounting")(accounting)
     app.command("hold")(hold)
     app.command("withhold")(withhold)
@@ -59,9 +63,39 @@ def register(app: typer.Typer) -> None:
 
 
 @ledger_app.command("verify")
-def verify(ws: WsArg) -> None:
+def verify(
+    ws: WsArg,
+    trusted_key: Annotated[
+        Path | None,
+        typer.Option(help="The log's public key held outside the workspace (PEM or vkey)."),
+    ] = None,
+    witness_state: Annotated[
+        list[Path] | None,
+        typer.Option(help="A witness's state file: its cosigned checkpoint (repeatable)."),
+    ] = None,
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(help="Checkpoints held outside: an export copy or a checkpoint.txt."),
+    ] = None,
+) -> None:
     """Re-hash every entry and record, check every checkpoint; name the first bad entry."""
-    report = verify_workspace(Workspace.open(ws))
+    workspace = Workspace.open(ws)
+    if trusted_key is None and (witness_state or checkpoints):
+        raise InputError(
+            "--witness-state and --checkpoints are checked with the log's key held outside "
+            "the workspace",
+            field="trusted-key",
+            hint="add --trusted-key PEM (the log's public key, kept since `taxgate init`)",
+        )
+    if trusted_key is not None:
+        report: VerifyReport | None = verify_trusted(
+            workspace,
+            trusted_key=read_trusted_key(trusted_key),
+            checkpoints=checkpoints,
+            witness_states=witness_state or (),
+        )
+    else:
+        report = verify_workspace(workspace)
     if report is None:
         typer.echo("the workspace has no ledger yet")
         return
@@ -69,6 +103,24 @@ def verify(ws: WsArg) -> None:
         stderr.print(f"  also: {problem}")
     report.raise_if_bad()
     typer.echo(report.message)
+
+
+@ledger_app.command("migrate")
+def migrate(
+    ws: WsArg,
+    ledger_key: Annotated[
+        Path | None,
+        typer.Option(help="Where the new signing key goes, or the key to adopt (outside WS)."),
+    ] = None,
+) -> None:
+    """Move a workspace from its in-workspace ECDSA key to a C2SP key held outside it."""
+    workspace = Workspace.open(ws)
+    done = migrate_workspace(workspace, ledger_key=ledger_key, now=datetime.now(UTC))
+    say(f"ledger {done.origin} now signs C2SP checkpoints with {done.key_path}")
+    if done.legacy_key_moved_to is not None:
+        say(f"the legacy key was moved out of the workspace to {done.legacy_key_moved_to}")
+    say(f"checkpoint {done.checkpoint.seq} covers all {done.checkpoint.size} entries")
+    typer.echo(workspace.keys_dir / "ledger.vkey")
 
 
 @ledger_app.command("proof")

@@ -57,13 +57,26 @@ def init(
     agreement: Annotated[
         Path | None, typer.Option(help="Agreement TOML file (default: the shipped IRS-ICE 2025).")
     ] = None,
+    ledger_key: Annotated[
+        Path | None,
+        typer.Option(
+            help="The ledger signing key (Ed25519 PEM), made if missing; outside WS. "
+            "Default: a new key under ~/.config/taxgate/ledger-keys/."
+        ),
+    ] = None,
 ) -> None:
     """Create a workspace holding its own copy of the agreement."""
     terms = load_agreement(agreement or default_agreement_path())
-    Workspace.create(ws, terms)
+    created = Workspace.create(ws, terms, ledger_key=ledger_key)
+    settings = created.ledger_settings() or {}
     say(
         f"workspace {ws} created under agreement "
         f"{terms.agreement.id} version {terms.agreement.version}"
+    )
+    say(f"ledger {settings.get('origin')}: signing key {settings.get('key')} (keep it safe)")
+    say(
+        f"the log's public key: {created.keys_dir / 'ledger.pub.pem'} and "
+        f"{created.keys_dir / 'ledger.vkey'}; keep a copy outside the workspace"
     )
 
 

@@ -1,11 +1,17 @@
-"""Signed checkpoints (tree size, root hash, time) and the workspace's checkpoint key.
+"""Signed checkpoints: C2SP ``tlog-checkpoint`` notes signed with the ledger's Ed25519 key.
 
-The key is ECDSA P-256 with SHA-256, kept as PEM in ``WS/keys/ledger.key.pem`` (mode 0600)
-with its public half in ``ledger.pub.pem``; ``taxgate init`` creates both, and a missing or
-loosely readable key is refused, never replaced. Each checkpoint
-is also exported as one JSON line to ``WS/ledger/checkpoints.jsonl``, a copy an auditor can
-keep outside the operator's control: a log rewritten later cannot match checkpoints already
-handed out.
+A checkpoint states that the log named by its *origin* had ``size`` entries with tree head
+``root``; its note text is exactly the three C2SP lines, signed as a C2SP ``signed-note``
+(``taxgate.ledger.note``), so that any tlog tool, witness or third party can check it. The
+store keeps each checkpoint's number and signing time beside it (the time is the operator's
+statement; a witness's cosignature carries a signed time).
+
+Checkpoints signed before this format (``taxgate-ledger-checkpoint/1``: ECDSA P-256 over
+canonical JSON) stay verifiable: a :class:`CheckpointPublicKey` may carry that legacy key too,
+and ``taxgate ledger migrate`` moves such a workspace to an Ed25519 key held outside it.
+
+Each checkpoint is also exported as one JSON line to ``WS/ledger/checkpoints.jsonl``, a copy
+an auditor can keep outside the operator's control.
 """
 
 from __future__ import annotations
@@ -15,29 +21,49 @@ import binascii
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from taxgate.errors import LedgerError, LedgerVerificationError
-from taxgate.files import read_regular
+from taxgate.errors import InputError, LedgerError, LedgerVerificationError
 from taxgate.ledger.canonical import canonical_json
+from taxgate.ledger.note import (
+    NoteSignature,
+    NoteSigner,
+    NoteVerifier,
+    SignedNote,
+    checkpoint_text,
+    parse_checkpoint_body,
+    parse_note,
+    raw_public,
+)
 
-CHECKPOINT_FORMAT = "taxgate-ledger-checkpoint/1"
-PRIVATE_KEY_FILE = "ledger.key.pem"
+LEGACY_FORMAT = "taxgate-ledger-checkpoint/1"
+NOTE_FORMAT = "c2sp-tlog-checkpoint"
 PUBLIC_KEY_FILE = "ledger.pub.pem"
+VKEY_FILE = "ledger.vkey"
+LEGACY_PUBLIC_KEY_FILE = "ledger-ecdsa-legacy.pub.pem"
+LEGACY_PRIVATE_KEY_FILE = "ledger.key.pem"
 EXPORT_FILE = "checkpoints.jsonl"
-_MAX_KEY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """A signed statement that the log had ``size`` entries with tree head ``root`` at ``time``."""
+    """A signed statement that the log had ``size`` entries with tree head ``root``.
+
+    Attributes:
+        seq: The checkpoint's number in the store (1, 2, ...).
+        size: Entries covered.
+        root: The RFC 9162 tree head of the first ``size`` entries.
+        time: When the operator signed it (fixed-width UTC text).
+        key_id: Eight hex digits of the note key ID (16 of SHA-256 of the DER key, legacy).
+        signature: The Ed25519 signature of the note text (DER ECDSA, legacy).
+        origin: The log's name, the note's first line; None for a legacy checkpoint.
+    """
 
     seq: int
     size: int
@@ -45,32 +71,64 @@ class Checkpoint:
     time: str
     key_id: str
     signature: bytes
+    origin: str | None = None
+
+    @property
+    def legacy(self) -> bool:
+        """Signed in the ECDSA/JSON format of before the C2SP checkpoints."""
+        return self.origin is None
 
     def signed_bytes(self) -> bytes:
-        """The exact bytes the signature covers."""
-        return checkpoint_body(
-            seq=self.seq, size=self.size, root=self.root, time=self.time, key_id=self.key_id
-        )
+        """The exact bytes the log's signature covers."""
+        if self.origin is None:
+            return legacy_checkpoint_body(
+                seq=self.seq, size=self.size, root=self.root, time=self.time, key_id=self.key_id
+            )
+        return self.note_text().encode("utf-8")
+
+    def note_text(self) -> str:
+        """The three C2SP lines: origin, size, base64 root (with their newlines)."""
+        if self.origin is None:
+            raise LedgerError(f"checkpoint {self.seq} predates C2SP checkpoints (legacy format)")
+        return checkpoint_text(self.origin, self.size, self.root)
+
+    def log_signature(self) -> NoteSignature:
+        """The log's own signature line."""
+        return NoteSignature(str(self.origin), bytes.fromhex(self.key_id), self.signature)
+
+    def signed_note(self, cosignatures: tuple[NoteSignature, ...] = ()) -> str:
+        """The checkpoint as a signed note: the log's signature line, then any cosignatures."""
+        return SignedNote(self.note_text(), (self.log_signature(), *cosignatures)).render()
 
     def to_json(self) -> str:
         """One line of the checkpoint export."""
+        if self.origin is None:
+            return canonical_json(
+                {
+                    "format": LEGACY_FORMAT,
+                    "seq": self.seq,
+                    "size": self.size,
+                    "root": self.root.hex(),
+                    "time": self.time,
+                    "key_id": self.key_id,
+                    "signature": base64.b64encode(self.signature).decode("ascii"),
+                }
+            )
         return canonical_json(
-            {
-                "format": CHECKPOINT_FORMAT,
-                "seq": self.seq,
-                "size": self.size,
-                "root": self.root.hex(),
-                "time": self.time,
-                "key_id": self.key_id,
-                "signature": base64.b64encode(self.signature).decode("ascii"),
-            }
+            {"format": NOTE_FORMAT, "seq": self.seq, "time": self.time, "note": self.signed_note()}
         )
 
     @classmethod
     def from_json(cls, line: str) -> Checkpoint:
-        """Parse one export line; raises ``ValueError`` (or ``KeyError``) on a malformed one."""
+        """Parse one export line; raises ``ValueError``, ``KeyError`` or ``InputError``."""
         data: dict[str, Any] = json.loads(line)
-        if data.get("format") != CHECKPOINT_FORMAT:
+        if not isinstance(data, dict):
+            raise ValueError("an export line is a JSON object")
+        if data.get("format") == NOTE_FORMAT:
+            return from_note(
+                str(data["note"]).encode("utf-8"), seq=int(data["seq"]), time=str(data["time"])
+            )
+        if data.get("format") != LEGACY_FORMAT:
             raise ValueError(f"unknown checkpoint format {data.get('format')!r}")
         return cls(
             seq=int(data["seq"]),
@@ -82,10 +140,35 @@ class Checkpoint:
         )
 
 
-def checkpoint_body(*, seq: int, size: int, root: bytes, time: str, key_id: str) -> bytes:
-    """Canonical bytes of a checkpoint's content, signed and verified byte for byte."""
+def from_note(data: bytes, *, seq: int = 0, time: str = "") -> Checkpoint:
+    """A checkpoint from a signed note whose first signature is the log's (key name = origin).
+
+    Cosignatures after it are ignored here (see :func:`note_cosignatures`).
+
+    Raises:
+        InputError: not a signed C2SP checkpoint, or no signature by a key named as the origin.
+    """
+    note = parse_note(data)
+    body = parse_checkpoint_body(note.text)
+    own = next(
+        (s for s in note.signatures if s.name == body.origin and len(s.signature) == 64), None
+    )
+    if own is None:
+        raise InputError(f"the checkpoint has no Ed25519 signature named {body.origin[:60]!r}")
+    return Checkpoint(seq, body.size, body.root, time, own.key_id.hex(), own.signature, body.origin)
+
+
+def note_cosignatures(data: bytes) -> tuple[NoteSignature, ...]:
+    """The signature lines of a signed note other than the log's own (named as the origin)."""
+    note = parse_note(data)
+    origin = parse_checkpoint_body(note.text).origin
+    return tuple(s for s in note.signatures if s.name != origin)
+
+
+def legacy_checkpoint_body(*, seq: int, size: int, root: bytes, time: str, key_id: str) -> bytes:
+    """Canonical bytes a legacy (ECDSA) checkpoint's signature covers."""
     body = {
-        "format": CHECKPOINT_FORMAT,
+        "format": LEGACY_FORMAT,
         "seq": seq,
         "size": size,
         "root": root.hex(),
@@ -95,41 +178,82 @@ def checkpoint_body(*, seq: int, size: int, root: bytes, time: str, key_id: str)
     return canonical_json(body).encode("utf-8")
 
 
-class CheckpointPublicKey:
-    """The public half of a checkpoint key: checks checkpoint signatures."""
+def legacy_key_id(key: ec.EllipticCurvePublicKey) -> str:
+    """16 hex digits of SHA-256 of the legacy key's DER, as legacy checkpoints name it."""
+    der = key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(der).hexdigest()[:16]
 
-    def __init__(self, key: ec.EllipticCurvePublicKey) -> None:
-        if not isinstance(key.curve, ec.SECP256R1):
-            raise LedgerError(f"checkpoint keys must be P-256, not {key.curve.name}")
-        self._key = key
-        der = key.public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-        self.key_id = hashlib.sha256(der).hexdigest()[:16]
+
+class CheckpointPublicKey:
+    """The public key(s) checkpoints are checked with: the Ed25519 ledger key and, for
+    checkpoints signed before the C2SP format, the workspace's legacy ECDSA key."""
+
+    def __init__(
+        self,
+        public: bytes | None = None,
+        *,
+        legacy: ec.EllipticCurvePublicKey | None = None,
+    ) -> None:
+        if public is not None and len(public) != 32:
+            raise LedgerError("an Ed25519 ledger key has 32 bytes")
+        if legacy is not None and not isinstance(legacy.curve, ec.SECP256R1):
+            raise LedgerError(f"legacy checkpoint keys are P-256, not {legacy.curve.name}")
+        self.public = public
+        self.legacy = legacy
 
     @classmethod
     def from_pem(cls, pem: bytes) -> CheckpointPublicKey:
-        """Load a ``BEGIN PUBLIC KEY`` PEM block."""
+        """Load a ``BEGIN PUBLIC KEY`` PEM block (Ed25519, or a legacy P-256 key)."""
         try:
             key = serialization.load_pem_public_key(pem)
         except ValueError as e:
             raise LedgerError(f"the checkpoint public key is not a PEM public key: {e}") from e
-        if not isinstance(key, ec.EllipticCurvePublicKey):
-            raise LedgerError("the checkpoint public key is not an ECDSA key")
-        return cls(key)
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            return cls(raw_public(key))
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            return cls(legacy=key)
+        raise LedgerError("the checkpoint public key is neither Ed25519 nor a legacy P-256 key")
+
+    def with_legacy(self, legacy: CheckpointPublicKey | None) -> CheckpointPublicKey:
+        """This key, also accepting legacy checkpoints signed by ``legacy``'s ECDSA key."""
+        if legacy is None or legacy.legacy is None:
+            return self
+        return CheckpointPublicKey(self.public, legacy=legacy.legacy)
+
+    def verifier(self, origin: str) -> NoteVerifier:
+        """The signed-note verifier of the log ``origin`` (key name = origin)."""
+        if self.public is None:
+            raise LedgerError("no Ed25519 ledger key was given")
+        return NoteVerifier(origin, self.public)
 
     def to_pem(self) -> bytes:
-        """The key as a ``BEGIN PUBLIC KEY`` PEM block."""
-        return self._key.public_bytes(
+        """The Ed25519 key as a ``BEGIN PUBLIC KEY`` PEM block."""
+        if self.public is None:
+            raise LedgerError("no Ed25519 ledger key was given")
+        key = ed25519.Ed25519PublicKey.from_public_bytes(self.public)
+        return key.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
 
     def verify(self, checkpoint: Checkpoint) -> bool:
         """Whether ``checkpoint`` is signed by this key (and names it)."""
-        if checkpoint.key_id != self.key_id:
+        if checkpoint.origin is None:
+            return self._verify_legacy(checkpoint)
+        if self.public is None:
             return False
         try:
-            self._key.verify(
+            signature = checkpoint.log_signature()
+        except ValueError:
+            return False
+        return self.verifier(checkpoint.origin).verify(checkpoint.note_text(), signature)
+
+    def _verify_legacy(self, checkpoint: Checkpoint) -> bool:
+        if self.legacy is None or checkpoint.key_id != legacy_key_id(self.legacy):
+            return False
+        try:
+            self.legacy.verify(
                 checkpoint.signature, checkpoint.signed_bytes(), ec.ECDSA(hashes.SHA256())
             )
         except InvalidSignature:
@@ -138,27 +262,33 @@ class CheckpointPublicKey:
 
 
 class CheckpointKey:
-    """The private checkpoint key of a workspace: signs checkpoints."""
+    """The ledger's private Ed25519 key under its origin: signs checkpoints."""
 
-    def __init__(self, key: ec.EllipticCurvePrivateKey) -> None:
+    def __init__(self, key: ed25519.Ed25519PrivateKey, origin: str) -> None:
         self._key = key
-        self.public_key = CheckpointPublicKey(key.public_key())
+        self.origin = origin
+        self._signer = NoteSigner(origin, key)
+        self.public_key = CheckpointPublicKey(self._signer.verifier.public)
 
     @property
     def key_id(self) -> str:
-        """The id checkpoints name: 16 hex digits of SHA-256 of the public key."""
-        return self.public_key.key_id
+        """Eight hex digits: the signed-note key ID of this key under the origin."""
+        return self._signer.verifier.key_id.hex()
+
+    @property
+    def vkey(self) -> str:
+        """The signed-note verifier key (``origin+id+key``) to hand to auditors and witnesses."""
+        return self._signer.verifier.vkey()
 
     @classmethod
-    def generate(cls) -> CheckpointKey:
-        """A fresh P-256 key (tests; workspaces use :func:`load_key`)."""
-        return cls(ec.generate_private_key(ec.SECP256R1()))
+    def generate(cls, origin: str = "taxgate.invalid/test-log") -> CheckpointKey:
+        """A fresh key (tests; workspaces use :func:`taxgate.ledger.keys.load_signing_key`)."""
+        return cls(ed25519.Ed25519PrivateKey.generate(), origin)
 
     def sign(self, *, seq: int, size: int, root: bytes, time: str) -> Checkpoint:
-        """Sign the tree head ``(size, root)`` at ``time`` as checkpoint number ``seq``."""
-        body = checkpoint_body(seq=seq, size=size, root=root, time=time, key_id=self.key_id)
-        signature = self._key.sign(body, ec.ECDSA(hashes.SHA256()))
-        return Checkpoint(seq, size, root, time, self.key_id, signature)
+        """Sign the tree head ``(size, root)`` as checkpoint number ``seq`` at ``time``."""
+        line = self._signer.sign(checkpoint_text(self.origin, size, root))
+        return Checkpoint(seq, size, root, time, self.key_id, line.signature, self.origin)
 
     def private_pem(self) -> bytes:
         """The private key as unencrypted PKCS#8 PEM (written with mode 0600)."""
@@ -169,96 +299,24 @@ class CheckpointKey:
         )
 
 
-def create_key(keys_dir: Path) -> CheckpointKey:
-    """Create the workspace checkpoint key in ``keys_dir`` (``taxgate init`` does this once).
-
-    Both files are created owner-only (0600) and exclusively: an existing key is never
-    replaced.
-
-    Raises:
-        LedgerError: a key file already exists, or cannot be written.
-    """
-    created = CheckpointKey.generate()
-    keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    private_path = keys_dir / PRIVATE_KEY_FILE
-    _create_owner_only(private_path, created.private_pem())
-    try:
-        _create_owner_only(keys_dir / PUBLIC_KEY_FILE, created.public_key.to_pem())
-    except BaseException:
-        private_path.unlink(missing_ok=True)
-        raise
-    return created
-
-
-def load_key(keys_dir: Path) -> CheckpointKey:
-    """The workspace checkpoint key in ``keys_dir``.
-
-    A missing key is an error, never the occasion for a new one: checkpoints signed by a new
-    key would hide that the old one was lost or taken. A key that group or others may read
-    is refused (NIST SP 800-53 SC-12): anyone who read it could sign a rewritten ledger.
-
-    Raises:
-        LedgerError: the key is missing, readable by others, or not an ECDSA private key.
-    """
-    private_path = keys_dir / PRIVATE_KEY_FILE
-    try:
-        data = read_regular(private_path, limit=_MAX_KEY_BYTES)
-        mode = stat.S_IMODE(private_path.stat().st_mode)
-    except FileNotFoundError as e:
-        raise LedgerError(
-            f"the ledger signing key {private_path} is missing",
-            hint="restore it from the workspace's backup; taxgate never makes a new key for a "
-            "workspace that has one, because checkpoints signed by a new key would hide the loss",
-        ) from e
-    except OSError as e:
-        raise LedgerError(f"cannot read the ledger signing key {private_path}: {e.strerror}") from e
-    try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except (TypeError, ValueError) as e:
-        raise LedgerError(f"cannot load the ledger signing key {private_path}: {e}") from e
-    if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise LedgerError(f"{private_path} is not an ECDSA private key")
-    if mode & 0o077:
-        raise LedgerError(
-            f"the ledger signing key {private_path} may be read by others (mode {mode:04o})",
-            hint=f"chmod 600 {private_path}, and consider the key exposed: anyone who read it "
-            "can sign checkpoints",
-        )
-    return CheckpointKey(key)
-
-
-def _create_owner_only(path: Path, data: bytes) -> None:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError as e:
-        raise LedgerError(
-            f"{path} already exists; taxgate never replaces a ledger key",
-            hint="keep using the workspace's key, or move the old one away first",
-        ) from e
-    except OSError as e:
-        raise LedgerError(f"cannot create {path}: {e.strerror}") from e
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-
-
 def load_public_key(keys_dir: Path) -> CheckpointPublicKey:
-    """The checkpoint public key of a workspace (``ledger.pub.pem``)."""
+    """The workspace's copy of the checkpoint public key, with its legacy key if it has one.
+
+    This copy lives in the workspace, so it proves nothing against the workspace's operator:
+    ``taxgate ledger verify --trusted-key`` checks against a key held elsewhere.
+    """
     path = keys_dir / PUBLIC_KEY_FILE
     try:
-        return CheckpointPublicKey.from_pem(path.read_bytes())
+        key = CheckpointPublicKey.from_pem(path.read_bytes())
     except OSError as e:
         raise LedgerError(
             f"cannot read the checkpoint public key {path}: {e.strerror}",
-            hint="a workspace gets its key with its first ledger entry",
+            hint="restore it from a copy, or verify with --trusted-key",
         ) from e
+    legacy_path = keys_dir / LEGACY_PUBLIC_KEY_FILE
+    if key.public is not None and legacy_path.is_file():
+        key = key.with_legacy(CheckpointPublicKey.from_pem(legacy_path.read_bytes()))
+    return key
 
 
 def read_export(path: Path) -> list[Checkpoint]:
@@ -273,13 +331,23 @@ def read_export(path: Path) -> list[Checkpoint]:
         return []
     except (OSError, UnicodeDecodeError) as e:
         raise LedgerVerificationError(f"cannot read the checkpoint export {path}: {e}") from e
-    checkpoints = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        try:
-            checkpoints.append(Checkpoint.from_json(line))
-        except (ValueError, KeyError, TypeError, binascii.Error) as e:
-            raise LedgerVerificationError(f"{path} line {number} is not a checkpoint: {e}") from e
-    return checkpoints
+    return [
+        parse_export_line(line, where=f"{path} line {number}")
+        for number, line in enumerate(text.splitlines(), start=1)
+    ]
+
+
+def parse_export_line(line: str, *, where: str = "an export line") -> Checkpoint:
+    """One line of a checkpoint export (either format).
+
+    Raises:
+        LedgerVerificationError: the line is not a checkpoint (names ``where``).
+    """
+    try:
+        return Checkpoint.from_json(line)
+    except (ValueError, KeyError, TypeError, RecursionError, binascii.Error, InputError) as e:
+        reason = e.message if isinstance(e, InputError) else f"{type(e).__name__}: {e}"
+        raise LedgerVerificationError(f"{where} is not a checkpoint: {reason[:200]}") from e
 
 
 def append_export(path: Path, checkpoints: list[Checkpoint]) -> int:

@@ -11,6 +11,7 @@ Example:
     >>> from taxgate.store import Store
     >>> from taxgate.ledger.checkpoint import CheckpointKey
     >>> from taxgate.ledger.events import EventKind, LedgerEvent
+from taxgate.ledger.keys import load_signing_key
     >>> store = Store.memory()
     >>> ledger = Ledger(store)
     >>> ledger.ensure_schema()
@@ -41,17 +42,9 @@ from taxgate.ledger.canonical import (
     leaf_bytes,
     parse_attrs,
 )
-from taxgate.ledger.checkpoint import (
-    EXPORT_FILE,
-    PRIVATE_KEY_FILE,
-    PUBLIC_KEY_FILE,
-    Checkpoint,
-    CheckpointKey,
-    append_export,
-    create_key,
-    load_key,
-)
+from taxgate.ledger.checkpoint import EXPORT_FILE, Checkpoint, CheckpointKey, append_export
 from taxgate.ledger.events import EventKind, LedgerEvent
+from taxgate.ledger.keys import load_signing_key
 from taxgate.ledger.merkle import Frontier, MerkleTree
 from taxgate.ledger.rows import encode_events
 from taxgate.store import Store
@@ -97,6 +90,7 @@ class InclusionProof:
                 "time": self.checkpoint.time,
                 "key_id": self.checkpoint.key_id,
                 "signature": self.checkpoint.signature.hex(),
+                "note": None if self.checkpoint.legacy else self.checkpoint.signed_note(),
             },
         }
 
@@ -169,6 +163,7 @@ class Ledger:
                     signed.time,
                     signed.key_id,
                     signed.signature,
+                    signed.origin,
                 ],
             )
         return signed
@@ -286,21 +281,20 @@ def ledger_transaction(store: Store, ws: Workspace, *, now: datetime) -> Iterato
 
 
 def _signing_key(ledger: Ledger, ws: Workspace) -> CheckpointKey:
-    """The workspace's checkpoint key; a missing key is an error (``load_key``).
+    """The workspace's signing key, from the path ``workspace.json`` records.
 
-    One case makes a key here: a workspace created before ``taxgate init`` made keys, with
-    no key file of either half, no ledger entry and no exported checkpoint. Nothing was
-    ever signed there, so a first key replaces nothing.
+    A workspace made before the key moved out of it has no such record: it is moved with
+    ``taxgate ledger migrate`` first (its old checkpoints stay verifiable), never given a
+    key here.
     """
-    never_signed = (
-        not (ws.keys_dir / PRIVATE_KEY_FILE).exists()
-        and not (ws.keys_dir / PUBLIC_KEY_FILE).exists()
-        and not export_path(ws).exists()
-        and ledger.size() == 0
-    )
-    if never_signed:
-        return create_key(ws.keys_dir)
-    return load_key(ws.keys_dir)
+    settings = ws.ledger_settings()
+    if settings is None:
+        raise LedgerError(
+            f"the workspace {ws.root} keeps its ledger key in the old place (or has none)",
+            hint=f"move it to a C2SP checkpoint key held outside the workspace: "
+            f"`taxgate ledger migrate {ws.root} [--ledger-key PATH]`",
+        )
+    return load_signing_key(Path(settings["key"]), settings["origin"])
 
 
 def entry_leaf_hash(entry: LedgerEntry) -> bytes:
@@ -324,5 +318,5 @@ def _first(rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
 
 
 def _checkpoint(row: tuple[Any, ...]) -> Checkpoint:
-    seq, size, root, at, key_id, signature = row
-    return Checkpoint(seq, size, bytes(root), at, key_id, bytes(signature))
+    seq, size, root, at, key_id, signature, origin = row
+    return Checkpoint(seq, size, bytes(root), at, key_id, bytes(signature), origin)

@@ -6,6 +6,7 @@
     ledger_records      data bodies (may hold taxpayer data), bound to entries by hash
     ledger_checkpoints  signed tree heads, one per batch (and per hold, withhold, recall)
     ledger_frontier     one row: the tree's size and right-edge hashes, for O(1) appends
+    ledger_cosignatures witnesses' cosignature lines of checkpoints (self-verifying)
     legal_holds         holds on a requester, each pointing at its ledger entries
     withholds           the §6103(i)(6) withhold list, each pointing at its ledger entries
     recalls             recalled disclosures, each pointing at its ledger entries
@@ -79,6 +80,15 @@ def schema_sql() -> list[str]:
         )""",
         """INSERT INTO ledger_frontier
            SELECT 1, 0, ''::BLOB WHERE NOT EXISTS (SELECT 1 FROM ledger_frontier)""",
+        # C2SP checkpoints name the log (NULL: a legacy ECDSA checkpoint); added to stores
+        # made before them.
+        "ALTER TABLE ledger_checkpoints ADD COLUMN IF NOT EXISTS origin VARCHAR",
+        """CREATE TABLE IF NOT EXISTS ledger_cosignatures (
+            size BIGINT NOT NULL,
+            root_hash BLOB NOT NULL,
+            line VARCHAR NOT NULL,
+            PRIMARY KEY (size, root_hash, line)
+        )""",
     ]
 
 
@@ -111,18 +121,30 @@ def leaf_hashes_sql() -> str:
 
 
 def insert_checkpoint_sql() -> str:
-    """Store one signed checkpoint (params: seq, size, root, time, key id, signature)."""
-    return """INSERT INTO ledger_checkpoints (seq, size, root_hash, signed_at, key_id, signature)
-              VALUES (?, ?, ?, ?, ?, ?)"""
+    """Store one signed checkpoint (params: seq, size, root, time, key id, signature, origin)."""
+    return """INSERT INTO ledger_checkpoints
+                (seq, size, root_hash, signed_at, key_id, signature, origin)
+              VALUES (?, ?, ?, ?, ?, ?, ?)"""
 
 
 def checkpoints_sql() -> str:
     """Every stored checkpoint, oldest first."""
-    return """SELECT seq, size, root_hash, signed_at, key_id, signature
+    return """SELECT seq, size, root_hash, signed_at, key_id, signature, origin
               FROM ledger_checkpoints ORDER BY seq"""
 
 
 def last_checkpoint_sql() -> str:
     """The newest stored checkpoint."""
-    return """SELECT seq, size, root_hash, signed_at, key_id, signature
+    return """SELECT seq, size, root_hash, signed_at, key_id, signature, origin
               FROM ledger_checkpoints ORDER BY seq DESC LIMIT 1"""
+
+
+def insert_cosignature_sql() -> str:
+    """Keep one witness's cosignature line of a checkpoint (params: size, root, line)."""
+    return """INSERT INTO ledger_cosignatures (size, root_hash, line) VALUES (?, ?, ?)
+              ON CONFLICT DO NOTHING"""
+
+
+def cosignatures_sql() -> str:
+    """The cosignature lines kept for one tree head (params: size, root), in a fixed order."""
+    return "SELECT line FROM ledger_cosignatures WHERE size = ? AND root_hash = ? ORDER BY line"

@@ -17,12 +17,23 @@ from pathlib import Path
 import pytest
 
 from taxgate.disclosure.reviews import supplement_file_name
-from taxgate.errors import DisclosureRefused
+from taxgate.errors import DisclosureRefused, LedgerError
 
 from .terminal import Finished, in_terminal, program_in_terminal
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-GROUPS = {"master", "model", "keys", "agreement", "batch", "ledger", "review", "user", "token"}
+GROUPS = {
+    "master",
+    "model",
+    "keys",
+    "agreement",
+    "batch",
+    "ledger",
+    "review",
+    "user",
+    "token",
+    "witness",
+}
 SIGNER = "ice-director"
 # Not run here: the demo (test_terminal.py runs it in a terminal) and the service, which runs
 # until stopped (tests/cli/test_serve_cmd.py starts it; tests/service/ drive it).
@@ -91,6 +102,16 @@ def test_the_readme_commands_run_in_a_terminal(tmp_path: Path) -> None:
     s.taxgate("response", "ws", batch, "--out", "again")
     s.taxgate("batch", "list", "ws")
     s.taxgate("ledger", "verify", "ws")
+    witness = ["witness/state.json", "--key", "witness/w.key.pem"]
+    s.taxgate("witness", "init", *witness, "--name", "oversight.example/w1",
+              "--log-key", "ws/keys/ledger.vkey")  # fmt: skip
+    s.taxgate("ledger", "witness-request", "ws", "--old", "0", "--out", "request.txt")
+    s.taxgate("witness", "cosign", *witness, "--request", "request.txt", "--out", "cosigned.txt")
+    s.taxgate("ledger", "add-cosignature", "ws", "--note", "cosigned.txt")
+    held = ["--witness-state", "witness/state.json", "--checkpoints", "out/checkpoint.txt"]
+    s.taxgate("ledger", "verify", "ws", "--trusted-key", "ws/keys/ledger.pub.pem", *held)
+    # A workspace made by this taxgate signs C2SP checkpoints already: nothing to migrate.
+    s.taxgate("ledger", "migrate", "ws", allowed=(LedgerError.exit_code,))
     s.taxgate("ledger", "proof", "ws", "--index", "3")
     s.taxgate("accounting", "ws")
     s.taxgate("accounting", "ws", "--stats", str(datetime.now(UTC).year))

@@ -11,7 +11,8 @@ import pytest
 
 from taxgate.agreement import default_agreement_path, load_agreement
 from taxgate.ledger import events as ev
-from taxgate.ledger.checkpoint import load_public_key, read_export
+from taxgate.ledger.checkpoint import CheckpointKey, load_public_key, read_export
+from taxgate.ledger.keys import load_signing_key
 from taxgate.ledger.log import export_path, ledger_transaction
 from taxgate.ledger.verify import VerifyReport, verify_ledger
 from taxgate.store import Store
@@ -135,6 +136,13 @@ def record_batch(
 def build_ledger(store: Store, workspace: Workspace, batches: int = 3, requests: int = 5) -> None:
     for number in range(batches):
         record_batch(store, workspace, f"B{number}", requests, now=NOW + timedelta(hours=number))
+
+
+def signing_key(workspace: Workspace) -> CheckpointKey:
+    """The workspace's signing key, from where ``workspace.json`` says it is."""
+    settings = workspace.ledger_settings()
+    assert settings is not None
+    return load_signing_key(Path(settings["key"]), settings["origin"])
 
 
 def verify(store: Store, workspace: Workspace, *, exported: bool = True) -> VerifyReport:

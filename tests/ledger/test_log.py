@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,9 +14,7 @@ from taxgate.errors import LedgerError, LedgerVerificationError
 from taxgate.ledger import events as ev
 from taxgate.ledger.canonical import canonical_json, format_time, leaf_bytes, parse_time
 from taxgate.ledger.checkpoint import (
-    PRIVATE_KEY_FILE,
     PUBLIC_KEY_FILE,
-    load_key,
     load_public_key,
     read_export,
 )
@@ -27,7 +23,15 @@ from taxgate.ledger.merkle import MerkleTree, root, verify_consistency, verify_i
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-from .conftest import NOW, batch_events, build_ledger, record_batch, tin_for, verify
+from .conftest import (
+    NOW,
+    batch_events,
+    build_ledger,
+    record_batch,
+    signing_key,
+    tin_for,
+    verify,
+)
 
 
 def test_append_returns_the_indices_and_checkpoint_signs_the_root(
@@ -175,7 +179,7 @@ def test_a_failed_batch_leaves_no_trace(store: Store, workspace: Workspace) -> N
 
 
 def test_appends_join_the_caller_transaction(store: Store, workspace: Workspace) -> None:
-    key = load_key(workspace.keys_dir)
+    key = signing_key(workspace)
     ledger = Ledger(store)
     ledger.ensure_schema()
     with store.transaction():
@@ -196,13 +200,11 @@ def test_the_export_catches_up_and_drops_a_torn_line(store: Store, workspace: Wo
     assert read_export(path) == Ledger(store).checkpoints()
 
 
-def test_key_files_are_created_once_with_a_private_mode(workspace: Workspace) -> None:
-    first = load_key(workspace.keys_dir)
-    again = load_key(workspace.keys_dir)
-    assert first.key_id == again.key_id
-    mode = stat.S_IMODE(os.stat(workspace.keys_dir / PRIVATE_KEY_FILE).st_mode)
-    assert mode == 0o600
-    assert load_public_key(workspace.keys_dir).key_id == first.key_id
+def test_the_key_loads_the_same_each_time(workspace: Workspace) -> None:
+    first = signing_key(workspace)
+    again = signing_key(workspace)
+    assert first.key_id == again.key_id and len(first.key_id) == 8
+    assert load_public_key(workspace.keys_dir).public == first.public_key.public
     assert (workspace.keys_dir / PUBLIC_KEY_FILE).read_bytes().startswith(b"-----BEGIN PUBLIC")
 
 
@@ -251,7 +253,7 @@ def test_a_checkpoint_refuses_a_tree_that_does_not_extend_the_last(
     record_batch(store, workspace, "B1", 1)
     store.execute("UPDATE ledger_frontier SET hashes = ? WHERE id = 1", [b"\x01" * 96])
     with pytest.raises(LedgerError, match="does not extend"):
-        ledger_key = load_key(workspace.keys_dir)
+        ledger_key = signing_key(workspace)
         Ledger(store).checkpoint(key=ledger_key, now=NOW + timedelta(hours=1))
 
 

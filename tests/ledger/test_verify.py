@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from taxgate.ledger.canonical import StringQuoter, canonical_json, quoted_leaf_bytes
-from taxgate.ledger.checkpoint import CheckpointKey, load_key, read_export
+from taxgate.ledger.checkpoint import CheckpointKey, read_export
 from taxgate.ledger.events import EventKind
 from taxgate.ledger.hold import lift_hold, set_hold, set_withhold
 from taxgate.ledger.log import Ledger, export_path, ledger_transaction
@@ -28,7 +28,7 @@ from taxgate.ledger.verify import verify_ledger
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-from .conftest import NOW, build_ledger, verify
+from .conftest import NOW, build_ledger, signing_key, verify
 
 ENTRY_COLUMNS = ("kind", "logged_at", "batch_id", "request_id", "attrs", "record_hash")
 ALL_COLUMNS = ("idx", *ENTRY_COLUMNS, "leaf_hash")
@@ -278,7 +278,7 @@ def test_an_operator_who_re_signs_is_caught_by_the_export(
     _full_ledger(store, workspace)
     ledger = Ledger(store)
     original = ledger.checkpoints()
-    key = load_key(workspace.keys_dir)
+    key = signing_key(workspace)
     _forge(store, 20)
     leaves = [
         bytes(r[0]) for r in store.fetchall("SELECT leaf_hash FROM ledger_entries ORDER BY idx")
@@ -288,8 +288,11 @@ def test_an_operator_who_re_signs_is_caught_by_the_export(
     for cp in original:
         again = key.sign(seq=cp.seq, size=cp.size, root=tree.root(cp.size), time=cp.time)
         store.execute(
-            "INSERT INTO ledger_checkpoints VALUES (?, ?, ?, ?, ?, ?)",
-            [again.seq, again.size, again.root, again.time, again.key_id, again.signature],
+            "INSERT INTO ledger_checkpoints VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                *(again.seq, again.size, again.root, again.time),
+                *(again.key_id, again.signature, again.origin),
+            ],
         )
     store.execute("UPDATE ledger_frontier SET hashes = ?", [tree.frontier().to_bytes()])
     without_export = verify(store, workspace, exported=False)
@@ -300,20 +303,34 @@ def test_an_operator_who_re_signs_is_caught_by_the_export(
     assert report.first_bad_checkpoint is not None
 
 
-@pytest.mark.parametrize("column", ["size", "root_hash", "signed_at", "key_id", "signature"])
+@pytest.mark.parametrize("column", ["size", "root_hash", "key_id", "signature", "origin"])
 def test_an_altered_checkpoint_is_named(store: Store, workspace: Workspace, column: str) -> None:
     _full_ledger(store, workspace)
     value = {
         "size": 3,
         "root_hash": b"\x00" * 32,
-        "signed_at": "2030-01-01T00:00:00.000000Z",
-        "key_id": "0" * 16,
+        "key_id": "0" * 8,
         "signature": b"\x30\x00",
+        "origin": "taxgate/another-log",
     }[column]
     store.execute(f"UPDATE ledger_checkpoints SET {column} = ? WHERE seq = 3", [value])
     report = verify(store, workspace, exported=False)
     assert not report.ok and report.first_bad_checkpoint == 3 and report.first_bad_index is None
     assert "checkpoint 3" in report.message
+
+
+def test_an_altered_checkpoint_time_is_named_by_the_export(
+    store: Store, workspace: Workspace
+) -> None:
+    # A C2SP checkpoint signs origin, size and root; the store's signing time is the
+    # operator's statement, held to the copy exported when it was signed.
+    _full_ledger(store, workspace)
+    store.execute(
+        "UPDATE ledger_checkpoints SET signed_at = ? WHERE seq = 3", ["2030-01-01T00:00:00.000000Z"]
+    )
+    report = verify(store, workspace)
+    assert not report.ok and report.first_bad_checkpoint == 3
+    assert "differs from the exported one" in report.message
 
 
 def test_a_deleted_checkpoint_is_named(store: Store, workspace: Workspace) -> None:
@@ -328,7 +345,8 @@ def test_an_altered_export_line_is_named(store: Store, workspace: Workspace) -> 
     path = export_path(workspace)
     lines = path.read_text().splitlines()
     line = json.loads(lines[5])
-    line["size"] += 1
+    origin, size, rest = line["note"].split("\n", 2)
+    line["note"] = f"{origin}\n{int(size) + 1}\n{rest}"
     lines[5] = json.dumps(line)
     path.write_text("\n".join(lines) + "\n")
     report = verify(store, workspace)
