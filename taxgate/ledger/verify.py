@@ -289,7 +289,12 @@ def _check_frontier(store: Store, tree: MerkleTree, findings: _Findings) -> None
     rows = store.fetchall(schema.frontier_sql())
     expected = tree.frontier()
     count = store.fetchone("SELECT count(*) FROM ledger_frontier")
-    if count != (1,) or rows[0][0] != tree.size or bytes(rows[0][1]) != expected.to_bytes():
+    if (
+        count != (1,)
+        or not rows
+        or rows[0][0] != tree.size
+        or bytes(rows[0][1]) != expected.to_bytes()
+    ):
         findings.other.append("the stored tree edge (ledger_frontier) does not match the log")
 
 
