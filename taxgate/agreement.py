@@ -143,6 +143,25 @@ class ScreeningTerms(BaseModel):
     as_of_max_days_before_request: int = Field(default=DEFAULT_AS_OF_DAYS_BEFORE_REQUEST, ge=0)
 
 
+DEFAULT_MAX_SIGNATURE_AGE_DAYS = 7
+"""How long before receipt a batch may have been signed, unless the agreement says."""
+
+DEFAULT_MAX_REQUEST_AGE_DAYS = 730
+"""How long before signing the requests may have been made, unless the agreement says. Two
+years: a request is answered on the day it names (its as-of date) however late it is signed,
+and synthetic worlds are signed long after their request date; an agreement may say less."""
+
+
+class SigningTerms(BaseModel):
+    """Bounds that tie a manifest's dates to its receipt (docs/signing.md)."""
+
+    model_config = _FROZEN
+    # signed_at may lie at most this many days before the batch is received
+    max_signature_age_days: int = Field(default=DEFAULT_MAX_SIGNATURE_AGE_DAYS, ge=0)
+    # request_date may lie at most this many days before signed_at
+    max_request_age_days: int = Field(default=DEFAULT_MAX_REQUEST_AGE_DAYS, ge=0)
+
+
 class PolicyTerms(BaseModel):
     """Decision bounds: evidence floors in match-weight bits (log2 Bayes factor) and the
     posterior probability that the request names the chosen taxpayer (domain §4)."""
@@ -192,6 +211,7 @@ class Agreement(BaseModel):
     periods: PeriodTerms
     response: ResponseTerms
     attestation: AttestationTerms
+    signing: SigningTerms = SigningTerms()
     screening: ScreeningTerms
     policy: PolicyTerms
     retention: RetentionTerms

@@ -15,6 +15,7 @@ and is exported by ``taxgate decisions`` (data contract §3, §4).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -47,13 +48,21 @@ from taxgate.errors import (
 from taxgate.fault_points import reach
 from taxgate.files import discard, make_owner_only_dir, publish, remove_stale_staged, stage_bytes
 from taxgate.intake.as_of import check_as_of, check_as_of_against_request
-from taxgate.intake.manifest import read_manifest
+from taxgate.intake.manifest import read_manifest_bytes
 from taxgate.intake.tables import IntakeFileError
-from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
+from taxgate.intake.verification import (
+    VerifiedBatch,
+    read_verified_requests,
+    verify_signature,
+    verify_signed_batch,
+)
 from taxgate.ledger import events as ev
+from taxgate.ledger.adoption import events_before_use
+from taxgate.ledger.binding import batch_record, decision_record
 from taxgate.ledger.hold import active_hold, has_table, withheld_tins
 from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.ledger.receipts import require_receipt, write_receipt
+from taxgate.ledger.verify import verify_workspace
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.answer_once import refusal_findings, refuse_later_requests_for_one_taxpayer
 from taxgate.matching.decide import (
@@ -66,9 +75,15 @@ from taxgate.matching.decide import (
 )
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
-from taxgate.matching.model_store import active_model, save_model, train_for_master
+from taxgate.matching.model_store import (
+    active_model,
+    save_model,
+    saved_model_event,
+    train_for_master,
+)
 from taxgate.output_paths import check_output_file, check_output_folder, creating
 from taxgate.screening.address import screen_address
+from taxgate.screening.codes import ReasonCode
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.standardise.address_parts import RawAddress
 from taxgate.store import Store
@@ -154,6 +169,7 @@ def run_batch(
     with Store.open(ws.store_path) as store:
         ensure_run_schema(store)
         require_master(store)
+        adoption = events_before_use(store, ws)
         clock.stage("intake")
         verified, table = _intake(store, ws, manifest, agreement, now)
         reach("run:verified")
@@ -222,6 +238,7 @@ def run_batch(
             now,
             clock,
             as_of_override=as_of is not None,
+            adoption=adoption,
         )
     return report
 
@@ -229,29 +246,49 @@ def run_batch(
 def _intake(
     store: Store, ws: Workspace, manifest: Path, agreement: Agreement, now: datetime
 ) -> tuple[VerifiedBatch, pa.Table]:
-    """Verify and read the batch; a refusal is recorded in the ledger, then raised."""
+    """Verify and read the batch; a refusal is recorded in the ledger, then raised.
+
+    §6103(p)(3)(A): every request is recorded, but only what is known. Before the signature
+    verifies, the refusal records the manifest file's hash and the reason, nothing it claims;
+    after, the signed claims (batch id, requester, row count) are recorded with it.
+    """
     try:
-        verified = verify_batch(
-            manifest, agreement=agreement, is_replay=lambda b: batch_known(store, b), now=now
+        signed = verify_signature(manifest, agreement=agreement, now=now)
+    except IntakeRefused as refusal:
+        refused = ev.batch_refused(file_sha256=_manifest_sha256(manifest), code=str(refusal.code))
+        _record_refusal(store, ws, refused, now)
+        raise
+    try:
+        verified = verify_signed_batch(
+            signed, agreement=agreement, is_replay=lambda b: batch_known(store, b), now=now
         )
         return verified, read_verified_requests(verified).table
     except (IntakeRefused, IntakeFileError) as refusal:
-        _record_refusal(store, ws, manifest, str(refusal.code), now)
+        claims = signed.manifest
+        refused = ev.batch_refused_verified(
+            batch_id=claims.batch_id,
+            requester=claims.requesting_agency,
+            code=str(refusal.code),
+            rows=claims.row_count,
+            file_sha256=signed.sha256,
+            replay=refusal.code == ReasonCode.SIGNER_REPLAY,
+        )
+        _record_refusal(store, ws, refused, now)
         raise
 
 
-def _record_refusal(store: Store, ws: Workspace, manifest: Path, code: str, now: datetime) -> None:
-    """Account for a refused batch (§6103(p)(3)(A): every request is recorded)."""
+def _manifest_sha256(manifest: Path) -> str:
+    """SHA-256 of the refused manifest's bytes; empty when it cannot be read at all."""
     try:
-        claimed = read_manifest(manifest)
-        batch_id, requester, rows = claimed.batch_id, claimed.requesting_agency, claimed.row_count
+        return hashlib.sha256(read_manifest_bytes(manifest)).hexdigest()
     except TaxgateError:
-        batch_id, requester, rows = f"unreadable:{manifest.name}", "(unknown)", None
+        return ""
+
+
+def _record_refusal(store: Store, ws: Workspace, refused: ev.LedgerEvent, now: datetime) -> None:
+    """Account for a refused batch (§6103(p)(3)(A): every request is recorded)."""
     with ledger_transaction(store, ws, now=now) as ledger:
-        ledger.append(
-            [ev.batch_refused(batch_id=batch_id, requester=requester, code=code, rows=rows)],
-            now=now,
-        )
+        ledger.append([refused], now=now)
 
 
 def screened_features(screening: ScreeningResult) -> pa.Table:
@@ -271,6 +308,7 @@ class _Assembled:
     responses: list[ResponseRow]
     decisions: list[dict[str, Any]]
     events: list[ev.LedgerEvent]
+    response_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def lka_is_usable(lka: LastKnownAddress) -> bool:
@@ -339,6 +377,13 @@ def _assemble(
         response = _response_row(request_id, decision, response_codes, lka)
         out.responses.append(response)
         chosen = next((c for c in evidence if c.record_id == decision.record_id), None)
+        out.response_rows.append(
+            {
+                "batch_id": batch_id,
+                "row": raw["row"],
+                **dict(zip(RESPONSE_COLUMNS, response.as_tuple(), strict=True)),
+            }
+        )
         out.decisions.append(
             {
                 "batch_id": batch_id,
@@ -394,6 +439,7 @@ def _assemble(
                 model_version=match.model.version,
                 policy_version=POLICY_VERSION,
                 score=decision.weight,
+                bound=decision_record(out.decisions[-1], out.response_rows[-1]),
             )
         )
         if lka is not None and decision.outcome is Outcome.DISCLOSE and decision.tin:
@@ -447,21 +493,13 @@ def _commit(
     clock: _Clock,
     *,
     as_of_override: bool,
+    adoption: list[ev.LedgerEvent],
 ) -> RunReport:
     manifest = verified.manifest
     batch_id = manifest.batch_id
     flags = sorted(f.flag.value for f in screening.flags)
     decisions = pa.Table.from_pylist(assembled.decisions, schema=DECISION_SCHEMA)
-    responses = pa.Table.from_pylist(
-        [
-            {
-                "batch_id": batch_id,
-                "row": d["row"],
-                **dict(zip(RESPONSE_COLUMNS, r.as_tuple(), strict=True)),
-            }
-            for d, r in zip(assembled.decisions, assembled.responses, strict=True)
-        ]
-    )
+    responses = pa.Table.from_pylist(assembled.response_rows)
     counts: dict[str, int] = {}
     for d in assembled.decisions:
         counts[d["decision"]] = counts.get(d["decision"], 0) + 1
@@ -488,16 +526,6 @@ def _commit(
             },
         ),
     ]
-    release = ev.LedgerEvent(
-        ev.EventKind.BATCH_RELEASED,
-        batch_id,
-        attrs={
-            "counts": [f"{k}={v}" for k, v in sorted(counts.items())],
-            "batch_flags": flags,
-            "model_version": match.model.version,
-            "policy_version": POLICY_VERSION,
-        },
-    )
     # The response is staged beside its final name first; it replaces nothing until the
     # store has committed, so a crash leaves either no trace or a complete, committed batch.
     target = out_dir / RESPONSE_FILE
@@ -511,11 +539,12 @@ def _commit(
                     f"batch {batch_id} was already answered",
                     hint="use `taxgate response` to re-export",
                 )
+            model_events = []
             if model_is_new:
-                save_model(store, ws.root / "models", match.model, now=now)
+                saved = save_model(store, ws.root / "models", match.model, now=now)
+                model_events.append(saved_model_event(saved))
             store.insert_arrow("decisions", decisions)
             store.insert_arrow("responses", responses)
-            ledger.append([*batch_events, *assembled.events, release], now=now)
             timings = clock.done()
             batch_row = {
                 "batch_id": batch_id,
@@ -536,6 +565,17 @@ def _commit(
                 "timings": json.dumps(timings, sort_keys=True),
                 "as_of_override": as_of_override,
             }
+            release = ev.batch_released(
+                batch_id=batch_id,
+                counts=counts,
+                batch_flags=flags,
+                model_version=match.model.version,
+                policy_version=POLICY_VERSION,
+                bound=batch_record(batch_row),
+            )
+            ledger.append(
+                [*adoption, *model_events, *batch_events, *assembled.events, release], now=now
+            )
             store.execute(insert_batch_sql(tuple(batch_row)), list(batch_row.values()))
             size = Ledger(store).size()
             reach("run:commit")
@@ -624,9 +664,16 @@ def export_response(ws: Workspace, batch_id: str, out_dir: Path) -> Path:
     """Write a committed batch's response file again, from the store (no new decision).
 
     This is the recovery after a fault between the commit and the rename: the file is the
-    one ``run`` would have written, byte for byte.
+    one ``run`` would have written, byte for byte. The ledger is verified first, the stored
+    response rows included: a row edited behind the ledger's back never goes out.
+
+    Raises:
+        LedgerVerificationError: The ledger, or a stored row it binds, does not verify.
     """
     check_output_folder(out_dir, what="the output folder (response.csv)")
+    verified = verify_workspace(ws)
+    if verified is not None:
+        verified.raise_if_bad()
     with Store.open(ws.store_path, read_only=True) as store:
         require_batch(store, batch_id)
         rows = store.fetchall(

@@ -41,6 +41,7 @@ from taxgate.errors import (
 from taxgate.fault_points import reach
 from taxgate.ledger import events as ev
 from taxgate.ledger.accounting import list_disclosures
+from taxgate.ledger.binding import bound_row
 from taxgate.ledger.canonical import format_time
 from taxgate.ledger.hold import active_hold, has_table, withheld_tins
 from taxgate.ledger.log import ledger_transaction
@@ -172,7 +173,20 @@ def decide_review(
             reach("review:checked")
             with ledger_transaction(store, ws, now=now) as ledger:
                 store.execute(sql.reviews_ddl_sql())
-                review_id = f"review-{ledger.size()}"
+                first = ledger.size()
+                review_id = f"review-{first}"
+                record = ReviewRecord(
+                    review_id=review_id,
+                    batch_id=batch_id,
+                    request_id=request_id,
+                    state=state,
+                    reviewer=reviewer,
+                    decided_at=format_time(now),
+                    review_entry=first,
+                    disclosure_entry=first + 1 if release is not None else None,
+                    supplement=None if release is None else release.path,
+                )
+                row = _review_row(record, target, why, release)
                 events = [
                     ev.review_decided(
                         batch_id=batch_id,
@@ -183,23 +197,17 @@ def decide_review(
                         held_for=target.reason,
                         why=why,
                         supplement_sha256=None if release is None else release.sha256,
+                        row=bound_row(dict(zip(sql.REVIEW_COLUMNS, row, strict=True))),
                     )
                 ]
                 if release is not None:
                     events.append(_disclosure_event(target, release))
                 entries = ledger.append(events, now=now)
-                record = ReviewRecord(
-                    review_id=review_id,
-                    batch_id=batch_id,
-                    request_id=request_id,
-                    state=state,
-                    reviewer=reviewer,
-                    decided_at=format_time(now),
-                    review_entry=entries[0],
-                    disclosure_entry=entries[1] if release is not None else None,
-                    supplement=None if release is None else release.path,
-                )
-                store.execute(sql.insert_review_sql(), _review_row(record, target, why, release))
+                if entries[0] != first:
+                    raise LedgerError(
+                        f"review {review_id} was appended at entry {entries[0]}, not {first}"
+                    )
+                store.execute(sql.insert_review_sql(), row)
                 reach("review:commit")
                 reached_commit = True
             reach("review:committed")

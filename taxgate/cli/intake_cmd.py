@@ -22,6 +22,7 @@ from taxgate.intake.enrolment import add_signer, agreement_summary, revoke_signe
 from taxgate.intake.keys import new_keypair
 from taxgate.intake.manifest import read_manifest, signature_path
 from taxgate.intake.signing import sign_batch
+from taxgate.ledger.adoption import adopt_agreement
 from taxgate.plural import counted
 from taxgate.prescreen import verify_new_batch
 from taxgate.store import Store
@@ -63,22 +64,33 @@ def agreement_add_signer(
     valid_from: Annotated[
         date | None,
         typer.Option(
-            parser=parse_day, metavar=DAY_METAVAR, help="First valid day (default: today, UTC)."
+            parser=parse_day,
+            metavar=DAY_METAVAR,
+            help="First valid day (default: today, UTC; an enrolled signer keeps its own).",
         ),
     ] = None,
     valid_to: Annotated[
         date | None, typer.Option(parser=parse_day, metavar=DAY_METAVAR, help="Last valid day.")
     ] = None,
     role: Annotated[str | None, typer.Option(help="The official's role.")] = None,
+    widen: Annotated[
+        bool,
+        typer.Option(
+            "--widen",
+            help="Allow an enrolled signer's window to start earlier or end later.",
+        ),
+    ] = False,
 ) -> None:
-    """Enrol a signer (replacing any signer of that name)."""
+    """Enrol a signer, or give an enrolled one a new key (ledgered; never lifts a revocation;
+    a wider window needs --widen)."""
     signer = add_signer(
         Workspace.open(ws),
         name=name,
         public_key_path=public_key,
-        valid_from=valid_from or _today(),
+        valid_from=valid_from,
         valid_to=valid_to,
         role=role,
+        widen=widen,
     )
     until = signer.valid_to or "no end date"
     typer.echo(f"signer {signer.name} enrolled, valid {signer.valid_from} to {until}")
@@ -92,6 +104,19 @@ def agreement_revoke_signer(
     """Revoke a signer as of today (UTC); every batch of theirs is refused from now on."""
     signer = revoke_signer(Workspace.open(ws), name=name, on=_today())
     typer.echo(f"signer {signer.name} revoked on {signer.revoked_on}")
+
+
+@agreement_app.command("adopt")
+def agreement_adopt(
+    ws: Annotated[Path, typer.Argument(metavar="WS", help="The workspace.")],
+) -> None:
+    """Put the workspace's agreement.toml, as it now is, on the record as the one in force."""
+    workspace = Workspace.open(ws)
+    index = adopt_agreement(workspace, now=datetime.now(UTC))
+    if index is None:
+        typer.echo("the agreement is already the adopted one; nothing recorded")
+    else:
+        typer.echo(f"agreement adopted in ledger entry {index}")
 
 
 @agreement_app.command("show")

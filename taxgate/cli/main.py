@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from rich.markup import escape
 from taxgate.agreement import default_agreement_path, load_agreement
 from taxgate.cli.console import say, stderr
 from taxgate.errors import PathError, TaxgateError
+from taxgate.ledger.adoption import adopt_agreement
 from taxgate.workspace import Workspace
 
 app = typer.Typer(
@@ -69,6 +71,8 @@ def init(
     terms = load_agreement(agreement or default_agreement_path())
     created = Workspace.create(ws, terms, ledger_key=ledger_key)
     settings = created.ledger_settings() or {}
+    # The agreement in force goes on the record at once: an edit of the file is caught.
+    adopt_agreement(created, now=datetime.now(UTC), why="init")
     say(
         f"workspace {ws} created under agreement "
         f"{terms.agreement.id} version {terms.agreement.version}"

@@ -11,7 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from taxgate.matching.model_store import require_model, save_model, train_for_master
+from taxgate.ledger.log import ledger_transaction
+from taxgate.matching.model_store import (
+    require_model,
+    save_model,
+    saved_model_event,
+    train_for_master,
+)
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -28,8 +34,10 @@ def register(app: typer.Typer) -> None:
 def train_and_save(workspace: Workspace, store: Store) -> str:
     """Train the current snapshot's model and make it active; returns its version."""
     model = train_for_master(store)
-    with store.transaction():
-        save_model(store, workspace.root / "models", model, now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    with ledger_transaction(store, workspace, now=now) as ledger:
+        saved = save_model(store, workspace.root / "models", model, now=now)
+        ledger.append([saved_model_event(saved)], now=now)
     return model.version
 
 

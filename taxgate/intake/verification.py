@@ -10,8 +10,10 @@ schema"). The order is fixed and documented in ``docs/signing.md``:
 4. the named signer is in the agreement with a key ........ ``SIGNER_UNKNOWN``
 5. the signature verifies over the manifest's exact bytes . ``SIGNER_BAD_SIGNATURE``
 6. the signer is not revoked ............................. ``SIGNER_REVOKED``
-7. ``signed_at`` is inside the signer's validity window ... ``SIGNER_NOT_YET_VALID`` /
-   ``SIGNER_EXPIRED``
+7. the signer is valid at receipt (and on ``signed_at``) .. ``SIGNER_NOT_YET_VALID`` /
+   and ``signed_at`` is within the agreement's bound ...... ``SIGNER_EXPIRED``
+   before receipt; ``request_date`` is within its bound
+   before ``signed_at`` .................................. ``SCHEMA_MANIFEST``
 8. ``signed_at`` and ``request_date`` are not in the future ``SCHEMA_MANIFEST``
 9. the agreement id and version are the workspace's ....... ``SIGNER_AGREEMENT_VERSION``
 10. the attestation is the agreement's, verbatim .......... ``SIGNER_ATTESTATION``
@@ -53,6 +55,7 @@ from taxgate.intake.manifest import (
     signature_path,
 )
 from taxgate.intake.readers import RequestTable, parse_requests
+from taxgate.intake.signer_window import check_signer_at_receipt
 from taxgate.screening.codes import ReasonCode
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -86,6 +89,24 @@ class VerifiedBatch:
     max_json_depth: int
 
 
+@dataclass(frozen=True)
+class SignedManifest:
+    """A manifest whose signature verified against a signer valid at receipt: from here on
+    its claims (batch id, requester, row count) are the signer's word.
+
+    Attributes:
+        manifest: The parsed manifest.
+        path: Where it was read.
+        sha256: SHA-256 of its bytes.
+        signer_key: Fingerprint of the key that verified the signature.
+    """
+
+    manifest: BatchManifest
+    path: Path
+    sha256: str
+    signer_key: str
+
+
 def verify_batch(
     manifest_path: Path,
     *,
@@ -99,7 +120,7 @@ def verify_batch(
         manifest_path: The manifest; ``MANIFEST.sig`` and the request file sit beside it.
         agreement: The workspace's agreement (signers, version, attestation, size limit).
         is_replay: Whether a batch id was already received (from the store's batches).
-        now: The verifier's clock (timezone-aware; naive means UTC).
+        now: The verifier's clock, the time of receipt (timezone-aware; naive means UTC).
 
     Returns:
         The verified batch. No request row has been read.
@@ -107,7 +128,18 @@ def verify_batch(
     Raises:
         IntakeRefused: With the code of the first failed check (see the module docstring).
     """
-    now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    signed = verify_signature(manifest_path, agreement=agreement, now=now)
+    return verify_signed_batch(signed, agreement=agreement, is_replay=is_replay, now=now)
+
+
+def verify_signature(manifest_path: Path, *, agreement: Agreement, now: datetime) -> SignedManifest:
+    """Checks 1 to 8: the manifest is signed by a signer the agreement authorises at receipt
+    (``now``), within the agreement's bounds on the signature's and the request's age.
+
+    Raises:
+        IntakeRefused: With the code of the first failed check.
+    """
+    now = _utc(now)
     data = read_manifest_bytes(manifest_path)
     signature = _read_signature(signature_path(manifest_path))
     manifest = parse_manifest(
@@ -131,32 +163,22 @@ def verify_batch(
             hint="the manifest changed after signing or was signed with another key; "
             "sign the exact manifest bytes again (docs/signing.md)",
         )
-
-    signed_on = manifest.signed_at.date()
-    if signer.revoked:
-        # A revoked key may have been compromised, and signed_at is whatever its holder
-        # wrote, so a revocation refuses every batch, whatever date it claims.
-        raise IntakeRefused(
-            ReasonCode.SIGNER_REVOKED,
-            f"signer {signer.name!r} was revoked"
-            + (f" on {signer.revoked_on}" if signer.revoked_on else ""),
-            hint="a currently authorised official must sign the batch",
-        )
-    if signed_on < signer.valid_from:
-        raise IntakeRefused(
-            ReasonCode.SIGNER_NOT_YET_VALID,
-            f"signed on {signed_on}, before signer {signer.name!r} is valid "
-            f"(from {signer.valid_from})",
-            hint="sign again once the signer's authority has begun",
-        )
-    if signer.valid_to is not None and signed_on > signer.valid_to:
-        raise IntakeRefused(
-            ReasonCode.SIGNER_EXPIRED,
-            f"signed on {signed_on}, after signer {signer.name!r} expired "
-            f"(valid to {signer.valid_to})",
-            hint="a currently authorised official must sign the batch",
-        )
+    check_signer_at_receipt(signer, manifest, received=now, terms=agreement.signing)
     _check_times(manifest, now)
+    return SignedManifest(
+        manifest, manifest_path, hashlib.sha256(data).hexdigest(), fingerprint(public_key)
+    )
+
+
+def verify_signed_batch(
+    signed: SignedManifest, *, agreement: Agreement, is_replay: Callable[[str], bool], now: datetime
+) -> VerifiedBatch:
+    """Checks 9 to 14 on a manifest whose signature verified (``verify_signature``).
+
+    Raises:
+        IntakeRefused: With the code of the first failed check.
+    """
+    manifest = signed.manifest
     _check_terms(manifest, agreement)
     if is_replay(manifest.batch_id):
         raise IntakeRefused(
@@ -164,18 +186,22 @@ def verify_batch(
             f"batch id {manifest.batch_id!r} was already received",
             hint="every batch needs a new batch id; sign it again without --batch-id",
         )
-    request_path = manifest_path.parent / manifest.request_file
+    request_path = signed.path.parent / manifest.request_file
     _check_request_file(request_path, manifest, agreement.screening.max_request_file_bytes)
     return VerifiedBatch(
         manifest=manifest,
         request_path=request_path,
-        manifest_sha256=hashlib.sha256(data).hexdigest(),
-        signer_key=fingerprint(public_key),
+        manifest_sha256=signed.sha256,
+        signer_key=signed.signer_key,
         max_file_bytes=agreement.screening.max_request_file_bytes,
         max_field_chars=agreement.screening.max_field_chars,
         max_row_chars=agreement.screening.max_row_chars,
         max_json_depth=agreement.screening.max_json_depth,
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def read_verified_requests(batch: VerifiedBatch) -> RequestTable:

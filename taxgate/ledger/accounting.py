@@ -151,22 +151,25 @@ def year_statistics_sql() -> str:
     """Per-requester counts for one period (params: start, end, start, end, start, end)."""
     return f"""
         WITH batches AS (
-            SELECT batch_id,
-                   any_value(json_extract_string(attrs, '$.requester')) AS requester,
-                   bool_or(kind = '{EventKind.BATCH_REFUSED.value}') AS refused,
-                   sum(coalesce(CAST(json_extract(attrs, '$.rows') AS BIGINT), 0))
-                       FILTER (WHERE kind = '{EventKind.BATCH_REFUSED.value}') AS refused_rows,
-                   min(logged_at) AS received_at
+            SELECT batch_id, json_extract_string(attrs, '$.requester') AS requester,
+                   false AS refused, 0 AS refused_rows, logged_at AS received_at
+            FROM ledger_entries WHERE kind = '{EventKind.BATCH_RECEIVED.value}'
+            UNION ALL
+            -- A refusal counts only when the manifest's signature verified: before that,
+            -- its requester and row count are claims anyone could write. A refused replay
+            -- records 0 rows, so its requests are never counted twice.
+            SELECT batch_id, json_extract_string(attrs, '$.requester'), true,
+                   coalesce(CAST(json_extract(attrs, '$.rows') AS BIGINT), 0), logged_at
             FROM ledger_entries
-            WHERE kind IN ('{EventKind.BATCH_RECEIVED.value}', '{EventKind.BATCH_REFUSED.value}')
-            GROUP BY batch_id
+            WHERE kind = '{EventKind.BATCH_REFUSED.value}'
+              AND coalesce(CAST(json_extract(attrs, '$.signed') AS BOOLEAN), false)
         ),
         screened AS (
             SELECT b.requester, count(*) AS requests,
                    list(DISTINCT json_extract_string(e.attrs, '$.statute'))
                        FILTER (WHERE json_extract_string(e.attrs, '$.statute') IS NOT NULL)
                        AS statutes
-            FROM ledger_entries e JOIN batches b ON b.batch_id = e.batch_id
+            FROM ledger_entries e JOIN batches b ON b.batch_id = e.batch_id AND NOT b.refused
             WHERE e.kind = '{EventKind.REQUEST_SCREENED.value}'
               AND e.logged_at >= ? AND e.logged_at < ?
             GROUP BY b.requester
@@ -209,7 +212,9 @@ def year_statistics_sql() -> str:
 def disclosure_statistics(store: Store, *, year: int) -> list[AgencyStatistics]:
     """The §6103(p)(3)(C) figures of ``year`` for every requesting agency.
 
-    ``requests`` counts the requests screened plus the declared rows of refused batches;
+    ``requests`` counts the requests screened plus the declared rows of refused batches whose
+    signature verified (a replay's rows are not counted again; an unverified refusal claims
+    nothing that is counted);
     ``instances_disclosed`` counts disclosures (recalled ones included, and also counted in
     ``recalled``); ``taxpayers_affected`` counts distinct TINs; ``purposes`` are the statutes
     the requests and disclosures cited.

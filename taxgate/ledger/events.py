@@ -70,6 +70,8 @@ class EventKind(StrEnum):
     DISCLOSURE_RECALLED = "DISCLOSURE_RECALLED"  # a disclosure was found erroneous and recalled
     SIGNER_ADDED = "SIGNER_ADDED"  # a batch signer was enrolled in the workspace agreement
     SIGNER_REVOKED = "SIGNER_REVOKED"  # a batch signer was revoked
+    AGREEMENT_ADOPTED = "AGREEMENT_ADOPTED"  # the workspace's agreement file (its hash) took effect
+    MODEL_ADOPTED = "MODEL_ADOPTED"  # a match model became the active one (its settings' hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +135,36 @@ def batch_received(
     return LedgerEvent(EventKind.BATCH_RECEIVED, batch_id, attrs=attrs)
 
 
-def batch_refused(*, batch_id: str, requester: str, code: str, rows: int | None) -> LedgerEvent:
-    """The whole batch was refused before any row was read (``code``: a ``SIGNER_*`` or
-    ``SCHEMA_*`` reason code); ``rows`` is the declared row count, if known."""
+def batch_refused(*, file_sha256: str, code: str) -> LedgerEvent:
+    """A batch was refused before its manifest's signature verified (``code``: the reason).
+
+    Nothing the manifest claims (batch id, requester, row count) is recorded, since none of
+    it is signed yet: only the SHA-256 of the manifest's bytes (``""`` when it could not be
+    read), so the refusal can be matched to the file later.
+    """
+    return LedgerEvent(
+        EventKind.BATCH_REFUSED, None, attrs={"code": code, "file_sha256": file_sha256}
+    )
+
+
+def batch_refused_verified(
+    *, batch_id: str, requester: str, code: str, rows: int, file_sha256: str, replay: bool
+) -> LedgerEvent:
+    """A batch whose signature verified was refused by a later check (a replay, a request
+    file that is not the signed one, a schema error). Its claims are signed, so they are
+    recorded; a replay's rows are not counted again (``replay``)."""
     return LedgerEvent(
         EventKind.BATCH_REFUSED,
         batch_id,
-        attrs={"requester": requester, "code": code, "rows": rows},
+        attrs={
+            "requester": requester,
+            "code": code,
+            "rows": 0 if replay else rows,
+            "declared_rows": rows,
+            "replay": replay,
+            "file_sha256": file_sha256,
+            "signed": True,
+        },
     )
 
 
@@ -189,8 +214,14 @@ def request_decided(
     model_version: str,
     policy_version: str,
     score: float | None,
+    bound: Mapping[str, Any] | None = None,
 ) -> LedgerEvent:
-    """The decision on one request, with the versions that produced it."""
+    """The decision on one request, with the versions that produced it.
+
+    ``bound`` is the record: the request's stored ``decisions`` and ``responses`` rows
+    (:func:`taxgate.ledger.binding.decision_record`), which ``ledger verify`` compares with
+    the tables.
+    """
     return LedgerEvent(
         EventKind.REQUEST_DECIDED,
         batch_id,
@@ -202,6 +233,7 @@ def request_decided(
             "policy_version": policy_version,
             "score": score,
         },
+        record=bound,
     )
 
 
@@ -249,6 +281,7 @@ def review_decided(
     held_for: str,
     why: str,
     supplement_sha256: str | None = None,
+    row: Mapping[str, Any] | None = None,
 ) -> LedgerEvent:
     """A disclosure officer approved or declined a request held for review (domain §4).
 
@@ -263,7 +296,19 @@ def review_decided(
         supplement_sha256: On approval, the SHA-256 of the supplementary response file's
             bytes, binding what went out to this entry (the address itself is in the
             DISCLOSURE entry's record).
+        row: The ``reviews`` row written with this entry, kept in the record so that
+            ``ledger verify`` can compare the table with it.
     """
+    record: dict[str, Any] = {
+        "review_id": review_id,
+        "batch_id": batch_id,
+        "request_id": request_id,
+        "decision": decision,
+        "reviewer": reviewer,
+        "why": why,
+    }
+    if row is not None:
+        record["reviews"] = dict(row)
     return LedgerEvent(
         EventKind.REVIEW_DECIDED,
         batch_id,
@@ -275,12 +320,86 @@ def review_decided(
             "held_for": held_for,
             "supplement_sha256": supplement_sha256,
         },
-        record={
-            "review_id": review_id,
-            "batch_id": batch_id,
-            "request_id": request_id,
-            "decision": decision,
-            "reviewer": reviewer,
+        record=record,
+    )
+
+
+def batch_released(
+    *,
+    batch_id: str,
+    counts: Mapping[str, int],
+    batch_flags: Sequence[str],
+    model_version: str,
+    policy_version: str,
+    bound: Mapping[str, Any] | None = None,
+) -> LedgerEvent:
+    """The batch's response was released; ``bound`` (the record) is its ``batches`` row."""
+    return LedgerEvent(
+        EventKind.BATCH_RELEASED,
+        batch_id,
+        attrs={
+            "counts": [f"{k}={v}" for k, v in sorted(counts.items())],
+            "batch_flags": sorted(batch_flags),
+            "model_version": model_version,
+            "policy_version": policy_version,
+        },
+        record=bound,
+    )
+
+
+def agreement_adopted(
+    *, agreement_id: str, agreement_version: str, agreement_sha256: str, text: str, why: str
+) -> LedgerEvent:
+    """The workspace's agreement file, byte for byte, took effect (``why``: ``init``,
+    ``first use``, ``adopt``, ``add-signer``, ``revoke-signer``). The text is the record, so
+    that a later difference can be named field by field."""
+    return LedgerEvent(
+        EventKind.AGREEMENT_ADOPTED,
+        attrs={
+            "agreement_id": agreement_id,
+            "agreement_version": agreement_version,
+            "agreement_sha256": agreement_sha256,
             "why": why,
+        },
+        record={"agreement_toml": text},
+    )
+
+
+def model_adopted(
+    *, model_version: str, trained_on: str, settings_sha256: str, created_at: str
+) -> LedgerEvent:
+    """A match model became the workspace's active model (its settings bound by hash)."""
+    return LedgerEvent(
+        EventKind.MODEL_ADOPTED,
+        attrs={
+            "model_version": model_version,
+            "trained_on": trained_on,
+            "settings_sha256": settings_sha256,
+            "created_at": created_at,
+        },
+    )
+
+
+def signer_changed(
+    kind: EventKind,
+    *,
+    signer: str,
+    key_fingerprint: str | None,
+    valid_from: date,
+    valid_to: date | None,
+    revoked_on: date | None,
+    agreement_sha256: str,
+) -> LedgerEvent:
+    """``SIGNER_ADDED`` or ``SIGNER_REVOKED``: who may sign, from when to when, with the hash
+    of the agreement file that now says so."""
+    return LedgerEvent(
+        kind,
+        attrs={
+            "signer": signer,
+            "key_fingerprint": key_fingerprint,
+            "valid_from": valid_from.isoformat(),
+            "valid_to": None if valid_to is None else valid_to.isoformat(),
+            "revoked_on": None if revoked_on is None else revoked_on.isoformat(),
+            "agreement_sha256": agreement_sha256,
         },
     )

@@ -14,7 +14,10 @@ itself. :func:`verify_ledger` therefore checks, in order:
    of the same number, and agrees with the log (a log truncated or rewritten after the export
    cannot match it);
 6. no entry lies beyond the last signed checkpoint, and the stored tree edge is intact;
-7. the hold, withhold and recall tables agree with the entries that created them.
+7. the hold, withhold and recall tables agree with the entries that created them;
+8. the batches, decisions, responses, reviews and models tables agree with the rows their
+   entries recorded, and the agreement file is the one last adopted (``binding.py``,
+   ``adoption.py``).
 
 Where content was rewritten together with its leaf hash, the first entry that the signatures
 can no longer vouch for is the start of the first checkpoint window whose root fails; the
@@ -27,9 +30,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
+from pathlib import Path
 
 from taxgate.errors import LedgerVerificationError
 from taxgate.ledger import schema
+from taxgate.ledger.adoption import agreement_problems
+from taxgate.ledger.binding import binding_problems
 from taxgate.ledger.canonical import StringQuoter, quoted_leaf_bytes, sha256_hex
 from taxgate.ledger.checkpoint import (
     PUBLIC_KEY_FILE,
@@ -101,6 +107,7 @@ def verify_ledger(
     *,
     public_key: CheckpointPublicKey,
     exported_checkpoints: Sequence[Checkpoint] | None = None,
+    agreement_file: Path | None = None,
 ) -> VerifyReport:
     """Re-hash every entry and record and check every checkpoint; see the module docstring.
 
@@ -108,6 +115,8 @@ def verify_ledger(
         store: The workspace store.
         public_key: The workspace checkpoint key (``WS/keys/ledger.pub.pem``).
         exported_checkpoints: The auditor's exported checkpoints, if kept.
+        agreement_file: The workspace's ``agreement.toml``, compared with the adopted one
+            (not checked when None).
 
     Returns:
         A report; it never raises on a bad ledger (call :meth:`VerifyReport.raise_if_bad`).
@@ -116,6 +125,9 @@ def verify_ledger(
     if not has_table(store, "ledger_entries"):
         if exported:
             return _report(_Findings(entry=(0, "the store has no ledger at all")), 0, 0, exported)
+        if _has_batches(store):
+            erased = "the store holds answered batches but no ledger (erased)"
+            return _report(_Findings(entry=(0, erased)), 0, 0, exported)
         return VerifyReport(True, 0, 0, 0, None, None, "the workspace has no ledger yet")
     findings = _Findings()
     leaves = _scan_entries(store, findings)
@@ -127,7 +139,24 @@ def verify_ledger(
         _check_frontier(store, tree, findings)
         for index, message in state_problems(store):
             findings.bad_entry(index, message)
+        _check_bound(store, agreement_file, findings)
     return _report(findings, good, len(stored), exported)
+
+
+def _check_bound(store: Store, agreement_file: Path | None, findings: _Findings) -> None:
+    """Stored tables and the agreement file against what the ledger recorded."""
+    problems = binding_problems(store)
+    if agreement_file is not None:
+        try:
+            data: bytes | None = agreement_file.read_bytes()
+        except FileNotFoundError:
+            data = None
+        problems += agreement_problems(store, data)
+    for index, message in problems:
+        if index is None:
+            findings.other.append(message)
+        else:
+            findings.bad_entry(index, message)
 
 
 def _scan_entries(store: Store, findings: _Findings) -> bytearray:
@@ -259,7 +288,13 @@ def _check_roots(
 def _check_frontier(store: Store, tree: MerkleTree, findings: _Findings) -> None:
     rows = store.fetchall(schema.frontier_sql())
     expected = tree.frontier()
-    if not rows or rows[0][0] != tree.size or bytes(rows[0][1]) != expected.to_bytes():
+    count = store.fetchone("SELECT count(*) FROM ledger_frontier")
+    if (
+        count != (1,)
+        or not rows
+        or rows[0][0] != tree.size
+        or bytes(rows[0][1]) != expected.to_bytes()
+    ):
         findings.other.append("the stored tree edge (ledger_frontier) does not match the log")
 
 
@@ -299,11 +334,20 @@ def verify_workspace(ws: Workspace) -> VerifyReport | None:
     exported = read_export(export_path(ws))
     with Store.open(ws.store_path, read_only=True) as store:
         no_key = not (ws.keys_dir / PUBLIC_KEY_FILE).exists()
-        if no_key and not exported and not _has_entries(store):
+        if no_key and not exported and not _has_entries(store) and not _has_batches(store):
             return None
         return verify_ledger(
-            store, public_key=load_public_key(ws.keys_dir), exported_checkpoints=exported
+            store,
+            public_key=load_public_key(ws.keys_dir),
+            exported_checkpoints=exported,
+            agreement_file=ws.agreement_path,
         )
+
+
+def _has_batches(store: Store) -> bool:
+    return (
+        has_table(store, "batches") and store.fetchone("SELECT 1 FROM batches LIMIT 1") is not None
+    )
 
 
 def _has_entries(store: Store) -> bool:

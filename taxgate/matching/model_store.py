@@ -17,6 +17,8 @@ import pyarrow as pa
 
 from taxgate.disclosure.records import runs_ddl_sql
 from taxgate.errors import WorkspaceError
+from taxgate.ledger.binding import model_event
+from taxgate.ledger.events import LedgerEvent
 from taxgate.matching.model import TF_COLUMNS, MatchModel, train_snapshot_model
 from taxgate.store import Store
 from taxgate.workspace import atomic_write_bytes
@@ -29,6 +31,10 @@ class StoredModel:
     model: MatchModel
     trained_on: str  # "master:<snapshot version>"
     created_at: str
+
+    def settings_json(self) -> str:
+        """The settings as the ``models`` table stores them (sorted keys)."""
+        return json.dumps(self.model.settings, sort_keys=True)
 
 
 def tf_table_sql(column: str) -> str:
@@ -89,17 +95,29 @@ def train_for_master(store: Store) -> MatchModel:
     return train_snapshot_model(records, master_tf_tables(store))
 
 
-def save_model(store: Store, models_dir: Path, model: MatchModel, *, now: datetime) -> None:
+def save_model(store: Store, models_dir: Path, model: MatchModel, *, now: datetime) -> StoredModel:
     """Make ``model`` the active model of the current snapshot (inside the caller's
-    transaction, if any); its JSON goes to ``models_dir`` too."""
+    transaction, if any); its JSON goes to ``models_dir`` too. The caller ledgers the
+    returned row (``MODEL_ADOPTED``)."""
     store.execute(runs_ddl_sql())
-    trained_on = f"master:{current_snapshot(store)}"
+    saved = StoredModel(model, f"master:{current_snapshot(store)}", now.isoformat())
     atomic_write_bytes(models_dir / f"{model.version}.json", model.to_json().encode("utf-8"))
     store.execute("UPDATE models SET active = FALSE")
     store.execute("DELETE FROM models WHERE version = ?", [model.version])
     store.execute(
         "INSERT INTO models VALUES (?, ?, ?, TRUE, ?)",
-        [model.version, now.isoformat(), trained_on, json.dumps(model.settings, sort_keys=True)],
+        [model.version, saved.created_at, saved.trained_on, saved.settings_json()],
+    )
+    return saved
+
+
+def saved_model_event(saved: StoredModel) -> LedgerEvent:
+    """The ``MODEL_ADOPTED`` entry that binds a saved model's row to the ledger."""
+    return model_event(
+        model_version=saved.model.version,
+        trained_on=saved.trained_on,
+        created_at=saved.created_at,
+        settings_json=saved.settings_json(),
     )
 
 

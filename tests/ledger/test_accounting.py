@@ -20,7 +20,8 @@ from .conftest import NOW, STATUTE, record_batch, tin_for
 @pytest.fixture
 def accounted(store: Store, workspace: Workspace) -> Store:
     """ICE: B1 (3 disclosed, Aug 2025), B2 (2, Jan 2026, one TIN shared with B1);
-    USMS: M1 (2 disclosed); ICE: B3 (4 requests, nothing disclosed); one refused batch."""
+    USMS: M1 (2 disclosed); ICE: B3 (4 requests, nothing disclosed); a signed batch B4
+    refused for its attestation, a replay of B1, and an unsigned forgery claiming FBI."""
     shared = tin_for("B1", 0)
     record_batch(store, workspace, "B1", 3)
     record_batch(
@@ -30,7 +31,25 @@ def accounted(store: Store, workspace: Workspace) -> Store:
     record_batch(store, workspace, "B3", 4, disclose=False, now=NOW + timedelta(days=4))
     with ledger_transaction(store, workspace, now=NOW) as ledger:
         ledger.append(
-            [ev.batch_refused(batch_id="B4", requester="ICE", code="SIGNER_UNKNOWN", rows=50)],
+            [
+                ev.batch_refused_verified(
+                    batch_id="B4",
+                    requester="ICE",
+                    code="SIGNER_ATTESTATION",
+                    rows=50,
+                    file_sha256="ab" * 32,
+                    replay=False,
+                ),
+                ev.batch_refused_verified(
+                    batch_id="B1",
+                    requester="ICE",
+                    code="SIGNER_REPLAY",
+                    rows=3,
+                    file_sha256="cd" * 32,
+                    replay=True,
+                ),
+                ev.batch_refused(file_sha256="ef" * 32, code="SIGNER_UNKNOWN"),
+            ],
             now=NOW,
         )
     return store
@@ -67,9 +86,12 @@ def test_a_malformed_tin_query_is_an_input_error(accounted: Store) -> None:
 def test_yearly_statistics_per_agency(accounted: Store) -> None:
     by_agency = {s.requester: s for s in disclosure_statistics(accounted, year=2025)}
     ice, usms = by_agency["ICE"], by_agency["USMS"]
-    assert ice.requests == 3 + 4 + 50  # screened in B1 and B3, plus the refused batch's rows
+    # Screened in B1 and B3, plus the signed refused batch's rows; the replay of B1 is not
+    # counted again, and the unsigned refusal's claims are not counted at all.
+    assert ice.requests == 3 + 4 + 50
     assert ice.instances_disclosed == 3 and ice.taxpayers_affected == 3
-    assert ice.purposes == (STATUTE,) and ice.batches == 3 and ice.batches_refused == 1
+    assert ice.purposes == (STATUTE,) and ice.batches == 4 and ice.batches_refused == 2
+    assert set(by_agency) == {"ICE", "USMS"}
     assert usms.requests == 2 and usms.instances_disclosed == 2 and usms.taxpayers_affected == 2
     next_year = {s.requester: s for s in disclosure_statistics(accounted, year=2026)}
     assert set(next_year) == {"ICE"}

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from taxgate.agreement import default_agreement_path, load_agreement
 from taxgate.cli.main import run_cli
+from taxgate.disclosure.records import runs_ddl_sql
 from taxgate.errors import LedgerVerificationError
 from taxgate.ledger.hold import active_hold, withheld_tins
 from taxgate.ledger.merkle import verify_inclusion
+from taxgate.ledger.verify import verify_workspace
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -40,7 +43,41 @@ def test_verify_passes_then_names_the_altered_entry(
 def test_verify_on_a_new_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["init", str(tmp_path / "new")]) == 0
     assert run_cli(["ledger", "verify", str(tmp_path / "new")]) == 0
-    assert "no ledger yet" in capsys.readouterr().out
+    # init puts the agreement in force on the record: one entry, one checkpoint.
+    assert "1 entry and 1 checkpoint verified" in capsys.readouterr().out
+
+
+def test_a_hand_edited_agreement_fails_verify_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The finding: editing agreement.toml (disclose threshold, order age) passed verify."""
+    ws = tmp_path / "new"
+    assert run_cli(["init", str(ws)]) == 0
+    path = ws / "agreement.toml"
+    path.write_text(path.read_text().replace("minimum_age_days = 90", "minimum_age_days = 10"))
+    assert run_cli(["ledger", "verify", str(ws)]) == 8
+    err = capsys.readouterr().err
+    assert "agreement.toml is not the agreement adopted in ledger entry 0" in err
+    assert "removal_order.minimum_age_days changed" in err
+    assert run_cli(["agreement", "adopt", str(ws)]) == 0
+    assert "adopted in ledger entry 1" in capsys.readouterr().out
+    assert run_cli(["ledger", "verify", str(ws)]) == 0
+
+
+def test_a_ledger_erased_beside_answered_batches_fails_verify(tmp_path: Path) -> None:
+    """The finding: dropping the ledger tables gave "no ledger yet", exit 0."""
+    ws = Workspace.create(tmp_path / "ws", load_agreement(default_agreement_path()))
+    with Store.open(ws.store_path) as store:
+        store.execute(runs_ddl_sql())
+        store.execute(
+            "INSERT INTO batches (batch_id, requester, signer, manifest_sha256, request_sha256, "
+            "rows, request_date, as_of, received_at, state, model_version, policy_version, "
+            "agreement_id, agreement_version, timings) VALUES ('B1', 'ICE', 's', 'm', 'r', 1, "
+            "DATE '2025-07-01', DATE '2025-07-01', 't', 'RELEASED', 'm', 'p', 'a', 'v', '{}')"
+        )
+    report = verify_workspace(ws)
+    assert report is not None and not report.ok
+    assert "answered batches but no ledger" in report.message
 
 
 def test_proof_prints_a_verifiable_inclusion_proof(
