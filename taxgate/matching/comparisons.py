@@ -45,7 +45,27 @@ def _given_is_surname(side: str, other: str) -> str:
     )
 
 
+# The shortest name whose slip, by way of another form of a name, is still read as that form.
+FORM_SLIP_MIN_LENGTH = 4
+
 _SWAPPED = f"{_given_is_surname('l', 'r')} AND {_given_is_surname('r', 'l')}"
+
+
+def _given_is_surname_key(side: str, other: str) -> str:
+    """``side``'s first given name is one of ``other``'s surname keys as written, or a joined
+    compound that begins with one: the exchange of :func:`_given_is_surname` without the
+    step through another form of the name."""
+    given, keys = f"given_key_{side}", f"surname_keys_{other}"
+    return (
+        f"(list_contains({keys}, {given}) "
+        f"OR len(list_filter({keys}, lambda k: length(k) >= {JOINED_PREFIX_MIN} "
+        f"AND length({given}) >= length(k) + {JOINED_GIVEN_REST_MIN} "
+        f"AND starts_with({given}, k))) > 0)"
+    )
+
+
+# The names exchanged as they are written (TANAKA HIROSHI for HIROSHI TANAKA).
+_SWAPPED_AS_WRITTEN = f"{_given_is_surname_key('l', 'r')} AND {_given_is_surname_key('r', 'l')}"
 
 
 def _joined_begins(side: str, other: str) -> str:
@@ -90,6 +110,19 @@ def _ocr_folded(column: str) -> str:
     return sql
 
 
+def _form_slip(side: str, other: str) -> str:
+    """``side``'s first given name is one slip from a direct form of ``other``'s (JHONNY for
+    JOHN by way of JOHNNY): two variations at once, a short form written with a slip. Names
+    of fewer than FORM_SLIP_MIN_LENGTH letters are too close to other names for a slip to
+    say anything (BEN is one letter from KEN)."""
+    given, forms = f"given_key_{side}", f"given_classes_{other}"
+    return (
+        f"(length({given}) >= {FORM_SLIP_MIN_LENGTH} AND len(list_filter({forms}, "
+        f"lambda f: length(f) >= {FORM_SLIP_MIN_LENGTH} "
+        f"AND damerau_levenshtein({given}, f) <= {TYPO_MAX_EDITS})) > 0)"
+    )
+
+
 def _ocr_same(column: str) -> str:
     """The two values differ, yet are one once scanner confusions are folded."""
     left, right = f"{column}_l", f"{column}_r"
@@ -118,6 +151,15 @@ def given_name_comparison() -> Any:
     or another person's own name (DONNA / DNNA against HUNG / DUNG) is not decided here:
     the name channel weighs the written name by how many people carry it.
 
+    ``swapped`` is the first and last names exchanged as written (TANAKA HIROSHI);
+    ``swapped_form`` exchanged through another form of the given name (REED PAT for PATRICK
+    REED), which is the ``equivalent`` level's evidence written in the other field: a short
+    form shared by several full names tells no more for being exchanged.
+
+    ``form_typo`` is a slip of one of the other name's direct forms (a nickname or translation
+    written with a slip: JHONNY for JOHN); the name channel weighs it as it weighs a slip,
+    by how many people carry the written name.
+
     ``sounds_alike`` is one sound (metaphone) and at most three edits: a transliteration or
     respelling (MUHAMMAD / MOHAMMED, YUSUF / YOUSSEF, PHRANK / FRANK, CATHY / KATHY).
     """
@@ -139,7 +181,8 @@ def given_name_comparison() -> Any:
                 "OR list_contains(given_names_l, given_key_r)",
                 "second_given",
             ),
-            _level(_SWAPPED, "swapped"),
+            _level(_SWAPPED_AS_WRITTEN, "swapped"),
+            _level(_SWAPPED, "swapped_form"),
             _level(
                 f"(length(given_key_l) >= {TYPO_MIN_LENGTH} "
                 f"AND length(given_key_r) >= {TYPO_MIN_LENGTH} "
@@ -153,6 +196,7 @@ def given_name_comparison() -> Any:
                 "AND damerau_levenshtein(given_key_l, given_key_r) <= 3",
                 "sounds_alike",
             ),
+            _level(f"{_form_slip('l', 'r')} OR {_form_slip('r', 'l')}", "form_typo"),
             _level(
                 "(length(given_key_l) = 1 OR length(given_key_r) = 1) "
                 "AND left(given_key_l, 1) = left(given_key_r, 1)",

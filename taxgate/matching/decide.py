@@ -74,9 +74,20 @@ class Reason(StrEnum):
 
 
 # Given-name levels that are the requested name itself, in one of its forms.
-SAME_NAME = frozenset({"exact", "joined", "equivalent", "sounds_alike", "swapped"})
+SAME_NAME = frozenset({"exact", "joined", "equivalent", "sounds_alike", "swapped", "swapped_form"})
+SWAPPED = frozenset({"swapped", "swapped_form"})
 GIVEN_AGREES = frozenset(
-    {"exact", "joined", "equivalent", "second_given", "typo", "sounds_alike", "initial", "swapped"}
+    {
+        "exact",
+        "joined",
+        "equivalent",
+        "second_given",
+        "typo",
+        "form_typo",
+        "sounds_alike",
+        "initial",
+        *SWAPPED,
+    }
 )
 SURNAME_AGREES = frozenset({"exact", "compound", "typo", "swapped"})
 STREET_AGREES = frozenset({"exact", "name", "typo"})
@@ -115,7 +126,7 @@ class CandidateEvidence:
         """Given name and surname each agree in their own right (or are exchanged)."""
         given, surname = self.levels.get("given_name"), self.levels.get("surname")
         if surname == "swapped":
-            return given == "swapped"
+            return given in SWAPPED
         return given in GIVEN_AGREES and surname in SURNAME_AGREES
 
     @property

@@ -218,12 +218,17 @@ def with_channel(settings: dict[str, Any], pairs: float, label_pairs: float) -> 
     return out
 
 
+# Levels too rare in the data to estimate, and the level whose evidence each carries.
+_BORROWS = {"swapped": "exact", "swapped_form": "equivalent"}
+
+
 def regularise(settings: dict[str, Any]) -> dict[str, Any]:
     """Make a trained model usable for a decision that must err toward non-disclosure.
 
     * ``swapped`` levels (first and last names exchanged) carry the evidence of the ``exact``
-      level: once the exchange is recognised, the names agree exactly. The data rarely shows
-      enough swapped pairs to estimate them on their own.
+      level: once the exchange is recognised, the names agree exactly; ``swapped_form`` (the
+      exchange goes through another form of the given name) carries the ``equivalent``
+      level's. The data rarely shows enough swapped pairs to estimate them on their own.
     * A level the data could not estimate (no m or no u) carries no evidence either way
       (m = u, weight 0), instead of Splink's generic default.
     * No agreement level may weigh less than the comparison's disagreement level.
@@ -239,13 +244,13 @@ def regularise(settings: dict[str, Any]) -> dict[str, Any]:
     for comparison in out["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
         by_label = {lv.get("label_for_charts"): lv for lv in levels}
-        exact = by_label.get("exact")
         floor = _weight(by_label.get("disagree"))
         for lv in levels:
-            if lv.get("label_for_charts") == "swapped" and exact is not None:
+            source = by_label.get(_BORROWS.get(str(lv.get("label_for_charts")), ""))
+            if source is not None:
                 lv["m_probability"], lv["u_probability"] = (
-                    exact.get("m_probability"),
-                    exact.get("u_probability"),
+                    source.get("m_probability"),
+                    source.get("u_probability"),
                 )
             weight = _weight(lv)
             if weight is None:

@@ -13,6 +13,8 @@ levels that depend on the written value is computed per value:
   in a household, plus a junior or senior asked without a suffix);
 * ``typo``: log2(m × how common this kind of slip is / (slips per name × share of people
   carrying the *written* name)), never more than the exact name would weigh;
+* ``form_typo`` (a slip of another form of the name: PEGY for MARGARET by way of PEGGY): as
+  ``typo``, the kind of slip judged against the name's forms;
 * ``initial``: log2(1 / share of names with that first letter);
 * other levels keep the model's weight.
 
@@ -34,6 +36,7 @@ import pyarrow as pa
 
 from taxgate.matching.model import MatchModel
 from taxgate.standardise.name_frequency import given_name_share, initial_share, of_other_sex
+from taxgate.standardise.name_tables import related_given_forms
 from taxgate.standardise.spelling import plausible_slip
 
 # The distinct one-slip spellings a name of n letters plausibly takes (keyboard neighbours,
@@ -129,14 +132,25 @@ def name_key(given: Any, names: Any, suffix: Any) -> NameKey:
 
 # Levels where the written given name is the filer's own (whole, in another form, respelled,
 # exchanged with the surname, or with a slip): a namesake junior or senior carries it too.
-_NAMESAKE_LEVELS = frozenset({"exact", "equivalent", "swapped", "joined", "sounds_alike", "typo"})
+_NAMESAKE_LEVELS = frozenset(
+    {
+        "exact",
+        "equivalent",
+        "swapped",
+        "swapped_form",
+        "joined",
+        "sounds_alike",
+        "typo",
+        "form_typo",
+    }
+)
 
 
 # Levels where the second given names both sides wrote tell for or against: the first names
 # are one name (in any form), or the request's first name is an initial, when the second
 # given name is what names the person (J HECTOR for JOSE H or JOSE HECTOR, against a brother
 # J PABLO).
-_MIDDLE_LEVELS = frozenset({"exact", "equivalent", "typo", "swapped", "initial"})
+_MIDDLE_LEVELS = frozenset({"exact", "equivalent", "typo", "swapped", "swapped_form", "initial"})
 
 
 @lru_cache(maxsize=262_144)
@@ -177,6 +191,13 @@ def given_level_bits(channel: NameChannel, level: str, asked: str, filed: str) -
     if level == "typo":
         slips = SLIPS_PER_LETTER * max(len(asked), 1)
         kind = 1.0 if plausible_slip(asked, filed) else RARE_SLIP
+        return min(math.log2(m * kind / (slips * channel.share(asked) + relative)), ceiling)
+    if level == "form_typo":
+        # A slip of another form of the name: weighed as a slip is, by how many people carry
+        # the written name and the kind of slip, never more than the name written whole.
+        slips = SLIPS_PER_LETTER * max(len(asked), 1)
+        forms = related_given_forms(filed)
+        kind = 1.0 if any(plausible_slip(asked, form) for form in forms) else RARE_SLIP
         return min(math.log2(m * kind / (slips * channel.share(asked) + relative)), ceiling)
     if level == "sounds_alike":
         return min(math.log2(m / (RESPELLINGS * channel.share(asked) + relative)), ceiling)

@@ -46,8 +46,9 @@ ITEM4_CLASSES = (
 )
 """The variation classes of issue 14 item 4, one name each."""
 
-OTHER_CLASSES = ("duplicate", "suffix")
-"""Item 5 (duplicates by who they are) and the Jr/Sr cases of domain §4."""
+OTHER_CLASSES = ("duplicate", "suffix", "compound_variation")
+"""Item 5 (duplicates by who they are), the Jr/Sr cases of domain §4, and two variations
+at once (a short form written with a slip)."""
 
 DIRECTIONS = ("match", "no_match")
 OUTCOMES = ("DISCLOSED", "NOT_DISCLOSED", "REJECTED")

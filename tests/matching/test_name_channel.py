@@ -17,7 +17,14 @@ from taxgate.matching.name_channel import (
 )
 from taxgate.standardise.name_frequency import given_name_share, initial_share
 
-M = {"exact": 0.87, "equivalent": 0.036, "typo": 0.03, "initial": 0.012, "disagree": 0.018}
+M = {
+    "exact": 0.87,
+    "equivalent": 0.036,
+    "typo": 0.03,
+    "form_typo": 0.003,
+    "initial": 0.012,
+    "disagree": 0.018,
+}
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +170,15 @@ def test_an_initial_first_name_is_told_by_the_second_given_name(channel: NameCha
     brother = channel.judge("initial", asked, ("JOSE", ("JOSE", "PABLO"), ""))
     assert brother.middle_bits == math.log2(MIDDLE_SAME_PERSON_ERROR)
     assert channel.judge("initial", asked, ("JOSE", ("JOSE",), "")).middle_bits == 0.0
+
+
+def test_a_slip_of_a_short_form_weighs_by_the_written_name(channel: NameChannel) -> None:
+    # PEGY (PEGGY, a form of MARGARET, with a letter dropped) is no one's name: a slip.
+    pegy = given_level_bits(channel, "form_typo", "PEGY", "MARGARET")
+    assert pegy is not None and pegy > 2
+    exact = given_level_bits(channel, "exact", "MARGARET", "MARGARET")
+    assert exact is not None and pegy <= exact + 1e-9
+    # MARIA is one letter from MARTA (a form of MARTHA), but a common name of its own and not
+    # a common slip: evidence against, not for.
+    maria = given_level_bits(channel, "form_typo", "MARIA", "MARTHA")
+    assert maria is not None and maria < -3
