@@ -71,9 +71,10 @@ class ForkServer:
         return code, " ".join(log.read_text(encoding="utf-8").split())
 
     def close(self) -> None:
-        assert self.process.stdin
+        assert self.process.stdin and self.process.stdout
         self.process.stdin.close()
         self.process.wait(timeout=30)
+        self.process.stdout.close()
 
 
 @dataclass
@@ -241,7 +242,8 @@ def recover_response(world: World, batch_id: str, out: Path, *, published: bool)
         assert (out / "response.csv").read_bytes() == (again / "response.csv").read_bytes()
     code, log = world.server.run("response", str(world.ws), batch_id, "--out", str(out))
     assert code == 0, log
-    rows = list(csv.DictReader((out / "response.csv").open(encoding="utf-8", newline="")))
+    with (out / "response.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     assert len(rows) == BATCH_ROWS
     no_staged_files(out)
 
