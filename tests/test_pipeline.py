@@ -200,6 +200,8 @@ def test_same_inputs_give_byte_identical_outputs(run: Run, tmp_path: Path) -> No
     shutil.copytree(run.world, twin / "world")
     assert cli("init", str(twin / "ws")) == 0
     shutil.copy(run.ws / "agreement.toml", twin / "ws" / "agreement.toml")
+    # A copied agreement is a change of the file: it is put on the record before use.
+    assert cli("agreement", "adopt", str(twin / "ws")) == 0
     assert cli("master", "load", str(twin / "ws"), str(twin / "world" / "master")) == 0
     out = twin / "out"
     assert (

@@ -26,7 +26,6 @@ from typing import Any
 
 from taxgate.ledger.canonical import parse_attrs
 from taxgate.ledger.events import EventKind, LedgerEvent, model_adopted
-from taxgate.ledger.hold import has_table
 from taxgate.store import Store
 
 Key = tuple[Any, ...]
@@ -52,7 +51,12 @@ def bound_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {str(k): _plain(v) for k, v in sorted(row.items())}
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, tuple | list):
@@ -163,9 +167,10 @@ def binding_problems(store: Store) -> list[Problem]:
     expected = _Expected()
     expected.read(store)
     problems: list[Problem] = []
+    present = {str(name) for (name,) in store.fetchall("SELECT table_name FROM duckdb_tables()")}
     for table in BOUND_KEYS:
         actual: dict[Key, dict[str, Any]] = {}
-        for row in _stored(store, table) if has_table(store, table) else ():
+        for row in _stored(store, table) if table in present else ():
             key = tuple(row.get(c) for c in BOUND_KEYS[table])
             if key in actual:
                 idx = expected.rows[table].get(key, (None, {}))[0]

@@ -89,6 +89,7 @@ def test_the_readme_commands_run_in_a_terminal(tmp_path: Path) -> None:
     s.taxgate("agreement", "add-signer", "ws", "--name", SIGNER, "--public-key", public,
               "--valid-from", "2025-04-07")  # fmt: skip
     s.taxgate("agreement", "show", "ws")
+    s.taxgate("agreement", "adopt", "ws")  # nothing to adopt: init and add-signer did
     s.taxgate("master", "load", "ws", "world/master")
     s.taxgate("model", "train", "ws")
     s.taxgate("model", "show", "ws")

@@ -97,6 +97,9 @@ def tampered(reviewed_world: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     key = load_public_key(workspace.keys_dir)
     exported = read_export(export_path(workspace))
     with Store.open(workspace.store_path) as store:
+        # One thread: each verification is a few small queries, and thread hand-offs would
+        # cost more than they save (the suite makes over a thousand of them).
+        store.execute("SET threads = 1")
 
         def verify(agreement: Path | None) -> VerifyReport:
             return verify_ledger(
