@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,14 @@ def candidate_features_sql() -> str:
            p.uid AS cand_group, p.record_id, m.* EXCLUDE (record_id)
     FROM candidate_pairs AS p JOIN record_features AS m USING (record_id)
     ORDER BY p.uid, p.record_id
+    """
+
+
+def record_filings_sql() -> str:
+    """How many filings each candidate record (one name at one delivery point) stands for."""
+    return """
+    SELECT r.record_id, r.filings
+    FROM master_records AS r JOIN (SELECT DISTINCT record_id FROM candidate_pairs) USING (record_id)
     """
 
 
@@ -174,6 +183,7 @@ def run_matching(
     store.register("candidate_pairs", expanded.pairs)
     try:
         right = store.arrow(candidate_features_sql())
+        filings = {int(rid): int(n or 1) for rid, n in store.fetchall(record_filings_sql())}
     finally:
         store.unregister("candidate_pairs")
     box_records = {
@@ -195,7 +205,9 @@ def run_matching(
     note("deciding")
     channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
     sides = _Sides.of(left, right)
-    evidence = _evidence(scores, model, tins, box_records, sides, channel, expanded.mates)
+    evidence = _evidence(
+        scores, model, _Records(tins, box_records, filings), sides, channel, expanded.mates
+    )
     record_streets: dict[int, Street] = {
         int(rid): (zip5, name, key)
         for rid, zip5, name, key in zip(
@@ -251,11 +263,20 @@ class _Sides:
         )
 
 
+@dataclass(frozen=True)
+class _Records:
+    """Per candidate record id: its taxpayer, whether it is a box (no street), and how many
+    filings it stands for."""
+
+    tins: dict[int, str]
+    boxes: set[int]
+    filings: dict[int, int]
+
+
 def _evidence(
     scores: pa.Table,
     model: MatchModel,
-    tins: dict[int, str],
-    box_records: set[int],
+    records: _Records,
     sides: _Sides,
     channel: NameChannel,
     mates: dict[str, set[str]],
@@ -267,7 +288,13 @@ def _evidence(
     }
     gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
     partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
+    tins = records.tins
     middles, surnames = _second_names(columns["cand_group"], columns["record_id"], tins, sides)
+    # The filings behind a taxpayer's candidate records: the returns whose second given
+    # names (or their absence) the person's middles gather.
+    filings: Counter[Pair] = Counter()
+    for uid, rid in zip(columns["cand_group"], columns["record_id"], strict=True):
+        filings[uid, tins[int(rid)]] += records.filings.get(int(rid), 1)
     out: dict[str, list[CandidateEvidence]] = {}
     for i, uid in enumerate(columns["cand_group"]):
         record_id = int(columns["record_id"][i])
@@ -275,14 +302,14 @@ def _evidence(
         given, _names, suffix = sides.record[record_id]
         person = (given, tuple(sorted(middles[uid, tins[record_id]] | {given})), suffix)
         asked = _without(sides.request[uid], surnames[uid, tins[record_id]])
-        judged = channel.judge(levels[GIVEN], asked, person)
+        judged = channel.judge(levels[GIVEN], asked, person, filings=filings[uid, tins[record_id]])
         out.setdefault(uid, []).append(
             CandidateEvidence(
                 tin=tins[record_id],
                 record_id=record_id,
                 match_weight=round(float(columns["match_weight"][i]), 6),
                 levels=levels,
-                is_box=record_id in box_records,
+                is_box=record_id in records.boxes,
                 partials={c: round(float(partials[c][i] or 0.0), 4) for c in COMPARISON_NAMES},
                 given_bits=judged.given_bits,
                 middle_bits=judged.middle_bits,

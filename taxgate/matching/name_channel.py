@@ -19,7 +19,9 @@ levels that depend on the written value is computed per value:
 * other levels keep the model's weight.
 
 Second given names that both sides wrote weigh too: the same (or an initial of it) is mild
-evidence, two different ones (JUAN CARLOS / JUAN PABLO) strong evidence of two people.
+evidence, two different ones (JUAN CARLOS / JUAN PABLO) strong evidence of two people. One
+the request wrote and the taxpayer left out of every filing weighs mildly against, the more
+so the more filings left it out (:func:`never_written_bits`).
 The shares come from :mod:`taxgate.standardise.name_frequency` (the population), else the
 master file's own term frequency.
 """
@@ -48,6 +50,15 @@ RARE_SLIP = 0.15
 # How often the same person's second given name is written differently by another agency
 # (dropped middles are not "different": both sides must write one).
 MIDDLE_SAME_PERSON_ERROR = 0.05
+# How many people have a second given name, and how often one who has it leaves it out of a
+# tax return (Form 1040 asks for a middle initial only, and many leave it blank): chosen
+# population rates, not fitted to any world.
+MIDDLE_NAME_SHARE = 0.75
+MIDDLE_OMITTED_PER_FILING = 0.5
+# How often the requesting agency writes a person's second given name when they have one,
+# and writes one for a person who has none (a maternal surname or a clerk's guess).
+MIDDLE_WRITTEN_BY_REQUEST = 0.6
+MIDDLE_INVENTED_BY_REQUEST = 0.05
 # The most a matching second given name adds (it is often a common name).
 MIDDLE_AGREE_CAP = 4.0
 # Given that a generational suffix is asked, how likely a household member of the filer's
@@ -117,9 +128,11 @@ class NameChannel:
         total = self.master_records + POPULATION_WEIGHT
         return (seen + POPULATION_WEIGHT * given_name_share(name)) / total
 
-    def judge(self, level: str, request: NameKey, record: NameKey) -> Judged:
-        """Weigh one request's given names against one record's (keys from :func:`name_key`)."""
-        return _cached_judge(self, level, request, record)
+    def judge(self, level: str, request: NameKey, record: NameKey, *, filings: int = 1) -> Judged:
+        """Weigh one request's given names against one record's (keys from :func:`name_key`);
+        ``filings``: how many of the taxpayer's filings the record's second given names
+        were gathered from."""
+        return _cached_judge(self, level, request, record, filings)
 
 
 NameKey = tuple[str, tuple[str, ...], str]
@@ -154,13 +167,18 @@ _MIDDLE_LEVELS = frozenset({"exact", "equivalent", "typo", "swapped", "swapped_f
 
 
 @lru_cache(maxsize=262_144)
-def _cached_judge(channel: NameChannel, level: str, request: NameKey, record: NameKey) -> Judged:
+def _cached_judge(
+    channel: NameChannel, level: str, request: NameKey, record: NameKey, filings: int
+) -> Judged:
     asked, asked_names, asked_suffix = request
     filed, filed_names, filed_suffix = record
     given = given_level_bits(channel, level, asked, filed)
     middle = 0.0
     if level in _MIDDLE_LEVELS:
-        middle = middle_bits(set(asked_names) - {asked}, set(filed_names) - {filed}, channel)
+        asked_middle, filed_middle = set(asked_names) - {asked}, set(filed_names) - {filed}
+        middle = middle_bits(asked_middle, filed_middle, channel)
+        if asked_middle and not filed_middle:
+            middle = never_written_bits(filings)
         # A namesake relative (a junior named after his father) carries the middle name
         # too: agreeing names never weigh more than the chance of such a namesake allows.
         ceiling = math.log2(channel.m.get("exact", 1.0) / NAMESAKE_WITHOUT_SUFFIX)
@@ -217,6 +235,23 @@ def _exact_bits(m: float, share: float) -> float:
     return math.log2(
         m / (max(share, EXACT_SHARE_FLOOR) * HOUSEHOLD_REPEAT + NAMESAKE_WITHOUT_SUFFIX)
     )
+
+
+def never_written_bits(filings: int) -> float:
+    """The request wrote a second given name that the taxpayer wrote in none of ``filings``
+    filings: likely if they have one and leave it out of every return, as likely as anyone
+    if they have none. Against the request's subject being someone else of that first
+    name (a sister CARMEN MARTHA beside a filer CARMEN who never wrote a middle name), the
+    more filings left it out, the less likely the filer has one."""
+    has, lacks = MIDDLE_NAME_SHARE, 1 - MIDDLE_NAME_SHARE
+    written, invented = MIDDLE_WRITTEN_BY_REQUEST, MIDDLE_INVENTED_BY_REQUEST
+    omitted = MIDDLE_OMITTED_PER_FILING ** max(filings, 1)
+    # The filer: the request wrote the middle name they left out of every filing, or one
+    # they do not have. Someone else: the request's middle name is theirs, whatever the
+    # filer's filings show.
+    filer = has * written * omitted + lacks * invented
+    other = (has * written + lacks * invented) * (lacks + has * omitted)
+    return math.log2(filer / other)
 
 
 def middle_bits(asked: set[str], filed: set[str], channel: NameChannel) -> float:

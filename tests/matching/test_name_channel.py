@@ -14,6 +14,7 @@ from taxgate.matching.name_channel import (
     NameChannel,
     given_level_bits,
     middle_bits,
+    never_written_bits,
 )
 from taxgate.standardise.name_frequency import given_name_share, initial_share
 
@@ -169,7 +170,10 @@ def test_an_initial_first_name_is_told_by_the_second_given_name(channel: NameCha
     assert channel.judge("initial", asked, ("JOSE", ("HECTOR", "JOSE"), "")).middle_bits > 0
     brother = channel.judge("initial", asked, ("JOSE", ("JOSE", "PABLO"), ""))
     assert brother.middle_bits == math.log2(MIDDLE_SAME_PERSON_ERROR)
-    assert channel.judge("initial", asked, ("JOSE", ("JOSE",), "")).middle_bits == 0.0
+    # A filer who never wrote a second given name: the middle name tells only mildly.
+    unwritten = channel.judge("initial", asked, ("JOSE", ("JOSE",), "")).middle_bits
+    assert unwritten == never_written_bits(1)
+    assert brother.middle_bits < unwritten < 0
 
 
 def test_a_slip_of_a_short_form_weighs_by_the_written_name(channel: NameChannel) -> None:
@@ -182,3 +186,30 @@ def test_a_slip_of_a_short_form_weighs_by_the_written_name(channel: NameChannel)
     # a common slip: evidence against, not for.
     maria = given_level_bits(channel, "form_typo", "MARIA", "MARTHA")
     assert maria is not None and maria < -3
+
+
+def test_a_second_given_name_never_written_weighs_more_the_more_filings_left_it_out(
+    channel: NameChannel,
+) -> None:
+    # Class: the request writes CARMEN MARTHA; the filer CARMEN never wrote a second given
+    # name. A sister CARMEN MARTHA who never filed is then more likely, the more of the
+    # filer's returns show no middle name; one return says little.
+    bits = [never_written_bits(k) for k in range(1, 7)]
+    assert all(b < 0 for b in bits)
+    assert bits == sorted(bits, reverse=True)
+    assert bits[0] > -1  # one filing: mild
+    assert bits[-1] > math.log2(MIDDLE_SAME_PERSON_ERROR)  # never as strong as another name
+    carmen = ("CARMEN", ("CARMEN", "MARTHA"), "")
+    filer = ("CARMEN", ("CARMEN",), "")
+    assert channel.judge("exact", carmen, filer, filings=4).middle_bits == never_written_bits(4)
+    # Nothing asked, nothing weighed.
+    assert channel.judge("exact", filer, filer, filings=4).middle_bits == 0.0
+
+
+@given(st.integers(min_value=1, max_value=10_000))
+def test_never_written_bits_are_finite_and_bounded(filings: int) -> None:
+    bits = never_written_bits(filings)
+    assert math.isfinite(bits)
+    # Never stronger than a request that invented the middle name for a filer without one.
+    floor = math.log2(0.25 * 0.05 / ((0.75 * 0.6 + 0.25 * 0.05) * 0.25))
+    assert floor - 1e-9 <= bits < 0
