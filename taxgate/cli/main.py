@@ -84,11 +84,22 @@ def init(
     )
 
 
+_registered: list[bool] = []
+
+
 def _register_commands() -> None:
-    """Attach the command groups that live in their own modules."""
+    """Attach the command groups that live in their own modules, once per process.
+
+    ``run_cli`` is called many times in one process (the tests, the fork server); attaching
+    the groups again on every call would grow the command tree, and Typer rebuilds the whole
+    tree on each call.
+    """
+    if _registered:
+        return
     from taxgate.cli import commands
 
     commands.register(app)
+    _registered.append(True)
 
 
 def run_cli(argv: list[str] | None = None) -> int:

@@ -44,6 +44,16 @@ def test_every_argument_and_option_has_help() -> None:
     assert bare == []
 
 
+def test_the_command_tree_does_not_grow_with_each_call() -> None:
+    # run_cli runs many times in one process (tests, the fork server); a tree that grew on
+    # each call made every later call slower (quadratic over a test worker's life).
+    assert run_cli(["--help"]) == 0
+    before = (len(app.registered_groups), len(app.registered_commands))
+    for _ in range(3):
+        assert run_cli(["--help"]) == 0
+    assert (len(app.registered_groups), len(app.registered_commands)) == before
+
+
 def test_plurals() -> None:
     assert [counted(n, "checkpoint") for n in (0, 1, 2)] == [
         "0 checkpoints",
