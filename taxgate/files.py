@@ -171,6 +171,27 @@ def restrict_to_owner(path: Path) -> None:
         path.chmod(mode & 0o700)
 
 
+def create_new_file(path: Path, data: bytes, *, mode: int = OWNER_ONLY_FILE) -> None:
+    """Create ``path`` (never through a link, never over an existing file), write ``data``
+    with exactly ``mode`` whatever the umask, and fsync it; nothing is left on failure.
+
+    Raises:
+        FileExistsError: something is already at ``path``.
+        OSError: the file cannot be created or written.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)  # the umask only takes bits away
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def stage_bytes(final: Path, data: bytes) -> Path:
     """Write ``data`` beside ``final`` under a staged name, owner-only and fsynced.
 
@@ -183,17 +204,7 @@ def stage_bytes(final: Path, data: bytes) -> Path:
     """
     final.parent.mkdir(mode=OWNER_ONLY_DIR, parents=True, exist_ok=True)
     staged = final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(staged, flags, OWNER_ONLY_FILE)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), OWNER_ONLY_FILE)  # the umask only takes bits away
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        staged.unlink(missing_ok=True)
-        raise
+    create_new_file(staged, data)
     return staged
 
 

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import stat
 from pathlib import Path
@@ -29,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from taxgate.errors import ConfigError, InputError
-from taxgate.files import read_regular
+from taxgate.files import create_new_file, read_regular
 
 KEY_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 """Key and signer names: the same rule as ``Signer.name`` in the agreement."""
@@ -219,23 +218,12 @@ def verify(public_key: ec.EllipticCurvePublicKey, data: bytes, signature: bytes)
 
 def _create_exclusive(path: Path, data: bytes, *, mode: int) -> None:
     """Create ``path`` with ``mode`` set by ``open`` itself; fail if anything is there."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags, mode)
+        create_new_file(path, data, mode=mode)
     except FileExistsError as e:
         raise _exists_error(path) from e
     except OSError as e:
         raise InputError(f"cannot create the key file: {e.strerror}", path=path) from e
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            # The umask can only take bits away; fchmod makes the mode exact (owner can read).
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
 
 
 def _exists_error(path: Path) -> InputError:

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from taxgate.errors import LedgerError
-from taxgate.files import make_owner_only_dir, read_regular
+from taxgate.files import create_new_file, make_owner_only_dir, read_regular
 from taxgate.ledger.checkpoint import PUBLIC_KEY_FILE, VKEY_FILE, CheckpointKey
 
 MAX_KEY_BYTES = 64 * 1024
@@ -108,9 +108,8 @@ def write_owner_only(path: Path, data: bytes) -> None:
     Raises:
         LedgerError: the file exists or cannot be written.
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags, 0o600)
+        create_new_file(path, data, mode=0o600)
     except FileExistsError as e:
         raise LedgerError(
             f"{path} already exists; taxgate never replaces a key",
@@ -118,15 +117,6 @@ def write_owner_only(path: Path, data: bytes) -> None:
         ) from e
     except OSError as e:
         raise LedgerError(f"cannot create {path}: {e.strerror}") from e
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
 
 
 def new_log_origin(agreement_id: str) -> str:

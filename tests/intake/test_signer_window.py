@@ -24,11 +24,10 @@ def _refused(manifest: Path, agreement: Agreement, **kw: Any) -> IntakeRefused:
     return caught.value
 
 
-def test_an_expired_signer_cannot_back_date_a_batch(
+def _signed_on_the_last_day(
     tmp_path: Path, keys: Keys, agreement: Agreement
-) -> None:
-    """The finding: a signer who expired on 2026-01-01 signed on 2026-03-01 with signed_at
-    2025-12-31, and the batch was answered."""
+) -> tuple[Agreement, Path]:
+    """A signer valid until 2026-01-01, and a batch signed on 2025-12-31."""
     terms = with_signer(agreement, keys.pem, valid_from=date(2025, 4, 7), valid_to=date(2026, 1, 1))
     manifest = _hand_signed(
         tmp_path,
@@ -37,6 +36,15 @@ def test_an_expired_signer_cannot_back_date_a_batch(
         signed_at="2025-12-31T12:00:00Z",
         request_date="2025-12-31",
     )
+    return terms, manifest
+
+
+def test_an_expired_signer_cannot_back_date_a_batch(
+    tmp_path: Path, keys: Keys, agreement: Agreement
+) -> None:
+    """The finding: a signer who expired on 2026-01-01 signed on 2026-03-01 with signed_at
+    2025-12-31, and the batch was answered."""
+    terms, manifest = _signed_on_the_last_day(tmp_path, keys, agreement)
     received = NOW.replace(year=2026, month=3, day=1)
     refusal = _refused(manifest, terms, now=received)
     assert refusal.code == ReasonCode.SIGNER_EXPIRED
@@ -46,14 +54,7 @@ def test_an_expired_signer_cannot_back_date_a_batch(
 def test_the_same_batch_received_in_the_window_verifies(
     tmp_path: Path, keys: Keys, agreement: Agreement
 ) -> None:
-    terms = with_signer(agreement, keys.pem, valid_from=date(2025, 4, 7), valid_to=date(2026, 1, 1))
-    manifest = _hand_signed(
-        tmp_path,
-        keys.private,
-        csv_bytes([request_row("R1")]),
-        signed_at="2025-12-31T12:00:00Z",
-        request_date="2025-12-31",
-    )
+    terms, manifest = _signed_on_the_last_day(tmp_path, keys, agreement)
     received = NOW.replace(year=2026, month=1, day=1, hour=9)
     batch = verify_batch(manifest, agreement=terms, is_replay=lambda _: False, now=received)
     assert batch.manifest.signer == "ice-director"
