@@ -140,6 +140,8 @@ class Ledger:
         """Sign the current tree head and store it; call at the end of every batch.
 
         Joins the caller's transaction, so the checkpoint commits with the batch it covers.
+        A tree head already signed is not signed again (the last checkpoint is returned), so
+        every stored checkpoint grows the log and a copied one is told from a real one.
         """
         with self._store.transaction():
             frontier = self._frontier()
@@ -152,6 +154,8 @@ class Ledger:
                     f"the tree ({frontier.size} entries) does not extend checkpoint {last.seq}",
                     hint="run `taxgate ledger verify WS`",
                 )
+            if last is not None and last.size == frontier.size:
+                return last
             seq = 1 if last is None else last.seq + 1
             signed = key.sign(seq=seq, size=frontier.size, root=root, time=format_time(now))
             self._store.execute(

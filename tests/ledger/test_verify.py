@@ -340,6 +340,35 @@ def test_a_deleted_checkpoint_is_named(store: Store, workspace: Workspace) -> No
     assert not report.ok and report.first_bad_checkpoint == 4
 
 
+def test_a_copy_of_the_last_checkpoint_under_the_next_number_is_named(
+    store: Store, workspace: Workspace
+) -> None:
+    # A checkpoint row copied under a new number carries a valid signature (the note signs
+    # origin, size and root); it is told apart because a checkpoint is made only when the
+    # log grows (found by the tamper suite, which copies random rows).
+    _full_ledger(store, workspace)
+    [(last,)] = store.fetchall("SELECT max(seq) FROM ledger_checkpoints")
+    store.execute(
+        "INSERT INTO ledger_checkpoints SELECT seq + 1, size, root_hash, signed_at, key_id, "
+        "signature, origin FROM ledger_checkpoints WHERE seq = ?",
+        [last],
+    )
+    report = verify(store, workspace)
+    assert not report.ok and report.first_bad_checkpoint == last + 1
+    assert "signs no entry" in report.message
+
+
+def test_a_transaction_that_appends_nothing_signs_no_new_checkpoint(
+    store: Store, workspace: Workspace
+) -> None:
+    _full_ledger(store, workspace)
+    before = Ledger(store).checkpoints()
+    with ledger_transaction(store, workspace, now=NOW):
+        pass
+    assert Ledger(store).checkpoints() == before
+    assert verify(store, workspace).ok
+
+
 def test_an_altered_export_line_is_named(store: Store, workspace: Workspace) -> None:
     _full_ledger(store, workspace)
     path = export_path(workspace)
