@@ -72,3 +72,8 @@ def show(ws: WorkspaceArg) -> None:
                 bits,
             )
     stdout.print(table)
+    rates = model.middle_rates
+    typer.echo(
+        f"second given names (from the master's filings): {rates.has_middle:.0%} have one; "
+        f"a filing leaves it out {rates.omitted_per_filing:.0%} of the time"
+    )

@@ -31,8 +31,11 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from taxgate.errors import ConfigError
 from taxgate.matching.channel import channel_m, smoothed_u
 from taxgate.matching.comparisons import COMPARISON_NAMES, all_comparisons
+from taxgate.matching.middle_rates import MiddleRates
 
 MODEL_FORMAT = 1
+# The settings key holding the rates estimated beside Splink's parameters (not Splink's).
+NAME_RATES_KEY = "taxgate_name_rates"
 TF_COLUMNS = ("given_key", "surname_full")
 _QUIET = logging.ERROR  # Splink reports untrained levels as warnings; checked by check_model
 
@@ -68,6 +71,16 @@ class MatchModel:
         if data.get("format") != MODEL_FORMAT or "settings" not in data:
             raise ConfigError("the model file is not a taxgate model of a supported format")
         return cls(settings=data["settings"])
+
+    @property
+    def splink_settings(self) -> dict[str, Any]:
+        """The settings Splink is given: everything but taxgate's own rates."""
+        return {k: v for k, v in self.settings.items() if k != NAME_RATES_KEY}
+
+    @property
+    def middle_rates(self) -> MiddleRates:
+        """The second-given-name rates estimated from the master (the prior if absent)."""
+        return MiddleRates.from_dict(self.settings.get(NAME_RATES_KEY))
 
     def level_labels(self) -> dict[str, dict[int, str]]:
         """Per comparison, the label of each comparison-vector value (gamma)."""
@@ -123,7 +136,11 @@ class _Session:
 
 
 def train_snapshot_model(
-    records: pa.Table, tf_tables: dict[str, pa.Table], *, seed: int = 6103
+    records: pa.Table,
+    tf_tables: dict[str, pa.Table],
+    *,
+    seed: int = 6103,
+    middle_rates: MiddleRates | None = None,
 ) -> MatchModel:
     """Estimate the model from one master snapshot, before any request is seen.
 
@@ -165,7 +182,9 @@ def train_snapshot_model(
     pairs = min(1e6, records.num_rows * (records.num_rows - 1) / 2)
     counts = pc.value_counts(records.column("tin")).field("counts").to_pylist()
     label_pairs = float(sum(k * (k - 1) / 2 for k in counts))
-    model = MatchModel(settings=regularise(with_channel(for_scoring(trained), pairs, label_pairs)))
+    scoring = regularise(with_channel(for_scoring(trained), pairs, label_pairs))
+    scoring[NAME_RATES_KEY] = (middle_rates or MiddleRates()).as_dict()
+    model = MatchModel(settings=scoring)
     check_model(model)
     return model
 
@@ -318,7 +337,7 @@ def score_pairs(
         return _empty_scores()
     session = _Session(requests, candidates, tf_tables)
     try:
-        linker = session.linker(model.settings)
+        linker = session.linker(model.splink_settings)
         predictions = linker.inference.predict()
         gamma = ", ".join(f"gamma_{c}" for c in COMPARISON_NAMES)
         names = {c.name if hasattr(c, "name") else str(c) for c in predictions.columns}

@@ -19,6 +19,7 @@ from taxgate.disclosure.records import runs_ddl_sql
 from taxgate.errors import WorkspaceError
 from taxgate.ledger.binding import model_event
 from taxgate.ledger.events import LedgerEvent
+from taxgate.matching.middle_rates import estimate_middle_rates
 from taxgate.matching.model import TF_COLUMNS, MatchModel, train_snapshot_model
 from taxgate.store import Store
 from taxgate.workspace import atomic_write_bytes
@@ -88,11 +89,29 @@ def training_records_sql() -> str:
     """
 
 
+def middle_name_counts_sql() -> str:
+    """Per number of filings ``n`` and number of them that wrote a second given name ``k``
+    (the record's name form has a given name other than the first), how many taxpayers of
+    the whole master filed so."""
+    return """
+    SELECT n, k, count(*) FROM (
+        SELECT r.tin, sum(r.filings) AS n,
+               sum(CASE WHEN len(list_filter(f.given_names, lambda x: x <> f.given_key)) > 0
+                        THEN r.filings ELSE 0 END) AS k
+        FROM master_records AS r JOIN record_features AS f USING (record_id)
+        GROUP BY r.tin
+    ) GROUP BY n, k ORDER BY n, k
+    """
+
+
 def train_for_master(store: Store) -> MatchModel:
     """Train the model of the current master snapshot (nothing is saved)."""
     current_snapshot(store)
     records = store.arrow(training_records_sql(), [TRAINING_TAXPAYERS])
-    return train_snapshot_model(records, master_tf_tables(store))
+    counts = [(int(n), int(k), int(c)) for n, k, c in store.fetchall(middle_name_counts_sql())]
+    return train_snapshot_model(
+        records, master_tf_tables(store), middle_rates=estimate_middle_rates(counts)
+    )
 
 
 def save_model(store: Store, models_dir: Path, model: MatchModel, *, now: datetime) -> StoredModel:

@@ -21,7 +21,8 @@ levels that depend on the written value is computed per value:
 Second given names that both sides wrote weigh too: the same (or an initial of it) is mild
 evidence, two different ones (JUAN CARLOS / JUAN PABLO) strong evidence of two people. One
 the request wrote and the taxpayer left out of every filing weighs mildly against, the more
-so the more filings left it out (:func:`never_written_bits`).
+so the more filings left it out (:func:`never_written_bits`), by rates estimated from the
+master's own filings (:mod:`taxgate.matching.middle_rates`).
 The shares come from :mod:`taxgate.standardise.name_frequency` (the population), else the
 master file's own term frequency.
 """
@@ -36,6 +37,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from taxgate.matching.middle_rates import STATED_RATES, MiddleRates
 from taxgate.matching.model import MatchModel
 from taxgate.standardise.name_frequency import given_name_share, initial_share, of_other_sex
 from taxgate.standardise.name_tables import related_given_forms
@@ -50,11 +52,6 @@ RARE_SLIP = 0.15
 # How often the same person's second given name is written differently by another agency
 # (dropped middles are not "different": both sides must write one).
 MIDDLE_SAME_PERSON_ERROR = 0.05
-# How many people have a second given name, and how often one who has it leaves it out of a
-# tax return (Form 1040 asks for a middle initial only, and many leave it blank): chosen
-# population rates, not fitted to any world.
-MIDDLE_NAME_SHARE = 0.75
-MIDDLE_OMITTED_PER_FILING = 0.5
 # How often the requesting agency writes a person's second given name when they have one,
 # and writes one for a person who has none (a maternal surname or a clerk's guess).
 MIDDLE_WRITTEN_BY_REQUEST = 0.6
@@ -101,6 +98,9 @@ class NameChannel:
     m: Mapping[str, float]
     master_share: Mapping[str, float]
     master_records: float = 0.0
+    # How many have a second given name and how often a filing leaves it out (estimated from
+    # the master's filings when the model was trained; taxgate.matching.middle_rates).
+    middle_rates: MiddleRates = STATED_RATES
 
     @classmethod
     def from_model(cls, model: MatchModel, tf_given: pa.Table, master_records: int) -> NameChannel:
@@ -118,7 +118,7 @@ class NameChannel:
                 strict=True,
             )
         )
-        return cls(levels, shares, float(master_records))
+        return cls(levels, shares, float(master_records), model.middle_rates)
 
     def share(self, name: str) -> float:
         """How often a random person carries ``name`` as written: the master's own count,
@@ -178,7 +178,7 @@ def _cached_judge(
         asked_middle, filed_middle = set(asked_names) - {asked}, set(filed_names) - {filed}
         middle = middle_bits(asked_middle, filed_middle, channel)
         if asked_middle and not filed_middle:
-            middle = never_written_bits(filings)
+            middle = never_written_bits(filings, channel.middle_rates)
         # A namesake relative (a junior named after his father) carries the middle name
         # too: agreeing names never weigh more than the chance of such a namesake allows.
         ceiling = math.log2(channel.m.get("exact", 1.0) / NAMESAKE_WITHOUT_SUFFIX)
@@ -237,15 +237,15 @@ def _exact_bits(m: float, share: float) -> float:
     )
 
 
-def never_written_bits(filings: int) -> float:
+def never_written_bits(filings: int, rates: MiddleRates = STATED_RATES) -> float:
     """The request wrote a second given name that the taxpayer wrote in none of ``filings``
     filings: likely if they have one and leave it out of every return, as likely as anyone
     if they have none. Against the request's subject being someone else of that first
     name (a sister CARMEN MARTHA beside a filer CARMEN who never wrote a middle name), the
     more filings left it out, the less likely the filer has one."""
-    has, lacks = MIDDLE_NAME_SHARE, 1 - MIDDLE_NAME_SHARE
+    has, lacks = rates.has_middle, 1 - rates.has_middle
     written, invented = MIDDLE_WRITTEN_BY_REQUEST, MIDDLE_INVENTED_BY_REQUEST
-    omitted = MIDDLE_OMITTED_PER_FILING ** max(filings, 1)
+    omitted = rates.omitted_per_filing ** max(filings, 1)
     # The filer: the request wrote the middle name they left out of every filing, or one
     # they do not have. Someone else: the request's middle name is theirs, whatever the
     # filer's filings show.

@@ -12,7 +12,9 @@ from taxgate.agreement import PolicyTerms
 from taxgate.matching.decide import Outcome
 from taxgate.matching.engine import run_matching
 from taxgate.matching.features import feature_rows, feature_table
-from taxgate.matching.model_store import train_for_master
+from taxgate.matching.middle_rates import estimate_middle_rates
+from taxgate.matching.model import NAME_RATES_KEY
+from taxgate.matching.model_store import middle_name_counts_sql, train_for_master
 from taxgate.standardise.address_parts import RawAddress
 from taxgate.standardise.addresses import standardise_address
 from taxgate.standardise.names import standardise_name
@@ -126,6 +128,18 @@ YOLANDA = ("r3", "Yolanda", "Martinez", "12 Oak St, Austin, TX 78701", None)
 
 def test_the_model_comes_from_the_master_and_is_deterministic(store: Store) -> None:
     assert train_for_master(store).version == train_for_master(store).version
+
+
+def test_the_model_carries_second_given_name_rates_from_the_masters_filings(
+    store: Store,
+) -> None:
+    model = train_for_master(store)
+    counts = [(int(n), int(k), int(c)) for n, k, c in store.fetchall(middle_name_counts_sql())]
+    [(filers,)] = store.fetchall("SELECT count(DISTINCT tin) FROM master_records")
+    assert sum(c for *_, c in counts) == filers  # every taxpayer once
+    assert model.middle_rates == estimate_middle_rates(counts)
+    # Splink is never given taxgate's own rates.
+    assert NAME_RATES_KEY in model.settings and NAME_RATES_KEY not in model.splink_settings
 
 
 def test_a_batch_of_one_request_runs(store: Store) -> None:
