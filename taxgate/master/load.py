@@ -122,7 +122,47 @@ def load_master(
     )
     if latest is not None and (latest[1], latest[2]) == hashes:
         return _unchanged_report(store, int(latest[0]))
+    warnings = _stage_files(store, taxpayers_path, filings_path)
+    version = 1 if latest is None else int(latest[0]) + 1
+    clock = _StageClock()
+    with store.transaction():
+        store.execute(schema.master_ddl_sql())
+        problems = _validate(store)
+        _release(store, ("stage_taxpayers", "stage_filings"))
+        clock.lap("validate")
+        _standardise(store, workers=workers, progress=progress)
+        clock.lap("standardise")
+        name_count, address_count = _insert_core(store)
+        _release(store, _STD_VIEWS)
+        clock.lap("tables")
+        assign_points(store)
+        clock.lap("delivery points")
+        store.execute(schema.master_records_sql())
+        store.execute(record_features_sql())
+        clock.lap("records")
+        counts = _record_snapshot(store, version, hashes, problems, now=now)
+    _release(store, ("stage_taxpayers", "stage_filings", *_STD_VIEWS))
+    return MasterLoadReport(
+        version=version,
+        unchanged=False,
+        taxpayers=counts["taxpayers"],
+        filings=counts["filings"],
+        records=counts["master_records"],
+        names=name_count,
+        addresses=address_count,
+        rejected_rows=len({(p[0], p[1]) for p in problems}),
+        problems=tuple(problems),
+        warnings=tuple(warnings),
+        timings=clock.timings,
+    )
 
+
+def _stage_files(store: Store, taxpayers_path: Path, filings_path: Path) -> list[str]:
+    """Read both files into the store's staging tables; returns warnings (extra columns).
+
+    Raises:
+        InputError: a required column is missing.
+    """
     taxpayers = read_table(taxpayers_path)
     filings = read_table(filings_path)
     warnings = [
@@ -147,68 +187,48 @@ def load_master(
             )
     _stage(store, "stage_taxpayers", taxpayers, TAXPAYER_COLUMNS)
     _stage(store, "stage_filings", filings, FILING_COLUMNS)
-    del taxpayers, filings  # the store holds the staged tables; see _release
-    version = 1 if latest is None else int(latest[0]) + 1
-    clock = _StageClock()
-    with store.transaction():
-        store.execute(schema.master_ddl_sql())
-        problems = _validate(store)
-        _release(store, ("stage_taxpayers", "stage_filings"))
-        clock.lap("validate")
-        _standardise(store, workers=workers, progress=progress)
-        clock.lap("standardise")
-        name_count, address_count = _insert_core(store)
-        _release(store, _STD_VIEWS)
-        clock.lap("tables")
-        assign_points(store)
-        clock.lap("delivery points")
-        store.execute(schema.master_records_sql())
-        store.execute(record_features_sql())
-        clock.lap("records")
-        counts = {
-            t: int((store.fetchone(f"SELECT count(*) FROM {t}") or (0,))[0])
-            for t in ("taxpayers", "filings", "master_records")
-        }
-        rejected = len({(p[0], p[1]) for p in problems})
-        store.execute(
-            "INSERT INTO master_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                version,
-                (now or datetime.now(UTC)).isoformat(),
-                hashes[0],
-                hashes[1],
-                counts["taxpayers"],
-                counts["filings"],
-                rejected,
-            ],
-        )
-        if problems:
-            store.insert_arrow(
-                "master_problems",
-                pa.table(
-                    {
-                        "version": pa.array([version] * len(problems), pa.int32()),
-                        "table_name": [p[0] for p in problems],
-                        "row_number": pa.array([p[1] for p in problems], pa.int64()),
-                        "field": [p[2] for p in problems],
-                        "problem": [p[3] for p in problems],
-                    }
-                ),
-            )
-    _release(store, ("stage_taxpayers", "stage_filings", *_STD_VIEWS))
-    return MasterLoadReport(
-        version=version,
-        unchanged=False,
-        taxpayers=counts["taxpayers"],
-        filings=counts["filings"],
-        records=counts["master_records"],
-        names=name_count,
-        addresses=address_count,
-        rejected_rows=rejected,
-        problems=tuple(problems),
-        warnings=tuple(warnings),
-        timings=clock.timings,
+    return warnings  # the store holds the staged tables; see _release
+
+
+def _record_snapshot(
+    store: Store,
+    version: int,
+    hashes: tuple[str, str],
+    problems: list[tuple[str, int, str, str]],
+    *,
+    now: datetime | None,
+) -> dict[str, int]:
+    """Record the snapshot and its rejected rows; returns the loaded tables' row counts."""
+    counts = {
+        t: int((store.fetchone(f"SELECT count(*) FROM {t}") or (0,))[0])
+        for t in ("taxpayers", "filings", "master_records")
+    }
+    store.execute(
+        "INSERT INTO master_snapshots VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            version,
+            (now or datetime.now(UTC)).isoformat(),
+            hashes[0],
+            hashes[1],
+            counts["taxpayers"],
+            counts["filings"],
+            len({(p[0], p[1]) for p in problems}),
+        ],
     )
+    if problems:
+        store.insert_arrow(
+            "master_problems",
+            pa.table(
+                {
+                    "version": pa.array([version] * len(problems), pa.int32()),
+                    "table_name": [p[0] for p in problems],
+                    "row_number": pa.array([p[1] for p in problems], pa.int64()),
+                    "field": [p[2] for p in problems],
+                    "problem": [p[3] for p in problems],
+                }
+            ),
+        )
+    return counts
 
 
 def _release(store: Store, views: Sequence[str]) -> None:

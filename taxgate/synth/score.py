@@ -13,6 +13,7 @@ import csv
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -218,68 +219,96 @@ def _codes_cover(codes: str, prefixes: str) -> bool:
     return all(any(c.startswith(p) for c in found) for p in wanted)
 
 
-def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The score of a response against the truth (see module docstring and docs/synth.md)."""
-    responses = {r["request_id"]: r for r in response_rows}
-    outcomes: Counter[str] = Counter()
-    harmful: Counter[str] = Counter({k: 0 for k in HARM_KINDS})
-    by_category: dict[str, Counter[str]] = defaultdict(Counter)
-    by_variation: dict[str, Counter[str]] = defaultdict(Counter)
-    rejection: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    correct = as_of_only = missing = 0
-    valid = Counter[str]()
-    answered = _answered_taxpayers(responses, truth_rows)
-    for truth in truth_rows:
-        response = responses.get(truth["request_id"])
+_Answered = tuple[Counter[str], dict[str, dict[str, Any]]]
+
+
+@dataclass
+class _Tally:
+    """What :func:`score` counts, request by request."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    harmful: Counter[str] = field(default_factory=lambda: Counter({k: 0 for k in HARM_KINDS}))
+    by_category: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    by_variation: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    rejection: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    valid: Counter[str] = field(default_factory=Counter)
+    correct: int = 0
+    as_of_only: int = 0
+    missing: int = 0
+
+    def add(
+        self,
+        truth: dict[str, Any],
+        response: dict[str, str] | None,
+        answered: _Answered,
+    ) -> None:
         outcome = (response or {}).get("outcome", "").strip().upper()
-        if response is None:
-            missing += 1
-        outcomes[outcome or "MISSING"] += 1
-        by_category[truth["category"]][outcome or "MISSING"] += 1
+        self.missing += response is None
+        self.outcomes[outcome or "MISSING"] += 1
+        self.by_category[truth["category"]][outcome or "MISSING"] += 1
         # Truths written before the variation column have none: they count under "none".
-        variation = by_variation[truth.get("variation") or "none"] if truth["valid"] else None
+        variation = self.by_variation[truth.get("variation") or "none"] if truth["valid"] else None
         if variation is not None:
             variation[outcome or "MISSING"] += 1
             variation["expected_disclosed"] += truth["expected_outcome"] == "DISCLOSED"
         if truth["valid"]:
-            valid["total"] += 1
-            valid[outcome.lower() or "missing"] += 1
+            self.valid["total"] += 1
+            self.valid[outcome.lower() or "missing"] += 1
         else:
-            tally = rejection[truth["category"]]
+            tally = self.rejection[truth["category"]]
             tally[0] += 1
             codes = (response or {}).get("reason_codes") or ""
             tally[1] += outcome == "REJECTED" and _codes_cover(
                 codes, truth["expected_code_prefixes"]
             )
         if outcome == "DISCLOSED" and response is not None:
-            kind = _harm(_as_answered(truth, answered), response)
-            if variation is not None:
-                variation["harmful" if kind else "correct"] += 1
-            if kind is None:
-                correct += 1
-            else:
-                harmful[kind] += 1
-                expected_key = delivery_point_key(
-                    truth["expected_street"], truth["expected_unit"], truth["expected_zip"]
-                )
-                key = delivery_point_key(response["street"], response["unit"], response["zip"])
-                as_of_only += kind == "wrong_address" and same_delivery_point(key, expected_key)
+            self._disclosed(truth, response, answered, variation)
+
+    def _disclosed(
+        self,
+        truth: dict[str, Any],
+        response: dict[str, str],
+        answered: _Answered,
+        variation: Counter[str] | None,
+    ) -> None:
+        kind = _harm(_as_answered(truth, answered), response)
+        if variation is not None:
+            variation["harmful" if kind else "correct"] += 1
+        if kind is None:
+            self.correct += 1
+            return
+        self.harmful[kind] += 1
+        expected_key = delivery_point_key(
+            truth["expected_street"], truth["expected_unit"], truth["expected_zip"]
+        )
+        key = delivery_point_key(response["street"], response["unit"], response["zip"])
+        self.as_of_only += kind == "wrong_address" and same_delivery_point(key, expected_key)
+
+
+def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The score of a response against the truth (see module docstring and docs/synth.md)."""
+    responses = {r["request_id"]: r for r in response_rows}
+    answered = _answered_taxpayers(responses, truth_rows)
+    t = _Tally()
+    for truth in truth_rows:
+        t.add(truth, responses.get(truth["request_id"]), answered)
     must = sum(
-        1 for t in truth_rows if t["expected_outcome"] == "DISCLOSED" and t["distinguishable"]
+        1 for r in truth_rows if r["expected_outcome"] == "DISCLOSED" and r["distinguishable"]
     )
-    disclosed = outcomes["DISCLOSED"]
+    disclosed = t.outcomes["DISCLOSED"]
+    valid = t.valid
     return {
         "requests": len(truth_rows),
         "outcomes": {
-            o: outcomes[o] for o in (*OUTCOMES, "MISSING") if outcomes[o] or o in OUTCOMES
+            o: t.outcomes[o] for o in (*OUTCOMES, "MISSING") if t.outcomes[o] or o in OUTCOMES
         },
-        "correct_disclosures": correct,
+        "correct_disclosures": t.correct,
         "expected_disclosures": must,
-        "precision": 1.0 if disclosed == 0 else correct / disclosed,
-        "recall": 0.0 if must == 0 else correct / must,
-        "harmful": dict(harmful),
-        "harmful_total": sum(harmful.values()),
-        "wrong_address_as_of_only": as_of_only,
+        "precision": 1.0 if disclosed == 0 else t.correct / disclosed,
+        "recall": 0.0 if must == 0 else t.correct / must,
+        "harmful": dict(t.harmful),
+        "harmful_total": sum(t.harmful.values()),
+        "wrong_address_as_of_only": t.as_of_only,
         "valid": {
             "total": valid["total"],
             "disclosed": valid["disclosed"],
@@ -288,12 +317,13 @@ def score(response_rows: list[dict[str, str]], truth_rows: list[dict[str, Any]])
             "rejected_share": valid["rejected"] / valid["total"] if valid["total"] else 0.0,
         },
         "rejection_accuracy": {
-            c: {"rows": n, "correct": k, "share": k / n} for c, (n, k) in sorted(rejection.items())
+            c: {"rows": n, "correct": k, "share": k / n}
+            for c, (n, k) in sorted(t.rejection.items())
         },
-        "by_category": {c: dict(sorted(v.items())) for c, v in sorted(by_category.items())},
-        "by_variation": {v: dict(sorted(c.items())) for v, c in sorted(by_variation.items())},
-        "missing_responses": missing,
-        "unknown_request_ids": len(set(responses) - {t["request_id"] for t in truth_rows}),
+        "by_category": {c: dict(sorted(v.items())) for c, v in sorted(t.by_category.items())},
+        "by_variation": {v: dict(sorted(c.items())) for v, c in sorted(t.by_variation.items())},
+        "missing_responses": t.missing,
+        "unknown_request_ids": len(set(responses) - {r["request_id"] for r in truth_rows}),
     }
 
 
