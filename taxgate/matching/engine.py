@@ -180,50 +180,63 @@ def run_matching(
     note("candidates")
     candidates = generate_candidates(store, requests, BLOCKING_RULES)
     expanded = with_point_taxpayers(store, requests, candidates)
-    store.register("candidate_pairs", expanded.pairs)
+    right, records = _candidate_records(store, expanded.pairs)
+    tf_tables = master_tf_tables(store)
+    left = _left_side(requests)
+    note("scoring")
+    scores = score_pairs(model, left, right, tf_tables)
+    note("deciding")
+    channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
+    evidence = _evidence(scores, model, records, _Sides.of(left, right), channel, expanded.mates)
+    evidence = streets_on_file_are_not_typos(
+        store, requests, evidence, model, _record_streets(right)
+    )
+    decisions = _decide_all(store, requests, evidence, policy)
+    return MatchResult(decisions, evidence, candidates, scores, model)
+
+
+def _candidate_records(store: Store, pairs: pa.Table) -> tuple[pa.Table, _Records]:
+    """The candidate records' features, and per record its taxpayer, whether it is a box
+    and how many filings it stands for."""
+    store.register("candidate_pairs", pairs)
     try:
         right = store.arrow(candidate_features_sql())
         filings = {int(rid): int(n or 1) for rid, n in store.fetchall(record_filings_sql())}
     finally:
         store.unregister("candidate_pairs")
-    box_records = {
+    ids = right.column("record_id").to_pylist()
+    boxes = {
         rid
-        for rid, kind in zip(
-            right.column("record_id").to_pylist(),
-            right.column("address_kind").to_pylist(),
-            strict=True,
-        )
+        for rid, kind in zip(ids, right.column("address_kind").to_pylist(), strict=True)
         if kind not in (None, "STREET")
     }
-    tf_tables = master_tf_tables(store)
-    left = _left_side(requests)
-    note("scoring")
-    scores = score_pairs(model, left, right, tf_tables)
-    tins = dict(
-        zip(right.column("record_id").to_pylist(), right.column("tin").to_pylist(), strict=True)
-    )
-    note("deciding")
-    channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
-    sides = _Sides.of(left, right)
-    evidence = _evidence(
-        scores, model, _Records(tins, box_records, filings), sides, channel, expanded.mates
-    )
-    record_streets: dict[int, Street] = {
+    tins = dict(zip(ids, right.column("tin").to_pylist(), strict=True))
+    return right, _Records(tins, boxes, filings)
+
+
+def _record_streets(right: pa.Table) -> dict[int, Street]:
+    """Per candidate record, its street: ZIP, street name and street key."""
+    columns = ("record_id", "zip5", "street_name", "street_key")
+    return {
         int(rid): (zip5, name, key)
         for rid, zip5, name, key in zip(
-            *(
-                right.column(c).to_pylist()
-                for c in ("record_id", "zip5", "street_name", "street_key")
-            ),
-            strict=True,
+            *(right.column(c).to_pylist() for c in columns), strict=True
         )
     }
-    evidence = streets_on_file_are_not_typos(store, requests, evidence, model, record_streets)
+
+
+def _decide_all(
+    store: Store,
+    requests: pa.Table,
+    evidence: dict[str, list[CandidateEvidence]],
+    policy: PolicyTerms,
+) -> dict[str, Decision]:
+    """The decision of every request, with what is on file about suffixes and households."""
     uids = requests.column("uid").to_pylist()
     suffixes = _suffixes_on_file(store, {c.tin for cs in evidence.values() for c in cs})
     request_suffix = dict(zip(uids, requests.column("name_suffix").to_pylist(), strict=True))
     households = _households_without_unit(store, requests)
-    decisions = {
+    return {
         uid: decide(
             evidence.get(uid, []),
             policy,
@@ -235,7 +248,6 @@ def run_matching(
         )
         for uid in uids
     }
-    return MatchResult(decisions, evidence, candidates, scores, model)
 
 
 @dataclass(frozen=True)
