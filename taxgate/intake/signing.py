@@ -11,6 +11,7 @@ import hashlib
 import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -76,6 +77,34 @@ def sign_batch(
         )
     terms = agreement or load_agreement(default_agreement_path())
     private_key = load_private_key(key_path)
+    request_bytes, row_count = _read_requests(requests_path, terms)
+    signed_at = _utc(now or datetime.now(UTC)).replace(microsecond=0)
+    fields = {
+        "format": MANIFEST_FORMAT,
+        "batch_id": batch_id or new_batch_id(),
+        "request_file": requests_path.name,
+        "request_sha256": hashlib.sha256(request_bytes).hexdigest(),
+        "row_count": row_count,
+        "requesting_agency": requesting_agency or terms.agreement.requesting_agency,
+        "signer": signer,
+        "signed_at": signed_at,
+        "request_date": request_date or signed_at.date(),
+        "agreement_id": terms.agreement.id,
+        "agreement_version": terms.agreement.version,
+        "attestation": terms.attestation.text,
+    }
+    manifest = _manifest(fields, out)
+    data = manifest_bytes(manifest)
+    try:
+        atomic_write_bytes(out, data)
+        atomic_write_bytes(signature_path(out), sign(private_key, data))
+    except OSError as e:
+        raise InputError(f"cannot write the manifest: {e.strerror or e}", path=out) from e
+    return out
+
+
+def _read_requests(requests_path: Path, terms: Agreement) -> tuple[bytes, int]:
+    """The request file's bytes and row count, read as intake reads it (same limits)."""
     # Hash and count the same bytes, so the manifest describes one file, not two.
     request_bytes = read_file_bytes(requests_path, limit=terms.screening.max_request_file_bytes)
     requests = parse_requests(
@@ -87,34 +116,18 @@ def sign_batch(
     )
     for warning in requests.warnings:
         logger.warning("%s: %s", requests_path, warning)
-    signed_at = _utc(now or datetime.now(UTC)).replace(microsecond=0)
+    return request_bytes, requests.row_count
+
+
+def _manifest(fields: dict[str, Any], out: Path) -> BatchManifest:
+    """The manifest of ``fields``; a field the schema refuses is named."""
     try:
-        manifest = BatchManifest(
-            format=MANIFEST_FORMAT,
-            batch_id=batch_id or new_batch_id(),
-            request_file=requests_path.name,
-            request_sha256=hashlib.sha256(request_bytes).hexdigest(),
-            row_count=requests.row_count,
-            requesting_agency=requesting_agency or terms.agreement.requesting_agency,
-            signer=signer,
-            signed_at=signed_at,
-            request_date=request_date or signed_at.date(),
-            agreement_id=terms.agreement.id,
-            agreement_version=terms.agreement.version,
-            attestation=terms.attestation.text,
-        )
+        return BatchManifest(**fields)
     except ValidationError as e:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()
         )
         raise InputError(f"cannot write the manifest: {problems}", path=out) from e
-    data = manifest_bytes(manifest)
-    try:
-        atomic_write_bytes(out, data)
-        atomic_write_bytes(signature_path(out), sign(private_key, data))
-    except OSError as e:
-        raise InputError(f"cannot write the manifest: {e.strerror or e}", path=out) from e
-    return out
 
 
 def _utc(moment: datetime) -> datetime:
