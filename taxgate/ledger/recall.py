@@ -80,14 +80,7 @@ def recall_disclosures(
             looks like it holds a TIN.
         WorkspaceError: a named disclosure is already recalled, or none is left to recall.
     """
-    why = why.strip()
-    if not why:
-        raise InputError("--why must say what was wrong with the disclosures", field="why")
-    if _TIN_LIKE.search(why):
-        raise InputError(
-            "--why looks like it holds a TIN; the incident report must carry no taxpayer data",
-            field="why",
-        )
+    why = _checked_why(why)
     store = ledger.store
     with store.transaction():
         rows = store.fetchall(batch_disclosures_sql(), [batch_id])
@@ -127,22 +120,40 @@ def recall_disclosures(
             first_entry=entries[0],
             last_entry=entries[-1],
         )
-        store.execute(
-            """INSERT INTO recalls (recall_id, batch_id, requester, why, recalled_at,
-                                    request_ids, first_entry, last_entry)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                record.recall_id,
-                record.batch_id,
-                record.requester,
-                record.why,
-                record.recalled_at,
-                json.dumps(list(record.request_ids)),
-                record.first_entry,
-                record.last_entry,
-            ],
-        )
+        _store_recall(ledger, record)
     return record
+
+
+def _checked_why(why: str) -> str:
+    """The recall's reason, stripped; it must say something and hold no TIN."""
+    why = why.strip()
+    if not why:
+        raise InputError("--why must say what was wrong with the disclosures", field="why")
+    if _TIN_LIKE.search(why):
+        raise InputError(
+            "--why looks like it holds a TIN; the incident report must carry no taxpayer data",
+            field="why",
+        )
+    return why
+
+
+def _store_recall(ledger: Ledger, record: RecallRecord) -> None:
+    """The recall's row (its entries are in the ledger)."""
+    ledger.store.execute(
+        """INSERT INTO recalls (recall_id, batch_id, requester, why, recalled_at,
+                                request_ids, first_entry, last_entry)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            record.recall_id,
+            record.batch_id,
+            record.requester,
+            record.why,
+            record.recalled_at,
+            json.dumps(list(record.request_ids)),
+            record.first_entry,
+            record.last_entry,
+        ],
+    )
 
 
 def _choose(
