@@ -18,7 +18,7 @@ import random
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,10 @@ class Tampered:
     ws: Workspace
     store: Store
     verify: Callable[[Path | None], VerifyReport]
+    # Every tampering is rolled back, so each table's rows and columns stay as they were:
+    # read once (two queries fewer per tampering, in a suite of over a thousand).
+    rowids: dict[str, list[int]] = field(default_factory=dict)
+    columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def attempt(
         self, change: Callable[[Store], None], agreement: Path | None = None
@@ -118,13 +122,16 @@ def tampered(reviewed_world: Any, tmp_path_factory: pytest.TempPathFactory) -> I
         yield Tampered(workspace, store, verify)
 
 
-def _columns(store: Store, table: str) -> list[tuple[str, str]]:
-    rows = store.fetchall(
+def _columns(tampered: Tampered, table: str) -> list[tuple[str, str]]:
+    if table in tampered.columns:
+        return tampered.columns[table]
+    rows = tampered.store.fetchall(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
         "ORDER BY column_index",
         [table],
     )
-    return [(str(name), str(kind)) for name, kind in rows]
+    tampered.columns[table] = [(str(name), str(kind)) for name, kind in rows]
+    return tampered.columns[table]
 
 
 def _changed(value: Any, kind: str, rng: random.Random) -> Any:
@@ -149,9 +156,12 @@ def _changed(value: Any, kind: str, rng: random.Random) -> Any:
     return next(c for c in rng.sample(choices, len(choices)) if c != text)
 
 
-def _pick(store: Store, table: str, rng: random.Random) -> tuple[int, dict[str, Any]]:
-    rowids = [r for (r,) in store.fetchall(f"SELECT rowid FROM {table}")]
-    rowid = rng.choice(rowids)
+def _pick(tampered: Tampered, table: str, rng: random.Random) -> tuple[int, dict[str, Any]]:
+    store = tampered.store
+    if table not in tampered.rowids:
+        rowids = store.fetchall(f"SELECT rowid FROM {table} ORDER BY rowid")
+        tampered.rowids[table] = [r for (r,) in rowids]
+    rowid = rng.choice(tampered.rowids[table])
     row = store.arrow(f"SELECT * FROM {table} WHERE rowid = ?", [rowid]).to_pylist()[0]
     return rowid, row
 
@@ -188,8 +198,8 @@ Outcome = tuple[VerifyReport | None, bool, str]
 
 
 def _update(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
-    rowid, row = _pick(tampered.store, table, rng)
-    column, kind = rng.choice(_columns(tampered.store, table))
+    rowid, row = _pick(tampered, table, rng)
+    column, kind = rng.choice(_columns(tampered, table))
     new = _changed(row[column], kind, rng)
 
     def change(store: Store) -> None:
@@ -205,7 +215,7 @@ def _update(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
 
 
 def _delete(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
-    rowid, row = _pick(tampered.store, table, rng)
+    rowid, row = _pick(tampered, table, rng)
     report = tampered.attempt(
         lambda store: store.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
     )
@@ -214,7 +224,7 @@ def _delete(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
 
 def _insert(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
     """A copy of a row under a new key (or, where the key is free, the same one)."""
-    _, row = _pick(tampered.store, table, rng)
+    _, row = _pick(tampered, table, rng)
     key = TABLES[table]
     top = tampered.store.fetchone(f"SELECT max({key}) FROM {table}")
     copy = dict(row)
