@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import json
 import os
 import random
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 import traceback
+import types
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -232,6 +234,7 @@ def run_mutations(target: str, inputs: int, seed: int, crashes: Path) -> Tally:
 def _run_atheris(target: str, inputs: int, seed: int, crashes: Path, summary: Path | None) -> None:
     import atheris  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
+    _instrument_taxgate(atheris)
     tally = Tally(target, crashes)
     corpus = Path(tempfile.mkdtemp(prefix=f"taxgate-fuzz-{target}-"))
     for i, data in enumerate(seeds(target)):
@@ -244,6 +247,25 @@ def _run_atheris(target: str, inputs: int, seed: int, crashes: Path, summary: Pa
 
     atheris.Setup([sys.argv[0], str(corpus), f"-seed={seed}", "-max_len=8192"], one_input)
     atheris.Fuzz()
+
+
+def _instrument_taxgate(atheris: Any) -> int:
+    """Add coverage instrumentation to every taxgate function already imported.
+
+    taxgate is imported above, before the engine is chosen, so ``instrument_imports`` comes
+    too late; without this, libFuzzer sees no coverage, keeps no input, and mutates a single
+    byte blindly (the parsers then refuse nearly every input at their first check).
+    """
+    functions = [
+        obj
+        for obj in gc.get_objects()
+        if isinstance(obj, types.FunctionType)
+        and str(getattr(obj, "__module__", "") or "").startswith("taxgate")
+    ]
+    for function in functions:
+        atheris.instrument_func(function)
+    print(f"instrumented {len(functions)} taxgate functions", file=sys.stderr)
+    return len(functions)
 
 
 def _finish(tally: Tally, summary_path: Path | None) -> None:

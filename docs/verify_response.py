@@ -4,14 +4,15 @@
 Needs Python 3.9+ and the `cryptography` package only. Usage:
 
     python3 verify_response.py FOLDER --log-key LOG.pub.pem|LOG.vkey \
-        [--witness-key WITNESS.vkey ...] [--quorum N]
+        [--witness-key WITNESS.vkey ...] [--quorum N] [--csv supplement-B-R.csv]
 
 It checks, per the C2SP specs (signed-note, tlog-checkpoint, tlog-cosignature) and RFC 9162:
 the log's Ed25519 signature on checkpoint.txt; each trusted witness's cosignature/v1 on it
 (at least N of them, all by default); and, for every DISCLOSED row of response.csv, an
 inclusion proof in proofs.json of a DISCLOSURE entry of that batch and request to the
-checkpoint's root (and no proof of a disclosure the response does not show). Exit 0: all
-good; exit 1: the first problem is printed.
+checkpoint's root (and no proof of a disclosure the response does not show). A review's
+supplement NAME.csv (--csv) is checked the same way against NAME.checkpoint.txt and
+NAME.proofs.json. Exit 0: all good; exit 1: the first problem is printed.
 """
 
 import argparse
@@ -105,16 +106,18 @@ def disclosed_ids(path):
     return {unmark(r["request_id"]) for r in rows if r["outcome"] == "DISCLOSED"}
 
 
-def verify(folder, log_key, witness_keys, quorum):
-    body, origin, size, root, signatures = parse_note((folder / "checkpoint.txt").read_bytes())
+def verify(folder, log_key, witness_keys, quorum, csv_name="response.csv"):
+    stem = "" if csv_name == "response.csv" else csv_name.removesuffix(".csv") + "."
+    note = (folder / f"{stem}checkpoint.txt").read_bytes()
+    body, origin, size, root, signatures = parse_note(note)
     log_name, log_raw = read_key(log_key, 1)
     if not check_signature(body, signatures, log_name or origin, log_raw, 1):
-        raise Bad("checkpoint.txt is not signed by the log key")
+        raise Bad("the checkpoint is not signed by the log key")
     witnesses = [read_key(k, 4) for k in witness_keys]
     cosigned = sum(check_signature(body, signatures, n, k, 4) for n, k in witnesses)
     if cosigned < (len(witnesses) if quorum is None else quorum):
         raise Bad(f"only {cosigned} of the trusted witnesses cosigned the checkpoint")
-    doc = json.loads((folder / "proofs.json").read_text(encoding="utf-8"))
+    doc = json.loads((folder / f"{stem}proofs.json").read_text(encoding="utf-8"))
     if (doc["origin"], doc["tree_size"], base64.b64decode(doc["root"])) != (origin, size, root):
         raise Bad("proofs.json is not for this checkpoint")
     proven = set()
@@ -128,7 +131,7 @@ def verify(folder, log_key, witness_keys, quorum):
         if not included(proof["index"], size, leaf_hash, path, root):
             raise Bad(f"the disclosure of {proof['request_id']!r} is not in the checkpoint")
         proven.add(proof["request_id"])
-    shown = disclosed_ids(folder / "response.csv")
+    shown = disclosed_ids(folder / csv_name)
     if shown != proven:
         raise Bad(f"disclosures without a proof or proofs without a disclosure: {shown ^ proven}")
     return f"{origin} size {size}: {len(proven)} disclosures proven, {cosigned} cosignatures"
@@ -140,9 +143,10 @@ def main():
     parser.add_argument("--log-key", required=True)
     parser.add_argument("--witness-key", action="append", default=[])
     parser.add_argument("--quorum", type=int)
+    parser.add_argument("--csv", default="response.csv", help="the response or a supplement")
     args = parser.parse_args()
     try:
-        print("OK:", verify(args.folder, args.log_key, args.witness_key, args.quorum))
+        print("OK:", verify(args.folder, args.log_key, args.witness_key, args.quorum, args.csv))
     except Exception as e:  # every failure, malformed input included, is a verdict
         print(f"FAIL: {type(e).__name__}: {e}")
         return 1

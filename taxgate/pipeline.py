@@ -75,6 +75,7 @@ from taxgate.matching.decide import (
 )
 from taxgate.matching.engine import MatchResult, run_matching
 from taxgate.matching.features import feature_rows, feature_table
+from taxgate.matching.model import MatchModel
 from taxgate.matching.model_store import (
     active_model,
     save_model,
@@ -479,6 +480,29 @@ def _response_row(
     return ResponseRow(request_id, "NOT_DISCLOSED")
 
 
+@dataclass(frozen=True)
+class _Commit:
+    """What a batch's commit writes, worked out before its transaction opens."""
+
+    verified: VerifiedBatch
+    agreement: Agreement
+    request_date: date
+    now: datetime
+    as_of_override: bool
+    model: MatchModel
+    model_is_new: bool
+    flags: list[str]
+    counts: dict[str, int]
+    decisions: pa.Table
+    responses: pa.Table
+    received: list[ev.LedgerEvent]
+
+    @property
+    def batch_id(self) -> str:
+        """The batch being committed."""
+        return self.verified.manifest.batch_id
+
+
 def _commit(
     store: Store,
     ws: Workspace,
@@ -495,18 +519,82 @@ def _commit(
     as_of_override: bool,
     adoption: list[ev.LedgerEvent],
 ) -> RunReport:
-    manifest = verified.manifest
-    batch_id = manifest.batch_id
-    flags = sorted(f.flag.value for f in screening.flags)
-    decisions = pa.Table.from_pylist(assembled.decisions, schema=DECISION_SCHEMA)
-    responses = pa.Table.from_pylist(assembled.response_rows)
+    plan = _plan_commit(
+        store, verified, assembled, screening, match, agreement, request_date, now, as_of_override
+    )
+    # The response is staged beside its final name first; it replaces nothing until the
+    # store has committed, so a crash leaves either no trace or a complete, committed batch.
+    target = out_dir / RESPONSE_FILE
+    staged = _stage_response(target, response_csv(assembled.responses))
+    reached_commit = False
+    try:
+        reach("run:staged")
+        with ledger_transaction(store, ws, now=now) as ledger:
+            timings = _write_batch(store, ws, ledger, plan, clock, adoption, assembled)
+            size = Ledger(store).size()
+            reach("run:commit")
+            reached_commit = True
+        reach("run:committed")
+        publish(staged, target)
+        write_receipt(require_receipt(store, plan.batch_id), out_dir)
+        reach("run:published")
+    except BaseException as fault:
+        discard(staged)
+        # Past the batch's own writes, the fault may have come after the commit (the
+        # checkpoint export, the rename, a full disk, Ctrl-C): the store says which.
+        if reached_commit and _committed(store, plan.batch_id):
+            raise _outputs_not_written(ws, plan.batch_id, out_dir, fault) from fault
+        raise
+    return RunReport(
+        batch_id=plan.batch_id,
+        out_dir=out_dir,
+        counts=plan.counts,
+        model_version=match.model.version,
+        batch_flags=tuple(plan.flags),
+        timings=timings,
+        ledger_size=size,
+    )
+
+
+def _plan_commit(
+    store: Store,
+    verified: VerifiedBatch,
+    assembled: _Assembled,
+    screening: ScreeningResult,
+    match: MatchResult,
+    agreement: Agreement,
+    request_date: date,
+    now: datetime,
+    as_of_override: bool,
+) -> _Commit:
+    """The batch's tables, counts and first two ledger events (nothing is written)."""
     counts: dict[str, int] = {}
     for d in assembled.decisions:
         counts[d["decision"]] = counts.get(d["decision"], 0) + 1
-    model_is_new = active_model(store) is None
-    batch_events = [
+    return _Commit(
+        verified=verified,
+        agreement=agreement,
+        request_date=request_date,
+        now=now,
+        as_of_override=as_of_override,
+        model=match.model,
+        model_is_new=active_model(store) is None,
+        flags=sorted(f.flag.value for f in screening.flags),
+        counts=counts,
+        decisions=pa.Table.from_pylist(assembled.decisions, schema=DECISION_SCHEMA),
+        responses=pa.Table.from_pylist(assembled.response_rows),
+        received=_received_events(verified, agreement, request_date, as_of_override),
+    )
+
+
+def _received_events(
+    verified: VerifiedBatch, agreement: Agreement, request_date: date, as_of_override: bool
+) -> list[ev.LedgerEvent]:
+    """BATCH_RECEIVED and SIGNATURE_VERIFIED: the batch's terms and who signed it."""
+    manifest = verified.manifest
+    return [
         ev.batch_received(
-            batch_id=batch_id,
+            batch_id=manifest.batch_id,
             requester=manifest.requesting_agency,
             agreement_id=agreement.agreement.id,
             agreement_version=agreement.agreement.version,
@@ -518,7 +606,7 @@ def _commit(
         ),
         ev.LedgerEvent(
             ev.EventKind.SIGNATURE_VERIFIED,
-            batch_id,
+            manifest.batch_id,
             attrs={
                 "signer": manifest.signer,
                 "signer_key": verified.signer_key,
@@ -526,80 +614,70 @@ def _commit(
             },
         ),
     ]
-    # The response is staged beside its final name first; it replaces nothing until the
-    # store has committed, so a crash leaves either no trace or a complete, committed batch.
-    target = out_dir / RESPONSE_FILE
-    staged = _stage_response(target, response_csv(assembled.responses))
-    reached_commit = False
-    try:
-        reach("run:staged")
-        with ledger_transaction(store, ws, now=now) as ledger:
-            if batch_known(store, batch_id):
-                raise DisclosureRefused(
-                    f"batch {batch_id} was already answered",
-                    hint="use `taxgate response` to re-export",
-                )
-            model_events = []
-            if model_is_new:
-                saved = save_model(store, ws.root / "models", match.model, now=now)
-                model_events.append(saved_model_event(saved))
-            store.insert_arrow("decisions", decisions)
-            store.insert_arrow("responses", responses)
-            timings = clock.done()
-            batch_row = {
-                "batch_id": batch_id,
-                "requester": manifest.requesting_agency,
-                "signer": manifest.signer,
-                "manifest_sha256": verified.manifest_sha256,
-                "request_sha256": manifest.request_sha256,
-                "rows": manifest.row_count,
-                "request_date": manifest.request_date,
-                "as_of": request_date,
-                "received_at": now.isoformat(),
-                "state": "RELEASED",
-                "batch_flags": flags,
-                "model_version": match.model.version,
-                "policy_version": POLICY_VERSION,
-                "agreement_id": agreement.agreement.id,
-                "agreement_version": agreement.agreement.version,
-                "timings": json.dumps(timings, sort_keys=True),
-                "as_of_override": as_of_override,
-            }
-            release = ev.batch_released(
-                batch_id=batch_id,
-                counts=counts,
-                batch_flags=flags,
-                model_version=match.model.version,
-                policy_version=POLICY_VERSION,
-                bound=batch_record(batch_row),
-            )
-            ledger.append(
-                [*adoption, *model_events, *batch_events, *assembled.events, release], now=now
-            )
-            store.execute(insert_batch_sql(tuple(batch_row)), list(batch_row.values()))
-            size = Ledger(store).size()
-            reach("run:commit")
-            reached_commit = True
-        reach("run:committed")
-        publish(staged, target)
-        write_receipt(require_receipt(store, batch_id), out_dir)
-        reach("run:published")
-    except BaseException as fault:
-        discard(staged)
-        # Past the batch's own writes, the fault may have come after the commit (the
-        # checkpoint export, the rename, a full disk, Ctrl-C): the store says which.
-        if reached_commit and _committed(store, batch_id):
-            raise _outputs_not_written(ws, batch_id, out_dir, fault) from fault
-        raise
-    return RunReport(
-        batch_id=batch_id,
-        out_dir=out_dir,
-        counts=counts,
-        model_version=match.model.version,
-        batch_flags=tuple(flags),
-        timings=timings,
-        ledger_size=size,
+
+
+def _write_batch(
+    store: Store,
+    ws: Workspace,
+    ledger: Ledger,
+    plan: _Commit,
+    clock: _Clock,
+    adoption: list[ev.LedgerEvent],
+    assembled: _Assembled,
+) -> dict[str, float]:
+    """Inside the batch's transaction: refuse a replay, save a new model, insert the
+    decisions, responses and batch rows, and append the batch's ledger events in order.
+
+    Returns the stage timings (taken once the rows are inserted)."""
+    if batch_known(store, plan.batch_id):
+        raise DisclosureRefused(
+            f"batch {plan.batch_id} was already answered",
+            hint="use `taxgate response` to re-export",
+        )
+    model_events = []
+    if plan.model_is_new:
+        saved = save_model(store, ws.root / "models", plan.model, now=plan.now)
+        model_events.append(saved_model_event(saved))
+    store.insert_arrow("decisions", plan.decisions)
+    store.insert_arrow("responses", plan.responses)
+    timings = clock.done()
+    batch_row = _batch_row(plan, timings)
+    release = ev.batch_released(
+        batch_id=plan.batch_id,
+        counts=plan.counts,
+        batch_flags=plan.flags,
+        model_version=plan.model.version,
+        policy_version=POLICY_VERSION,
+        bound=batch_record(batch_row),
     )
+    events = [*adoption, *model_events, *plan.received, *assembled.events, release]
+    ledger.append(events, now=plan.now)
+    store.execute(insert_batch_sql(tuple(batch_row)), list(batch_row.values()))
+    return timings
+
+
+def _batch_row(plan: _Commit, timings: dict[str, float]) -> dict[str, Any]:
+    """The ``batches`` row, bound into the BATCH_RELEASED entry's record."""
+    manifest = plan.verified.manifest
+    return {
+        "batch_id": plan.batch_id,
+        "requester": manifest.requesting_agency,
+        "signer": manifest.signer,
+        "manifest_sha256": plan.verified.manifest_sha256,
+        "request_sha256": manifest.request_sha256,
+        "rows": manifest.row_count,
+        "request_date": manifest.request_date,
+        "as_of": plan.request_date,
+        "received_at": plan.now.isoformat(),
+        "state": "RELEASED",
+        "batch_flags": plan.flags,
+        "model_version": plan.model.version,
+        "policy_version": POLICY_VERSION,
+        "agreement_id": plan.agreement.agreement.id,
+        "agreement_version": plan.agreement.agreement.version,
+        "timings": json.dumps(timings, sort_keys=True),
+        "as_of_override": plan.as_of_override,
+    }
 
 
 RESPONSE_FILE = "response.csv"

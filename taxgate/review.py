@@ -45,6 +45,7 @@ from taxgate.ledger.binding import bound_row
 from taxgate.ledger.canonical import format_time
 from taxgate.ledger.hold import active_hold, has_table, withheld_tins
 from taxgate.ledger.log import ledger_transaction
+from taxgate.ledger.receipts import supplement_receipt, write_receipt
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.decide import Outcome
 from taxgate.output_paths import check_output_folder
@@ -214,7 +215,7 @@ def decide_review(
             if release is not None:
                 # Only after the commit: a file that went out is always backed by its ledger
                 # entries.
-                atomic_write_bytes(release.path, release.csv)
+                _write_supplement_files(store, batch_id, request_id, release.path, release.csv)
             reach("review:written")
         except BaseException as fault:
             # Past the review's own writes the fault may have come after the commit (the
@@ -304,8 +305,30 @@ def write_supplement(ws: Workspace, *, batch_id: str, request_id: str, out_dir: 
             hint="run `taxgate ledger verify WS`",
         )
     path = out_dir / sql.supplement_file_name(batch_id, request_id)
-    atomic_write_bytes(path, data)
+    with Store.open(ws.store_path, read_only=True) as store:
+        _write_supplement_files(store, batch_id, request_id, path, data)
     return path
+
+
+def _write_supplement_files(
+    store: Store, batch_id: str, request_id: str, path: Path, data: bytes
+) -> None:
+    """The supplement's receipt (the checkpoint that covers its DISCLOSURE entry, with the
+    entry's inclusion proof: ``NAME.checkpoint.txt``, ``NAME.proofs.json``), then the
+    supplement itself, so that a supplement in the folder always has its receipt beside it.
+
+    Raises:
+        LedgerError: no C2SP checkpoint covers the disclosure (a workspace not migrated).
+    """
+    receipt = supplement_receipt(store, batch_id, request_id)
+    if receipt is None:
+        raise LedgerError(
+            f"no C2SP checkpoint covers the disclosure of request {request_id} of batch {batch_id}",
+            hint="a workspace from before C2SP checkpoints signs one with `taxgate ledger "
+            "migrate WS`",
+        )
+    write_receipt(receipt, path.parent, beside=path.name)
+    atomic_write_bytes(path, data)
 
 
 def _target(store: Store, batch_id: str, request_id: str) -> _Target:

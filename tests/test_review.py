@@ -278,7 +278,13 @@ def test_approve_discloses_the_lka_in_a_contract_supplement(
     assert approve(world, request_id, tmp_path) == 0
     terminal = capsys.readouterr()
     supplement = tmp_path / f"supplement-{world.batch_id}-{request_id}.csv"
-    assert [p.name for p in tmp_path.iterdir()] == [supplement.name]  # nothing staged left
+    stem = supplement.name.removesuffix(".csv")
+    # The supplement and its receipt (checkpoint, inclusion proof); nothing staged left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{stem}.checkpoint.txt",
+        supplement.name,
+        f"{stem}.proofs.json",
+    ]
     data = supplement.read_bytes()
     lines = data.decode("utf-8").splitlines()
     assert (

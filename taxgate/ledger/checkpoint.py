@@ -49,6 +49,7 @@ VKEY_FILE = "ledger.vkey"
 LEGACY_PUBLIC_KEY_FILE = "ledger-ecdsa-legacy.pub.pem"
 LEGACY_PRIVATE_KEY_FILE = "ledger.key.pem"
 EXPORT_FILE = "checkpoints.jsonl"
+STAGED_EXPORT_FILE = "checkpoint-staged.json"
 
 
 @dataclass(frozen=True)

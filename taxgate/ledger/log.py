@@ -42,13 +42,20 @@ from taxgate.ledger.canonical import (
     leaf_bytes,
     parse_attrs,
 )
-from taxgate.ledger.checkpoint import EXPORT_FILE, Checkpoint, CheckpointKey, append_export
+from taxgate.ledger.checkpoint import (
+    EXPORT_FILE,
+    STAGED_EXPORT_FILE,
+    Checkpoint,
+    CheckpointKey,
+    append_export,
+    parse_export_line,
+)
 from taxgate.ledger.events import EventKind, LedgerEvent
 from taxgate.ledger.keys import load_signing_key
 from taxgate.ledger.merkle import Frontier, MerkleTree
 from taxgate.ledger.rows import encode_events
 from taxgate.store import Store
-from taxgate.workspace import Workspace
+from taxgate.workspace import Workspace, atomic_write_bytes
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,32 @@ def export_path(ws: Workspace) -> Path:
     return ws.root / "ledger" / EXPORT_FILE
 
 
+def staged_export_path(ws: Workspace) -> Path:
+    """The export line of the checkpoint being committed: ``WS/ledger/checkpoint-staged.json``.
+
+    Written before the commit and removed once the line is in the export, it shows that a
+    checkpoint missing from the export's end was committed by a command stopped before its
+    export (which the next command catches up), not deleted from it.
+    """
+    return ws.root / "ledger" / STAGED_EXPORT_FILE
+
+
+def read_staged_export(ws: Workspace) -> Checkpoint | None:
+    """The staged export line, if one is left (see :func:`staged_export_path`).
+
+    Raises:
+        LedgerVerificationError: the file is not one export line.
+    """
+    path = staged_export_path(ws)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise LedgerVerificationError(f"cannot read the staged checkpoint {path}: {e}") from e
+    return parse_export_line(text.strip(), where=str(path))
+
+
 @contextmanager
 def ledger_transaction(store: Store, ws: Workspace, *, now: datetime) -> Iterator[Ledger]:
     """One all-or-nothing unit of ledger work ending in a signed checkpoint.
@@ -277,11 +310,18 @@ def ledger_transaction(store: Store, ws: Workspace, *, now: datetime) -> Iterato
     ledger = Ledger(store)
     ledger.ensure_schema()
     key = _signing_key(ledger, ws)
+    # Catch up on a checkpoint a fault kept out of the export: from here on, every stored
+    # checkpoint but the one this block signs is exported, which `ledger verify` relies on.
+    ledger.export_checkpoints(export_path(ws))
     with store.transaction():
         yield ledger
-        ledger.checkpoint(key=key, now=now)
+        signed = ledger.checkpoint(key=key, now=now)
+        # Staged before the commit: a fault between the commit and the export leaves the
+        # line here, so that the export's missing last line is told from a deleted one.
+        atomic_write_bytes(staged_export_path(ws), (signed.to_json() + "\n").encode("utf-8"))
     reach("ledger:committed")
     ledger.export_checkpoints(export_path(ws))
+    staged_export_path(ws).unlink(missing_ok=True)
 
 
 def _signing_key(ledger: Ledger, ws: Workspace) -> CheckpointKey:

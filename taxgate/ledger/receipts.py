@@ -1,15 +1,17 @@
-"""What the requester holds of the ledger: the batch's signed checkpoint and an inclusion
-proof for each disclosure, written beside ``response.csv``.
+"""What the requester holds of the ledger: the signed checkpoint and an inclusion proof for
+each disclosure, written beside ``response.csv`` and beside each review's supplement.
 
 ``checkpoint.txt`` is a C2SP checkpoint (signed note) covering the batch, with every witness
 cosignature the workspace has received for it: when ``run`` writes it, the checkpoint that
 committed the batch; when ``taxgate response`` writes it again, the newest checkpoint a
 witness cosigned (else the newest). ``proofs.json`` gives, for each DISCLOSURE entry the run
 made (those ``response.csv`` shows; a later review's supplement is not among them), the
-entry's exact leaf bytes (identifiers, codes and the hash
-of its record; no taxpayer data in clear) and its RFC 9162 audit path to that checkpoint's
-root. With the log's public key, anyone can check that each disclosure the requester
-received is in the log every witness saw, without taxgate's code
+entry's exact leaf bytes (identifiers, codes and the hash of its record; no taxpayer data in
+clear) and its RFC 9162 audit path to that checkpoint's root. A supplement
+``supplement-B-R.csv`` has its own ``supplement-B-R.checkpoint.txt`` and
+``supplement-B-R.proofs.json`` in the same format, proving the one DISCLOSURE entry its
+approval added. With the log's public key, anyone can check that each disclosure the
+requester received is in the log every witness saw, without taxgate's code
 (``docs/verify_response.py``). Once the requester holds them, a later rewrite of those
 entries cannot go unnoticed.
 """
@@ -33,6 +35,7 @@ from taxgate.ledger.note import HASH_SIZE, NoteSignature, parse_note
 from taxgate.store import Store
 from taxgate.workspace import atomic_write_bytes
 
+RESPONSE_CSV = "response.csv"
 CHECKPOINT_FILE = "checkpoint.txt"
 PROOFS_FILE = "proofs.json"
 PROOFS_FORMAT = "taxgate-inclusion-proofs/1"
@@ -54,10 +57,30 @@ def batch_receipt(store: Store, batch_id: str) -> Receipt | None:
     Raises:
         LedgerVerificationError: a disclosure entry no longer hashes to its stored leaf.
     """
-    ledger = Ledger(store)
     last = _last_run_entry(store, batch_id)
     if last is None:
         return None
+    rows = store.fetchall(_disclosures_sql(), [batch_id, last])
+    return _receipt(store, batch_id, last, rows)
+
+
+def supplement_receipt(store: Store, batch_id: str, request_id: str) -> Receipt | None:
+    """The checkpoint and the one proof of a review's supplement: the DISCLOSURE entry the
+    approval added for ``request_id``; None if it has none or no C2SP checkpoint covers it.
+
+    Raises:
+        LedgerVerificationError: the disclosure entry no longer hashes to its stored leaf.
+    """
+    rows = store.fetchall(_request_disclosure_sql(), [batch_id, request_id])
+    if not rows:
+        return None
+    return _receipt(store, batch_id, int(rows[-1][0]), rows)
+
+
+def _receipt(store: Store, batch_id: str, last: int, rows: list[tuple[Any, ...]]) -> Receipt | None:
+    """The newest checkpoint covering entry ``last`` that a witness cosigned (else the
+    newest), and an inclusion proof of each DISCLOSURE entry of ``rows`` in it."""
+    ledger = Ledger(store)
     covering = [c for c in ledger.checkpoints() if not c.legacy and c.size > last]
     if not covering:
         return None
@@ -65,7 +88,7 @@ def batch_receipt(store: Store, batch_id: str) -> Receipt | None:
     checkpoint = next((c for c in reversed(covering) if cosignatures(store, c)), covering[-1])
     tree = ledger.tree(checkpoint.size)
     proofs = []
-    for row in store.fetchall(_disclosures_sql(), [batch_id, last]):
+    for row in rows:
         idx, kind, at, batch, request, attrs, record_hash, stored = row
         data = leaf_bytes(
             index=idx,
@@ -114,6 +137,12 @@ def _last_run_entry(store: Store, batch_id: str) -> int | None:
     )
     value = rows[0][0] if rows else None
     return None if value is None else int(value)
+
+
+def _request_disclosure_sql() -> str:
+    return """SELECT idx, kind, logged_at, batch_id, request_id, attrs, record_hash, leaf_hash
+              FROM ledger_entries WHERE batch_id = ? AND request_id = ? AND kind = 'DISCLOSURE'
+              ORDER BY idx"""
 
 
 def _disclosures_sql() -> str:
@@ -207,10 +236,27 @@ def _hash(value: Any, name: str) -> bytes:
     return raw
 
 
-def write_receipt(receipt: Receipt, out_dir: Path) -> list[Path]:
-    """Write ``checkpoint.txt`` and ``proofs.json`` into ``out_dir`` (owner-only, atomic)."""
+def receipt_names(csv_name: str) -> tuple[str, str]:
+    """The receipt's file names beside a CSV: ``checkpoint.txt`` and ``proofs.json`` beside
+    ``response.csv``; ``NAME.checkpoint.txt`` and ``NAME.proofs.json`` beside ``NAME.csv``
+    (a supplement: one folder may hold many).
+
+    Example:
+        >>> receipt_names("supplement-B1-R7.csv")
+        ('supplement-B1-R7.checkpoint.txt', 'supplement-B1-R7.proofs.json')
+    """
+    if csv_name == RESPONSE_CSV:
+        return CHECKPOINT_FILE, PROOFS_FILE
+    stem = csv_name.removesuffix(".csv")
+    return f"{stem}.{CHECKPOINT_FILE}", f"{stem}.{PROOFS_FILE}"
+
+
+def write_receipt(receipt: Receipt, out_dir: Path, *, beside: str = RESPONSE_CSV) -> list[Path]:
+    """Write the receipt into ``out_dir`` under :func:`receipt_names` of ``beside``
+    (owner-only, atomic)."""
+    checkpoint_name, proofs_name = receipt_names(beside)
     written = []
-    for name, data in ((CHECKPOINT_FILE, receipt.checkpoint), (PROOFS_FILE, receipt.proofs)):
+    for name, data in ((checkpoint_name, receipt.checkpoint), (proofs_name, receipt.proofs)):
         atomic_write_bytes(out_dir / name, data)
         written.append(out_dir / name)
     return written

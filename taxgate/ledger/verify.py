@@ -12,7 +12,9 @@ itself. :func:`verify_ledger` therefore checks, in order:
    consistent with the one before by an RFC 9162 §2.1.4 proof;
 5. every exported checkpoint (the auditor's copy) is signed, matches the store's checkpoint
    of the same number, and agrees with the log (a log truncated or rewritten after the export
-   cannot match it);
+   cannot match it); the workspace's own export holds every stored checkpoint once, in order
+   (the newest may be missing only while its staged line shows a command stopped between
+   its commit and its export), so a deleted, truncated or reordered export is named;
 6. no entry lies beyond the last signed checkpoint, and the stored tree edge is intact;
 7. the hold, withhold and recall tables agree with the entries that created them;
 8. the batches, decisions, responses, reviews and models tables agree with the rows their
@@ -45,7 +47,7 @@ from taxgate.ledger.checkpoint import (
     read_export,
 )
 from taxgate.ledger.hold import has_table
-from taxgate.ledger.log import Ledger, export_path
+from taxgate.ledger.log import Ledger, export_path, read_staged_export
 from taxgate.ledger.merkle import HASH_SIZE, MerkleTree, verify_consistency
 from taxgate.ledger.state import state_problems
 from taxgate.plural import counted
@@ -102,12 +104,28 @@ class _Findings:
             self.checkpoint = (seq, message)
 
 
+@dataclass(frozen=True)
+class OwnExport:
+    """The workspace's own export, which must hold every stored checkpoint.
+
+    Attributes:
+        where: The export's path, for the report.
+        checkpoints: Its lines, in file order.
+        staged: The staged line of a checkpoint committed but not yet exported, if left.
+    """
+
+    where: str
+    checkpoints: tuple[Checkpoint, ...]
+    staged: Checkpoint | None = None
+
+
 def verify_ledger(
     store: Store,
     *,
     public_key: CheckpointPublicKey,
     exported_checkpoints: Sequence[Checkpoint] | None = None,
     agreement_file: Path | None = None,
+    own_export: OwnExport | None = None,
 ) -> VerifyReport:
     """Re-hash every entry and record and check every checkpoint; see the module docstring.
 
@@ -117,11 +135,15 @@ def verify_ledger(
         exported_checkpoints: The auditor's exported checkpoints, if kept.
         agreement_file: The workspace's ``agreement.toml``, compared with the adopted one
             (not checked when None).
+        own_export: The workspace's export (``WS/ledger/checkpoints.jsonl``): its lines are
+            checked as exported checkpoints and must leave none of the store's out.
 
     Returns:
         A report; it never raises on a bad ledger (call :meth:`VerifyReport.raise_if_bad`).
     """
     exported = list(exported_checkpoints or [])
+    if own_export is not None:
+        exported += own_export.checkpoints
     if not has_table(store, "ledger_entries"):
         if exported:
             return _report(_Findings(entry=(0, "the store has no ledger at all")), 0, 0, exported)
@@ -135,6 +157,8 @@ def verify_ledger(
     tree = MerkleTree(bytes(leaves))
     stored = Ledger(store).checkpoints()
     _check_checkpoints(stored, exported, tree, good, public_key, findings)
+    if own_export is not None:
+        _check_export_complete(stored, own_export, findings)
     if findings.entry is None and findings.checkpoint is None:
         _check_frontier(store, tree, findings)
         for index, message in state_problems(store):
@@ -258,6 +282,36 @@ def _check_checkpoints(
     _check_roots(sorted(signed, key=lambda c: (c.size, c.seq)), tree, good, findings)
 
 
+def _check_export_complete(
+    stored: list[Checkpoint], export: OwnExport, findings: _Findings
+) -> None:
+    """Every stored checkpoint is in the export once, in order; only the newest may be
+    missing, and only while its staged line says its command stopped before exporting it."""
+    for line, cp in enumerate(export.checkpoints, start=1):
+        if cp.seq > line:
+            findings.bad_checkpoint(
+                line, f"checkpoint {line} is missing from the export {export.where} (deleted)"
+            )
+            return
+        if cp.seq < line:
+            findings.bad_checkpoint(
+                cp.seq,
+                f"line {line} of the export {export.where} repeats checkpoint {cp.seq} "
+                "(lines copied or moved)",
+            )
+            return
+    missing = stored[len(export.checkpoints) :]
+    if not missing or (len(missing) == 1 and export.staged == missing[0]):
+        return
+    first = missing[0].seq
+    findings.bad_checkpoint(
+        first,
+        f"checkpoint {first} is missing from the export {export.where} "
+        f"(the export ends at checkpoint {len(export.checkpoints)} of {len(stored)}: "
+        "deleted or truncated)",
+    )
+
+
 def _check_roots(
     signed: list[Checkpoint], tree: MerkleTree, good: int, findings: _Findings
 ) -> None:
@@ -337,17 +391,25 @@ def verify_workspace(ws: Workspace) -> VerifyReport | None:
 
     Returns None when the workspace has no ledger yet (nothing was ever appended).
     """
-    exported = read_export(export_path(ws))
-    with Store.open(ws.store_path, read_only=True) as store:
-        no_key = not (ws.keys_dir / PUBLIC_KEY_FILE).exists()
-        if no_key and not exported and not _has_entries(store) and not _has_batches(store):
-            return None
-        return verify_ledger(
-            store,
-            public_key=load_public_key(ws.keys_dir),
-            exported_checkpoints=exported,
-            agreement_file=ws.agreement_path,
-        )
+    return verify_workspace_ledger(ws, None)
+
+
+def verify_workspace_ledger(ws: Workspace, store: Store | None) -> VerifyReport | None:
+    """:func:`verify_workspace` on an open store (opened read-only here when None)."""
+    path = export_path(ws)
+    own = OwnExport(str(path), tuple(read_export(path)), read_staged_export(ws))
+    if store is None:
+        with Store.open(ws.store_path, read_only=True) as opened:
+            return verify_workspace_ledger(ws, opened)
+    no_key = not (ws.keys_dir / PUBLIC_KEY_FILE).exists()
+    if no_key and not own.checkpoints and not _has_entries(store) and not _has_batches(store):
+        return None
+    return verify_ledger(
+        store,
+        public_key=load_public_key(ws.keys_dir),
+        own_export=own,
+        agreement_file=ws.agreement_path,
+    )
 
 
 def _has_batches(store: Store) -> bool:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taxgate.errors import LedgerError, LedgerVerificationError
+from taxgate.fault_points import ENOSPC_SUFFIX, FAULT_POINT_VARIABLE
 from taxgate.ledger import events as ev
 from taxgate.ledger.canonical import canonical_json, format_time, leaf_bytes, parse_time
 from taxgate.ledger.checkpoint import (
@@ -18,8 +19,16 @@ from taxgate.ledger.checkpoint import (
     load_public_key,
     read_export,
 )
-from taxgate.ledger.log import Ledger, entry_leaf_hash, export_path, ledger_transaction
+from taxgate.ledger.log import (
+    Ledger,
+    entry_leaf_hash,
+    export_path,
+    ledger_transaction,
+    read_staged_export,
+    staged_export_path,
+)
 from taxgate.ledger.merkle import MerkleTree, root, verify_consistency, verify_inclusion
+from taxgate.ledger.verify import verify_workspace_ledger
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -198,6 +207,34 @@ def test_the_export_catches_up_and_drops_a_torn_line(store: Store, workspace: Wo
     record_batch(store, workspace, "B9", 1)
     assert [c.seq for c in read_export(path)] == [1, 2, 3, 4]
     assert read_export(path) == Ledger(store).checkpoints()
+
+
+def test_a_fault_between_commit_and_export_is_told_from_a_deleted_export_line(
+    store: Store, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_ledger(store, workspace, batches=2, requests=1)
+    monkeypatch.setenv(FAULT_POINT_VARIABLE, "ledger:committed" + ENOSPC_SUFFIX)
+    with pytest.raises(OSError, match="No space"):
+        record_batch(store, workspace, "B9", 1)
+    monkeypatch.delenv(FAULT_POINT_VARIABLE)
+    # Committed, not exported: the staged line says so, and the workspace verifies.
+    assert len(Ledger(store).checkpoints()) == 3 and len(read_export(export_path(workspace))) == 2
+    assert read_staged_export(workspace) == Ledger(store).checkpoints()[-1]
+    report = verify_workspace_ledger(workspace, store)
+    assert report is not None and report.ok, report.message
+    # Without the staged line the same export is one deleted line short, and named.
+    staged = staged_export_path(workspace).read_bytes()
+    staged_export_path(workspace).unlink()
+    report = verify_workspace_ledger(workspace, store)
+    assert report is not None and not report.ok and report.first_bad_checkpoint == 3
+    assert "checkpoint 3 is missing from the export" in report.message
+    # The next command catches the export up before it signs its own checkpoint.
+    staged_export_path(workspace).write_bytes(staged)
+    record_batch(store, workspace, "B10", 1)
+    assert read_export(export_path(workspace)) == Ledger(store).checkpoints()
+    assert not staged_export_path(workspace).exists()
+    report = verify_workspace_ledger(workspace, store)
+    assert report is not None and report.ok, report.message
 
 
 def test_the_key_loads_the_same_each_time(workspace: Workspace) -> None:

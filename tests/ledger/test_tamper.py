@@ -5,16 +5,20 @@ One small world is built per session (``reviewed_world``: a batch run, a review 
 and one declined), given a legal hold, a withhold and a recall, and opened once. Each
 tampering (an update, delete or insert of a row holding a batch, decision, response,
 review, model, hold, withhold, recall, ledger entry, record or checkpoint; or an edit of one
-field of ``agreement.toml``) is made inside a transaction, verified, and rolled back.
+field of ``agreement.toml``) is made inside a transaction, verified, and rolled back. Each
+tampering of the exported checkpoints (``WS/ledger/checkpoints.jsonl``: the file deleted,
+truncated, a line deleted, repeated, moved, edited or forged) is written to the file,
+verified the way ``taxgate ledger verify`` does, and undone.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,16 +27,17 @@ import pytest
 import tomli_w
 
 from taxgate.cli.main import run_cli
-from taxgate.errors import StoreError
+from taxgate.errors import LedgerVerificationError, StoreError
 from taxgate.ledger.checkpoint import load_public_key, read_export
-from taxgate.ledger.log import export_path
-from taxgate.ledger.verify import VerifyReport, verify_ledger
+from taxgate.ledger.log import export_path, staged_export_path
+from taxgate.ledger.verify import OwnExport, VerifyReport, verify_ledger, verify_workspace_ledger
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 SEED = 16
 ROW_TAMPERINGS = 900  # updates, deletes and inserts of stored rows
 AGREEMENT_TAMPERINGS = 150  # one field of agreement.toml changed each time
+EXPORT_TAMPERINGS = 150  # the exported checkpoints deleted, truncated or edited
 
 # Every table whose rows an auditor, the requester or the report relies on, and the column
 # that says which row it is (what the report must name).
@@ -63,6 +68,10 @@ class Tampered:
     ws: Workspace
     store: Store
     verify: Callable[[Path | None], VerifyReport]
+    # Every tampering is rolled back, so each table's rows and columns stay as they were:
+    # read once (two queries fewer per tampering, in a suite of over a thousand).
+    rowids: dict[str, list[int]] = field(default_factory=dict)
+    columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def attempt(
         self, change: Callable[[Store], None], agreement: Path | None = None
@@ -95,7 +104,8 @@ def tampered(reviewed_world: Any, tmp_path_factory: pytest.TempPathFactory) -> I
         assert run_cli(argv) == 0, f"taxgate {' '.join(argv)} failed"
     workspace = Workspace.open(world.ws)
     key = load_public_key(workspace.keys_dir)
-    exported = read_export(export_path(workspace))
+    export = export_path(workspace)
+    own = OwnExport(str(export), tuple(read_export(export)))
     with Store.open(workspace.store_path) as store:
         # One thread: each verification is a few small queries, and thread hand-offs would
         # cost more than they save (the suite makes over a thousand of them).
@@ -105,20 +115,23 @@ def tampered(reviewed_world: Any, tmp_path_factory: pytest.TempPathFactory) -> I
             return verify_ledger(
                 store,
                 public_key=key,
-                exported_checkpoints=exported,
+                own_export=own,
                 agreement_file=agreement or workspace.agreement_path,
             )
 
         yield Tampered(workspace, store, verify)
 
 
-def _columns(store: Store, table: str) -> list[tuple[str, str]]:
-    rows = store.fetchall(
+def _columns(tampered: Tampered, table: str) -> list[tuple[str, str]]:
+    if table in tampered.columns:
+        return tampered.columns[table]
+    rows = tampered.store.fetchall(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
         "ORDER BY column_index",
         [table],
     )
-    return [(str(name), str(kind)) for name, kind in rows]
+    tampered.columns[table] = [(str(name), str(kind)) for name, kind in rows]
+    return tampered.columns[table]
 
 
 def _changed(value: Any, kind: str, rng: random.Random) -> Any:
@@ -143,9 +156,12 @@ def _changed(value: Any, kind: str, rng: random.Random) -> Any:
     return next(c for c in rng.sample(choices, len(choices)) if c != text)
 
 
-def _pick(store: Store, table: str, rng: random.Random) -> tuple[int, dict[str, Any]]:
-    rowids = [r for (r,) in store.fetchall(f"SELECT rowid FROM {table}")]
-    rowid = rng.choice(rowids)
+def _pick(tampered: Tampered, table: str, rng: random.Random) -> tuple[int, dict[str, Any]]:
+    store = tampered.store
+    if table not in tampered.rowids:
+        rowids = store.fetchall(f"SELECT rowid FROM {table} ORDER BY rowid")
+        tampered.rowids[table] = [r for (r,) in rowids]
+    rowid = rng.choice(tampered.rowids[table])
     row = store.arrow(f"SELECT * FROM {table} WHERE rowid = ?", [rowid]).to_pylist()[0]
     return rowid, row
 
@@ -182,8 +198,8 @@ Outcome = tuple[VerifyReport | None, bool, str]
 
 
 def _update(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
-    rowid, row = _pick(tampered.store, table, rng)
-    column, kind = rng.choice(_columns(tampered.store, table))
+    rowid, row = _pick(tampered, table, rng)
+    column, kind = rng.choice(_columns(tampered, table))
     new = _changed(row[column], kind, rng)
 
     def change(store: Store) -> None:
@@ -199,7 +215,7 @@ def _update(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
 
 
 def _delete(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
-    rowid, row = _pick(tampered.store, table, rng)
+    rowid, row = _pick(tampered, table, rng)
     report = tampered.attempt(
         lambda store: store.execute(f"DELETE FROM {table} WHERE rowid = ?", [rowid])
     )
@@ -208,7 +224,7 @@ def _delete(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
 
 def _insert(tampered: Tampered, table: str, rng: random.Random) -> Outcome:
     """A copy of a row under a new key (or, where the key is free, the same one)."""
-    _, row = _pick(tampered.store, table, rng)
+    _, row = _pick(tampered, table, rng)
     key = TABLES[table]
     top = tampered.store.fetchone(f"SELECT max({key}) FROM {table}")
     copy = dict(row)
@@ -304,3 +320,133 @@ def test_every_agreement_edit_is_caught_and_named(tampered: Tampered, tmp_path: 
         ):
             missed.append((field, report.message))
     assert not missed, f"{len(missed)} agreement edits passed or were misnamed: {missed[:5]}"
+
+
+# --- the exported checkpoints ------------------------------------------------------------
+
+ExportEdit = tuple[str | None, str | None, set[int], str]  # text, staged line, places, what
+
+
+def _edit_export_line(line: str, rng: random.Random) -> tuple[str, int | None]:
+    """One field of an export line changed: its number, time, or a byte of its note.
+
+    Returns the line and the checkpoint number it now claims, if it still parses as JSON.
+    """
+    doc = json.loads(line)
+    field = rng.choice(("seq", "time", "note", "note"))
+    if field == "seq":
+        doc["seq"] += rng.choice((1, -1, 7))
+    elif field == "time":
+        doc["time"] = doc["time"].replace(doc["time"][:4], str(int(doc["time"][:4]) + 1))
+    else:
+        note = doc["note"]
+        at = rng.randrange(len(note) - 1)
+        swapped = "A" if note[at] != "A" else "B"
+        doc["note"] = note[:at] + (swapped if note[at] != "\n" else note[at]) + note[at + 1 :]
+        if doc["note"] == note:
+            doc["note"] = note.replace("\n", "\n1", 1)
+    return json.dumps(doc, sort_keys=True, separators=(",", ":")), int(doc["seq"])
+
+
+def _export_tampering(lines: list[str], rng: random.Random) -> ExportEdit:
+    """A random tampering of the export: the new text (None: deleted), a staged line left
+    beside it, the checkpoint numbers the report may name, and what was done."""
+    n = len(lines)
+    kind = rng.choice(
+        ("delete file", "truncate", "delete line", "repeat", "move", "edit", "staged")
+    )
+    if kind == "delete file":
+        return None, None, {1}, kind
+    if kind == "truncate":
+        keep = rng.randrange(n)
+        return "".join(f"{x}\n" for x in lines[:keep]), None, {keep + 1}, f"truncate to {keep}"
+    if kind == "staged":
+        # The last line deleted, with a staged line that is not that checkpoint's.
+        other = rng.randrange(n - 1)
+        text = "".join(f"{x}\n" for x in lines[:-1])
+        return text, lines[other] + "\n", {n}, f"last line deleted, line {other + 1} staged"
+    at = rng.randrange(n)
+    edited = list(lines)
+    if kind == "delete line":
+        del edited[at]
+        places = {at + 1}
+    elif kind == "repeat":
+        to = rng.randrange(n + 1)
+        edited.insert(to, lines[at])
+        # The first line out of place: the copy (a later number), or the one after it.
+        places = {to + 1} if to <= at else {at + 1}
+    elif kind == "move":
+        to = rng.choice([i for i in range(n) if i != at])
+        edited.insert(to, edited.pop(at))
+        places = {min(at, to) + 1}
+    else:
+        edited[at], claimed = _edit_export_line(lines[at], rng)
+        places = {at + 1} | ({claimed} if claimed is not None else set())
+    what = f"{kind} line {at + 1}"
+    return "".join(f"{x}\n" for x in edited), None, places, what
+
+
+def _export_named(tampered: Tampered, edit: ExportEdit) -> bool:
+    """Verify as ``taxgate ledger verify`` does; the report names the export and a place."""
+    text, staged, places, _ = edit
+    export, stage = export_path(tampered.ws), staged_export_path(tampered.ws)
+    original = export.read_bytes()
+    try:
+        if text is None:
+            export.unlink()
+        else:
+            export.write_text(text, encoding="utf-8")
+        if staged is not None:
+            stage.write_text(staged, encoding="utf-8")
+        try:
+            report = verify_workspace_ledger(tampered.ws, tampered.store)
+        except LedgerVerificationError as e:  # a line that is no checkpoint, named
+            return any(f"line {p} is not a checkpoint" in e.message for p in places)
+    finally:
+        export.write_bytes(original)
+        stage.unlink(missing_ok=True)
+    assert report is not None
+    return (
+        not report.ok
+        and report.first_bad_checkpoint in places
+        and any("export" in problem for problem in report.problems)
+    )
+
+
+def test_every_tampering_of_the_exported_checkpoints_is_caught_where_it_was_made(
+    tampered: Tampered,
+) -> None:
+    lines = export_path(tampered.ws).read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 5, "the world should have several checkpoints"
+    clean = verify_workspace_ledger(tampered.ws, tampered.store)
+    assert clean is not None and clean.ok, clean
+    rng = random.Random(SEED)
+    edits = [_export_tampering(lines, rng) for _ in range(EXPORT_TAMPERINGS)]
+    missed = [what for *_, what in (e for e in edits if not _export_named(tampered, e))]
+    kinds = Counter(e[3].split(" ")[0] for e in edits)
+    assert set(kinds) >= {"delete", "truncate", "repeat", "move", "edit", "last"}, kinds
+    assert not missed, f"{len(missed)} of {EXPORT_TAMPERINGS} export tamperings passed: {missed}"
+    after = verify_workspace_ledger(tampered.ws, tampered.store)
+    assert after is not None and after.ok  # every tampering was undone
+
+
+def test_an_export_left_one_line_short_by_a_stopped_command_verifies(
+    tampered: Tampered,
+) -> None:
+    """The one state the check must allow: the newest checkpoint committed, its line staged,
+    the command stopped before appending it (the next command catches up)."""
+    export, stage = export_path(tampered.ws), staged_export_path(tampered.ws)
+    original = export.read_bytes()
+    lines = original.decode("utf-8").splitlines()
+    try:
+        export.write_text("".join(f"{x}\n" for x in lines[:-1]), encoding="utf-8")
+        stage.write_text(lines[-1] + "\n", encoding="utf-8")
+        report = verify_workspace_ledger(tampered.ws, tampered.store)
+        assert report is not None and report.ok, report
+        stage.unlink()
+        report = verify_workspace_ledger(tampered.ws, tampered.store)
+        assert report is not None and not report.ok
+        assert report.first_bad_checkpoint == len(lines) and "export" in report.message
+    finally:
+        export.write_bytes(original)
+        stage.unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from taxgate.cli.main import run_cli
+from taxgate.disclosure.reviews import supplement_file_name
 from taxgate.ledger.witness import read_state
 
 if TYPE_CHECKING:  # the fixture comes from tests/conftest.py
@@ -137,4 +138,36 @@ def test_a_forged_root_fails(witnessed: Path, tmp_path: Path) -> None:
     lines[2] = "A" * 43 + "="
     (copy / "checkpoint.txt").write_text("\n".join(lines))
     result = _check(copy, *_keys(copy))
+    assert result.returncode == 1 and "FAIL" in result.stdout
+
+
+def test_a_supplement_carries_its_checkpoint_and_proof(
+    reviewed_world: ReviewedWorld, witnessed: Path, tmp_path: Path
+) -> None:
+    name = supplement_file_name(reviewed_world.batch_id, reviewed_world.approved)
+    stem = name.removesuffix(".csv")
+    # As `review approve` wrote it: the checkpoint that committed the approval.
+    approved = reviewed_world.root / "supplements"
+    assert {p.name for p in approved.iterdir()} >= {
+        name,
+        f"{stem}.checkpoint.txt",
+        f"{stem}.proofs.json",
+    }
+    log_key = ["--log-key", str(reviewed_world.ws / "keys" / "ledger.pub.pem")]
+    result = _check(approved, *log_key, "--csv", name)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 disclosures proven, 0 cosignatures" in result.stdout
+    # Written again by `review supplement` once a witness cosigned: it carries the cosignature.
+    ws = witnessed.parent / "world" / "ws"
+    again = tmp_path / "again"
+    argv = ["review", "supplement", str(ws), "--batch", reviewed_world.batch_id]
+    assert run_cli([*argv, "--request", reviewed_world.approved, "--out", str(again)]) == 0
+    shutil.copytree(witnessed.parent / "auditor", tmp_path / "auditor")
+    result = _check(again, *_keys(again), "--csv", name)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 disclosures proven, 1 cosignatures" in result.stdout
+    assert (again / name).read_bytes() == (approved / name).read_bytes()
+    # The response's proofs do not prove the supplement's disclosure, nor the reverse.
+    (again / f"{stem}.proofs.json").write_bytes((witnessed / "proofs.json").read_bytes())
+    result = _check(again, *_keys(again), "--csv", name)
     assert result.returncode == 1 and "FAIL" in result.stdout
