@@ -333,8 +333,23 @@ def test_a_later_request_for_an_answered_taxpayer_is_a_duplicate(run: Run, tmp_p
 SMALL_REQUESTS = 30
 
 
+@pytest.fixture(scope="module")
+def _small_prepared(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return prepare(tmp_path_factory.mktemp("small"), taxpayers=300, requests=SMALL_REQUESTS)
+
+
 @pytest.fixture
-def small(tmp_path: Path) -> Run:
+def small(_small_prepared: Run, tmp_path: Path) -> Run:
+    """A prepared small world of this test's own (a copy: loading the master, with its model
+    training, is done once per module)."""
+    root = tmp_path / "small"
+    shutil.copytree(_small_prepared.root, root)
+    return Run(root, root / "ws", root / "world", root / "out")
+
+
+@pytest.fixture
+def small_under_umask_022(umask_022: None, tmp_path: Path) -> Run:
+    """A small world prepared from scratch under umask 022 (every file made under it)."""
     return prepare(tmp_path, taxpayers=300, requests=SMALL_REQUESTS)
 
 
@@ -398,10 +413,10 @@ def test_ctrl_c_before_the_commit_commits_nothing(
     assert len(small.response) == SMALL_REQUESTS
 
 
-@pytest.mark.usefixtures("umask_022")
 def test_nothing_in_the_workspace_or_the_response_folder_is_readable_by_others(
-    small: Run,
+    small_under_umask_022: Run,
 ) -> None:
+    small = small_under_umask_022
     small.out.mkdir()
     dead = 4_194_305  # above Linux's largest pid: no process can hold it
     leftovers = [

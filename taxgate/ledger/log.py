@@ -11,7 +11,6 @@ Example:
     >>> from taxgate.store import Store
     >>> from taxgate.ledger.checkpoint import CheckpointKey
     >>> from taxgate.ledger.events import EventKind, LedgerEvent
-from taxgate.ledger.keys import load_signing_key
     >>> store = Store.memory()
     >>> ledger = Ledger(store)
     >>> ledger.ensure_schema()
