@@ -20,20 +20,30 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from taxgate.errors import TaxgateError, WorkspaceError
-from taxgate.pipeline import run_batch
+from taxgate.pipeline import batch_known, export_response, run_batch
 from taxgate.records import RecordStore
-from taxgate.records.jobs import JobState, mark_job
+from taxgate.records.jobs import Job, JobState, mark_job, unfinished_jobs
+from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 WAIT_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What :meth:`WorkspaceWorker.recover` did with one unfinished job."""
+
+    job_id: str
+    outcome: str  # "requeued" (it ran now), "completed" (response rewritten), "failed"
 
 
 class WorkspaceBusy(WorkspaceError):
@@ -78,6 +88,46 @@ class WorkspaceWorker:
     def run_job(self, job_id: str, manifest: Path, out_dir: Path) -> Future[None]:
         """Queue a batch run; its job's state and stage follow it in the record store."""
         return self.submit(lambda ws: self._run(ws, job_id, manifest, out_dir))
+
+    def recover(self) -> Future[list[Recovery]]:
+        """Settle the jobs a stopped process left unfinished (call once, before serving).
+
+        The queue of jobs lives in this process; when it stops (a crash, a kill, a restart),
+        the record store still says QUEUED or RUNNING. A QUEUED job never started: it is queued
+        again from its uploaded files. A RUNNING job stopped somewhere in ``run_batch``, which
+        commits all or nothing: if its batch is committed, the run finished but for the file,
+        so the response is written again from the store (``export_response``, byte for byte
+        what the run writes) and the job is DONE; if not, nothing was committed and the job is
+        FAILED with the reason (it is not run again: a batch that kills the process would kill
+        it again at every start).
+        """
+        with self.records.begin() as conn:
+            left = unfinished_jobs(conn)
+        return self.submit(lambda ws: [self._recover(ws, job) for job in left])
+
+    def _recover(self, ws: Workspace, job: Job) -> Recovery:
+        uploads = ws.root / "service" / "uploads" / job.job_id
+        out_dir = ws.root / "service" / "responses" / job.job_id
+        if job.state is JobState.QUEUED:
+            self._run(ws, job.job_id, uploads / "manifest.json", out_dir)
+            return Recovery(job.job_id, "requeued")
+        with Store.open(ws.store_path, read_only=True) as store:
+            committed = job.batch_id is not None and batch_known(store, job.batch_id)
+        if committed and job.batch_id is not None:
+            try:
+                export_response(ws, job.batch_id, out_dir)
+            except TaxgateError as e:
+                self._mark(job.job_id, JobState.FAILED, error=f"{type(e).__name__}: {e.message}")
+                return Recovery(job.job_id, "failed")
+            self._mark(job.job_id, JobState.DONE)
+            return Recovery(job.job_id, "completed")
+        self._mark(
+            job.job_id,
+            JobState.FAILED,
+            error="interrupted: the service stopped while the batch ran; nothing was "
+            "committed; upload the batch again",
+        )
+        return Recovery(job.job_id, "failed")
 
     def idle(self, timeout: float = 60.0) -> bool:
         """Wait until every queued task is done (for tests and shutdown)."""
