@@ -24,6 +24,7 @@ from taxgate.service.api_reviews import (
     PAGE,
     decide,
     explain_item,
+    first_pending,
     place_in_queue,
     queue_filter,
     review_queue,
@@ -218,10 +219,7 @@ async def decide_item(
         raise InputError("write the grounds of the decision", field="why")
     worker = request.app.state.worker
     await decide(request, batch_id, request_id, approve=decision == "approve", why=why)
-    first = await review_queue(worker, chosen.only(), limit=1)
-    if first.items:
-        nxt = first.items[0]
-        return RedirectResponse(
-            item_url(nxt.batch_id, nxt.request_id) + chosen.query(), status_code=303
-        )
+    following = await first_pending(worker, chosen.only())
+    if following is not None:
+        return RedirectResponse(item_url(*following) + chosen.query(), status_code=303)
     return RedirectResponse("/workbench" + chosen.query(), status_code=303)

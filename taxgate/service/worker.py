@@ -50,7 +50,14 @@ class WorkspaceBusy(WorkspaceError):
     """The workspace is busy (a batch runs); the web layer answers 503."""
 
 
-_Task = tuple[Callable[[Workspace], Any], "Future[Any]"]
+@dataclass(frozen=True)
+class _Read:
+    """A task that only reads the store: it may share the worker's open read connection."""
+
+    task: Callable[[Store], Any]
+
+
+_Task = tuple[Callable[[Workspace], Any] | _Read, "Future[Any]"]
 
 
 class WorkspaceWorker:
@@ -60,6 +67,7 @@ class WorkspaceWorker:
         self.ws = ws
         self.records = records
         self._queue: queue.Queue[_Task | None] = queue.Queue()
+        self._reader: Store | None = None  # the shared read connection (see ``read``)
         self._thread = threading.Thread(target=self._loop, name="taxgate-worker", daemon=True)
         self._thread.start()
 
@@ -76,7 +84,9 @@ class WorkspaceWorker:
             WorkspaceBusy: the worker did not reach or finish the task in time (a task not yet
                 started is cancelled).
         """
-        future = self.submit(task)
+        return await self._wait(self.submit(task), wait)
+
+    async def _wait(self, future: Future[T], wait: float) -> T:
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), timeout=wait)
         except TimeoutError as e:
@@ -84,6 +94,18 @@ class WorkspaceWorker:
                 "the workspace is busy (a batch is running); nothing was done",
                 hint="try again in a moment; GET /api/jobs/{job_id} shows the batch's progress",
             ) from e
+
+    async def read(self, task: Callable[[Store], T], *, wait: float = WAIT_SECONDS) -> T:
+        """Run a task that only reads the store, on the worker, and wait for it.
+
+        Opening DuckDB costs more than a page of the review queue, so reads that follow each
+        other share one read-only connection. It is closed before any other task runs (a
+        write opens the file its own way) and whenever the worker's queue is empty, so that
+        between bursts the file is free for the CLI, as it is without the service.
+        """
+        future: Future[T] = Future()
+        self._queue.put((_Read(task), future))
+        return await self._wait(future, wait)
 
     def run_job(self, job_id: str, manifest: Path, out_dir: Path) -> Future[None]:
         """Queue a batch run; its job's state and stage follow it in the record store."""
@@ -146,12 +168,27 @@ class WorkspaceWorker:
     def _loop(self) -> None:
         while (item := self._queue.get()) is not None:
             task, future = item
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(task(self.ws))
-            except BaseException as e:
-                future.set_exception(e)
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(self._perform(task))
+                except BaseException as e:
+                    future.set_exception(e)
+            if self._queue.empty():
+                self._close_reader()
+        self._close_reader()
+
+    def _perform(self, task: Callable[[Workspace], Any] | _Read) -> Any:
+        if isinstance(task, _Read):
+            if self._reader is None:
+                self._reader = Store.open(self.ws.store_path, read_only=True)
+            return task.task(self._reader)
+        self._close_reader()
+        return task(self.ws)
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            reader.close()
 
     def _run(self, ws: Workspace, job_id: str, manifest: Path, out_dir: Path) -> None:
         self._mark(job_id, JobState.RUNNING)

@@ -4,7 +4,9 @@ and FAILED if not."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +16,8 @@ import pytest
 from taxgate.cli.main import run_cli
 from taxgate.records import RecordStore
 from taxgate.records.jobs import JobState, add_job, get_job, mark_job
+from taxgate.service.worker import WorkspaceWorker
+from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 from .conftest import LoadedWorld, Service
@@ -90,3 +94,32 @@ def test_a_queued_job_runs_on_restart(
     assert (state, error) == (JobState.DONE, None)
     assert (world.ws / "service" / "responses" / "job-3" / "response.csv").is_file()
     assert Workspace.open(world.ws).store_path.is_file()
+
+
+def test_reads_in_a_burst_share_one_connection_that_closes_when_idle(tmp_path: Path) -> None:
+    assert run_cli(["init", str(tmp_path / "ws")]) == 0
+    ws = Workspace.open(tmp_path / "ws")
+    records = RecordStore.open(f"sqlite:///{tmp_path / 'records.sqlite'}")
+    worker = WorkspaceWorker(ws, records)
+    gate = threading.Event()
+
+    async def burst() -> list[int]:
+        worker.submit(lambda _ws: gate.wait(10))  # the worker is busy: the reads queue up
+        reads = [asyncio.ensure_future(worker.read(id)) for _ in range(3)]
+        await asyncio.sleep(0.2)
+        gate.set()
+        return list(await asyncio.gather(*reads))
+
+    try:
+        first, *others = asyncio.run(burst())
+        assert others == [first, first]  # one connection served the three reads
+        assert worker.idle()
+        with Store.open(ws.store_path) as store:  # closed when idle: the file opens for writing
+            assert store.fetchone("SELECT 1") == (1,)
+        assert asyncio.run(worker.read(lambda store: store.fetchone("SELECT 2"))) == (2,)
+        assert worker.idle()
+        with Store.open(ws.store_path) as store:
+            assert store.fetchone("SELECT 1") == (1,)
+    finally:
+        worker.stop()
+        records.close()
