@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from taxgate.disclosure import queue as queue_sql
@@ -20,6 +21,7 @@ from taxgate.ledger.hold import has_table
 from taxgate.store import Store
 
 __all__ = [
+    "FacetRow",
     "PendingReview",
     "QueueFacets",
     "QueueFilter",
@@ -48,12 +50,36 @@ class PendingReview:
 
 
 @dataclass(frozen=True)
+class FacetRow:
+    """Pending items of one batch and reason; the batch's commit time (when they began to wait)."""
+
+    batch_id: str
+    reason: str
+    received_at: datetime
+    count: int
+
+    def kept_by(self, only: QueueFilter) -> bool:
+        """Whether ``only`` keeps this group's items (its filters are all per batch and reason)."""
+        return (
+            (only.batch_id is None or self.batch_id == only.batch_id)
+            and (only.reason is None or self.reason == only.reason)
+            and (only.waited_since is None or self.received_at <= only.waited_since)
+        )
+
+
+@dataclass(frozen=True)
 class QueueFacets:
-    """What the queue's filters may choose from: the batches and reasons with pending items."""
+    """What the queue's filters may choose from: the batches and reasons with pending items,
+    and the pending items counted by batch and reason."""
 
     batches: list[str]
     reasons: list[str]
     total: int
+    rows: tuple[FacetRow, ...] = ()
+
+    def count(self, only: QueueFilter) -> int:
+        """How many pending items ``only`` keeps (from the groups: no pass over the queue)."""
+        return sum(row.count for row in self.rows if row.kept_by(only))
 
 
 @dataclass(frozen=True)
@@ -107,12 +133,20 @@ def pending_facets(store: Store) -> QueueFacets:
     """The batches and reasons that have pending items, and how many items are pending."""
     if not _has_queue(store):
         return QueueFacets([], [], 0)
-    rows = store.fetchall(queue_sql.pending_facets_sql())
-    return QueueFacets(
-        batches=sorted({str(r[0]) for r in rows}),
-        reasons=sorted({str(r[1]) for r in rows}),
-        total=sum(int(r[2]) for r in rows),
+    rows = tuple(
+        FacetRow(str(b), str(r), _utc(at), int(n))
+        for b, r, at, n in store.fetchall(queue_sql.pending_facets_sql())
     )
+    return QueueFacets(
+        batches=sorted({row.batch_id for row in rows}),
+        reasons=sorted({row.reason for row in rows}),
+        total=sum(row.count for row in rows),
+        rows=rows,
+    )
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
 def queue_place(

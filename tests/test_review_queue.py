@@ -94,6 +94,11 @@ def test_filters_by_batch_reason_and_age_combine() -> None:
     week_old_ambiguous = QueueFilter(reason="AMBIGUOUS", waited_since=NOW - timedelta(days=7))
     assert _ids(store, only=week_old_ambiguous) == ["OLD-R1", "OLD-R4"]
     assert count_pending_reviews(store, week_old_ambiguous) == 2
+    facets = pending_facets(store)
+    for only in (day_old, week_old_ambiguous, QueueFilter(batch_id="NEW", reason="DOB_SLIP")):
+        assert (
+            facets.count(only) == count_pending_reviews(store, only) == len(_ids(store, only=only))
+        )
     # An instant given in another zone is the same instant: 30 h ago is still 30 h ago.
     other_zone = (NOW - timedelta(hours=30)).astimezone(datetime.now().astimezone().tzinfo)
     assert _ids(store, only=QueueFilter(batch_id="MID", waited_since=other_zone)) == [

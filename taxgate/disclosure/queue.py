@@ -83,10 +83,13 @@ def pending_count_sql(only: QueueFilter) -> str:
 
 
 def pending_facets_sql() -> str:
-    """Pending reviews counted by batch and reason, for the filters (no params)."""
+    """Pending reviews counted by batch and reason, with the batch's commit time as an instant
+    (UTC), for the filters and for counting any filter's items without another pass over the
+    queue (no params)."""
     return f"""
-        SELECT d.batch_id, d.reason, count(*) {_pending_sql(QueueFilter())}
-        GROUP BY d.batch_id, d.reason ORDER BY d.batch_id, d.reason"""
+        SELECT d.batch_id, d.reason, CAST(b.received_at AS TIMESTAMPTZ), count(*)
+        {_pending_sql(QueueFilter())}
+        GROUP BY d.batch_id, d.reason, b.received_at ORDER BY d.batch_id, d.reason"""
 
 
 def pending_neighbours_sql(only: QueueFilter) -> str:

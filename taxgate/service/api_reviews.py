@@ -29,7 +29,6 @@ from taxgate.review_queue import (
     QueueFacets,
     QueueFilter,
     QueuePlace,
-    count_pending_reviews,
     pending_facets,
     pending_reviews,
     queue_place,
@@ -132,7 +131,8 @@ async def review_queue(
         page = pending_reviews(store, only=only, offset=offset, limit=limit)
         if not counted:
             return page, 0, QueueFacets([], [], 0)
-        return page, count_pending_reviews(store, only), pending_facets(store)
+        facets = pending_facets(store)
+        return page, facets.count(only), facets
 
     page, total, facets = await worker.read(work)
     return QueuePage([public_item(p) for p in page], total, facets)
