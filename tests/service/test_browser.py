@@ -88,7 +88,7 @@ def artifacts(records_url: str) -> Path:
 
 @pytest.fixture
 def server_log(artifacts: Path) -> Iterator[Path]:
-    """Every log record of the process (taxgate, uvicorn, ...) at DEBUG, into a file."""
+    """Every log record reaching the root logger (taxgate, uvicorn, ...) at DEBUG, into a file."""
     path = artifacts / "server.log"
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
@@ -105,7 +105,8 @@ def server_log(artifacts: Path) -> Iterator[Path]:
 @pytest.fixture
 def live(held: LoadedWorld, records_url: str, server_log: Path) -> Iterator[tuple[FastAPI, str]]:
     """The service under Uvicorn on a free port of localhost, stopped after the test. Uvicorn
-    keeps its own logging off (``log_config=None``): its records reach the server log."""
+    does not configure logging (``log_config=None``): its server records reach the server log;
+    its access log stays off, as ``taxgate serve`` has it."""
     app = create_app(ServiceSettings(held.ws, records_url))
     port = _free_port()
     config = uvicorn.Config(
