@@ -50,23 +50,12 @@ from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_co
 from taxgate.matching.decide import Outcome
 from taxgate.output_paths import check_output_folder
 from taxgate.pipeline import batch_known, lka_is_usable
+
+# The queue lives in review_queue; these names stay importable from here for the CLI and tests.
+from taxgate.review_queue import PendingReview as PendingReview
+from taxgate.review_queue import pending_reviews as pending_reviews
 from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_bytes
-
-
-@dataclass(frozen=True)
-class PendingReview:
-    """A request held for review and not decided yet (internal: names the candidate TIN)."""
-
-    batch_id: str
-    request_id: str
-    row: int
-    reason: str
-    tin: str | None
-    match_weight: float | None
-    margin: float | None
-    as_of: str
-    requester: str
 
 
 @dataclass(frozen=True)
@@ -112,20 +101,6 @@ class _Release:
     def sha256(self) -> str:
         """The SHA-256 of the supplement's bytes, bound into the REVIEW_DECIDED entry."""
         return hashlib.sha256(self.csv).hexdigest()
-
-
-def pending_reviews(store: Store, *, batch_id: str | None = None) -> list[PendingReview]:
-    """REVIEW decisions no reviewer has decided yet, oldest batch first, in request order.
-
-    Args:
-        store: The workspace store.
-        batch_id: Only this batch.
-    """
-    if not all(has_table(store, t) for t in ("decisions", "batches", "ledger_entries")):
-        return []
-    params = [] if batch_id is None else [batch_id]
-    rows = store.fetchall(sql.pending_reviews_sql(by_batch=batch_id is not None), params)
-    return [PendingReview(*row) for row in rows]
 
 
 def decide_review(

@@ -22,7 +22,6 @@ from enum import StrEnum
 
 from taxgate.disclosure.response import ResponseRow
 from taxgate.ledger.events import EventKind
-from taxgate.matching.decide import Outcome
 
 
 class ReviewState(StrEnum):
@@ -191,21 +190,6 @@ def insert_review_sql() -> str:
     return f"INSERT INTO reviews ({', '.join(REVIEW_COLUMNS)}) VALUES ({marks})"
 
 
-def pending_reviews_sql(*, by_batch: bool) -> str:
-    """REVIEW decisions with no REVIEW_DECIDED entry yet, oldest batch first, in request
-    order (param: batch_id, when ``by_batch``)."""
-    batch = "AND d.batch_id = ?" if by_batch else ""
-    return f"""
-        SELECT d.batch_id, d.request_id, d.row, d.reason, d.tin, d.match_weight, d.margin,
-               d.as_of, b.requester
-        FROM decisions d JOIN batches b ON b.batch_id = d.batch_id
-        WHERE d.decision = '{Outcome.REVIEW.value}' {batch}
-          AND NOT EXISTS (
-              SELECT 1 FROM ledger_entries e
-              WHERE e.{_REVIEWED} AND e.batch_id = d.batch_id AND e.request_id = d.request_id)
-        ORDER BY b.received_at, d.batch_id, d.row"""
-
-
 def review_target_sql() -> str:
     """The decision on one request with its batch's terms (params: batch_id, request_id)."""
     return """
@@ -243,3 +227,14 @@ def batch_reviewers_sql() -> str:
     return f"""
         SELECT DISTINCT json_extract_string(attrs, '$.reviewer') FROM ledger_entries
         WHERE {_REVIEWED} AND batch_id = ?"""
+
+
+def approved_supplements_sql() -> str:
+    """Every approval of a batch the ledger records: request id, the supplement's SHA-256 and
+    when it was decided, in ledger order (param: batch_id)."""
+    return f"""
+        SELECT request_id, json_extract_string(attrs, '$.supplement_sha256'), logged_at
+        FROM ledger_entries
+        WHERE {_REVIEWED} AND batch_id = ?
+          AND json_extract_string(attrs, '$.decision') = '{ReviewState.APPROVED.value}'
+        ORDER BY idx"""

@@ -92,6 +92,13 @@ def list_jobs(conn: Connection, *, requester: str | None = None) -> list[Job]:
     return [_job(tuple(row)) for row in conn.execute(query).all()]
 
 
+def unfinished_jobs(conn: Connection) -> list[Job]:
+    """Jobs left QUEUED or RUNNING, oldest first: on start, those a stopped process left."""
+    states = (JobState.QUEUED.value, JobState.RUNNING.value)
+    query = select(jobs).where(jobs.c.state.in_(states)).order_by(jobs.c.created_at)
+    return [_job(tuple(row)) for row in conn.execute(query).all()]
+
+
 def mark_job(
     conn: Connection,
     job_id: str,

@@ -8,8 +8,8 @@ reviewer.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -23,7 +23,16 @@ from taxgate.explain.words import mask_tin
 from taxgate.records import RecordStore
 from taxgate.records.jobs import record_review_action
 from taxgate.records.schema import review_actions
-from taxgate.review import PendingReview, ReviewRecord, decide_review, pending_reviews
+from taxgate.review import ReviewRecord, decide_review
+from taxgate.review_queue import (
+    PendingReview,
+    QueueFacets,
+    QueueFilter,
+    QueuePlace,
+    pending_facets,
+    pending_reviews,
+    queue_place,
+)
 from taxgate.service.api_batches import service_dir
 from taxgate.service.auth import require_principal
 from taxgate.service.refusals import ERROR_RESPONSES
@@ -32,6 +41,7 @@ from taxgate.store import Store
 from taxgate.workspace import Workspace
 
 PAGE = 200
+MAX_AGE_HOURS = 24 * 366 * 10
 
 router = APIRouter(tags=["reviews"], responses=ERROR_RESPONSES)
 
@@ -48,6 +58,7 @@ class ReviewItemPublic(BaseModel):
     margin: float | None
     as_of: str
     requester: str
+    received_at: str = Field(description="when the batch was committed: the item waits since")
 
 
 class DecisionCreate(BaseModel):
@@ -69,31 +80,80 @@ class DecisionPublic(BaseModel):
     disclosure_entry: int | None
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the filtered queue, how many items the filter keeps, and the filters' choices."""
+
+    items: list[ReviewItemPublic]
+    total: int
+    facets: QueueFacets
+
+
+def queue_filter(
+    *, batch: str | None, reason: str | None, min_age_hours: int | None, now: datetime
+) -> QueueFilter:
+    """The filter of the queue's query parameters (empty strings mean no filter)."""
+    return QueueFilter(
+        batch_id=batch or None,
+        reason=reason or None,
+        waited_since=None if min_age_hours is None else now - timedelta(hours=min_age_hours),
+    )
+
+
+def public_item(p: PendingReview) -> ReviewItemPublic:
+    """A pending review as the API shows it (the candidate's TIN masked)."""
+    return ReviewItemPublic(
+        batch_id=p.batch_id,
+        request_id=p.request_id,
+        row=p.row,
+        reason=p.reason,
+        candidate_tin=mask_tin(p.tin),
+        match_weight=p.match_weight,
+        margin=p.margin,
+        as_of=str(p.as_of),
+        requester=p.requester,
+        received_at=str(p.received_at),
+    )
+
+
 async def review_queue(
-    worker: WorkspaceWorker, *, batch_id: str | None, reason: str | None
-) -> list[ReviewItemPublic]:
-    """The pending reviews, filtered by batch and reason."""
+    worker: WorkspaceWorker,
+    only: QueueFilter,
+    *,
+    offset: int = 0,
+    limit: int = PAGE,
+    counted: bool = True,
+) -> QueuePage:
+    """One page of the pending reviews ``only`` keeps, filtered and paged in the store; with
+    the count and the filters' choices when ``counted`` (else 0 and none: two queries fewer)."""
 
-    def work(ws: Workspace) -> list[PendingReview]:
-        with Store.open(ws.store_path, read_only=True) as store:
-            return pending_reviews(store, batch_id=batch_id)
+    def work(store: Store) -> tuple[list[PendingReview], int, QueueFacets]:
+        page = pending_reviews(store, only=only, offset=offset, limit=limit)
+        if not counted:
+            return page, 0, QueueFacets([], [], 0)
+        facets = pending_facets(store)
+        return page, facets.count(only), facets
 
-    pending = await worker.call(work)
-    return [
-        ReviewItemPublic(
-            batch_id=p.batch_id,
-            request_id=p.request_id,
-            row=p.row,
-            reason=p.reason,
-            candidate_tin=mask_tin(p.tin),
-            match_weight=p.match_weight,
-            margin=p.margin,
-            as_of=str(p.as_of),
-            requester=p.requester,
-        )
-        for p in pending
-        if reason is None or p.reason == reason
-    ]
+    page, total, facets = await worker.read(work)
+    return QueuePage([public_item(p) for p in page], total, facets)
+
+
+async def first_pending(worker: WorkspaceWorker, only: QueueFilter) -> tuple[str, str] | None:
+    """The first item of the filtered queue (its batch and request ids), or None: one row read,
+    nothing counted."""
+
+    first = await worker.read(lambda store: pending_reviews(store, only=only, limit=1))
+    return (first[0].batch_id, first[0].request_id) if first else None
+
+
+async def place_in_queue(
+    worker: WorkspaceWorker, only: QueueFilter, batch_id: str, request_id: str
+) -> QueuePlace | None:
+    """Where one item stands in the filtered queue (None when it is not pending in it)."""
+
+    return await worker.read(
+        lambda store: queue_place(store, batch_id=batch_id, request_id=request_id, only=only)
+    )
 
 
 async def explain_item(worker: WorkspaceWorker, batch_id: str, request_id: str) -> dict[str, Any]:
@@ -160,12 +220,20 @@ async def list_reviews(
     request: Request,
     batch: str | None = Query(default=None, max_length=128),
     reason: str | None = Query(default=None, max_length=64),
-    offset: int = Query(default=0, ge=0),
+    min_age_hours: int | None = Query(
+        default=None, ge=0, le=MAX_AGE_HOURS, description="only items that waited this long"
+    ),
+    offset: int = Query(default=0, ge=0, le=10_000_000),
     limit: int = Query(default=PAGE, ge=1, le=5000),
 ) -> list[ReviewItemPublic]:
-    """The review queue, oldest batch first, in request order, one page at a time."""
-    found = await review_queue(request.app.state.worker, batch_id=batch, reason=reason)
-    return found[offset : offset + limit]
+    """The review queue, oldest batch first, in request order, one page at a time; filtered
+    by batch, reason and age (hours waited since the batch was committed)."""
+    only = queue_filter(
+        batch=batch, reason=reason, min_age_hours=min_age_hours, now=datetime.now(UTC)
+    )
+    worker = request.app.state.worker
+    found = await review_queue(worker, only, offset=offset, limit=limit, counted=False)
+    return found.items
 
 
 @router.get("/api/reviews/{batch_id}/{request_id}")

@@ -16,7 +16,15 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from taxgate.errors import TaxgateError
 from taxgate.records import RecordStore, default_database_url
-from taxgate.service import api_admin, api_audit, api_batches, api_reviews, api_session, workbench
+from taxgate.service import (
+    api_admin,
+    api_audit,
+    api_batches,
+    api_bundle,
+    api_reviews,
+    api_session,
+    workbench,
+)
 from taxgate.service.auth import AccessLogMiddleware, authorise
 from taxgate.service.refusals import error_body, status_of
 from taxgate.service.worker import WorkspaceWorker
@@ -41,6 +49,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     ws = Workspace.open(settings.workspace)
     records = RecordStore.open(settings.database_url or default_database_url(ws.root))
     worker = WorkspaceWorker(ws, records)
+    # Jobs a stopped process left QUEUED or RUNNING are settled first, before any request.
+    worker.recover()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -61,7 +71,15 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.workspace = ws
     app.state.records = records
     app.state.worker = worker
-    for module in (api_session, api_batches, api_reviews, api_audit, api_admin, workbench):
+    for module in (
+        api_session,
+        api_batches,
+        api_bundle,
+        api_reviews,
+        api_audit,
+        api_admin,
+        workbench,
+    ):
         app.include_router(module.router)
     app.add_exception_handler(TaxgateError, _taxgate_error)  # type: ignore[arg-type]
     app.add_middleware(AccessLogMiddleware, records=records)

@@ -70,6 +70,10 @@ MATRIX: dict[tuple[str, str], Rule] = {
     ("GET", "/api/jobs/{job_id}"): _only(
         Role.SUBMITTER, Role.OFFICER, Role.AUDITOR, purpose="a batch job's progress"
     ),
+    ("GET", "/api/batches/{batch_id}/bundle"): _only(
+        Role.SUBMITTER,
+        purpose="download a released response with its checkpoint, proofs and supplements",
+    ),
     ("GET", "/api/batches/{batch_id}/response"): _only(
         Role.SUBMITTER, purpose="download a released response"
     ),

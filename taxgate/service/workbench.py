@@ -7,16 +7,28 @@ session's CSRF token; pages forbid every source but the service itself (CSP).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from taxgate.errors import AccessDenied, InputError, TaxgateError
-from taxgate.service.api_reviews import PAGE, decide, explain_item, review_queue
+from taxgate.review_queue import QueueFilter
+from taxgate.service.api_reviews import (
+    MAX_AGE_HOURS,
+    PAGE,
+    decide,
+    explain_item,
+    first_pending,
+    place_in_queue,
+    queue_filter,
+    review_queue,
+)
 from taxgate.service.api_session import set_session_cookie, sign_in, sign_out
 from taxgate.service.auth import require_principal
 from taxgate.service.matrix import REVIEWERS, Role
@@ -36,9 +48,21 @@ def item_url(batch_id: str, request_id: str) -> str:
     return f"/workbench/reviews/{quote(batch_id, safe='')}/{quote(request_id, safe='')}"
 
 
+def waited(received_at: str, now: datetime) -> str:
+    """How long an item has waited since its batch was committed, in words ("3 h", "2 d")."""
+    try:
+        since = datetime.fromisoformat(received_at)
+    except ValueError:
+        return ""
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    hours = max(0, int((now - since).total_seconds() // 3600))
+    return f"{hours} h" if hours < 48 else f"{hours // 24} d"
+
+
 def page(name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     """Render a template (autoescaped) with the workbench's security headers."""
-    html = _ENV.get_template(name).render(item_url=item_url, **values)
+    html = _ENV.get_template(name).render(item_url=item_url, waited=waited, **values)
     return HTMLResponse(
         html,
         status_code=status_code,
@@ -95,54 +119,89 @@ async def logout(request: Request) -> Response:
     return response
 
 
+AGES = {1: "1 hour", 24: "1 day", 168: "7 days", 720: "30 days"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The queue's filters as the workbench carries them from page to page."""
+
+    batch: str = ""
+    reason: str = ""
+    min_age_hours: int | None = None
+
+    def only(self) -> QueueFilter:
+        return queue_filter(
+            batch=self.batch,
+            reason=self.reason,
+            min_age_hours=self.min_age_hours,
+            now=datetime.now(UTC),
+        )
+
+    def query(self) -> str:
+        """The filters as a query string (empty when none)."""
+        pairs = {"batch": self.batch, "reason": self.reason, "min_age_hours": self.min_age_hours}
+        kept = {k: v for k, v in pairs.items() if v not in (None, "")}
+        return f"?{urlencode(kept)}" if kept else ""
+
+
+def filters(
+    batch: Annotated[str | None, Query(max_length=128)] = None,
+    reason: Annotated[str | None, Query(max_length=64)] = None,
+    min_age_hours: Annotated[str | None, Query(max_length=8)] = None,
+) -> Filters:
+    """The filters of the query string (an empty age means any age)."""
+    age = None
+    if min_age_hours:
+        if not min_age_hours.isdigit() or int(min_age_hours) > MAX_AGE_HOURS:
+            raise InputError("the age filter is a whole number of hours", field="min_age_hours")
+        age = int(min_age_hours)
+    return Filters(batch or "", reason or "", age)
+
+
 @router.get("/workbench")
 async def queue(
     request: Request,
-    batch: Annotated[str | None, Query(max_length=128)] = None,
-    reason: Annotated[str | None, Query(max_length=64)] = None,
+    chosen: Annotated[Filters, Depends(filters)],
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> HTMLResponse:
-    """The review queue, filtered by batch and reason."""
+    """The review queue, filtered by batch, reason and age, one page at a time."""
     who = require_principal(request)
-    worker = request.app.state.worker
-    everything = await review_queue(worker, batch_id=None, reason=None)
-    items = [
-        i
-        for i in everything
-        if (batch in (None, "") or i.batch_id == batch)
-        and (reason in (None, "") or i.reason == reason)
-    ]
+    found = await review_queue(request.app.state.worker, chosen.only(), offset=offset)
     return page(
         "queue.html",
         who=who,
-        items=items[:PAGE],
-        total=len(items),
-        batches=sorted({i.batch_id for i in everything}),
-        reasons=sorted({i.reason for i in everything}),
-        batch=batch or "",
-        reason=reason or "",
+        items=found.items,
+        total=found.total,
+        offset=offset,
+        page_size=PAGE,
+        batches=found.facets.batches,
+        reasons=found.facets.reasons,
+        ages=AGES,
+        chosen=chosen,
+        now=datetime.now(UTC),
     )
 
 
 @router.get("/workbench/reviews/{batch_id}/{request_id}")
-async def item(batch_id: str, request_id: str, request: Request) -> HTMLResponse:
+async def item(
+    batch_id: str,
+    request_id: str,
+    request: Request,
+    chosen: Annotated[Filters, Depends(filters)],
+) -> HTMLResponse:
     """One item: the request beside each candidate, levels and weights, the address."""
     who = require_principal(request)
     worker = request.app.state.worker
     found = await explain_item(worker, batch_id, request_id)
-    pending = await review_queue(worker, batch_id=None, reason=None)
-    keys = [(p.batch_id, p.request_id) for p in pending]
-    here = keys.index((batch_id, request_id)) if (batch_id, request_id) in keys else -1
-    previous = keys[here - 1] if here > 0 else None
-    following = keys[here + 1] if 0 <= here < len(keys) - 1 else None
+    place = await place_in_queue(worker, chosen.only(), batch_id, request_id)
     return page(
         "item.html",
         who=who,
         x=found,
-        pending=here >= 0,
-        previous=previous,
-        following=following,
-        position=here + 1,
-        total=len(keys),
+        pending=place is not None,
+        place=place,
+        query=chosen.query(),
     )
 
 
@@ -151,15 +210,16 @@ async def decide_item(
     batch_id: str,
     request_id: str,
     request: Request,
+    chosen: Annotated[Filters, Depends(filters)],
     decision: Annotated[str, Form(pattern="^(approve|decline)$")],
     why: Annotated[str, Form(max_length=2000)],
 ) -> Response:
-    """Decide from the page, then go to the next item of the queue."""
+    """Decide from the page, then go to the next item of the (filtered) queue."""
     if not why.strip():
         raise InputError("write the grounds of the decision", field="why")
+    worker = request.app.state.worker
     await decide(request, batch_id, request_id, approve=decision == "approve", why=why)
-    pending = await review_queue(request.app.state.worker, batch_id=None, reason=None)
-    if pending:
-        nxt = pending[0]
-        return RedirectResponse(item_url(nxt.batch_id, nxt.request_id), status_code=303)
-    return RedirectResponse("/workbench", status_code=303)
+    following = await first_pending(worker, chosen.only())
+    if following is not None:
+        return RedirectResponse(item_url(*following) + chosen.query(), status_code=303)
+    return RedirectResponse("/workbench" + chosen.query(), status_code=303)

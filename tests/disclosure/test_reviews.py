@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from taxgate.disclosure import reviews
+from taxgate.disclosure import queue, reviews
+from taxgate.disclosure.queue import QueueFilter
 from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
 from taxgate.disclosure.response import RESPONSE_COLUMNS, response_csv
 from taxgate.disclosure.reviews import ReleaseFacts, ReviewState, approval_refusals
@@ -135,7 +136,7 @@ def _store_with_reviews() -> Store:
 
 def test_pending_reviews_leave_out_the_decided_and_the_disclosed() -> None:
     store = _store_with_reviews()
-    pending_sql = reviews.pending_reviews_sql(by_batch=True)
+    pending_sql = queue.pending_page_sql(QueueFilter(batch_id="B1"), paged=False)
     assert [r[1] for r in store.fetchall(pending_sql, ["B1"])] == ["R1", "R2"]
     event = ev.review_decided(
         batch_id="B1",
@@ -149,7 +150,9 @@ def test_pending_reviews_leave_out_the_decided_and_the_disclosed() -> None:
     assert "why" not in event.attrs and event.record is not None and event.record["why"]
     Ledger(store).append([event], now=NOW)  # the ledger accepts it: no taxpayer data in attrs
     assert [r[1] for r in store.fetchall(pending_sql, ["B1"])] == ["R2"]
-    assert [r[1] for r in store.fetchall(reviews.pending_reviews_sql(by_batch=False))] == ["R2"]
+    assert [r[1] for r in store.fetchall(queue.pending_page_sql(QueueFilter(), paged=False))] == [
+        "R2"
+    ]
     assert store.fetchall(pending_sql, ["B2"]) == []
     assert store.fetchall(reviews.review_decided_sql(), ["B1", "R1"]) == [(0, "DECLINED", None)]
 

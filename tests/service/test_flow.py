@@ -4,9 +4,13 @@ bytes ``taxgate run`` writes for the same batch."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import logging
 import re
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from taxgate.cli.main import run_cli
+from taxgate.ledger.receipts import parse_proofs
 from taxgate.records.schema import access_log
 from taxgate.service.matrix import Role
 
@@ -63,7 +68,7 @@ def test_submit_review_release_download(
     assert job["state"] == "DONE", job
     assert int(str(job["stages_done"])) > 3
     batch = str(job["batch_id"])
-    assert submitter.get(f"/api/batches/{batch}/response").status_code == 409  # not released
+    assert _downloads(submitter, batch) == [409, 409]  # not released
     again = submitter.post("/api/batches", files=_files(world))
     assert again.status_code == 422 and "already" in again.json()["message"]
 
@@ -100,10 +105,39 @@ def test_submit_review_release_download(
     assert served.status_code == 200
     assert served.content == _cli_response(loaded_world, tmp_path)
     assert stranger.get(f"/api/batches/{batch}/response").status_code == 422
+    _bundle_matches(submitter, stranger, batch, served.content)
 
     auditor = service.person("audra", Role.AUDITOR)
     assert auditor.get("/api/ledger/verify").json()["ok"] is True
     _no_taxpayer_data(service, world, caplog)
+
+
+def _downloads(client: TestClient, batch: str) -> list[int]:
+    """The status of the response's and the bundle's download."""
+    paths = (f"/api/batches/{batch}/response", f"/api/batches/{batch}/bundle")
+    return [client.get(path).status_code for path in paths]
+
+
+def _bundle_matches(
+    submitter: TestClient, stranger: TestClient, batch: str, response: bytes
+) -> None:
+    """The bundle holds the released response, its checkpoint and proofs (no approval here);
+    another requester's token is refused it."""
+    assert stranger.get(f"/api/batches/{batch}/bundle").status_code == 422
+    bundle = submitter.get(f"/api/batches/{batch}/bundle")
+    assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as archive:
+        assert sorted(archive.namelist()) == [
+            "bundle.json",
+            "checkpoint.txt",
+            "proofs.json",
+            "response.csv",
+        ]
+        assert archive.read("response.csv") == response
+        proofs = parse_proofs(archive.read("proofs.json"))
+        assert proofs.batch_id == batch
+        index = json.loads(archive.read("bundle.json"))
+    assert index["files"]["response.csv"] == hashlib.sha256(response).hexdigest()
 
 
 def _files(world: LoadedWorld) -> dict[str, tuple[str, bytes]]:

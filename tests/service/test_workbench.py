@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from taxgate.records.credentials import totp_now
 from taxgate.records.users import add_user
 from taxgate.review import pending_reviews
+from taxgate.service.matrix import Role
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -93,3 +94,34 @@ def test_the_keys_are_in_the_shipped_script(empty_service: Service) -> None:
     for key in ('"j"', '"k"', '"a"', '"d"', '"/"'):
         assert f"event.key === {key}" in script.text
     assert empty_service.anonymous().get("/static/other.js").status_code == 422
+
+
+@pytest.mark.slow
+def test_the_queue_filters_by_age_and_pages_in_the_store(
+    answered: LoadedWorld, start_service: Callable[[Path], Service]
+) -> None:
+    service = start_service(answered.ws)
+    analyst = service.person("ana", Role.ANALYST)
+    everything = analyst.get("/api/reviews")
+    assert everything.status_code == 200 and len(everything.json()) >= 3
+    items = everything.json()
+    assert all(i["received_at"] == items[0]["received_at"] for i in items)  # one batch
+    # The batch was committed moments ago: it has waited more than 0 hours, less than 1.
+    assert analyst.get("/api/reviews", params={"min_age_hours": 0}).json() == items
+    assert analyst.get("/api/reviews", params={"min_age_hours": 1}).json() == []
+    assert analyst.get("/api/reviews", params={"min_age_hours": -1}).status_code == 422
+    page = analyst.get("/api/reviews", params={"offset": 1, "limit": 2}).json()
+    assert page == items[1:3]
+
+    young = analyst.get("/workbench", params={"min_age_hours": "0"}).text
+    assert len(re.findall(r'data-href="', young)) == len(items) and "0 h</td>" in young
+    old = analyst.get("/workbench", params={"min_age_hours": "24"}).text
+    assert "Nothing to review." in old and '<option value="24" selected>' in old
+    assert analyst.get("/workbench", params={"min_age_hours": "a day"}).status_code == 422
+    # The item page keeps the filter on its links, and places the item within it.
+    reason = items[1]["reason"]
+    same = [i for i in items if i["reason"] == reason]
+    link = f"/workbench/reviews/{same[0]['batch_id']}/{same[0]['request_id']}"
+    page_of_item = analyst.get(link, params={"reason": reason}).text
+    assert f"item 1 of {len(same)}" in page_of_item
+    assert f"/workbench?reason={reason}" in page_of_item

@@ -1,0 +1,173 @@
+"""The review queue: pending reviews filtered, counted and paged in the store.
+
+A page of a 100,000-item queue reads that page only: the filter (batch, reason, age), the order
+(oldest batch first, then request order) and the page are all applied by the SQL of
+:mod:`taxgate.disclosure.queue`, never in Python over the whole queue.
+
+Example:
+    >>> with Store.open(ws.store_path, read_only=True) as store:  # doctest: +SKIP
+    ...     first = pending_reviews(store, only=QueueFilter(reason="AMBIGUOUS"), limit=50)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from taxgate.disclosure import queue as queue_sql
+from taxgate.disclosure.queue import QueueFilter
+from taxgate.ledger.hold import has_table
+from taxgate.store import Store
+
+__all__ = [
+    "FacetRow",
+    "PendingReview",
+    "QueueFacets",
+    "QueueFilter",
+    "QueuePlace",
+    "count_pending_reviews",
+    "pending_facets",
+    "pending_reviews",
+    "queue_place",
+]
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    """A request held for review and not decided yet (internal: names the candidate TIN)."""
+
+    batch_id: str
+    request_id: str
+    row: int
+    reason: str
+    tin: str | None
+    match_weight: float | None
+    margin: float | None
+    as_of: str
+    requester: str
+    received_at: str
+
+
+@dataclass(frozen=True)
+class FacetRow:
+    """Pending items of one batch and reason; the batch's commit time (when they began to wait)."""
+
+    batch_id: str
+    reason: str
+    received_at: datetime
+    count: int
+
+    def kept_by(self, only: QueueFilter) -> bool:
+        """Whether ``only`` keeps this group's items (its filters are all per batch and reason)."""
+        return (
+            (only.batch_id is None or self.batch_id == only.batch_id)
+            and (only.reason is None or self.reason == only.reason)
+            and (only.waited_since is None or self.received_at <= only.waited_since)
+        )
+
+
+@dataclass(frozen=True)
+class QueueFacets:
+    """What the queue's filters may choose from: the batches and reasons with pending items,
+    and the pending items counted by batch and reason."""
+
+    batches: list[str]
+    reasons: list[str]
+    total: int
+    rows: tuple[FacetRow, ...] = ()
+
+    def count(self, only: QueueFilter) -> int:
+        """How many pending items ``only`` keeps (from the groups: no pass over the queue)."""
+        return sum(row.count for row in self.rows if row.kept_by(only))
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    """Where one pending item stands in a (filtered) queue: 1-based position, and the ids of
+    the items before and after it."""
+
+    position: int
+    total: int
+    previous: tuple[str, str] | None
+    following: tuple[str, str] | None
+
+
+def pending_reviews(
+    store: Store,
+    *,
+    batch_id: str | None = None,
+    only: QueueFilter | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[PendingReview]:
+    """REVIEW decisions no reviewer has decided yet, oldest batch first, in request order.
+
+    Args:
+        store: The workspace store.
+        batch_id: Only this batch (a shortcut for ``only=QueueFilter(batch_id=...)``).
+        only: Filter by batch, reason and age.
+        offset: Skip this many items of the filtered queue (with ``limit``).
+        limit: At most this many items (all when None).
+    """
+    only = only or QueueFilter(batch_id=batch_id)
+    if not _has_queue(store):
+        return []
+    params: list[Any] = list(queue_sql.queue_params(only))
+    if limit is not None:
+        params += [limit, offset]
+    rows = store.fetchall(queue_sql.pending_page_sql(only, paged=limit is not None), params)
+    return [PendingReview(*row) for row in rows]
+
+
+def count_pending_reviews(store: Store, only: QueueFilter | None = None) -> int:
+    """How many pending reviews ``only`` keeps (all when None), counted in the store."""
+    only = only or QueueFilter()
+    if not _has_queue(store):
+        return 0
+    row = store.fetchone(queue_sql.pending_count_sql(only), queue_sql.queue_params(only))
+    return 0 if row is None else int(row[0])
+
+
+def pending_facets(store: Store) -> QueueFacets:
+    """The batches and reasons that have pending items, and how many items are pending."""
+    if not _has_queue(store):
+        return QueueFacets([], [], 0)
+    rows = tuple(
+        FacetRow(str(b), str(r), _utc(at), int(n))
+        for b, r, at, n in store.fetchall(queue_sql.pending_facets_sql())
+    )
+    return QueueFacets(
+        batches=sorted({row.batch_id for row in rows}),
+        reasons=sorted({row.reason for row in rows}),
+        total=sum(row.count for row in rows),
+        rows=rows,
+    )
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+def queue_place(
+    store: Store, *, batch_id: str, request_id: str, only: QueueFilter | None = None
+) -> QueuePlace | None:
+    """Where a pending item stands in the queue ``only`` keeps; None when it is not in it."""
+    only = only or QueueFilter()
+    if not _has_queue(store):
+        return None
+    params = [*queue_sql.queue_params(only), batch_id, request_id]
+    row = store.fetchone(queue_sql.pending_neighbours_sql(only), params)
+    if row is None:
+        return None
+    position, total, prev_b, prev_r, next_b, next_r = row
+    return QueuePlace(
+        position=int(position),
+        total=int(total),
+        previous=None if prev_b is None else (str(prev_b), str(prev_r)),
+        following=None if next_b is None else (str(next_b), str(next_r)),
+    )
+
+
+def _has_queue(store: Store) -> bool:
+    return all(has_table(store, t) for t in ("decisions", "batches", "ledger_entries"))

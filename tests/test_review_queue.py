@@ -1,0 +1,165 @@
+"""The review queue filtered, counted and paged in the store (by batch, reason and age)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pyarrow as pa
+
+from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
+from taxgate.ledger import events as ev
+from taxgate.ledger.log import Ledger
+from taxgate.review_queue import (
+    QueueFilter,
+    count_pending_reviews,
+    pending_facets,
+    pending_reviews,
+    queue_place,
+)
+from taxgate.store import Store
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+AS_OF = date(2026, 11, 30)
+
+# batch id, hours before NOW it was committed, reasons of its rows (one row each; "-" disclosed)
+BATCHES = (
+    ("OLD", 24 * 10, ("AMBIGUOUS", "DOB_SLIP", "-", "AMBIGUOUS")),
+    ("MID", 30, ("DOB_SLIP", "AMBIGUOUS")),
+    ("NEW", 1, ("AMBIGUOUS", "AMBIGUOUS", "DOB_SLIP")),
+)
+
+
+def _batch_row(batch_id: str, received_at: datetime, rows: int) -> list[object]:
+    return [batch_id, "ICE", "s", "m", "r", rows, AS_OF, AS_OF, received_at.isoformat()]
+
+
+def _seeded() -> Store:
+    """Three batches committed 10 days, 30 hours and 1 hour before NOW, with REVIEW rows."""
+    store = Store.memory()
+    store.execute(runs_ddl_sql())
+    Ledger(store).ensure_schema()
+    decisions = []
+    for batch_id, hours, reasons in BATCHES:
+        received = NOW - timedelta(hours=hours)
+        tail = ["RELEASED", [], "fs-1", "policy-1", "irs-ice-2025", "v1", "{}", False]
+        marks = ", ".join("?" for _ in range(17))
+        store.execute(
+            f"INSERT INTO batches VALUES ({marks})",
+            [*_batch_row(batch_id, received, len(reasons)), *tail],
+        )
+        for n, reason in enumerate(reasons, start=1):
+            decided = "DISCLOSE" if reason == "-" else "REVIEW"
+            decisions.append(
+                {
+                    "batch_id": batch_id,
+                    "row": n,
+                    "request_id": f"{batch_id}-R{n}",
+                    "decision": decided,
+                    "reason": "MATCHED" if reason == "-" else reason,
+                }
+            )
+    table = pa.Table.from_pylist(
+        [{f.name: row.get(f.name) for f in DECISION_SCHEMA} for row in decisions],
+        schema=DECISION_SCHEMA,
+    )
+    store.insert_arrow("decisions", table)
+    return store
+
+
+def _ids(store: Store, **kwargs: object) -> list[str]:
+    return [p.request_id for p in pending_reviews(store, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_the_whole_queue_is_oldest_batch_first_in_request_order() -> None:
+    store = _seeded()
+    assert _ids(store) == [
+        "OLD-R1",
+        "OLD-R2",
+        "OLD-R4",
+        "MID-R1",
+        "MID-R2",
+        "NEW-R1",
+        "NEW-R2",
+        "NEW-R3",
+    ]
+    assert count_pending_reviews(store) == 8
+
+
+def test_filters_by_batch_reason_and_age_combine() -> None:
+    store = _seeded()
+    assert _ids(store, batch_id="MID") == ["MID-R1", "MID-R2"]
+    assert _ids(store, only=QueueFilter(reason="DOB_SLIP")) == ["OLD-R2", "MID-R1", "NEW-R3"]
+    day_old = QueueFilter(waited_since=NOW - timedelta(hours=24))
+    assert _ids(store, only=day_old) == ["OLD-R1", "OLD-R2", "OLD-R4", "MID-R1", "MID-R2"]
+    week_old_ambiguous = QueueFilter(reason="AMBIGUOUS", waited_since=NOW - timedelta(days=7))
+    assert _ids(store, only=week_old_ambiguous) == ["OLD-R1", "OLD-R4"]
+    assert count_pending_reviews(store, week_old_ambiguous) == 2
+    facets = pending_facets(store)
+    for only in (day_old, week_old_ambiguous, QueueFilter(batch_id="NEW", reason="DOB_SLIP")):
+        assert (
+            facets.count(only) == count_pending_reviews(store, only) == len(_ids(store, only=only))
+        )
+    # An instant given in another zone is the same instant: 30 h ago is still 30 h ago.
+    other_zone = (NOW - timedelta(hours=30)).astimezone(datetime.now().astimezone().tzinfo)
+    assert _ids(store, only=QueueFilter(batch_id="MID", waited_since=other_zone)) == [
+        "MID-R1",
+        "MID-R2",
+    ]
+    assert _ids(store, only=QueueFilter(waited_since=NOW - timedelta(days=30))) == []
+
+
+def test_a_page_reads_only_its_items() -> None:
+    store = _seeded()
+    assert _ids(store, offset=2, limit=3) == ["OLD-R4", "MID-R1", "MID-R2"]
+    assert _ids(store, only=QueueFilter(reason="AMBIGUOUS"), offset=3, limit=10) == [
+        "NEW-R1",
+        "NEW-R2",
+    ]
+    assert _ids(store, offset=100, limit=10) == []
+
+
+def test_a_decided_review_leaves_the_queue_and_its_counts() -> None:
+    store = _seeded()
+    event = ev.review_decided(
+        batch_id="OLD",
+        request_id="OLD-R2",
+        review_id="review-0",
+        decision="DECLINED",
+        reviewer="officer-7",
+        held_for="DOB_SLIP",
+        why="another person",
+    )
+    Ledger(store).append([event], now=NOW)
+    assert "OLD-R2" not in _ids(store)
+    assert count_pending_reviews(store, QueueFilter(reason="DOB_SLIP")) == 2
+    facets = pending_facets(store)
+    assert (facets.batches, facets.reasons, facets.total) == (
+        ["MID", "NEW", "OLD"],
+        ["AMBIGUOUS", "DOB_SLIP"],
+        7,
+    )
+
+
+def test_an_items_place_follows_the_filter() -> None:
+    store = _seeded()
+    place = queue_place(store, batch_id="MID", request_id="MID-R1")
+    assert place is not None
+    assert (place.position, place.total) == (4, 8)
+    assert (place.previous, place.following) == (("OLD", "OLD-R4"), ("MID", "MID-R2"))
+    slips = QueueFilter(reason="DOB_SLIP")
+    place = queue_place(store, batch_id="MID", request_id="MID-R1", only=slips)
+    assert place is not None
+    assert (place.position, place.total) == (2, 3)
+    assert (place.previous, place.following) == (("OLD", "OLD-R2"), ("NEW", "NEW-R3"))
+    first = queue_place(store, batch_id="OLD", request_id="OLD-R1")
+    assert first is not None and first.previous is None
+    assert queue_place(store, batch_id="OLD", request_id="OLD-R3") is None  # disclosed
+    assert queue_place(store, batch_id="MID", request_id="MID-R2", only=slips) is None
+
+
+def test_an_empty_workspace_has_an_empty_queue() -> None:
+    store = Store.memory()
+    assert pending_reviews(store) == []
+    assert count_pending_reviews(store) == 0
+    assert pending_facets(store).total == 0
+    assert queue_place(store, batch_id="B", request_id="R") is None
