@@ -146,8 +146,9 @@ class Ledger:
         """Sign the current tree head and store it; call at the end of every batch.
 
         Joins the caller's transaction, so the checkpoint commits with the batch it covers.
-        A tree head already signed is not signed again (the last checkpoint is returned), so
-        every stored checkpoint grows the log and a copied one is told from a real one.
+        A tree head the same key signed already is not signed again (the last checkpoint is
+        returned), so every stored checkpoint grows the log or brings a new key (a migration),
+        and a copied row is told from a real one.
         """
         with self._store.transaction():
             frontier = self._frontier()
@@ -160,8 +161,8 @@ class Ledger:
                     f"the tree ({frontier.size} entries) does not extend checkpoint {last.seq}",
                     hint="run `taxgate ledger verify WS`",
                 )
-            if last is not None and last.size == frontier.size:
-                return last
+            if last is not None and last.size == frontier.size and last.key_id == key.key_id:
+                return last  # this key signed this tree head already (a new key signs it anew)
             seq = 1 if last is None else last.seq + 1
             signed = key.sign(seq=seq, size=frontier.size, root=root, time=format_time(now))
             self._store.execute(

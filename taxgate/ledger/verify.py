@@ -259,11 +259,11 @@ def _check_checkpoints(
             findings.bad_checkpoint(cp.seq, f"checkpoint {cp.seq} is not signed by the key")
         elif previous is not None and cp.size < previous.size:
             findings.bad_checkpoint(cp.seq, f"checkpoint {cp.seq} shrinks the log")
-        elif previous is not None and cp.size == previous.size:
+        elif previous is not None and cp.size == previous.size and cp.key_id == previous.key_id:
             findings.bad_checkpoint(
                 cp.seq,
                 f"checkpoint {cp.seq} signs no entry that checkpoint {previous.seq} did not "
-                "(a checkpoint is made only when the log grows: a copied row)",
+                "with the same key (a checkpoint is made only when the log grows: a copied row)",
             )
         elif previous is not None and previous.size > 0 and cp.size <= good:
             proof = tree.consistency_proof(previous.size, cp.size)
