@@ -109,7 +109,14 @@ def verify_trusted(
     with Store.open(ws.store_path, read_only=True) as store:
         if not has_table(store, "ledger_entries"):
             return _erased(numbered, heads) or _empty_ok()
-        report = verify_ledger(store, public_key=key, exported_checkpoints=numbered)
+        # The agreement in force is checked as `ledger verify` checks it: a hand edit of
+        # agreement.toml is found whichever checkpoints the auditor holds.
+        report = verify_ledger(
+            store,
+            public_key=key,
+            exported_checkpoints=numbered,
+            agreement_file=ws.agreement_path,
+        )
         problem = _foreign_origin(store, trusted_key) or _head_problem(store, heads)
     if problem is not None and report.ok:
         index, message = problem

@@ -12,6 +12,7 @@ import pytest
 
 from taxgate.cli.main import run_cli
 from taxgate.errors import InputError, LedgerError, LedgerVerificationError
+from taxgate.ledger.adoption import adopt_agreement
 from taxgate.ledger.checkpoint import PUBLIC_KEY_FILE, VKEY_FILE
 from taxgate.ledger.cosign import witness_request
 from taxgate.ledger.keys import create_signing_key
@@ -78,6 +79,20 @@ def test_an_honest_ledger_verifies_against_everything_held(
     )
     assert report.ok, report.message
     assert "2 held checkpoints agree" in report.message
+
+
+def test_a_hand_edited_agreement_fails_the_trusted_verification_too(
+    workspace: Workspace, held: dict[str, Path]
+) -> None:
+    assert adopt_agreement(workspace, now=WHEN) is not None  # as `taxgate init` does
+    text = workspace.agreement_path.read_text(encoding="utf-8")
+    edited = text.replace("disclose_weight = ", "disclose_weight = 1", 1)
+    assert edited != text
+    workspace.agreement_path.write_text(edited, encoding="utf-8")
+    report = verify_trusted(
+        workspace, trusted_key=read_trusted_key(held["pem"]), witness_states=[held["state"]]
+    )
+    assert not report.ok and "agreement.toml" in report.message
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
