@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from taxgate.errors import ConfigError, StoreError
+from taxgate.errors import ConfigError, InputError, StoreError
 
 RECORDS_FILE = "records.sqlite"
 
@@ -104,7 +104,27 @@ def _engine(url: str) -> Engine:
         raise ConfigError(f"--database {_safe(url)} cannot be used: {e}") from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
     return engine
+
+
+def _refuse_nul(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, _many: bool
+) -> None:
+    """Text with a NUL character is refused as the caller's input on both backends:
+    PostgreSQL's text type cannot hold one (it failed as a server error), and no record
+    (a name, a path parameter, a justification) has one."""
+    rows = parameters if isinstance(parameters, list | tuple) else [parameters]
+    for row in rows:
+        values = (
+            row.values()
+            if isinstance(row, dict)
+            else row
+            if isinstance(row, list | tuple)
+            else [row]
+        )
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise InputError("text must not contain a NUL character")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -21,6 +21,7 @@ from taxgate.records.credentials import provisioning_uri
 from taxgate.records.users import add_token, add_user, list_users
 from taxgate.service.api_batches import service_dir
 from taxgate.service.auth import require_principal
+from taxgate.service.inputs import RequestBody
 from taxgate.service.matrix import PERSON_ROLES, Role
 from taxgate.service.refusals import ERROR_RESPONSES
 from taxgate.service.worker import WorkspaceWorker
@@ -30,7 +31,7 @@ from taxgate.workspace import Workspace
 router = APIRouter(tags=["administration"], responses=ERROR_RESPONSES)
 
 
-class UserCreate(BaseModel):
+class UserCreate(RequestBody):
     """A new person: name, role (not ``submitter``: machines get tokens) and password."""
 
     username: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
@@ -46,7 +47,7 @@ class UserCreatedPublic(BaseModel):
     totp_uri: str
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(RequestBody):
     """A submitter token for a requesting agency's system, scoped to that requester."""
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
@@ -61,7 +62,7 @@ class TokenCreatedPublic(BaseModel):
     token: str
 
 
-class HoldCreate(BaseModel):
+class HoldCreate(RequestBody):
     """Set (or lift) a legal hold on every disclosure to a requester, by court order."""
 
     requester: str = Field(min_length=1, max_length=128)
@@ -70,7 +71,7 @@ class HoldCreate(BaseModel):
     hold_id: str | None = None
 
 
-class WithholdCreate(BaseModel):
+class WithholdCreate(RequestBody):
     """Put a taxpayer on (or take off) the (i)(6) withhold list."""
 
     tin: str = Field(min_length=9, max_length=11)
@@ -78,7 +79,7 @@ class WithholdCreate(BaseModel):
     lift: bool = False
 
 
-class SignerCreate(BaseModel):
+class SignerCreate(RequestBody):
     """Enrol a signer of the requesting agency, with its public key (PEM)."""
 
     name: str = Field(min_length=1, max_length=64)

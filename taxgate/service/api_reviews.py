@@ -35,6 +35,7 @@ from taxgate.review_queue import (
 )
 from taxgate.service.api_batches import service_dir
 from taxgate.service.auth import require_principal
+from taxgate.service.inputs import RequestBody
 from taxgate.service.refusals import ERROR_RESPONSES
 from taxgate.service.worker import WorkspaceBusy, WorkspaceWorker
 from taxgate.store import Store
@@ -61,7 +62,7 @@ class ReviewItemPublic(BaseModel):
     received_at: str = Field(description="when the batch was committed: the item waits since")
 
 
-class DecisionCreate(BaseModel):
+class DecisionCreate(RequestBody):
     """One decision: approve (release the last known address) or decline, and why."""
 
     approve: bool

@@ -11,12 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from taxgate.records import RecordStore
 from taxgate.records.users import SESSION_LIFETIME, authenticate, close_session, open_session
 from taxgate.service.auth import SESSION_COOKIE, require_principal
+from taxgate.service.inputs import RequestBody
 from taxgate.service.refusals import ERROR_RESPONSES
 
 router = APIRouter(tags=["session"], responses=ERROR_RESPONSES)
 
 
-class SessionCreate(BaseModel):
+class SessionCreate(RequestBody):
     """A sign-in: user name, password and the current TOTP code."""
 
     username: str = Field(min_length=1, max_length=64)

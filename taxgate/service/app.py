@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from taxgate.errors import TaxgateError
@@ -82,8 +84,22 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     ):
         app.include_router(module.router)
     app.add_exception_handler(TaxgateError, _taxgate_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_middleware(AccessLogMiddleware, records=records)
     return app
+
+
+async def _invalid_request(request: Request, error: RequestValidationError) -> Response:
+    """A request the API's schema refuses answers as every 422 is documented (ErrorPublic):
+    where and what, never the value sent (it may be taxpayer data)."""
+    if not request.url.path.startswith("/api"):
+        return await request_validation_exception_handler(request, error)
+    where = "; ".join(
+        f"{'.'.join(str(p) for p in problem.get('loc', ()))}: {problem.get('msg', 'invalid')}"
+        for problem in error.errors()
+    )
+    body = {"error": "InvalidRequest", "message": where, "hint": "see /openapi.json"}
+    return JSONResponse(body, status_code=422)
 
 
 async def _taxgate_error(request: Request, error: TaxgateError) -> Response:

@@ -48,3 +48,13 @@ def test_the_openapi_description_names_every_api_endpoint(empty_service: Service
     for method, template in MATRIX:
         if template.startswith("/api/"):
             assert method.lower() in described[template], (method, template)
+
+
+def test_a_body_with_a_nul_is_refused_as_invalid(empty_service: Service) -> None:
+    answer = empty_service.anonymous().post(
+        "/api/session", json={"username": "r\x00oot", "password": "x" * 12, "totp": "000000"}
+    )
+    assert answer.status_code == 422, answer.text
+    # As every 422 is documented: what was wrong, never the value sent.
+    assert answer.json()["error"] == "InvalidRequest" and "NUL" in answer.json()["message"]
+    assert "r\x00oot" not in answer.text and "r\\u0000oot" not in answer.text
