@@ -17,7 +17,13 @@ from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN, STREET
 from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
 from taxgate.matching.model import MatchModel, score_pairs
 from taxgate.matching.model_store import master_record_count, master_tf_tables
-from taxgate.matching.name_channel import NameChannel, NameKey, name_key
+from taxgate.matching.name_channel import (
+    NameChannel,
+    NameKey,
+    family_names,
+    name_key,
+    second_given_names,
+)
 from taxgate.store import Store
 
 Progress = Callable[[str], None]
@@ -265,13 +271,14 @@ class _Sides:
         rec = zip(*(right.column(c).to_pylist() for c in ("record_id", *columns)), strict=True)
         surnames = zip(
             right.column("record_id").to_pylist(),
+            right.column("surname_full").to_pylist(),
             right.column("surname_keys").to_pylist(),
             strict=True,
         )
         return cls(
             {r[0]: name_key(*r[1:]) for r in req},
             {int(r[0]): name_key(*r[1:]) for r in rec},
-            {int(rid): frozenset(keys or ()) for rid, keys in surnames},
+            {int(rid): family_names(full, keys) for rid, full, keys in surnames},
         )
 
 
@@ -349,10 +356,12 @@ def _second_names(
     for uid, rid in zip(uids, record_ids, strict=True):
         given, names, _suffix = sides.record[int(rid)]
         key = (uid, tins[int(rid)])
-        found.setdefault(key, set()).update(set(names) - {given})
+        found.setdefault(key, set()).update(second_given_names(given, names))
         surnames.setdefault(key, set()).update(sides.surnames[int(rid)])
     out = {}
     for key, second in found.items():
+        # An initial beside a full name of its letter is that name's, whether the name is a
+        # second given name or the family's surname (PATRICIA L beside PATRICIA LEON).
         letters = {n[0] for n in second if len(n) > 1}
         kept = {n for n in second if len(n) > 1 or n not in letters}
         out[key] = frozenset(kept - surnames[key])

@@ -30,7 +30,7 @@ master file's own term frequency.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -40,7 +40,7 @@ import pyarrow as pa
 from taxgate.matching.middle_rates import STATED_RATES, MiddleRates
 from taxgate.matching.model import MatchModel
 from taxgate.standardise.name_frequency import given_name_share, initial_share, of_other_sex
-from taxgate.standardise.name_tables import related_given_forms
+from taxgate.standardise.name_tables import name_tables, related_given_forms
 from taxgate.standardise.spelling import plausible_slip
 
 # The distinct one-slip spellings a name of n letters plausibly takes (keyboard neighbours,
@@ -80,6 +80,10 @@ NAMESAKE_WITHOUT_SUFFIX = 0.005
 OTHER_SEX_RELATIVE = 0.005
 # The spellings one name plausibly takes when it is transliterated or respelled.
 RESPELLINGS = 5
+# A word the population gives as a first name at least this often (one birth in 100,000)
+# is a given name wherever it is written, unless it is a common surname: KAREN written as a
+# middle name is a second given name, ZAMBRANO (or CRUZ) may be a maternal surname.
+GIVEN_NAME_FLOOR = 1e-5
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +142,31 @@ class NameChannel:
 NameKey = tuple[str, tuple[str, ...], str]
 
 
+def second_given_names(given: str, names: Iterable[str]) -> set[str]:
+    """A side's second given names: every given name but the first, without the joined
+    form of two of them (JIYOUNG for JI YOUNG is the first name written whole, not a
+    second one)."""
+    words = set(names) | {given}
+    joined = {a + b for a in words for b in words if a and b and a != b}
+    return words - {given} - joined
+
+
+def family_names(surname_field: Any, possible: Any) -> frozenset[str]:
+    """The surnames a record shows as the family's: the words of its surname field, and
+    the middle-name words kept as possible surnames (a maternal surname written as a middle
+    name) that are common surnames or that the population does not give as first names.
+    A brother or sister carries such a word too, so as a second given name it tells no
+    one apart."""
+    written = set(str(surname_field or "").split())
+    common = name_tables().surnames
+    kept = {
+        str(word)
+        for word in possible or ()
+        if word and (word in common or given_name_share(str(word)) < GIVEN_NAME_FLOOR)
+    }
+    return frozenset(written | kept)
+
+
 def name_key(given: Any, names: Any, suffix: Any) -> NameKey:
     """The name-channel key of one side: first given name, every given name, suffix."""
     return str(given or ""), tuple(sorted(str(n) for n in names or () if n)), str(suffix or "")
@@ -175,7 +204,8 @@ def _cached_judge(
     given = given_level_bits(channel, level, asked, filed)
     middle = 0.0
     if level in _MIDDLE_LEVELS:
-        asked_middle, filed_middle = set(asked_names) - {asked}, set(filed_names) - {filed}
+        asked_middle = second_given_names(asked, asked_names)
+        filed_middle = second_given_names(filed, filed_names)
         middle = middle_bits(asked_middle, filed_middle, channel)
         if asked_middle and not filed_middle:
             middle = never_written_bits(filings, channel.middle_rates)

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from taxgate.matching.name_channel import (
     MIDDLE_SAME_PERSON_ERROR,
     NameChannel,
+    family_names,
     given_level_bits,
     middle_bits,
     never_written_bits,
+    second_given_names,
 )
 from taxgate.standardise.name_frequency import given_name_share, initial_share
 
@@ -213,3 +215,35 @@ def test_never_written_bits_are_finite_and_bounded(filings: int) -> None:
     # Never stronger than a request that invented the middle name for a filer without one.
     floor = math.log2(0.25 * 0.05 / ((0.75 * 0.6 + 0.25 * 0.05) * 0.25))
     assert floor - 1e-9 <= bits < 0
+
+
+def test_the_joined_form_of_two_given_names_is_no_second_given_name() -> None:
+    # The features carry JI-YOUNG also as JIYOUNG, and BECKY KAREN also as BECKYKAREN.
+    assert second_given_names("BECKY", ("BECKY", "BECKYKAREN", "KAREN")) == {"KAREN"}
+    assert second_given_names("JI", ("JI", "JIYOUNG", "YOUNG")) == {"YOUNG"}
+    assert second_given_names("JIYOUNG", ("JIYOUNG",)) == set()
+    assert second_given_names("ANN", ("ANN", "MARIE")) == {"MARIE"}
+
+
+def test_a_middle_word_is_the_familys_when_a_surname_field_or_the_population_says_so() -> None:
+    # The standardiser keeps every middle word it cannot place as a possible surname too.
+    possible = ("BROWN", "BROWNKAREN", "KAREN", "KARENBROWN", "ZAMBRANO", "GARCIA")
+    family = family_names("BROWN", possible)
+    assert "KAREN" not in family  # a first name of many births: a second given name
+    assert {"ZAMBRANO", "GARCIA", "BROWN"} <= family  # no one's first name; a common surname
+    # Written in a surname field of the taxpayer's own (RIVERA LEON), LEON is the family's.
+    assert "LEON" in family_names("RIVERA LEON", ("RIVERA", "LEON"))
+    assert family_names(None, None) == frozenset()
+
+
+def test_a_middle_name_of_the_tables_agrees_with_itself_on_both_sides(
+    channel: NameChannel,
+) -> None:
+    # BECKY KAREN for REBECCA KAREN: the joined forms (BECKYKAREN, REBECCAKAREN) differ, and
+    # must not make two different second given names.
+    judged = channel.judge(
+        "equivalent",
+        ("BECKY", ("BECKY", "BECKYKAREN", "KAREN"), ""),
+        ("REBECCA", ("KAREN", "REBECCA", "REBECCAKAREN"), ""),
+    )
+    assert judged.middle_bits > 0
