@@ -373,7 +373,10 @@ def _without(asked: NameKey, surnames: frozenset[str]) -> NameKey:
     given, names, suffix = asked
     if surnames.isdisjoint(names):
         return asked
-    return given, tuple(n for n in names if n == given or n not in surnames), suffix
+    # The second given names are read before the family's words leave (the joined form
+    # MATTHEWJAMES is told as a join only beside JAMES), and then without them.
+    second = second_given_names(given, names) - surnames
+    return given, tuple(sorted(second | {given})), suffix
 
 
 # A street spelling that at least this many taxpayers write in a ZIP is a street of the ZIP;

@@ -80,10 +80,13 @@ NAMESAKE_WITHOUT_SUFFIX = 0.005
 OTHER_SEX_RELATIVE = 0.005
 # The spellings one name plausibly takes when it is transliterated or respelled.
 RESPELLINGS = 5
-# A word the population gives as a first name at least this often (one birth in 100,000)
-# is a given name wherever it is written, unless it is a common surname: KAREN written as a
-# middle name is a second given name, ZAMBRANO (or CRUZ) may be a maternal surname.
+# Which middle-name words may be a maternal surname (the family's, which a sibling carries
+# too): a word the population gives as a first name under once in 100,000 births
+# (ZAMBRANO), or a common surname given as a first name under once in 1,000 births (CRUZ,
+# LEON). KAREN, and JAMES or THOMAS (common surnames, yet among the commonest first names),
+# written as a middle name are second given names.
 GIVEN_NAME_FLOOR = 1e-5
+COMMON_GIVEN_NAME = 1e-3
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,16 +157,17 @@ def second_given_names(given: str, names: Iterable[str]) -> set[str]:
 def family_names(surname_field: Any, possible: Any) -> frozenset[str]:
     """The surnames a record shows as the family's: the words of its surname field, and
     the middle-name words kept as possible surnames (a maternal surname written as a middle
-    name) that are common surnames or that the population does not give as first names.
+    name) that the population rarely gives as first names (GIVEN_NAME_FLOOR, and
+    COMMON_GIVEN_NAME for common surnames).
     A brother or sister carries such a word too, so as a second given name it tells no
     one apart."""
     written = set(str(surname_field or "").split())
     common = name_tables().surnames
-    kept = {
-        str(word)
-        for word in possible or ()
-        if word and (word in common or given_name_share(str(word)) < GIVEN_NAME_FLOOR)
-    }
+    kept = set()
+    for word in possible or ():
+        share = given_name_share(str(word))
+        if share < GIVEN_NAME_FLOOR or (word in common and share < COMMON_GIVEN_NAME):
+            kept.add(str(word))
     return frozenset(written | kept)
 
 

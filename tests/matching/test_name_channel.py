@@ -231,6 +231,9 @@ def test_a_middle_word_is_the_familys_when_a_surname_field_or_the_population_say
     family = family_names("BROWN", possible)
     assert "KAREN" not in family  # a first name of many births: a second given name
     assert {"ZAMBRANO", "GARCIA", "BROWN"} <= family  # no one's first name; a common surname
+    # Common surnames: LEON and CRUZ are rare first names, JAMES and THOMAS common ones.
+    both = family_names("MILLER", ("LEON", "CRUZ", "JAMES", "THOMAS"))
+    assert both == {"MILLER", "LEON", "CRUZ"}
     # Written in a surname field of the taxpayer's own (RIVERA LEON), LEON is the family's.
     assert "LEON" in family_names("RIVERA LEON", ("RIVERA", "LEON"))
     assert family_names(None, None) == frozenset()
@@ -247,3 +250,11 @@ def test_a_middle_name_of_the_tables_agrees_with_itself_on_both_sides(
         ("REBECCA", ("KAREN", "REBECCA", "REBECCAKAREN"), ""),
     )
     assert judged.middle_bits > 0
+
+
+def test_the_family_word_leaves_the_request_with_the_joined_form_it_makes() -> None:
+    from taxgate.matching.engine import _without
+
+    asked = ("PAT", ("LEON", "PAT", "PATLEON"), "")
+    assert _without(asked, frozenset({"LEON", "RIVERA"})) == ("PAT", ("PAT",), "")
+    assert _without(asked, frozenset({"RIVERA"})) == asked
