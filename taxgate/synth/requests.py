@@ -521,13 +521,19 @@ class RequestBuilder:
         """The same person asked again (§3: answer once), name and address written anew.
 
         The repeat keeps the original's TIN, date of birth and officer, as a re-sent record
-        would.
+        would. Its truth is labelled on its own writing (a suffix or a unit the original left
+        out may tell the person apart where the original could not), so that a repeat
+        answered because its original resolved to no one is judged on what it said.
         """
         assert original.taxpayer is not None and original.dp is not None
-        row, _, notes = self.about(original.taxpayer, original.dp)
+        row, written, notes = self.about(original.taxpayer, original.dp)
         for column in ("tin", "date_of_birth", "officer"):
             row[column] = original.row[column]
+        first = original.evidence
+        evidence = dataclasses.replace(
+            written, tin=first.tin, dob=first.dob, dob_slipped=first.dob_slipped
+        )
         truth = TruthRow(category="duplicate", valid=False, as_of=self.request_date.isoformat())
         truth.expected_code_prefixes = "DUPLICATE"
         truth.variations = ";".join(notes)
-        return self.finish(row, truth, original.taxpayer, original.dp, original.evidence)
+        return self.finish(row, truth, original.taxpayer, original.dp, evidence)

@@ -183,7 +183,9 @@ def _answered_taxpayers(
     responses: dict[str, dict[str, str]], truth_rows: list[dict[str, Any]]
 ) -> tuple[Counter[str], dict[str, dict[str, Any]]]:
     """How many disclosures went to each true taxpayer, and each taxpayer's truth row that
-    expects a disclosure (for a repeat answered because its original resolved to no one)."""
+    expects a disclosure (for a repeat answered because its original resolved to no one);
+    under :data:`_ANSWERED_ON_OWN_WRITING`, a repeat labelled on its own writing when the
+    truth file has any."""
     disclosed: Counter[str] = Counter()
     expected: dict[str, dict[str, Any]] = {}
     for truth in truth_rows:
@@ -194,7 +196,13 @@ def _answered_taxpayers(
             disclosed[tin] += 1
         if truth["valid"] and truth["expected_outcome"] == "DISCLOSED":
             expected.setdefault(tin, truth)
+        if truth["category"] == "duplicate" and truth.get("expected_as_of"):
+            expected[_ANSWERED_ON_OWN_WRITING] = truth
     return disclosed, expected
+
+
+# Marks a truth file whose repeats carry their own answer (any repeat with an expected address).
+_ANSWERED_ON_OWN_WRITING = "(repeats labelled on their own writing)"
 
 
 def _as_answered(
@@ -207,6 +215,11 @@ def _as_answered(
     tin = truth["true_tin"]
     if truth["category"] != "duplicate" or tin is None or disclosed[tin] > 1:
         return truth
+    if _ANSWERED_ON_OWN_WRITING in expected:
+        # The repeat's own answer as the first request to resolve, labelled on its writing.
+        outcome = "DISCLOSED" if truth.get("expected_as_of") else "NOT_DISCLOSED"
+        return {**truth, "valid": True, "expected_outcome": outcome}
+    # A truth file from before repeats were labelled on their own writing.
     original = expected.get(tin)
     if original is None:
         return truth

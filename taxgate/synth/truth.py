@@ -257,10 +257,15 @@ def label(
         row.address_in_history = dp is not None and dp in index.history(target)
         row.distinguishable = index.distinguishable(target, dp, evidence)
     lka_dp = -1 if target is None else int(index.lka.dp[target])
+    answerable = (
+        target is not None and row.address_in_history and row.distinguishable and lka_dp >= 0
+    )
     if not row.valid:
         row.expected_outcome = "REJECTED"
-    elif target is not None and row.address_in_history and row.distinguishable and lka_dp >= 0:
-        row.expected_outcome = "DISCLOSED"
+    else:
+        row.expected_outcome = "DISCLOSED" if answerable else "NOT_DISCLOSED"
+    # A repeat carries the answer it would get were it the first to resolve (domain §3).
+    if answerable and (row.valid or row.category == "duplicate"):
         canonical = index.geo.canonical(lka_dp)
         row.expected_street, row.expected_unit = canonical.street, canonical.unit or None
         row.expected_city, row.expected_state = canonical.city, canonical.state
@@ -268,6 +273,4 @@ def label(
         assert target is not None
         row.expected_as_of = iso_day(int(index.lka.as_of[target]))
         row.lka_filing_effective = iso_day(int(index.lka.filing_effective[target]))
-    else:
-        row.expected_outcome = "NOT_DISCLOSED"
     return row

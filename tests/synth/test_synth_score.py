@@ -227,6 +227,7 @@ def test_a_repeat_answered_because_its_original_resolved_to_no_one_is_no_harm(
         t
         for t in truth
         if t["category"] == "duplicate"
+        and t["expected_as_of"] is not None
         and any(
             o["true_tin"] == t["true_tin"] and o["expected_outcome"] == "DISCLOSED" for o in truth
         )
@@ -253,3 +254,32 @@ def test_a_repeat_answered_because_its_original_resolved_to_no_one_is_no_harm(
     twice = _response(truth, "truth")
     twice[by_id[repeat["request_id"]]].update(answer)
     assert score(twice, truth)["harmful"]["invalid_request"] == 1
+
+
+def test_a_repeat_is_judged_on_its_own_writing(small_world: Any) -> None:
+    """A repeat answered as the first request to resolve is judged on what it said: harmless
+    where its own writing tells the taxpayer apart, harmful where it does not."""
+    truth = read_truth(small_world.root / "truth.parquet")
+    by_id = {t["request_id"]: i for i, t in enumerate(truth)}
+    repeat = next(
+        t for t in truth if t["category"] == "duplicate" and t["expected_as_of"] is not None
+    )
+    answer = {
+        "outcome": "DISCLOSED",
+        "reason_codes": "",
+        "street": repeat["expected_street"],
+        "unit": repeat["expected_unit"] or "",
+        "zip": repeat["expected_zip"],
+        "address_as_of": repeat["expected_as_of"],
+    }
+    # Nothing else answered for this taxpayer: the repeat resolved first.
+    alone = _response(truth, "nothing")
+    alone[by_id[repeat["request_id"]]].update(answer)
+    assert score(alone, truth)["harmful_total"] == 0
+    # The same repeat, had its own writing not told the taxpayer apart, would be a harm.
+    blurred = [dict(t) for t in truth]
+    row = blurred[by_id[repeat["request_id"]]]
+    row.update(distinguishable=False, expected_as_of=None)
+    for part in ("street", "unit", "city", "state", "zip"):
+        row[f"expected_{part}"] = None
+    assert score(alone, blurred)["harmful_total"] == 1
