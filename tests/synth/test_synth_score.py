@@ -218,6 +218,18 @@ def test_a_truth_without_the_variation_column_still_scores(small_world: Any) -> 
     assert set(result["by_variation"]) == {"none"}
 
 
+def _disclosing(truth: dict[str, Any]) -> dict[str, str]:
+    """A response row's fields disclosing a truth row's expected address."""
+    return {
+        "outcome": "DISCLOSED",
+        "reason_codes": "",
+        "street": truth["expected_street"],
+        "unit": truth["expected_unit"] or "",
+        "zip": truth["expected_zip"],
+        "address_as_of": truth["expected_as_of"],
+    }
+
+
 def test_a_repeat_answered_because_its_original_resolved_to_no_one_is_no_harm(
     small_world: Any,
 ) -> None:
@@ -237,14 +249,7 @@ def test_a_repeat_answered_because_its_original_resolved_to_no_one_is_no_harm(
         for o in truth
         if o["true_tin"] == repeat["true_tin"] and o["expected_outcome"] == "DISCLOSED"
     )
-    answer = {
-        "outcome": "DISCLOSED",
-        "reason_codes": "",
-        "street": original["expected_street"],
-        "unit": original["expected_unit"] or "",
-        "zip": original["expected_zip"],
-        "address_as_of": original["expected_as_of"],
-    }
+    answer = _disclosing(original)
     response = _response(truth, "truth")
     # The original was not answered (it resolved to no one); the repeat was: no harm.
     response[by_id[original["request_id"]]].update(outcome="NOT_DISCLOSED", street="", zip="")
@@ -264,14 +269,7 @@ def test_a_repeat_is_judged_on_its_own_writing(small_world: Any) -> None:
     repeat = next(
         t for t in truth if t["category"] == "duplicate" and t["expected_as_of"] is not None
     )
-    answer = {
-        "outcome": "DISCLOSED",
-        "reason_codes": "",
-        "street": repeat["expected_street"],
-        "unit": repeat["expected_unit"] or "",
-        "zip": repeat["expected_zip"],
-        "address_as_of": repeat["expected_as_of"],
-    }
+    answer = _disclosing(repeat)
     # Nothing else answered for this taxpayer: the repeat resolved first.
     alone = _response(truth, "nothing")
     alone[by_id[repeat["request_id"]]].update(answer)
