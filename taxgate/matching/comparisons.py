@@ -30,6 +30,8 @@ HOUSE = "house"
 STREET = "street"
 UNIT = "unit"
 LOCALITY = "locality"
+# The given-name level of names exchanged with a slip in an exchanged word.
+SWAPPED_TYPO = "swapped_typo"
 
 
 def _given_is_surname(side: str, other: str) -> str:
@@ -79,15 +81,6 @@ def _joined_begins(side: str, other: str) -> str:
     )
 
 
-# One surname part one slip from a part of the other (HERNANDE RIVERA / HERNANDEZ): the
-# whole strings differ too much for the full-string test, yet the paternal names are one.
-_PART_TYPO = (
-    "len(list_filter(surname_keys_l, lambda x: length(x) > 3 AND len(list_filter("
-    "surname_keys_r, lambda y: length(y) > 3 "
-    f"AND damerau_levenshtein(x, y) <= {TYPO_MAX_EDITS})) > 0)) > 0"
-)
-
-
 def _joined_given(side: str, other: str) -> str:
     """``side`` wrote as one given name what ``other`` wrote as two (JIYOUNG / JI-YOUNG):
     ``side``'s key is among ``other``'s given names (the joined form) and begins with
@@ -123,6 +116,35 @@ def _form_slip(side: str, other: str) -> str:
     )
 
 
+# One surname part one slip (or a scanner's confusion) from a part of the other (HERNANDE
+# RIVERA / HERNANDEZ, HERNANCLEZ / HERNANDEZ SANDOVAL): the whole strings differ too much
+# for the full-string test, yet the paternal names are one.
+_PART_TYPO = (
+    "len(list_filter(surname_keys_l, lambda x: length(x) > 3 AND len(list_filter("
+    "surname_keys_r, lambda y: length(y) > 3 "
+    f"AND (damerau_levenshtein(x, y) <= {TYPO_MAX_EDITS} "
+    f"OR {_ocr_folded('x')} = {_ocr_folded('y')}))) > 0)) > 0"
+)
+
+
+def _given_near_surname(side: str, other: str) -> str:
+    """``side``'s first given name is one slip (or a scanner's confusion) from one of
+    ``other``'s surname keys: the exchange of :func:`_given_is_surname_key` written with a
+    slip in the exchanged word (MOOR THOMAS for THOMAS MOORE)."""
+    given, keys = f"given_key_{side}", f"surname_keys_{other}"
+    return (
+        f"(length({given}) >= {TYPO_MIN_LENGTH} AND len(list_filter({keys}, "
+        f"lambda k: length(k) >= {TYPO_MIN_LENGTH} "
+        f"AND (damerau_levenshtein({given}, k) <= {TYPO_MAX_EDITS} "
+        f"OR {_ocr_folded(given)} = {_ocr_folded('k')}))) > 0)"
+    )
+
+
+# First and last names exchanged, each exchanged word as written or one slip from it: a typo
+# on top of the exchange, which the ``swapped`` levels (exact words) do not see.
+_SWAPPED_SLIP = f"{_given_near_surname('l', 'r')} AND {_given_near_surname('r', 'l')}"
+
+
 def _ocr_same(column: str) -> str:
     """The two values differ, yet are one once scanner confusions are folded."""
     left, right = f"{column}_l", f"{column}_r"
@@ -156,6 +178,10 @@ def given_name_comparison() -> Any:
     REED), which is the ``equivalent`` level's evidence written in the other field: a short
     form shared by several full names tells no more for being exchanged.
 
+    ``swapped_typo`` is the exchange with a slip in an exchanged word (MOOR THOMAS for
+    THOMAS MOORE; VERVANTES ADRIANA for ADRIANA CERVANTES): the ``typo`` level's evidence,
+    written in the other field.
+
     ``form_typo`` is a slip of one of the other name's direct forms (a nickname or translation
     written with a slip: JHONNY for JOHN); the name channel weighs it as it weighs a slip,
     by how many people carry the written name.
@@ -183,6 +209,7 @@ def given_name_comparison() -> Any:
             ),
             _level(_SWAPPED_AS_WRITTEN, "swapped"),
             _level(_SWAPPED, "swapped_form"),
+            _level(_SWAPPED_SLIP, SWAPPED_TYPO),
             _level(
                 f"(length(given_key_l) >= {TYPO_MIN_LENGTH} "
                 f"AND length(given_key_r) >= {TYPO_MIN_LENGTH} "
@@ -209,7 +236,8 @@ def given_name_comparison() -> Any:
 
 def surname_comparison() -> Any:
     """Surname parts: exact, compound overlap (either order, joined, maternal dropped), swapped
-    with the given name, and a typo in the whole surname or in one part."""
+    with the given name (as written, through another form, or with a slip in an exchanged
+    word), and a typo in the whole surname or in one part."""
     return cl.CustomComparison(
         output_column_name=SURNAME,
         comparison_levels=[
@@ -220,7 +248,7 @@ def surname_comparison() -> Any:
                 f"OR {_joined_begins('l', 'r')} OR {_joined_begins('r', 'l')}",
                 "compound",
             ),
-            _level(_SWAPPED, "swapped"),
+            _level(f"({_SWAPPED}) OR ({_SWAPPED_SLIP})", "swapped"),
             _level(
                 "jaro_winkler_similarity(surname_full_l, surname_full_r) "
                 f">= {TYPO_MIN_JARO_WINKLER} "

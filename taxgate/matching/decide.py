@@ -75,7 +75,7 @@ class Reason(StrEnum):
 
 # Given-name levels that are the requested name itself, in one of its forms.
 SAME_NAME = frozenset({"exact", "joined", "equivalent", "sounds_alike", "swapped", "swapped_form"})
-SWAPPED = frozenset({"swapped", "swapped_form"})
+SWAPPED = frozenset({"swapped", "swapped_form", "swapped_typo"})
 GIVEN_AGREES = frozenset(
     {
         "exact",

@@ -5,15 +5,16 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from rapidfuzz.distance import DamerauLevenshtein
 
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
-from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN, STREET
+from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN, STREET, SWAPPED_TYPO
 from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
 from taxgate.matching.model import MatchModel, score_pairs
 from taxgate.matching.model_store import master_record_count, master_tf_tables
@@ -263,6 +264,7 @@ class _Sides:
     request: dict[str, NameKey]
     record: dict[int, NameKey]
     surnames: dict[int, frozenset[str]]
+    request_surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, left: pa.Table, right: pa.Table) -> _Sides:
@@ -275,11 +277,32 @@ class _Sides:
             right.column("surname_keys").to_pylist(),
             strict=True,
         )
+        asked_surnames = zip(
+            left.column("unique_id").to_pylist(),
+            left.column("surname_keys").to_pylist(),
+            strict=True,
+        )
         return cls(
             {r[0]: name_key(*r[1:]) for r in req},
             {int(r[0]): name_key(*r[1:]) for r in rec},
             {int(rid): family_names(full, keys) for rid, full, keys in surnames},
+            {uid: tuple(sorted(keys or ())) for uid, keys in asked_surnames},
         )
+
+    def written_given(self, uid: str, level: str, filed: str) -> tuple[str, NameKey]:
+        """The level the name channel judges, and the request's key with the given name as
+        written: names exchanged with a slip (MOOR THOMAS for THOMAS MOORE) are a slip of the
+        exchanged word, judged by how many people carry that word as a given name (MARLENE
+        ROSS, asked as ROSS MARLENE, is not a slip of a filer DARLENE's name)."""
+        asked = self.request[uid]
+        if level != SWAPPED_TYPO or not self.request_surnames.get(uid):
+            return level, asked
+        word = min(
+            self.request_surnames[uid], key=lambda w: (DamerauLevenshtein.distance(w, filed), w)
+        )
+        if word == filed:  # the slip is in the other exchanged word: the given name is whole
+            return "swapped", asked
+        return "typo", (word, asked[1], asked[2])
 
 
 @dataclass(frozen=True)
@@ -320,8 +343,9 @@ def _evidence(
         levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
         given, _names, suffix = sides.record[record_id]
         person = (given, tuple(sorted(middles[uid, tins[record_id]] | {given})), suffix)
-        asked = _without(sides.request[uid], surnames[uid, tins[record_id]])
-        judged = channel.judge(levels[GIVEN], asked, person, filings=filings[uid, tins[record_id]])
+        judged_level, written = sides.written_given(uid, levels[GIVEN], given)
+        asked = _without(written, surnames[uid, tins[record_id]])
+        judged = channel.judge(judged_level, asked, person, filings=filings[uid, tins[record_id]])
         out.setdefault(uid, []).append(
             CandidateEvidence(
                 tin=tins[record_id],

@@ -238,7 +238,7 @@ def with_channel(settings: dict[str, Any], pairs: float, label_pairs: float) -> 
 
 
 # Levels too rare in the data to estimate, and the level whose evidence each carries.
-_BORROWS = {"swapped": "exact", "swapped_form": "equivalent"}
+_BORROWS = {"swapped": "exact", "swapped_form": "equivalent", "swapped_typo": "typo"}
 
 
 def regularise(settings: dict[str, Any]) -> dict[str, Any]:
@@ -247,7 +247,8 @@ def regularise(settings: dict[str, Any]) -> dict[str, Any]:
     * ``swapped`` levels (first and last names exchanged) carry the evidence of the ``exact``
       level: once the exchange is recognised, the names agree exactly; ``swapped_form`` (the
       exchange goes through another form of the given name) carries the ``equivalent``
-      level's. The data rarely shows enough swapped pairs to estimate them on their own.
+      level's, and ``swapped_typo`` (a slip in an exchanged word) the ``typo`` level's. The
+      data rarely shows enough swapped pairs to estimate them on their own.
     * A level the data could not estimate (no m or no u) carries no evidence either way
       (m = u, weight 0), instead of Splink's generic default.
     * No agreement level may weigh less than the comparison's disagreement level.

@@ -188,6 +188,7 @@ _NAMESAKE_LEVELS = frozenset(
         "sounds_alike",
         "typo",
         "form_typo",
+        "swapped_typo",
     }
 )
 
@@ -196,7 +197,9 @@ _NAMESAKE_LEVELS = frozenset(
 # are one name (in any form), or the request's first name is an initial, when the second
 # given name is what names the person (J HECTOR for JOSE H or JOSE HECTOR, against a brother
 # J PABLO).
-_MIDDLE_LEVELS = frozenset({"exact", "equivalent", "typo", "swapped", "swapped_form", "initial"})
+_MIDDLE_LEVELS = frozenset(
+    {"exact", "equivalent", "typo", "swapped", "swapped_form", "swapped_typo", "initial"}
+)
 
 
 @lru_cache(maxsize=262_144)

@@ -61,11 +61,15 @@ NAME_LEVEL_CASES = [
     ("JOSE | RUIZ", "JSOE | RUIZ", "typo", "exact"),
     ("JOSE | GARCIA", "JOSE | GARICA", "exact", "typo"),
     ("JOSE | HERNANDEZ", "JOSE | HERNANDES", "exact", "typo"),
+    ("MARIA | HERNANCLEZ", "MARIA | HERNANDEZ SANDOVAL", "exact", "typo"),  # CL read for D
     ("MARIA JOSE | RUIZ", "JOSE | RUIZ", "second_given", "exact"),
     ("J ROBERT | SMITH", "ROBERT | SMITH", "second_given", "exact"),  # middle used as first
     ("GARCIA | JUAN", "JUAN | GARCIA", "swapped", "swapped"),  # family name written first
     ("LOPEZ CONTRERAS | PEDRO", "PEDRO | LOPEZ", "swapped", "swapped"),
     ("MARTINEZGONZALEZ | MIGUEL", "MIGUEL | MARTINEZ", "swapped", "swapped"),
+    ("MOOR | THOMAS", "THOMAS | MOORE", "swapped_typo", "swapped"),  # exchanged, with a slip
+    ("VERVANTES | ADRIANA", "ADRIANA | CERVANTES", "swapped_typo", "swapped"),
+    ("GARCIA | JAUN", "JUAN | GARCIA", "swapped_typo", "swapped"),
     ("ANA | ANA", "ANA | ANA LOPEZ", "exact", "compound"),
     ("JUAN | GARCIA", "PEDRO | MARTINEZ", "disagree", "disagree"),
     ("LI | WU", "LU | WU", "disagree", "exact"),  # two letters are too few for a slip

@@ -232,3 +232,26 @@ def test_a_slip_one_household_shares_beside_a_street_many_write_is_a_slip(store:
     result = run_matching(store, requests(spelt), policy=POLICY, model=model)
     assert {c.levels["street"] for c in result.evidence["r11"]} == {"typo"}
     assert result.decisions["r11"].outcome is Outcome.DISCLOSE
+
+
+def test_names_exchanged_with_a_slip_are_judged_as_a_slip_of_the_exchanged_word() -> None:
+    from taxgate.matching.engine import _Sides
+
+    sides = _Sides(
+        request={"u1": ("ROSS", ("ROSS",), ""), "u2": ("MOOR", ("MOOR",), "")},
+        record={},
+        surnames={},
+        request_surnames={"u1": ("MARLENE",), "u2": ("THOMAS",)},
+    )
+    # ROSS MARLENE against a filer DARLENE ROSS: MARLENE is weighed as a slip of DARLENE.
+    assert sides.written_given("u1", "swapped_typo", "DARLENE") == (
+        "typo",
+        ("MARLENE", ("ROSS",), ""),
+    )
+    # MOOR THOMAS against THOMAS MOORE: the given name is whole; the slip is the surname's.
+    assert sides.written_given("u2", "swapped_typo", "THOMAS") == (
+        "swapped",
+        ("MOOR", ("MOOR",), ""),
+    )
+    # Any other level is judged as it is.
+    assert sides.written_given("u1", "exact", "ROSS") == ("exact", ("ROSS", ("ROSS",), ""))
