@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taxgate.agreement import Agreement
+from taxgate.disclosure.queue import pending_fill_sql
 from taxgate.disclosure.records import (
     DECISION_SCHEMA,
     candidates_json,
@@ -37,7 +38,6 @@ from taxgate.disclosure.records import (
     runs_ddl_sql,
     standardised_json,
 )
-from taxgate.disclosure.queue import pending_fill_sql
 from taxgate.disclosure.response import RESPONSE_COLUMNS, ResponseRow, response_csv
 from taxgate.errors import (
     DisclosureRefused,
