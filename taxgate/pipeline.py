@@ -28,7 +28,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taxgate.agreement import Agreement
-from taxgate.disclosure.queue import pending_fill_sql
 from taxgate.disclosure.records import (
     DECISION_SCHEMA,
     candidates_json,
@@ -84,7 +83,7 @@ from taxgate.matching.model_store import (
     train_for_master,
 )
 from taxgate.output_paths import check_output_file, check_output_folder, creating
-from taxgate.review_queue import ensure_pending_table
+from taxgate.review_queue import add_batch_to_queue, ensure_pending_table
 from taxgate.screening.address import screen_address
 from taxgate.screening.codes import ReasonCode
 from taxgate.screening.request import ScreeningResult, screen_requests
@@ -656,7 +655,7 @@ def _write_batch(
     events = [*adoption, *model_events, *plan.received, *assembled.events, release]
     ledger.append(events, now=plan.now)
     store.execute(insert_batch_sql(tuple(batch_row)), list(batch_row.values()))
-    store.execute(pending_fill_sql(), [plan.batch_id])  # the review queue, in this transaction
+    add_batch_to_queue(store, plan.batch_id)  # the review queue, in this transaction
     return timings
 
 

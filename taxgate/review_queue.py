@@ -28,6 +28,7 @@ __all__ = [
     "QueueFacets",
     "QueueFilter",
     "QueuePlace",
+    "add_batch_to_queue",
     "count_pending_reviews",
     "derived_pending",
     "ensure_pending_table",
@@ -214,16 +215,29 @@ def ensure_pending_table(store: Store) -> bool:
 
 
 def derived_pending(store: Store) -> list[tuple[Any, ...]]:
-    """The pending reviews as the decisions and the ledger say, in the table's column order
-    and sorted (to check the table against; empty when the store has no queue)."""
+    """The pending reviews as the decisions and the ledger say, in queue order, with the
+    table's columns but its numbers (to check the table against; empty without a queue)."""
     if _queue_source(store) is None:
         return []
-    return sorted(store.fetchall(queue_sql.derived_pending_sql()))
+    return store.fetchall(
+        f"SELECT * FROM ({queue_sql.derived_pending_sql()}) ORDER BY received_at, batch_id, row"
+    )
 
 
 def pending_table_rows(store: Store) -> list[tuple[Any, ...]]:
-    """The pending table's rows, sorted (empty when there is no table)."""
+    """The pending table's rows in the order of their numbers, without the numbers (empty
+    when there is no table). Equal to :func:`derived_pending` when the table is right."""
     if _queue_source(store) is not True:
         return []
-    columns = ", ".join(queue_sql.PENDING_COLUMNS)
-    return sorted(store.fetchall(f"SELECT {columns} FROM {queue_sql.PENDING_TABLE}"))
+    columns = ", ".join(queue_sql.PENDING_COLUMNS[1:])
+    return store.fetchall(f"SELECT {columns} FROM {queue_sql.PENDING_TABLE} ORDER BY seq")
+
+
+def add_batch_to_queue(store: Store, batch_id: str) -> None:
+    """In a batch's commit, after its decisions and its ``batches`` row: its REVIEW decisions
+    join the pending table, numbered last (the whole table numbered again in the rare case
+    its commit time sorts before an item already there)."""
+    store.execute(queue_sql.pending_fill_sql(), [batch_id])
+    row = store.fetchone(queue_sql.pending_out_of_order_sql(), [batch_id])
+    if row is not None and row[0]:
+        store.execute(queue_sql.pending_renumber_sql())

@@ -28,6 +28,7 @@ PENDING_TABLE = "review_pending"
 """The pending reviews, derived state kept by the commit and by each decision."""
 
 PENDING_COLUMNS = (
+    "seq",
     "batch_id",
     "request_id",
     "row",
@@ -59,6 +60,9 @@ class QueueFilter:
 
 
 _ORDER = "p.received_at, p.batch_id, p.row"
+_TABLE_ORDER = "p.seq"
+"""In the table, ``seq`` numbers the items in queue order (commit time, batch, row): a page
+sorts one integer column, and only the page's own rows are then read whole."""
 
 
 def derived_pending_sql(*, batch_param: bool = False) -> str:
@@ -79,10 +83,11 @@ def derived_pending_sql(*, batch_param: bool = False) -> str:
 
 
 def pending_build_sql() -> str:
-    """Create ``review_pending`` and fill it from the derivation (no params); run once, in a
-    transaction, on a store that has no such table."""
+    """Create ``review_pending`` and fill it from the derivation, numbered in queue order (no
+    params); run once, in a transaction, on a store that has no such table."""
     return f"""
         CREATE TABLE {PENDING_TABLE} (
+            seq BIGINT NOT NULL,
             batch_id VARCHAR NOT NULL,
             request_id VARCHAR NOT NULL,
             row BIGINT NOT NULL,
@@ -95,14 +100,44 @@ def pending_build_sql() -> str:
             received_at VARCHAR NOT NULL,
             waiting_since TIMESTAMPTZ NOT NULL
         );
-        INSERT INTO {PENDING_TABLE} {derived_pending_sql()}
-        ORDER BY received_at, batch_id, row;"""
+        INSERT INTO {PENDING_TABLE}
+        SELECT row_number() OVER (ORDER BY received_at, batch_id, row), *
+        FROM ({derived_pending_sql()}) ORDER BY 1;"""
 
 
 def pending_fill_sql() -> str:
-    """Add one committed batch's REVIEW decisions to the table (params: the batch id); in
-    the batch's own transaction, after its decisions and its ``batches`` row."""
-    return f"INSERT INTO {PENDING_TABLE} {derived_pending_sql(batch_param=True)} ORDER BY row"
+    """Add one committed batch's REVIEW decisions to the table, numbered after the items
+    already there (params: the batch id); in the batch's own transaction, after its decisions
+    and its ``batches`` row. A batch committed later sorts last, as its numbers do; should
+    its commit time sort before an item already there (a clock set back),
+    :func:`pending_out_of_order_sql` says so and :func:`pending_renumber_sql` numbers the
+    table again."""
+    return f"""
+        INSERT INTO {PENDING_TABLE}
+        SELECT (SELECT coalesce(max(seq), 0) FROM {PENDING_TABLE})
+               + row_number() OVER (ORDER BY row), *
+        FROM ({derived_pending_sql(batch_param=True)}) ORDER BY 1"""
+
+
+def pending_out_of_order_sql() -> str:
+    """How many items of other batches sort after one batch's items in queue order (params:
+    the batch id); 0 when the batch's numbers, taken last, are in order."""
+    return f"""
+        SELECT count(*) FROM {PENDING_TABLE} o,
+             (SELECT DISTINCT received_at, batch_id FROM {PENDING_TABLE} WHERE batch_id = ?) n
+        WHERE o.batch_id <> n.batch_id
+          AND (o.received_at > n.received_at
+               OR (o.received_at = n.received_at AND o.batch_id > n.batch_id))"""
+
+
+def pending_renumber_sql() -> str:
+    """Number the whole table again in queue order (no params)."""
+    return f"""
+        UPDATE {PENDING_TABLE} SET seq = r.n
+        FROM (SELECT batch_id AS b, row AS r_row,
+                     row_number() OVER (ORDER BY received_at, batch_id, row) AS n
+              FROM {PENDING_TABLE}) r
+        WHERE {PENDING_TABLE}.batch_id = r.b AND {PENDING_TABLE}.row = r.r_row"""
 
 
 def pending_remove_sql() -> str:
@@ -142,13 +177,21 @@ def queue_params(only: QueueFilter) -> list[str]:
 
 def pending_page_sql(only: QueueFilter, *, paged: bool, table: bool = False) -> str:
     """The pending reviews ``only`` keeps, in queue order (params: :func:`queue_params`, then
-    limit and offset when ``paged``)."""
+    limit and offset when ``paged``). From the table, the page's numbers are found first and
+    only those rows read whole."""
     page = "LIMIT ? OFFSET ?" if paged else ""
+    columns = """p.batch_id, p.request_id, p.row, p.reason, p.tin, p.match_weight, p.margin,
+               p.as_of, p.requester, p.received_at"""
+    if table and paged:
+        return f"""
+        SELECT {columns} FROM {PENDING_TABLE} p
+        WHERE p.seq IN (SELECT p.seq {_pending_sql(only, table=True)} ORDER BY p.seq {page})
+        ORDER BY p.seq"""
+    order = _TABLE_ORDER if table else _ORDER
     return f"""
-        SELECT p.batch_id, p.request_id, p.row, p.reason, p.tin, p.match_weight, p.margin,
-               p.as_of, p.requester, p.received_at
+        SELECT {columns}
         {_pending_sql(only, table=table)}
-        ORDER BY {_ORDER} {page}"""
+        ORDER BY {order} {page}"""
 
 
 def pending_count_sql(only: QueueFilter, *, table: bool = False) -> str:
@@ -170,26 +213,23 @@ def pending_neighbours_sql(only: QueueFilter, *, table: bool = False) -> str:
     """One pending item's place in the queue ``only`` keeps: its position, the total, and the
     previous and next items' ids (params: :func:`queue_params`, then batch_id, request_id).
 
-    Keyed on the item's place in the order (commit time, batch, row): a count of the items
-    before it, and the nearest item on either side, each a range read of the kept items."""
+    Keyed on the item's place in queue order (its number in the table; commit time, batch
+    and row in the derivation): a count of the items before it, and the nearest item on
+    either side."""
+    key = "k.seq" if table else "(k.received_at, k.batch_id, k.row)"
+    mine = "me.seq" if table else "(me.received_at, me.batch_id, me.row)"
+    seq = "p.seq" if table else "0 AS seq"
     return f"""
-        WITH kept AS (SELECT p.batch_id, p.request_id, p.row, p.received_at
+        WITH kept AS (SELECT {seq}, p.batch_id, p.request_id, p.row, p.received_at
                       {_pending_sql(only, table=table)}),
-             me AS (SELECT received_at, batch_id, row FROM kept
-                    WHERE batch_id = ? AND request_id = ?),
-             placed AS (
-                SELECT k.batch_id, k.request_id, k.received_at, k.batch_id AS b, k.row,
-                       (k.received_at, k.batch_id, k.row)
-                           < (me.received_at, me.batch_id, me.row) AS before,
-                       (k.received_at, k.batch_id, k.row)
-                           > (me.received_at, me.batch_id, me.row) AS after
-                FROM kept k, me)
+             me AS (SELECT * FROM kept WHERE batch_id = ? AND request_id = ?),
+             placed AS (SELECT k.batch_id, k.request_id, {key} AS key,
+                               {key} < {mine} AS before, {key} > {mine} AS after
+                        FROM kept k, me)
         SELECT (SELECT count(*) FROM placed WHERE before) + 1,
                (SELECT count(*) FROM kept),
-               (SELECT batch_id FROM placed WHERE before
-                ORDER BY received_at DESC, b DESC, row DESC LIMIT 1),
-               (SELECT request_id FROM placed WHERE before
-                ORDER BY received_at DESC, b DESC, row DESC LIMIT 1),
-               (SELECT batch_id FROM placed WHERE after ORDER BY received_at, b, row LIMIT 1),
-               (SELECT request_id FROM placed WHERE after ORDER BY received_at, b, row LIMIT 1)
+               (SELECT batch_id FROM placed WHERE before ORDER BY key DESC LIMIT 1),
+               (SELECT request_id FROM placed WHERE before ORDER BY key DESC LIMIT 1),
+               (SELECT batch_id FROM placed WHERE after ORDER BY key LIMIT 1),
+               (SELECT request_id FROM placed WHERE after ORDER BY key LIMIT 1)
         FROM me"""

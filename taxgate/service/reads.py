@@ -78,7 +78,8 @@ class SharedReader:
         """The shared connection, opened by the first read that needs it."""
         with self._cond:
             if self._store is None:
-                self._store = Store.open(self.path, read_only=True)
+                # One DuckDB thread a query: the reads run side by side, each on its own cursor.
+                self._store = Store.open(self.path, read_only=True, threads=1)
             return self._store
 
     @contextmanager
