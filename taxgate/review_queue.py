@@ -20,6 +20,7 @@ from typing import Any
 
 from taxgate.disclosure import queue as queue_sql
 from taxgate.disclosure.queue import QueueFilter
+from taxgate.errors import StoreError
 from taxgate.store import Store
 
 __all__ = [
@@ -187,6 +188,14 @@ _QUEUE_TABLES = ("decisions", "batches", "ledger_entries")
 def _queue_source(store: Store) -> bool | None:
     """Where the queue is read: True for the pending table, False for the derivation (a store
     opened read-only before the table was built), None when the store has no queue at all."""
+    if store.read_only:
+        # Binding a query on the table costs less than reading the catalog; a failed query
+        # would spoil a transaction, and a read-only store has none.
+        try:
+            store.fetchall(f"SELECT 1 FROM {queue_sql.PENDING_TABLE} LIMIT 0")
+            return True
+        except StoreError:
+            pass
     present = {
         str(name)
         for (name,) in store.fetchall(

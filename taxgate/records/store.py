@@ -91,6 +91,9 @@ def _engine(url: str) -> Engine:
     options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         options["connect_args"] = {"check_same_thread": False}
+        # Every request of the service reads its session and writes its access-log row: a
+        # pool smaller than the requests in flight opens (and closes) a file connection each.
+        options["pool_size"] = 40
         if parsed.database and parsed.database != ":memory:":
             _owner_only_file(Path(parsed.database))
     elif parsed.get_backend_name() != "postgresql":
