@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from html import escape
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -17,6 +18,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from taxgate.errors import AccessDenied, InputError, TaxgateError
 from taxgate.review_queue import QueueFilter
@@ -169,14 +171,16 @@ def filters(
     return Filters(batch or "", reason or "", age)
 
 
-def queue_rows(items: list[ReviewItemPublic], query: str, now: datetime) -> list[tuple[str, ...]]:
-    """The queue table's cells as text, worked out here once rather than by template calls in
-    each of 200 rows (the template escapes every one)."""
-    return [
-        (
-            item_url(i.batch_id, i.request_id) + query,
+def queue_rows(items: list[ReviewItemPublic], query: str, now: datetime) -> Markup:
+    """The queue table's 200 rows as HTML, every value escaped (``html.escape``: ``&``, ``<``,
+    ``>``, ``"`` and ``'``, as the template's autoescape does). Built here in one pass: the
+    template's per-cell calls and escapes were most of a queue page's time under load."""
+    rows = []
+    for i in items:
+        url = escape(item_url(i.batch_id, i.request_id) + query)
+        cells = (
             i.batch_id,
-            i.request_id,
+            f'<a href="{url}">{escape(i.request_id)}</a>',
             i.reason,
             i.candidate_tin,
             "" if i.match_weight is None else f"{i.match_weight:.1f}",
@@ -184,8 +188,12 @@ def queue_rows(items: list[ReviewItemPublic], query: str, now: datetime) -> list
             i.as_of,
             waited(i.received_at, now),
         )
-        for i in items
-    ]
+        tds = "".join(
+            f"<td>{cell}</td>" if n == 1 else f"<td>{escape(cell)}</td>"
+            for n, cell in enumerate(cells)
+        )
+        rows.append(f'<tr data-href="{url}">{tds}</tr>')
+    return Markup("\n".join(rows))  # every value above is escaped
 
 
 @router.get("/workbench")
