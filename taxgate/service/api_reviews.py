@@ -132,7 +132,8 @@ async def review_queue(
         page = pending_reviews(store, only=only, offset=offset, limit=limit)
         if not counted:
             return page, 0, QueueFacets([], [], 0)
-        facets = pending_facets(store)
+        # The counts by batch and reason change only with a write: once per connection.
+        facets = worker.reads.memo("facets", lambda: pending_facets(store))
         return page, facets.count(only), facets
 
     page, total, facets = await worker.read(work)

@@ -12,6 +12,12 @@ waiting, and closes the shared connection before the task runs. A read waits for
 to its limit and is then refused as busy. Once no read has come for ``linger`` seconds the
 connection is closed (:meth:`SharedReader.close_if_idle`), so that between bursts the file is
 free for the CLI, as it is without the service.
+
+While the shared connection is open the store cannot change: this process writes only in a
+worker task, which closes it first, and DuckDB refuses another process a write lock while it
+is held. So a result that depends on the store alone (the queue's counts by batch and reason)
+is worked out once per opening of the connection (:meth:`SharedReader.memo`) and forgotten
+when it closes.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from taxgate.errors import WorkspaceError
 from taxgate.store import Store
@@ -48,6 +54,7 @@ class SharedReader:
         self._writers_waiting = 0
         self._store: Store | None = None
         self._last_read = time.monotonic()
+        self._memo: dict[str, Any] = {}
 
     def read(self, task: Callable[[Store], T], *, wait: float) -> T:
         """Run ``task`` on this thread with a cursor of its own (blocking).
@@ -73,6 +80,18 @@ class SharedReader:
                 self._last_read = time.monotonic()
                 if not self._readers:
                     self._cond.notify_all()
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``'s value, worked out once while the shared connection stays open. Call
+        it only inside a read's task (the connection cannot close while a read runs) and only
+        for a value that depends on the store alone, under a key naming it."""
+        with self._cond:
+            if key in self._memo:
+                return cast(T, self._memo[key])
+        value = compute()
+        with self._cond:
+            self._memo[key] = value
+        return value
 
     def _shared(self) -> Store:
         """The shared connection, opened by the first read that needs it."""
@@ -113,6 +132,7 @@ class SharedReader:
             self._close()
 
     def _close(self) -> None:
+        self._memo.clear()
         if self._store is not None:
             store, self._store = self._store, None
             store.close()
