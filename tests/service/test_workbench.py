@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from taxgate.records.credentials import totp_now
 from taxgate.records.users import add_user
 from taxgate.review import pending_reviews
-from taxgate.service.api_reviews import ReviewItemPublic
+from taxgate.review_queue import PendingReview
 from taxgate.service.matrix import Role
 from taxgate.service.workbench import queue_rows
 from taxgate.store import Store
@@ -131,12 +131,12 @@ def test_the_queue_filters_by_age_and_pages_in_the_store(
 
 def test_the_queue_rows_escape_every_value() -> None:
     hostile = '<script>alert("x")</script>&\''
-    item = ReviewItemPublic(
+    item = PendingReview(
         batch_id=hostile,
         request_id=hostile,
         row=1,
         reason=hostile,
-        candidate_tin="XXX-XX-1234",
+        tin="123451234",
         match_weight=12.345,
         margin=None,
         as_of=hostile,
@@ -149,4 +149,5 @@ def test_the_queue_rows_escape_every_value() -> None:
     escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#x27;"
     assert html.count(escaped) == 4  # batch, request, reason, as of
     assert 'data-href="/workbench/reviews/%3Cscript%3E' in html and "?reason=A%26B" in html
-    assert "<td>12.3</td><td></td>" in html and "<td>3 h</td>" in html
+    assert "<td>XXX-XX-1234</td><td>12.3</td><td></td>" in html and "<td>3 h</td>" in html
+    assert "123451234" not in html
