@@ -81,6 +81,12 @@ class SharedReader:
                 if not self._readers:
                     self._cond.notify_all()
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the shared connection is open (the file held read-only)."""
+        with self._cond:
+            return self._store is not None
+
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()``'s value, worked out once while the shared connection stays open. Call
         it only inside a read's task (the connection cannot close while a read runs) and only
