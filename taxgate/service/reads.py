@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from taxgate.errors import WorkspaceError
+from taxgate.errors import StoreLocked, WorkspaceError
 from taxgate.store import Store
 
 T = TypeVar("T")
@@ -69,7 +69,7 @@ class SharedReader:
                 raise ReadsRefused("the workspace is busy (a batch is running); nothing was read")
             self._readers += 1
         try:
-            cursor = Store(self._shared().connection.cursor(), path=None, read_only=True)
+            cursor = Store(self._shared(wait).connection.cursor(), path=None, read_only=True)
             try:
                 return task(cursor)
             finally:
@@ -99,12 +99,22 @@ class SharedReader:
             self._memo[key] = value
         return value
 
-    def _shared(self) -> Store:
-        """The shared connection, opened by the first read that needs it."""
+    def _shared(self, wait: float) -> Store:
+        """The shared connection, opened by the first read that needs it; waiting up to
+        ``wait`` seconds for another process (the CLI) that holds the file.
+
+        Raises:
+            ReadsRefused: another process held the file for longer than ``wait``.
+        """
         with self._cond:
             if self._store is None:
                 # One DuckDB thread a query: the reads run side by side, each on its own cursor.
-                self._store = Store.open(self.path, read_only=True, threads=1)
+                try:
+                    self._store = Store.open(self.path, read_only=True, threads=1, lock_wait=wait)
+                except StoreLocked as e:
+                    raise ReadsRefused(
+                        "the workspace is in use by another process; nothing was read"
+                    ) from e
             return self._store
 
     @contextmanager

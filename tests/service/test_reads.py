@@ -4,6 +4,8 @@ remembered on it), and reads wait for it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -106,3 +108,27 @@ def test_the_connection_closes_when_reads_stop(store_file: Path) -> None:
         store.execute("INSERT INTO t VALUES (5)")
     assert reads.read(_count, wait=5) == 4
     reads.close()
+
+
+def test_a_read_is_refused_when_another_process_holds_the_file(store_file: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]);"
+            " print('held', flush=True); time.sleep(30)",
+            str(store_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        reads = SharedReader(store_file)
+        began = time.monotonic()
+        with pytest.raises(ReadsRefused, match="in use by another process"):
+            reads.read(_count, wait=0.5)
+        assert time.monotonic() - began < 10  # the read's own limit, not the store's 600 s
+    finally:
+        holder.kill()
+        holder.communicate()
