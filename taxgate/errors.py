@@ -109,6 +109,10 @@ class WorkspaceError(TaxgateError):
     exit_code = 6
 
 
+class StoreLocked(WorkspaceError):
+    """The workspace store is held by another process for longer than the caller would wait."""
+
+
 class StoreError(TaxgateError):
     """The storage engine failed."""
 

@@ -83,6 +83,7 @@ from taxgate.matching.model_store import (
     train_for_master,
 )
 from taxgate.output_paths import check_output_file, check_output_folder, creating
+from taxgate.review_queue import add_batch_to_queue, ensure_pending_table
 from taxgate.screening.address import screen_address
 from taxgate.screening.codes import ReasonCode
 from taxgate.screening.request import ScreeningResult, screen_requests
@@ -634,6 +635,7 @@ def _write_batch(
             f"batch {plan.batch_id} was already answered",
             hint="use `taxgate response` to re-export",
         )
+    ensure_pending_table(store)  # a workspace from before the table: built before this batch
     model_events = []
     if plan.model_is_new:
         saved = save_model(store, ws.root / "models", plan.model, now=plan.now)
@@ -653,6 +655,7 @@ def _write_batch(
     events = [*adoption, *model_events, *plan.received, *assembled.events, release]
     ledger.append(events, now=plan.now)
     store.execute(insert_batch_sql(tuple(batch_row)), list(batch_row.values()))
+    add_batch_to_queue(store, plan.batch_id)  # the review queue, in this transaction
     return timings
 
 

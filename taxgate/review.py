@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from taxgate.disclosure import reviews as sql
+from taxgate.disclosure.queue import pending_remove_sql
 from taxgate.disclosure.response import response_csv
 from taxgate.disclosure.reviews import ReleaseFacts, ReviewState, approval_refusals
 from taxgate.errors import (
@@ -53,6 +54,7 @@ from taxgate.pipeline import batch_known, lka_is_usable
 
 # The queue lives in review_queue; these names stay importable from here for the CLI and tests.
 from taxgate.review_queue import PendingReview as PendingReview
+from taxgate.review_queue import ensure_pending_table
 from taxgate.review_queue import pending_reviews as pending_reviews
 from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_bytes
@@ -184,6 +186,8 @@ def decide_review(
                         f"review {review_id} was appended at entry {entries[0]}, not {first}"
                     )
                 store.execute(sql.insert_review_sql(), row)
+                ensure_pending_table(store)
+                store.execute(pending_remove_sql(), [batch_id, request_id])
                 reach("review:commit")
                 reached_commit = True
             reach("review:committed")

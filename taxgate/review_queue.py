@@ -2,7 +2,10 @@
 
 A page of a 100,000-item queue reads that page only: the filter (batch, reason, age), the order
 (oldest batch first, then request order) and the page are all applied by the SQL of
-:mod:`taxgate.disclosure.queue`, never in Python over the whole queue.
+:mod:`taxgate.disclosure.queue`, never in Python over the whole queue. The SQL reads the
+``review_pending`` table the commit and each decision keep (:func:`ensure_pending_table`
+builds it in a workspace made before it), or, in a store opened read-only that has no such
+table yet, the derivation it holds.
 
 Example:
     >>> with Store.open(ws.store_path, read_only=True) as store:  # doctest: +SKIP
@@ -17,7 +20,7 @@ from typing import Any
 
 from taxgate.disclosure import queue as queue_sql
 from taxgate.disclosure.queue import QueueFilter
-from taxgate.ledger.hold import has_table
+from taxgate.errors import StoreError
 from taxgate.store import Store
 
 __all__ = [
@@ -26,9 +29,13 @@ __all__ = [
     "QueueFacets",
     "QueueFilter",
     "QueuePlace",
+    "add_batch_to_queue",
     "count_pending_reviews",
+    "derived_pending",
+    "ensure_pending_table",
     "pending_facets",
     "pending_reviews",
+    "pending_table_rows",
     "queue_place",
 ]
 
@@ -111,31 +118,36 @@ def pending_reviews(
         limit: At most this many items (all when None).
     """
     only = only or QueueFilter(batch_id=batch_id)
-    if not _has_queue(store):
+    table = _queue_source(store)
+    if table is None:
         return []
     params: list[Any] = list(queue_sql.queue_params(only))
     if limit is not None:
         params += [limit, offset]
-    rows = store.fetchall(queue_sql.pending_page_sql(only, paged=limit is not None), params)
+    page = queue_sql.pending_page_sql(only, paged=limit is not None, table=table)
+    rows = store.fetchall(page, params)
     return [PendingReview(*row) for row in rows]
 
 
 def count_pending_reviews(store: Store, only: QueueFilter | None = None) -> int:
     """How many pending reviews ``only`` keeps (all when None), counted in the store."""
     only = only or QueueFilter()
-    if not _has_queue(store):
+    table = _queue_source(store)
+    if table is None:
         return 0
-    row = store.fetchone(queue_sql.pending_count_sql(only), queue_sql.queue_params(only))
+    count = queue_sql.pending_count_sql(only, table=table)
+    row = store.fetchone(count, queue_sql.queue_params(only))
     return 0 if row is None else int(row[0])
 
 
 def pending_facets(store: Store) -> QueueFacets:
     """The batches and reasons that have pending items, and how many items are pending."""
-    if not _has_queue(store):
+    table = _queue_source(store)
+    if table is None:
         return QueueFacets([], [], 0)
     rows = tuple(
         FacetRow(str(b), str(r), _utc(at), int(n))
-        for b, r, at, n in store.fetchall(queue_sql.pending_facets_sql())
+        for b, r, at, n in store.fetchall(queue_sql.pending_facets_sql(table=table))
     )
     return QueueFacets(
         batches=sorted({row.batch_id for row in rows}),
@@ -154,10 +166,11 @@ def queue_place(
 ) -> QueuePlace | None:
     """Where a pending item stands in the queue ``only`` keeps; None when it is not in it."""
     only = only or QueueFilter()
-    if not _has_queue(store):
+    table = _queue_source(store)
+    if table is None:
         return None
     params = [*queue_sql.queue_params(only), batch_id, request_id]
-    row = store.fetchone(queue_sql.pending_neighbours_sql(only), params)
+    row = store.fetchone(queue_sql.pending_neighbours_sql(only, table=table), params)
     if row is None:
         return None
     position, total, prev_b, prev_r, next_b, next_r = row
@@ -169,5 +182,71 @@ def queue_place(
     )
 
 
-def _has_queue(store: Store) -> bool:
-    return all(has_table(store, t) for t in ("decisions", "batches", "ledger_entries"))
+_QUEUE_TABLES = ("decisions", "batches", "ledger_entries")
+
+
+def _queue_source(store: Store) -> bool | None:
+    """Where the queue is read: True for the pending table, False for the derivation (a store
+    opened read-only before the table was built), None when the store has no queue at all."""
+    if store.read_only:
+        # Binding a query on the table costs less than reading the catalog; a failed query
+        # would spoil a transaction, and a read-only store has none.
+        try:
+            store.fetchall(f"SELECT 1 FROM {queue_sql.PENDING_TABLE} LIMIT 0")
+            return True
+        except StoreError:
+            pass
+    present = {
+        str(name)
+        for (name,) in store.fetchall(
+            "SELECT table_name FROM duckdb_tables() WHERE table_name IN (?, ?, ?, ?)",
+            [*_QUEUE_TABLES, queue_sql.PENDING_TABLE],
+        )
+    }
+    if queue_sql.PENDING_TABLE in present:
+        return True
+    return False if present.issuperset(_QUEUE_TABLES) else None
+
+
+def ensure_pending_table(store: Store) -> bool:
+    """Build the pending table from the derivation if the store (open to write) has a queue
+    but no table yet: a workspace made before the table existed. Returns whether it built it.
+
+    Every write path that changes the queue (a batch's commit, a review's decision) calls this
+    inside its own transaction first, and the service calls it when it starts, so that the
+    table, once there, has seen every change since.
+    """
+    if _queue_source(store) is not False:
+        return False
+    with store.transaction():
+        store.execute(queue_sql.pending_build_sql())
+    return True
+
+
+def derived_pending(store: Store) -> list[tuple[Any, ...]]:
+    """The pending reviews as the decisions and the ledger say, in queue order, with the
+    table's columns but its numbers (to check the table against; empty without a queue)."""
+    if _queue_source(store) is None:
+        return []
+    return store.fetchall(
+        f"SELECT * FROM ({queue_sql.derived_pending_sql()}) ORDER BY received_at, batch_id, row"
+    )
+
+
+def pending_table_rows(store: Store) -> list[tuple[Any, ...]]:
+    """The pending table's rows in the order of their numbers, without the numbers (empty
+    when there is no table). Equal to :func:`derived_pending` when the table is right."""
+    if _queue_source(store) is not True:
+        return []
+    columns = ", ".join(queue_sql.PENDING_COLUMNS[1:])
+    return store.fetchall(f"SELECT {columns} FROM {queue_sql.PENDING_TABLE} ORDER BY seq")
+
+
+def add_batch_to_queue(store: Store, batch_id: str) -> None:
+    """In a batch's commit, after its decisions and its ``batches`` row: its REVIEW decisions
+    join the pending table, numbered last (the whole table numbered again in the rare case
+    its commit time sorts before an item already there)."""
+    store.execute(queue_sql.pending_fill_sql(), [batch_id])
+    row = store.fetchone(queue_sql.pending_out_of_order_sql(), [batch_id])
+    if row is not None and row[0]:
+        store.execute(queue_sql.pending_renumber_sql())

@@ -6,7 +6,9 @@ Each round runs the real CLI in a process of its own (``tests/cli_fork_server.py
 the commit is run again in the next round, killed at the next boundary, until a round reaches
 the commit; a committed batch's outputs are then written again from the store. After every
 round: no decision lost or duplicated, one DISCLOSURE entry per disclosure, the statistics
-counted once, no staged file left once the outputs are written again, and the ledger verifies.
+counted once, the pending-review table equal to its derivation (the REVIEW decisions without
+a REVIEW_DECIDED entry), no staged file left once the outputs are written again, and the
+ledger verifies.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from taxgate.errors import DisclosureRefused, OutputsNotWritten
 from taxgate.fault_points import ENOSPC_SUFFIX, FAULT_POINT_VARIABLE, REVIEW_POINTS, RUN_POINTS
 from taxgate.ledger.accounting import disclosure_statistics
 from taxgate.review import pending_reviews
+from taxgate.review_queue import derived_pending, pending_table_rows
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -165,6 +168,8 @@ def check(world: World) -> None:
             "SELECT batch_id, count(*) FROM ledger_entries WHERE kind = 'BATCH_RECEIVED' GROUP BY 1"
         )
         stats = disclosure_statistics(store, year=datetime.now(UTC).year)
+        table, derived = pending_table_rows(store), derived_pending(store)
+    assert table == derived, "the pending-review table differs from its derivation"
     assert batches == world.committed, "a batch was lost, or one was committed unseen"
     assert {b: (n, n) for b, n, _ in decided} == {b: (n, n) for b, n in batches.items()}
     assert all(n == n_distinct for _, n, n_distinct in decided), "a decision was duplicated"

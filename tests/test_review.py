@@ -28,6 +28,7 @@ import pytest
 from taxgate import review
 from taxgate.agreement import default_agreement_path
 from taxgate.cli.main import run_cli
+from taxgate.disclosure.queue import PENDING_TABLE
 from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.errors import (
     DisclosureRefused,
@@ -37,6 +38,7 @@ from taxgate.errors import (
     WorkspaceError,
 )
 from taxgate.review import pending_reviews
+from taxgate.review_queue import derived_pending, pending_table_rows
 from taxgate.store import Store
 from taxgate.synth import delivery_point_key
 from taxgate.workspace import Workspace
@@ -487,3 +489,38 @@ def test_a_fault_after_the_approval_commits_is_reported_and_recoverable(
     assert cli("review", "supplement", copy, *args) == 0
     assert (out / f"supplement-{world.batch_id}-{listed}.csv").is_file()
     assert cli("ledger", "verify", copy) == 0
+
+
+def test_the_pending_table_is_derived_state_and_an_older_workspace_gains_it(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_path = Workspace.open(world.ws).store_path
+    with Store.open(store_path, read_only=True) as store:
+        assert pending_table_rows(store) == derived_pending(store) != []
+    # A workspace made before the table: the same store without it.
+    old = tmp_path / "old-ws"
+    shutil.copytree(world.ws, old)
+    old_store = Workspace.open(old).store_path
+    with Store.open(old_store) as store:
+        store.execute(f"DROP TABLE {PENDING_TABLE}")
+    with Store.open(old_store, read_only=True) as store:  # read-only: read from the derivation
+        waiting = [p.request_id for p in pending_reviews(store, batch_id=world.batch_id)]
+        assert pending_table_rows(store) == [] and waiting
+        assert set(waiting) == {row[1] for row in derived_pending(store)}
+    decided = waiting[0]
+    argv = ("review", "decline", old, "--batch", world.batch_id, "--request", decided)
+    assert cli(*argv, "--reviewer", "officer-7", "--why", "another person") == 0
+    with Store.open(old_store, read_only=True) as store:  # built by the decision's transaction
+        assert pending_table_rows(store) == derived_pending(store)
+        assert decided not in {p.request_id for p in pending_reviews(store)}
+    # The ledger, not the table, says what is decided: an item put back in the table by hand
+    # is still refused.
+    with Store.open(old_store) as store:
+        store.execute(
+            f"INSERT INTO {PENDING_TABLE} (seq, batch_id, request_id, row, requester, "
+            "received_at, waiting_since) VALUES (0, ?, ?, 1, 'ICE', '2026-01-01', now())",
+            [world.batch_id, decided],
+        )
+    capsys.readouterr()
+    assert cli(*argv, "--reviewer", "officer-8", "--why", "again") == WorkspaceError.exit_code
+    assert "was already reviewed" in one_line(capsys.readouterr().err)

@@ -1,19 +1,27 @@
-"""The review queue filtered, counted and paged in the store (by batch, reason and age)."""
+"""The review queue filtered, counted and paged in the store (by batch, reason and age), read
+from the pending table the commit and the decisions keep and, in a store without the table
+(opened read-only before it was built), from its derivation: both give the same answers."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
+import pytest
 
+from taxgate.disclosure import queue as queue_sql
 from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
 from taxgate.ledger import events as ev
 from taxgate.ledger.log import Ledger
 from taxgate.review_queue import (
     QueueFilter,
+    add_batch_to_queue,
     count_pending_reviews,
+    derived_pending,
+    ensure_pending_table,
     pending_facets,
     pending_reviews,
+    pending_table_rows,
     queue_place,
 )
 from taxgate.store import Store
@@ -33,7 +41,14 @@ def _batch_row(batch_id: str, received_at: datetime, rows: int) -> list[object]:
     return [batch_id, "ICE", "s", "m", "r", rows, AS_OF, AS_OF, received_at.isoformat()]
 
 
-def _seeded() -> Store:
+@pytest.fixture(params=["table", "derivation"])
+def table(request: pytest.FixtureRequest) -> bool:
+    """Whether the queue is read from the pending table (built from the seeded rows) or from
+    the derivation."""
+    return bool(request.param == "table")
+
+
+def _seeded(table: bool = False) -> Store:
     """Three batches committed 10 days, 30 hours and 1 hour before NOW, with REVIEW rows."""
     store = Store.memory()
     store.execute(runs_ddl_sql())
@@ -58,11 +73,19 @@ def _seeded() -> Store:
                     "reason": "MATCHED" if reason == "-" else reason,
                 }
             )
-    table = pa.Table.from_pylist(
+    rows = pa.Table.from_pylist(
         [{f.name: row.get(f.name) for f in DECISION_SCHEMA} for row in decisions],
         schema=DECISION_SCHEMA,
     )
-    store.insert_arrow("decisions", table)
+    store.insert_arrow("decisions", rows)
+    return store
+
+
+def _store(table: bool) -> Store:
+    store = _seeded()
+    if table:
+        assert ensure_pending_table(store)
+        assert pending_table_rows(store) == derived_pending(store) != []
     return store
 
 
@@ -70,8 +93,8 @@ def _ids(store: Store, **kwargs: object) -> list[str]:
     return [p.request_id for p in pending_reviews(store, **kwargs)]  # type: ignore[arg-type]
 
 
-def test_the_whole_queue_is_oldest_batch_first_in_request_order() -> None:
-    store = _seeded()
+def test_the_whole_queue_is_oldest_batch_first_in_request_order(table: bool) -> None:
+    store = _store(table)
     assert _ids(store) == [
         "OLD-R1",
         "OLD-R2",
@@ -85,8 +108,8 @@ def test_the_whole_queue_is_oldest_batch_first_in_request_order() -> None:
     assert count_pending_reviews(store) == 8
 
 
-def test_filters_by_batch_reason_and_age_combine() -> None:
-    store = _seeded()
+def test_filters_by_batch_reason_and_age_combine(table: bool) -> None:
+    store = _store(table)
     assert _ids(store, batch_id="MID") == ["MID-R1", "MID-R2"]
     assert _ids(store, only=QueueFilter(reason="DOB_SLIP")) == ["OLD-R2", "MID-R1", "NEW-R3"]
     day_old = QueueFilter(waited_since=NOW - timedelta(hours=24))
@@ -108,8 +131,8 @@ def test_filters_by_batch_reason_and_age_combine() -> None:
     assert _ids(store, only=QueueFilter(waited_since=NOW - timedelta(days=30))) == []
 
 
-def test_a_page_reads_only_its_items() -> None:
-    store = _seeded()
+def test_a_page_reads_only_its_items(table: bool) -> None:
+    store = _store(table)
     assert _ids(store, offset=2, limit=3) == ["OLD-R4", "MID-R1", "MID-R2"]
     assert _ids(store, only=QueueFilter(reason="AMBIGUOUS"), offset=3, limit=10) == [
         "NEW-R1",
@@ -118,8 +141,8 @@ def test_a_page_reads_only_its_items() -> None:
     assert _ids(store, offset=100, limit=10) == []
 
 
-def test_a_decided_review_leaves_the_queue_and_its_counts() -> None:
-    store = _seeded()
+def test_a_decided_review_leaves_the_queue_and_its_counts(table: bool) -> None:
+    store = _store(table)
     event = ev.review_decided(
         batch_id="OLD",
         request_id="OLD-R2",
@@ -130,6 +153,9 @@ def test_a_decided_review_leaves_the_queue_and_its_counts() -> None:
         why="another person",
     )
     Ledger(store).append([event], now=NOW)
+    if table:  # as the decision's transaction does
+        store.execute(queue_sql.pending_remove_sql(), ["OLD", "OLD-R2"])
+        assert pending_table_rows(store) == derived_pending(store)
     assert "OLD-R2" not in _ids(store)
     assert count_pending_reviews(store, QueueFilter(reason="DOB_SLIP")) == 2
     facets = pending_facets(store)
@@ -140,8 +166,8 @@ def test_a_decided_review_leaves_the_queue_and_its_counts() -> None:
     )
 
 
-def test_an_items_place_follows_the_filter() -> None:
-    store = _seeded()
+def test_an_items_place_follows_the_filter(table: bool) -> None:
+    store = _store(table)
     place = queue_place(store, batch_id="MID", request_id="MID-R1")
     assert place is not None
     assert (place.position, place.total) == (4, 8)
@@ -163,3 +189,55 @@ def test_an_empty_workspace_has_an_empty_queue() -> None:
     assert count_pending_reviews(store) == 0
     assert pending_facets(store).total == 0
     assert queue_place(store, batch_id="B", request_id="R") is None
+
+
+def test_the_table_is_built_once_and_only_where_there_is_a_queue() -> None:
+    store = _seeded()
+    assert ensure_pending_table(store)
+    assert not ensure_pending_table(store)  # already there
+    assert [row[1] for row in pending_table_rows(store)][:3] == ["OLD-R1", "OLD-R2", "OLD-R4"]
+    assert not ensure_pending_table(Store.memory())  # no queue: nothing to build
+
+
+def _commit_batch(
+    store: Store, batch_id: str, received: datetime, reasons: tuple[str, ...]
+) -> None:
+    """A batch's commit as the pipeline makes it: decisions, batch row, then the queue."""
+    tail = ["RELEASED", [], "fs-1", "policy-1", "irs-ice-2025", "v1", "{}", False]
+    marks = ", ".join("?" for _ in range(17))
+    with store.transaction():
+        ensure_pending_table(store)
+        rows = [
+            {
+                "batch_id": batch_id,
+                "row": n,
+                "request_id": f"{batch_id}-R{n}",
+                "decision": "REVIEW",
+                "reason": reason,
+            }
+            for n, reason in enumerate(reasons, start=1)
+        ]
+        store.insert_arrow(
+            "decisions",
+            pa.Table.from_pylist(
+                [{f.name: row.get(f.name) for f in DECISION_SCHEMA} for row in rows],
+                schema=DECISION_SCHEMA,
+            ),
+        )
+        store.execute(
+            f"INSERT INTO batches VALUES ({marks})",
+            [*_batch_row(batch_id, received, len(reasons)), *tail],
+        )
+        add_batch_to_queue(store, batch_id)
+
+
+def test_a_committed_batch_joins_the_table_in_queue_order() -> None:
+    store = _store(True)
+    _commit_batch(store, "LATER", NOW, ("AMBIGUOUS", "DOB_SLIP"))
+    assert pending_table_rows(store) == derived_pending(store)
+    assert _ids(store)[-2:] == ["LATER-R1", "LATER-R2"]
+    # A commit time that sorts before items already there (a clock set back): numbered again.
+    _commit_batch(store, "EARLY", NOW - timedelta(days=20), ("AMBIGUOUS",))
+    assert pending_table_rows(store) == derived_pending(store)
+    assert _ids(store)[0] == "EARLY-R1"
+    assert _ids(store, offset=1, limit=2) == ["OLD-R1", "OLD-R2"]

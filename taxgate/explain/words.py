@@ -18,7 +18,8 @@ from taxgate.master.last_known_address import PROCESSING_DAYS, DocType, effectiv
 
 def mask_tin(tin: str | None) -> str:
     """A TIN with all but its last four digits masked (``XXX-XX-1234``)."""
-    digits = "".join(ch for ch in str(tin or "") if ch.isdigit())
+    text = str(tin or "")
+    digits = text if text.isdigit() else "".join(filter(str.isdigit, text))
     return f"XXX-XX-{digits[-4:]}" if len(digits) >= 4 else "XXX-XX-XXXX"
 
 

@@ -8,11 +8,13 @@ reviewer.
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import delete
 from starlette.concurrency import run_in_threadpool
@@ -85,7 +87,7 @@ class DecisionPublic(BaseModel):
 class QueuePage:
     """One page of the filtered queue, how many items the filter keeps, and the filters' choices."""
 
-    items: list[ReviewItemPublic]
+    items: list[PendingReview]  # internal: the TIN unmasked; shown through public_item
     total: int
     facets: QueueFacets
 
@@ -101,20 +103,27 @@ def queue_filter(
     )
 
 
-def public_item(p: PendingReview) -> ReviewItemPublic:
-    """A pending review as the API shows it (the candidate's TIN masked)."""
-    return ReviewItemPublic(
-        batch_id=p.batch_id,
-        request_id=p.request_id,
-        row=p.row,
-        reason=p.reason,
-        candidate_tin=mask_tin(p.tin),
-        match_weight=p.match_weight,
-        margin=p.margin,
-        as_of=str(p.as_of),
-        requester=p.requester,
-        received_at=str(p.received_at),
-    )
+def public_item(p: PendingReview) -> dict[str, Any]:
+    """A pending review as the API shows it (the candidate's TIN masked): the fields of
+    :class:`ReviewItemPublic`, as a plain mapping (a page of them is written as JSON directly,
+    without building and checking a model per item)."""
+    return {
+        "batch_id": p.batch_id,
+        "request_id": p.request_id,
+        "row": p.row,
+        "reason": p.reason,
+        "candidate_tin": mask_tin(p.tin),
+        "match_weight": _finite(p.match_weight),
+        "margin": _finite(p.margin),
+        "as_of": str(p.as_of),
+        "requester": p.requester,
+        "received_at": str(p.received_at),
+    }
+
+
+def _finite(value: float | None) -> float | None:
+    """A number JSON can hold (a NaN or an infinity is written as null, as pydantic would)."""
+    return value if value is None or math.isfinite(value) else None
 
 
 async def review_queue(
@@ -132,11 +141,12 @@ async def review_queue(
         page = pending_reviews(store, only=only, offset=offset, limit=limit)
         if not counted:
             return page, 0, QueueFacets([], [], 0)
-        facets = pending_facets(store)
+        # The counts by batch and reason change only with a write: once per connection.
+        facets = worker.reads.memo("facets", lambda: pending_facets(store))
         return page, facets.count(only), facets
 
     page, total, facets = await worker.read(work)
-    return QueuePage([public_item(p) for p in page], total, facets)
+    return QueuePage(page, total, facets)
 
 
 async def first_pending(worker: WorkspaceWorker, only: QueueFilter) -> tuple[str, str] | None:
@@ -226,7 +236,7 @@ async def list_reviews(
     ),
     offset: int = Query(default=0, ge=0, le=10_000_000),
     limit: int = Query(default=PAGE, ge=1, le=5000),
-) -> list[ReviewItemPublic]:
+) -> Response:
     """The review queue, oldest batch first, in request order, one page at a time; filtered
     by batch, reason and age (hours waited since the batch was committed)."""
     only = queue_filter(
@@ -234,7 +244,9 @@ async def list_reviews(
     )
     worker = request.app.state.worker
     found = await review_queue(worker, only, offset=offset, limit=limit, counted=False)
-    return found.items
+    # Written directly: the items are ReviewItemPublic's fields (response_model documents them).
+    body = json.dumps([public_item(p) for p in found.items], separators=(",", ":"))
+    return Response(body, media_type="application/json")
 
 
 @router.get("/api/reviews/{batch_id}/{request_id}")

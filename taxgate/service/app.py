@@ -51,7 +51,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     ws = Workspace.open(settings.workspace)
     records = RecordStore.open(settings.database_url or default_database_url(ws.root))
     worker = WorkspaceWorker(ws, records)
-    # Jobs a stopped process left QUEUED or RUNNING are settled first, before any request.
+    # A workspace from before the review queue's table gains it; then jobs a stopped process
+    # left QUEUED or RUNNING are settled, before any request.
+    worker.migrate()
     worker.recover()
 
     @asynccontextmanager

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,6 +118,11 @@ class AccessLogMiddleware:
     def __init__(self, app: ASGIApp, records: RecordStore) -> None:
         self.app = app
         self.records = records
+        # SQLite takes one writer at a time and makes the others sleep and retry (its busy
+        # handler, in steps of up to 100 ms): the rows are written one after the other here.
+        self._one_writer: AbstractContextManager[Any] = (
+            threading.Lock() if records.backend == "sqlite" else nullcontext()
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -145,7 +152,7 @@ class AccessLogMiddleware:
         role = principal.role if isinstance(principal, Principal) else None
         if denied:
             log.warning("denied %s %s (%s): %s", scope["method"], route, role or "no role", reason)
-        with self.records.begin() as conn:
+        with self._one_writer, self.records.begin() as conn:
             log_access(
                 conn,
                 at=datetime.now(UTC),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from html import escape
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -16,9 +18,11 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from taxgate.errors import AccessDenied, InputError, TaxgateError
-from taxgate.review_queue import QueueFilter
+from taxgate.explain.words import mask_tin
+from taxgate.review_queue import PendingReview, QueueFilter
 from taxgate.service.api_reviews import (
     MAX_AGE_HOURS,
     PAGE,
@@ -50,14 +54,22 @@ def item_url(batch_id: str, request_id: str) -> str:
 
 def waited(received_at: str, now: datetime) -> str:
     """How long an item has waited since its batch was committed, in words ("3 h", "2 d")."""
+    since = _instant(received_at)
+    if since is None:
+        return ""
+    hours = max(0, int((now - since).total_seconds() // 3600))
+    return f"{hours} h" if hours < 48 else f"{hours // 24} d"
+
+
+@lru_cache(maxsize=256)
+def _instant(received_at: str) -> datetime | None:
+    """A batch's commit time as an instant (UTC when it names no zone); parsed once per batch,
+    not once per row of a 200-row page."""
     try:
         since = datetime.fromisoformat(received_at)
     except ValueError:
-        return ""
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
-    hours = max(0, int((now - since).total_seconds() // 3600))
-    return f"{hours} h" if hours < 48 else f"{hours // 24} d"
+        return None
+    return since.replace(tzinfo=UTC) if since.tzinfo is None else since
 
 
 def page(name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
@@ -159,6 +171,32 @@ def filters(
     return Filters(batch or "", reason or "", age)
 
 
+def queue_rows(items: list[PendingReview], query: str, now: datetime) -> Markup:
+    """The queue table's 200 rows as HTML, the candidate's TIN masked and every value escaped
+    (``html.escape``: ``&``, ``<``, ``>``, ``"`` and ``'``, as the template's autoescape does).
+    Built here in one pass: the template's per-cell calls and escapes were most of a queue
+    page's time under load."""
+    rows = []
+    for i in items:
+        url = escape(item_url(i.batch_id, i.request_id) + query)
+        cells = (
+            i.batch_id,
+            f'<a href="{url}">{escape(i.request_id)}</a>',
+            i.reason,
+            mask_tin(i.tin),
+            "" if i.match_weight is None else f"{i.match_weight:.1f}",
+            "" if i.margin is None else f"{i.margin:.1f}",
+            str(i.as_of),
+            waited(str(i.received_at), now),
+        )
+        tds = "".join(
+            f"<td>{cell}</td>" if n == 1 else f"<td>{escape(cell)}</td>"
+            for n, cell in enumerate(cells)
+        )
+        rows.append(f'<tr data-href="{url}">{tds}</tr>')
+    return Markup("\n".join(rows))  # every value above is escaped
+
+
 @router.get("/workbench")
 async def queue(
     request: Request,
@@ -172,6 +210,7 @@ async def queue(
         "queue.html",
         who=who,
         items=found.items,
+        rows=queue_rows(found.items, chosen.query(), datetime.now(UTC)),
         total=found.total,
         offset=offset,
         page_size=PAGE,

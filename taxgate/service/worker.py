@@ -1,11 +1,13 @@
 """The one thread that owns the workspace's DuckDB store.
 
 DuckDB's file is opened by one process at a time, and the pipeline's use cases open and close
-it themselves. In the service, every use case that touches the workspace (a batch run, the
-review queue, a decision, the ledger, the reports) is a task on this one thread, in arrival
-order: a batch runs alone, and nothing reads the store half-written. A web request waits for
-its task up to a limit and is answered 503 (busy) past it; a batch run is queued and followed
-through its job.
+it themselves. In the service, every use case that touches the workspace (a batch run, a
+decision, the explanation, the ledger, the reports) is a task on this one thread, in arrival
+order: a batch runs alone, and nothing reads the store half-written. The review queue's reads
+are not tasks: they run side by side on the requests' own threads, each with a cursor of one
+shared read-only connection, and wait while a task runs (:mod:`taxgate.service.reads`). A web
+request waits for its task up to a limit and is answered 503 (busy) past it; a batch run is
+queued and followed through its job.
 
 Example:
     >>> worker = WorkspaceWorker(ws, records)  # doctest: +SKIP
@@ -25,10 +27,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from starlette.concurrency import run_in_threadpool
+
 from taxgate.errors import TaxgateError, WorkspaceError
 from taxgate.pipeline import batch_known, export_response, run_batch
 from taxgate.records import RecordStore
 from taxgate.records.jobs import Job, JobState, mark_job, unfinished_jobs
+from taxgate.review_queue import ensure_pending_table
+from taxgate.service.reads import LINGER_SECONDS, ReadsRefused, SharedReader
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -50,14 +56,7 @@ class WorkspaceBusy(WorkspaceError):
     """The workspace is busy (a batch runs); the web layer answers 503."""
 
 
-@dataclass(frozen=True)
-class _Read:
-    """A task that only reads the store: it may share the worker's open read connection."""
-
-    task: Callable[[Store], Any]
-
-
-_Task = tuple[Callable[[Workspace], Any] | _Read, "Future[Any]"]
+_Task = tuple[Callable[[Workspace], Any], "Future[Any]"]
 
 
 class WorkspaceWorker:
@@ -67,7 +66,7 @@ class WorkspaceWorker:
         self.ws = ws
         self.records = records
         self._queue: queue.Queue[_Task | None] = queue.Queue()
-        self._reader: Store | None = None  # the shared read connection (see ``read``)
+        self.reads = SharedReader(ws.store_path)  # the queue's reads, off this thread
         self._thread = threading.Thread(target=self._loop, name="taxgate-worker", daemon=True)
         self._thread.start()
 
@@ -96,20 +95,36 @@ class WorkspaceWorker:
             ) from e
 
     async def read(self, task: Callable[[Store], T], *, wait: float = WAIT_SECONDS) -> T:
-        """Run a task that only reads the store, on the worker, and wait for it.
+        """Run a task that only reads the store, on the calling request's own thread, beside
+        other reads (:class:`~taxgate.service.reads.SharedReader`); it waits for a worker task
+        in progress, up to ``wait`` seconds.
 
-        Opening DuckDB costs more than a page of the review queue, so reads that follow each
-        other share one read-only connection. It is closed before any other task runs (a
-        write opens the file its own way) and whenever the worker's queue is empty, so that
-        between bursts the file is free for the CLI, as it is without the service.
+        Raises:
+            WorkspaceBusy: a worker task (a batch run) held the store for longer than ``wait``.
         """
-        future: Future[T] = Future()
-        self._queue.put((_Read(task), future))
-        return await self._wait(future, wait)
+        try:
+            return await run_in_threadpool(self.reads.read, task, wait=wait)
+        except ReadsRefused as e:
+            raise WorkspaceBusy(
+                e.message,
+                hint="try again in a moment; GET /api/jobs/{job_id} shows the batch's progress",
+            ) from e
 
     def run_job(self, job_id: str, manifest: Path, out_dir: Path) -> Future[None]:
         """Queue a batch run; its job's state and stage follow it in the record store."""
         return self.submit(lambda ws: self._run(ws, job_id, manifest, out_dir))
+
+    def migrate(self) -> Future[bool]:
+        """Build the review queue's pending table in a workspace made before it (call once,
+        before serving): the queue's reads open the store read-only and could not."""
+
+        def build(ws: Workspace) -> bool:
+            if not ws.store_path.exists():
+                return False
+            with Store.open(ws.store_path) as store:
+                return ensure_pending_table(store)
+
+        return self.submit(build)
 
     def recover(self) -> Future[list[Recovery]]:
         """Settle the jobs a stopped process left unfinished (call once, before serving).
@@ -166,29 +181,22 @@ class WorkspaceWorker:
         self._thread.join()
 
     def _loop(self) -> None:
-        while (item := self._queue.get()) is not None:
+        while True:
+            try:
+                item = self._queue.get(timeout=LINGER_SECONDS)
+            except queue.Empty:
+                self.reads.close_if_idle()
+                continue
+            if item is None:
+                break
             task, future = item
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(self._perform(task))
+                    with self.reads.exclusive():
+                        future.set_result(task(self.ws))
                 except BaseException as e:
                     future.set_exception(e)
-            if self._queue.empty():
-                self._close_reader()
-        self._close_reader()
-
-    def _perform(self, task: Callable[[Workspace], Any] | _Read) -> Any:
-        if isinstance(task, _Read):
-            if self._reader is None:
-                self._reader = Store.open(self.ws.store_path, read_only=True)
-            return task.task(self._reader)
-        self._close_reader()
-        return task(self.ws)
-
-    def _close_reader(self) -> None:
-        if self._reader is not None:
-            reader, self._reader = self._reader, None
-            reader.close()
+        self.reads.close()
 
     def _run(self, ws: Workspace, job_id: str, manifest: Path, out_dir: Path) -> None:
         self._mark(job_id, JobState.RUNNING)

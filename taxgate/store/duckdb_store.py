@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from taxgate.errors import StoreError, WorkspaceError
+from taxgate.errors import StoreError, StoreLocked, WorkspaceError
 from taxgate.files import owner_only_umask, restrict_to_owner
 
 DEFAULT_MEMORY_LIMIT = "4GB"
@@ -234,7 +234,7 @@ def _open_error(path: Path, error: duckdb.IOException, *, waited: float) -> Work
     """Say why the store did not open: held by another process, or not a readable store."""
     if _is_lock_conflict(error):
         after = f" (waited {waited:.3g} s)" if waited else ""
-        return WorkspaceError(
+        return StoreLocked(
             f"the workspace store {path} is in use by another process{after}: {error}",
             hint="another taxgate process may be using this workspace; wait for it to finish",
         )

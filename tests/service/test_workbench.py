@@ -14,7 +14,9 @@ from fastapi.testclient import TestClient
 from taxgate.records.credentials import totp_now
 from taxgate.records.users import add_user
 from taxgate.review import pending_reviews
+from taxgate.review_queue import PendingReview
 from taxgate.service.matrix import Role
+from taxgate.service.workbench import queue_rows
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
@@ -125,3 +127,27 @@ def test_the_queue_filters_by_age_and_pages_in_the_store(
     page_of_item = analyst.get(link, params={"reason": reason}).text
     assert f"item 1 of {len(same)}" in page_of_item
     assert f"/workbench?reason={reason}" in page_of_item
+
+
+def test_the_queue_rows_escape_every_value() -> None:
+    hostile = '<script>alert("x")</script>&\''
+    item = PendingReview(
+        batch_id=hostile,
+        request_id=hostile,
+        row=1,
+        reason=hostile,
+        tin="123451234",
+        match_weight=12.345,
+        margin=None,
+        as_of=hostile,
+        requester="ICE",
+        received_at="2026-12-07T10:00:00+00:00",
+    )
+    now = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)
+    html = str(queue_rows([item], "?reason=A%26B", now))
+    assert "<script>" not in html and "'" not in html
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#x27;"
+    assert html.count(escaped) == 4  # batch, request, reason, as of
+    assert 'data-href="/workbench/reviews/%3Cscript%3E' in html and "?reason=A%26B" in html
+    assert "<td>XXX-XX-1234</td><td>12.3</td><td></td>" in html and "<td>3 h</td>" in html
+    assert "123451234" not in html

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,28 +97,39 @@ def test_a_queued_job_runs_on_restart(
     assert Workspace.open(world.ws).store_path.is_file()
 
 
-def test_reads_in_a_burst_share_one_connection_that_closes_when_idle(tmp_path: Path) -> None:
+def test_reads_wait_for_a_task_share_one_connection_and_free_the_file(tmp_path: Path) -> None:
     assert run_cli(["init", str(tmp_path / "ws")]) == 0
     ws = Workspace.open(tmp_path / "ws")
     records = RecordStore.open(f"sqlite:///{tmp_path / 'records.sqlite'}")
     worker = WorkspaceWorker(ws, records)
     gate = threading.Event()
 
-    async def burst() -> list[int]:
-        worker.submit(lambda _ws: gate.wait(10))  # the worker is busy: the reads queue up
-        reads = [asyncio.ensure_future(worker.read(id)) for _ in range(3)]
-        await asyncio.sleep(0.2)
+    def shared(store: Store) -> int:
+        assert worker.reads.is_open
+        return id(worker.reads._store)
+
+    async def burst() -> tuple[list[bool], list[int]]:
+        worker.submit(lambda _ws: gate.wait(10))  # a task runs: the reads wait for it
+        await asyncio.sleep(0.1)
+        reads = [asyncio.ensure_future(worker.read(shared)) for _ in range(3)]
+        await asyncio.sleep(0.3)
+        waiting = [not r.done() for r in reads]
         gate.set()
-        return list(await asyncio.gather(*reads))
+        return waiting, list(await asyncio.gather(*reads))
 
     try:
-        first, *others = asyncio.run(burst())
-        assert others == [first, first]  # one connection served the three reads
-        assert worker.idle()
-        with Store.open(ws.store_path) as store:  # closed when idle: the file opens for writing
-            assert store.fetchone("SELECT 1") == (1,)
+        waiting, connections = asyncio.run(burst())
+        assert waiting == [True, True, True]
+        assert len(set(connections)) == 1  # one connection served the three reads
+        # A task closes the shared connection before it runs: the file opens for writing.
+        written = worker.submit(lambda w: Store.open(w.store_path).close())
+        written.result(timeout=30)
+        assert not worker.reads.is_open
         assert asyncio.run(worker.read(lambda store: store.fetchone("SELECT 2"))) == (2,)
-        assert worker.idle()
+        # Once no read has come for a while, the connection is closed: the CLI may open it.
+        deadline = time.monotonic() + 10
+        while worker.reads.is_open and time.monotonic() < deadline:
+            time.sleep(0.1)
         with Store.open(ws.store_path) as store:
             assert store.fetchone("SELECT 1") == (1,)
     finally:
