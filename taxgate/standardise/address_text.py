@@ -82,7 +82,7 @@ def clean_text(text: str | None) -> str:
     words = upper.translate(_TRANSLATION).split()
     if "-" in upper or "/" in upper:
         words = [part for w in words for part in _split_marks(w)]
-    if _OCR_DIGITS.search(upper):
+    if _OCR_DIGITS.search(upper) or _OCR_INSIDE.search(upper):
         words = [ocr_number(w) for w in words]
     return " ".join(words).replace(" ,", ",")
 
@@ -93,6 +93,15 @@ def clean_text(text: str | None) -> str:
 # that 0O_ reads as 00 the first time as it would the second).
 _OCR_DIGITS = re.compile(r"(?<![A-Z0-9])(?:[0-9][0-9OIL]*[OIL][0-9OIL]*|[IL]ST)(?![A-Z0-9])")
 _OCR_TRANSLATION = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# The same inside a house number of two parts: a grid number (N45WI7238 for N45W17238, as
+# Wisconsin writes them) or a hyphenated one (5-O8 for 5-08, as Queens writes them). Each
+# numeric part must hold a digit; the grid's compass letters are kept.
+_NUMERIC_PART = "[0-9OIL]*[0-9][0-9OIL]*"
+_OCR_GRID = re.compile(f"([NSEW])({_NUMERIC_PART})([NSEW])({_NUMERIC_PART})")
+_OCR_HYPHEN = re.compile(f"([0-9][0-9OIL]*)(-)({_NUMERIC_PART})([A-Z]?)")
+_OCR_INSIDE = re.compile(
+    f"(?<![A-Z0-9])(?:[NSEW]{_NUMERIC_PART}[NSEW]|[0-9][0-9OIL]*-){_NUMERIC_PART}"
+)
 
 
 def ocr_number(word: str) -> str:
@@ -101,11 +110,20 @@ def ocr_number(word: str) -> str:
     Example:
         >>> ocr_number("1O25"), ocr_number("IST"), ocr_number("OIL"), ocr_number("I10")
         ('1025', '1ST', 'OIL', 'I10')
+        >>> ocr_number("N45WI7238"), ocr_number("5-O8"), ocr_number("I-10")
+        ('N45W17238', '5-08', 'I-10')
     """
     core = word.rstrip(",")
-    if not _OCR_DIGITS.fullmatch(core):
+    rest = word[len(core) :]
+    if _OCR_DIGITS.fullmatch(core):
+        return core.translate(_OCR_TRANSLATION) + rest
+    grid = _OCR_GRID.fullmatch(core) or _OCR_HYPHEN.fullmatch(core)
+    if grid is None:
         return word
-    return core.translate(_OCR_TRANSLATION) + word[len(core) :]
+    a, b, c, d = grid.groups()
+    numbers = (b, d) if grid.re is _OCR_GRID else (a, c)
+    parts = [p.translate(_OCR_TRANSLATION) if p in numbers else p for p in (a, b, c, d)]
+    return "".join(parts) + rest
 
 
 def _split_marks(word: str) -> list[str]:
