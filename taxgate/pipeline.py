@@ -67,6 +67,7 @@ from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_co
 from taxgate.matching.answer_once import refusal_findings, refuse_later_requests_for_one_taxpayer
 from taxgate.matching.decide import (
     POLICY_VERSION,
+    CandidateEvidence,
     Decision,
     Outcome,
     Reason,
@@ -86,7 +87,8 @@ from taxgate.output_paths import check_output_file, check_output_folder, creatin
 from taxgate.review_queue import add_batch_to_queue, ensure_pending_table
 from taxgate.screening.address import screen_address
 from taxgate.screening.codes import ReasonCode
-from taxgate.screening.request import ScreeningResult, screen_requests
+from taxgate.screening.findings import Finding
+from taxgate.screening.request import ScreenedRequest, ScreeningResult, screen_requests
 from taxgate.standardise.address_parts import RawAddress
 from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_bytes
@@ -333,6 +335,18 @@ def _final_decision(decision: Decision, lka: LastKnownAddress | None) -> Decisio
     return decision
 
 
+@dataclass(frozen=True)
+class _BatchFacts:
+    """What every row of one batch's decisions and ledger entries shares."""
+
+    batch_id: str
+    requester: str
+    versions: dict[str, str]
+    flags: list[str]
+    request_date: date
+    agreement: Agreement
+
+
 def _assemble(
     verified: VerifiedBatch,
     table: pa.Table,
@@ -344,20 +358,24 @@ def _assemble(
     agreement: Agreement,
 ) -> _Assembled:
     manifest = verified.manifest
-    batch_id = manifest.batch_id
-    versions = {
-        "model_version": match.model.version,
-        "policy_version": POLICY_VERSION,
-        "agreement_version": agreement.agreement.version,
-    }
-    flags = sorted(f.flag.value for f in screening.flags)
-    raw_rows = table.to_pylist()
+    facts = _BatchFacts(
+        batch_id=manifest.batch_id,
+        requester=manifest.requesting_agency,
+        versions={
+            "model_version": match.model.version,
+            "policy_version": POLICY_VERSION,
+            "agreement_version": agreement.agreement.version,
+        },
+        flags=sorted(f.flag.value for f in screening.flags),
+        request_date=request_date,
+        agreement=agreement,
+    )
     out = _Assembled([], [], [])
-    for raw, screened in zip(raw_rows, screening.rows, strict=True):
+    for raw, screened in zip(table.to_pylist(), screening.rows, strict=True):
         request_id = screened.request_id
         out.events.append(
             ev.request_screened(
-                batch_id=batch_id,
+                batch_id=facts.batch_id,
                 request_id=request_id,
                 codes=[f.code.value for f in screened.findings],
                 statute=screened.statute_key,
@@ -375,90 +393,124 @@ def _assemble(
         # codes are those of the refusal.
         findings = (*screened.findings, *refusal_findings(decision))
         codes = [f.code.value for f in findings]
-        response_codes = tuple(dict.fromkeys(codes))
-        response = _response_row(request_id, decision, response_codes, lka)
+        response = _response_row(request_id, decision, tuple(dict.fromkeys(codes)), lka)
         out.responses.append(response)
-        chosen = next((c for c in evidence if c.record_id == decision.record_id), None)
         out.response_rows.append(
             {
-                "batch_id": batch_id,
+                "batch_id": facts.batch_id,
                 "row": raw["row"],
                 **dict(zip(RESPONSE_COLUMNS, response.as_tuple(), strict=True)),
             }
         )
         out.decisions.append(
-            {
-                "batch_id": batch_id,
-                "row": raw["row"],
-                "request_id": request_id,
-                "decision": decision.outcome.value,
-                "outcome": response.outcome,
-                "reason": decision.reason.value,
-                "reason_codes": response.reason_codes,
-                "findings": [f"{f.code.value}:{f.field}" for f in findings],
-                "batch_flags": flags,
-                "candidate_records": len(evidence),
-                "candidate_taxpayers": decision.candidate_taxpayers,
-                "tin": decision.tin,
-                "record_id": decision.record_id,
-                "match_weight": decision.weight,
-                "margin": decision.margin,
-                "runner_up_tin": decision.runner_up_tin,
-                "levels": None
-                if chosen is None
-                else json.dumps(dict(chosen.levels), sort_keys=True),
-                "candidates": candidates_json(evidence),
-                "notes": list(decision.notes),
-                **lka_columns(lka),
-                "as_of": request_date.isoformat(),
-                **versions,
-                "hypotheses": hypotheses_json(decision),
-                "request_standardised": standardised_json(screened.name, screened.address),
-                "finding_details": finding_details_json(findings, raw),
-            }
+            _decision_row(facts, raw, screened, decision, findings, response, evidence, lka)
         )
-        if screened.passed:
-            out.events.append(
-                ev.LedgerEvent(
-                    ev.EventKind.REQUEST_MATCHED,
-                    batch_id,
-                    request_id,
-                    attrs={
-                        "candidate_records": len(evidence),
-                        "candidate_taxpayers": decision.candidate_taxpayers,
-                        "best_weight": decision.weight,
-                        "margin": decision.margin,
-                        "model_version": match.model.version,
-                    },
-                )
-            )
-        out.events.append(
-            ev.request_decided(
-                batch_id=batch_id,
-                request_id=request_id,
-                decision=decision.outcome.value,
-                codes=codes if codes else [decision.reason.value],
-                model_version=match.model.version,
-                policy_version=POLICY_VERSION,
-                score=decision.weight,
-                bound=decision_record(out.decisions[-1], out.response_rows[-1]),
+        out.events.extend(
+            _decided_events(
+                facts, screened, decision, codes, evidence, lka, out, match.model.version
             )
         )
-        if lka is not None and decision.outcome is Outcome.DISCLOSE and decision.tin:
-            out.events.append(
-                ev.disclosure(
-                    batch_id=batch_id,
-                    request_id=request_id,
-                    requester=manifest.requesting_agency,
-                    agreement_id=agreement.agreement.id,
-                    agreement_version=agreement.agreement.version,
-                    statute=screened.statute_key or "",
-                    tin=decision.tin,
-                    address=lka.address_fields(),
-                    as_of=lka.as_of,
-                )
-            )
     return out
+
+
+def _decision_row(
+    facts: _BatchFacts,
+    raw: dict[str, Any],
+    screened: ScreenedRequest,
+    decision: Decision,
+    findings: tuple[Finding, ...],
+    response: ResponseRow,
+    evidence: list[CandidateEvidence],
+    lka: LastKnownAddress | None,
+) -> dict[str, Any]:
+    """One request's row of the internal decisions table: every candidate and version."""
+    chosen = next((c for c in evidence if c.record_id == decision.record_id), None)
+    return {
+        "batch_id": facts.batch_id,
+        "row": raw["row"],
+        "request_id": screened.request_id,
+        "decision": decision.outcome.value,
+        "outcome": response.outcome,
+        "reason": decision.reason.value,
+        "reason_codes": response.reason_codes,
+        "findings": [f"{f.code.value}:{f.field}" for f in findings],
+        "batch_flags": facts.flags,
+        "candidate_records": len(evidence),
+        "candidate_taxpayers": decision.candidate_taxpayers,
+        "tin": decision.tin,
+        "record_id": decision.record_id,
+        "match_weight": decision.weight,
+        "margin": decision.margin,
+        "runner_up_tin": decision.runner_up_tin,
+        "levels": None if chosen is None else json.dumps(dict(chosen.levels), sort_keys=True),
+        "candidates": candidates_json(evidence),
+        "notes": list(decision.notes),
+        **lka_columns(lka),
+        "as_of": facts.request_date.isoformat(),
+        **facts.versions,
+        "hypotheses": hypotheses_json(decision),
+        "request_standardised": standardised_json(screened.name, screened.address),
+        "finding_details": finding_details_json(findings, raw),
+    }
+
+
+def _decided_events(
+    facts: _BatchFacts,
+    screened: ScreenedRequest,
+    decision: Decision,
+    codes: list[str],
+    evidence: list[CandidateEvidence],
+    lka: LastKnownAddress | None,
+    out: _Assembled,
+    model_version: str,
+) -> list[ev.LedgerEvent]:
+    """The ledger entries of one request after screening: matched (when it passed),
+    decided (binding its decision and response rows, the last ``out`` holds), and the
+    disclosure."""
+    request_id = screened.request_id
+    events = []
+    if screened.passed:
+        events.append(
+            ev.LedgerEvent(
+                ev.EventKind.REQUEST_MATCHED,
+                facts.batch_id,
+                request_id,
+                attrs={
+                    "candidate_records": len(evidence),
+                    "candidate_taxpayers": decision.candidate_taxpayers,
+                    "best_weight": decision.weight,
+                    "margin": decision.margin,
+                    "model_version": model_version,
+                },
+            )
+        )
+    events.append(
+        ev.request_decided(
+            batch_id=facts.batch_id,
+            request_id=request_id,
+            decision=decision.outcome.value,
+            codes=codes if codes else [decision.reason.value],
+            model_version=model_version,
+            policy_version=POLICY_VERSION,
+            score=decision.weight,
+            bound=decision_record(out.decisions[-1], out.response_rows[-1]),
+        )
+    )
+    if lka is not None and decision.outcome is Outcome.DISCLOSE and decision.tin:
+        events.append(
+            ev.disclosure(
+                batch_id=facts.batch_id,
+                request_id=request_id,
+                requester=facts.requester,
+                agreement_id=facts.agreement.agreement.id,
+                agreement_version=facts.agreement.agreement.version,
+                statute=screened.statute_key or "",
+                tin=decision.tin,
+                address=lka.address_fields(),
+                as_of=lka.as_of,
+            )
+        )
+    return events
 
 
 def _response_row(
