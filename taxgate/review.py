@@ -45,7 +45,7 @@ from taxgate.ledger.accounting import list_disclosures
 from taxgate.ledger.binding import bound_row
 from taxgate.ledger.canonical import format_time
 from taxgate.ledger.hold import active_hold, has_table, withheld_tins
-from taxgate.ledger.log import ledger_transaction
+from taxgate.ledger.log import Ledger, ledger_transaction
 from taxgate.ledger.receipts import supplement_receipt, write_receipt
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.decide import Outcome
@@ -150,44 +150,14 @@ def decide_review(
         try:
             reach("review:checked")
             with ledger_transaction(store, ws, now=now) as ledger:
-                store.execute(sql.reviews_ddl_sql())
-                first = ledger.size()
-                review_id = f"review-{first}"
-                record = ReviewRecord(
-                    review_id=review_id,
-                    batch_id=batch_id,
-                    request_id=request_id,
-                    state=state,
-                    reviewer=reviewer,
-                    decided_at=format_time(now),
-                    review_entry=first,
-                    disclosure_entry=first + 1 if release is not None else None,
-                    supplement=None if release is None else release.path,
+                record = _record_review(
+                    store,
+                    ledger,
+                    target,
+                    release,
+                    decided=(batch_id, request_id, state, reviewer, why),
+                    now=now,
                 )
-                row = _review_row(record, target, why, release)
-                events = [
-                    ev.review_decided(
-                        batch_id=batch_id,
-                        request_id=request_id,
-                        review_id=review_id,
-                        decision=state.value,
-                        reviewer=reviewer,
-                        held_for=target.reason,
-                        why=why,
-                        supplement_sha256=None if release is None else release.sha256,
-                        row=bound_row(dict(zip(sql.REVIEW_COLUMNS, row, strict=True))),
-                    )
-                ]
-                if release is not None:
-                    events.append(_disclosure_event(target, release))
-                entries = ledger.append(events, now=now)
-                if entries[0] != first:
-                    raise LedgerError(
-                        f"review {review_id} was appended at entry {entries[0]}, not {first}"
-                    )
-                store.execute(sql.insert_review_sql(), row)
-                ensure_pending_table(store)
-                store.execute(pending_remove_sql(), [batch_id, request_id])
                 reach("review:commit")
                 reached_commit = True
             reach("review:committed")
@@ -202,6 +172,57 @@ def decide_review(
             if reached_commit and _review_committed(store, batch_id, request_id):
                 raise _supplement_not_written(ws, record, out_dir, fault) from fault
             raise
+    return record
+
+
+def _record_review(
+    store: Store,
+    ledger: Ledger,
+    target: _Target,
+    release: _Release | None,
+    *,
+    decided: tuple[str, str, ReviewState, str, str],
+    now: datetime,
+) -> ReviewRecord:
+    """Within the review's transaction: its ledger entries (the decision, and the disclosure
+    of an approval), its ``reviews`` row bound into them, and the item off the queue."""
+    batch_id, request_id, state, reviewer, why = decided
+    store.execute(sql.reviews_ddl_sql())
+    first = ledger.size()
+    review_id = f"review-{first}"
+    record = ReviewRecord(
+        review_id=review_id,
+        batch_id=batch_id,
+        request_id=request_id,
+        state=state,
+        reviewer=reviewer,
+        decided_at=format_time(now),
+        review_entry=first,
+        disclosure_entry=first + 1 if release is not None else None,
+        supplement=None if release is None else release.path,
+    )
+    row = _review_row(record, target, why, release)
+    events = [
+        ev.review_decided(
+            batch_id=batch_id,
+            request_id=request_id,
+            review_id=review_id,
+            decision=state.value,
+            reviewer=reviewer,
+            held_for=target.reason,
+            why=why,
+            supplement_sha256=None if release is None else release.sha256,
+            row=bound_row(dict(zip(sql.REVIEW_COLUMNS, row, strict=True))),
+        )
+    ]
+    if release is not None:
+        events.append(_disclosure_event(target, release))
+    entries = ledger.append(events, now=now)
+    if entries[0] != first:
+        raise LedgerError(f"review {review_id} was appended at entry {entries[0]}, not {first}")
+    store.execute(sql.insert_review_sql(), row)
+    ensure_pending_table(store)
+    store.execute(pending_remove_sql(), [batch_id, request_id])
     return record
 
 
