@@ -12,6 +12,7 @@ world: nothing here is fitted to an answer.
 from __future__ import annotations
 
 import importlib.util
+import math
 from functools import cache
 from pathlib import Path
 
@@ -56,10 +57,12 @@ def _shares() -> tuple[dict[str, float], dict[str, float]]:
     )
     total = float(sum(counts.values()))
     shares = {str(k): v / total for k, v in counts.items()}
-    letters: dict[str, float] = {}
+    # The exact sum (fsum) per letter: Arrow's threaded group_by returns the names in no set
+    # order, and a running sum in that order differed between runs in the last digit.
+    parts: dict[str, list[float]] = {}
     for name, share in shares.items():
-        letters[name[:1]] = letters.get(name[:1], 0.0) + share
-    return shares, letters
+        parts.setdefault(name[:1], []).append(share)
+    return shares, {letter: math.fsum(values) for letter, values in parts.items()}
 
 
 @cache
