@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz.distance import DamerauLevenshtein
 
 from taxgate.agreement import PolicyTerms
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
-from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN, STREET, SWAPPED_TYPO
+from taxgate.matching.comparisons import STREET
 from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
+from taxgate.matching.evidence import Records, Sides, candidate_evidence, distinct_records
 from taxgate.matching.model import MatchModel, score_pairs
 from taxgate.matching.model_store import master_record_count, master_tf_tables
-from taxgate.matching.name_channel import (
-    NameChannel,
-    NameKey,
-    family_names,
-    name_key,
-    second_given_names,
-)
+from taxgate.matching.name_channel import NameChannel
 from taxgate.store import Store
 
 Progress = Callable[[str], None]
@@ -187,47 +179,49 @@ def run_matching(
     note("candidates")
     candidates = generate_candidates(store, requests, BLOCKING_RULES)
     expanded = with_point_taxpayers(store, requests, candidates)
-    right, records = _candidate_records(store, expanded.pairs)
+    right, distinct, records = _candidate_records(store, expanded.pairs)
     tf_tables = master_tf_tables(store)
     left = _left_side(requests)
     note("scoring")
     scores = score_pairs(model, left, right, tf_tables)
     note("deciding")
     channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
-    evidence = _evidence(scores, model, records, _Sides.of(left, right), channel, expanded.mates)
+    sides = Sides.of(left, distinct)
+    evidence = candidate_evidence(scores, model, records, sides, channel, expanded.mates)
     evidence = streets_on_file_are_not_typos(
-        store, requests, evidence, model, _record_streets(right)
+        store, requests, evidence, model, _record_streets(distinct)
     )
     decisions = _decide_all(store, requests, evidence, policy)
     return MatchResult(decisions, evidence, candidates, scores, model)
 
 
-def _candidate_records(store: Store, pairs: pa.Table) -> tuple[pa.Table, _Records]:
-    """The candidate records' features, and per record its taxpayer, whether it is a box
-    and how many filings it stands for."""
+def _candidate_records(store: Store, pairs: pa.Table) -> tuple[pa.Table, pa.Table, Records]:
+    """The candidate records' features, per pair (Splink's right side) and per record; and
+    per record its taxpayer, whether it is a box and how many filings it stands for."""
     store.register("candidate_pairs", pairs)
     try:
         right = store.arrow(candidate_features_sql())
         filings = {int(rid): int(n or 1) for rid, n in store.fetchall(record_filings_sql())}
     finally:
         store.unregister("candidate_pairs")
-    ids = right.column("record_id").to_pylist()
+    distinct = distinct_records(right)
+    ids = distinct.column("record_id").to_pylist()
     boxes = {
         rid
-        for rid, kind in zip(ids, right.column("address_kind").to_pylist(), strict=True)
+        for rid, kind in zip(ids, distinct.column("address_kind").to_pylist(), strict=True)
         if kind not in (None, "STREET")
     }
-    tins = dict(zip(ids, right.column("tin").to_pylist(), strict=True))
-    return right, _Records(tins, boxes, filings)
+    tins = dict(zip(ids, distinct.column("tin").to_pylist(), strict=True))
+    return right, distinct, Records(tins, boxes, filings)
 
 
-def _record_streets(right: pa.Table) -> dict[int, Street]:
+def _record_streets(records: pa.Table) -> dict[int, Street]:
     """Per candidate record, its street: ZIP, street name and street key."""
     columns = ("record_id", "zip5", "street_name", "street_key")
     return {
         int(rid): (zip5, name, key)
         for rid, zip5, name, key in zip(
-            *(right.column(c).to_pylist() for c in columns), strict=True
+            *(records.column(c).to_pylist() for c in columns), strict=True
         )
     }
 
@@ -255,152 +249,6 @@ def _decide_all(
         )
         for uid in uids
     }
-
-
-@dataclass(frozen=True)
-class _Sides:
-    """Per request (by uid) and per candidate record (by record id): the name-channel key."""
-
-    request: dict[str, NameKey]
-    record: dict[int, NameKey]
-    surnames: dict[int, frozenset[str]]
-    request_surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, left: pa.Table, right: pa.Table) -> _Sides:
-        columns = ("given_key", "given_names", "name_suffix")
-        req = zip(*(left.column(c).to_pylist() for c in ("unique_id", *columns)), strict=True)
-        rec = zip(*(right.column(c).to_pylist() for c in ("record_id", *columns)), strict=True)
-        surnames = zip(
-            right.column("record_id").to_pylist(),
-            right.column("surname_full").to_pylist(),
-            right.column("surname_keys").to_pylist(),
-            strict=True,
-        )
-        asked_surnames = zip(
-            left.column("unique_id").to_pylist(),
-            left.column("surname_keys").to_pylist(),
-            strict=True,
-        )
-        return cls(
-            {r[0]: name_key(*r[1:]) for r in req},
-            {int(r[0]): name_key(*r[1:]) for r in rec},
-            {int(rid): family_names(full, keys) for rid, full, keys in surnames},
-            {uid: tuple(sorted(keys or ())) for uid, keys in asked_surnames},
-        )
-
-    def written_given(self, uid: str, level: str, filed: str) -> tuple[str, NameKey]:
-        """The level the name channel judges, and the request's key with the given name as
-        written: names exchanged with a slip (MOOR THOMAS for THOMAS MOORE) are a slip of the
-        exchanged word, judged by how many people carry that word as a given name (MARLENE
-        ROSS, asked as ROSS MARLENE, is not a slip of a filer DARLENE's name)."""
-        asked = self.request[uid]
-        if level != SWAPPED_TYPO or not self.request_surnames.get(uid):
-            return level, asked
-        word = min(
-            self.request_surnames[uid], key=lambda w: (DamerauLevenshtein.distance(w, filed), w)
-        )
-        if word == filed:  # the slip is in the other exchanged word: the given name is whole
-            return "swapped", asked
-        return "typo", (word, asked[1], asked[2])
-
-
-@dataclass(frozen=True)
-class _Records:
-    """Per candidate record id: its taxpayer, whether it is a box (no street), and how many
-    filings it stands for."""
-
-    tins: dict[int, str]
-    boxes: set[int]
-    filings: dict[int, int]
-
-
-def _evidence(
-    scores: pa.Table,
-    model: MatchModel,
-    records: _Records,
-    sides: _Sides,
-    channel: NameChannel,
-    mates: dict[str, set[str]],
-) -> dict[str, list[CandidateEvidence]]:
-    labels = model.level_labels()
-    columns: dict[str, list[Any]] = {
-        name: scores.column(name).to_pylist()
-        for name in ("cand_group", "record_id", "match_weight")
-    }
-    gammas = {c: scores.column(f"gamma_{c}").to_pylist() for c in COMPARISON_NAMES}
-    partials = {c: scores.column(f"mw_{c}").to_pylist() for c in COMPARISON_NAMES}
-    tins = records.tins
-    middles, surnames = _second_names(columns["cand_group"], columns["record_id"], tins, sides)
-    # The filings behind a taxpayer's candidate records: the returns whose second given
-    # names (or their absence) the person's middles gather.
-    filings: Counter[Pair] = Counter()
-    for uid, rid in zip(columns["cand_group"], columns["record_id"], strict=True):
-        filings[uid, tins[int(rid)]] += records.filings.get(int(rid), 1)
-    out: dict[str, list[CandidateEvidence]] = {}
-    for i, uid in enumerate(columns["cand_group"]):
-        record_id = int(columns["record_id"][i])
-        levels = {c: labels[c].get(int(gammas[c][i]), "?") for c in COMPARISON_NAMES}
-        given, _names, suffix = sides.record[record_id]
-        person = (given, tuple(sorted(middles[uid, tins[record_id]] | {given})), suffix)
-        judged_level, written = sides.written_given(uid, levels[GIVEN], given)
-        asked = _without(written, surnames[uid, tins[record_id]])
-        judged = channel.judge(judged_level, asked, person, filings=filings[uid, tins[record_id]])
-        out.setdefault(uid, []).append(
-            CandidateEvidence(
-                tin=tins[record_id],
-                record_id=record_id,
-                match_weight=round(float(columns["match_weight"][i]), 6),
-                levels=levels,
-                is_box=record_id in records.boxes,
-                partials={c: round(float(partials[c][i] or 0.0), 4) for c in COMPARISON_NAMES},
-                given_bits=judged.given_bits,
-                middle_bits=judged.middle_bits,
-                junior_bits=judged.junior_bits,
-                former_coresident=tins[record_id] in mates.get(uid, ()),
-            )
-        )
-    return out
-
-
-Pair = tuple[str, str]  # a request's uid and a candidate taxpayer's TIN
-
-
-def _second_names(
-    uids: list[Any], record_ids: list[Any], tins: dict[int, str], sides: _Sides
-) -> tuple[dict[Pair, frozenset[str]], dict[Pair, frozenset[str]]]:
-    """Per request and candidate taxpayer: the second given names the taxpayer wrote in any
-    of the request's candidate records (they are the person's, not one filing's), an
-    initial dropped where a full name of that letter is among them (M beside MARGARET);
-    and the taxpayer's surname parts in those records. A second given name that is one of
-    their surnames (the maternal surname written as a middle name) is the family's, which
-    a brother or sister carries too: it is no second given name."""
-    found: dict[Pair, set[str]] = {}
-    surnames: dict[Pair, set[str]] = {}
-    for uid, rid in zip(uids, record_ids, strict=True):
-        given, names, _suffix = sides.record[int(rid)]
-        key = (uid, tins[int(rid)])
-        found.setdefault(key, set()).update(second_given_names(given, names))
-        surnames.setdefault(key, set()).update(sides.surnames[int(rid)])
-    out = {}
-    for key, second in found.items():
-        # An initial beside a full name of its letter is that name's, whether the name is a
-        # second given name or the family's surname (PATRICIA L beside PATRICIA LEON).
-        letters = {n[0] for n in second if len(n) > 1}
-        kept = {n for n in second if len(n) > 1 or n not in letters}
-        out[key] = frozenset(kept - surnames[key])
-    return out, {key: frozenset(parts) for key, parts in surnames.items()}
-
-
-def _without(asked: NameKey, surnames: frozenset[str]) -> NameKey:
-    """The request's name key without the given names that are the taxpayer's surnames."""
-    given, names, suffix = asked
-    if surnames.isdisjoint(names):
-        return asked
-    # The second given names are read before the family's words leave (the joined form
-    # MATTHEWJAMES is told as a join only beside JAMES), and then without them.
-    second = second_given_names(given, names) - surnames
-    return given, tuple(sorted(second | {given})), suffix
 
 
 # A street spelling that at least this many taxpayers write in a ZIP is a street of the ZIP;
