@@ -121,29 +121,42 @@ class CandidateEvidence:
     junior_bits: float = 0.0
     former_coresident: bool = False  # filed at an earlier point of someone at the point
 
-    @property
-    def name_agrees(self) -> bool:
-        """Given name and surname each agree in their own right (or are exchanged)."""
-        given, surname = self.levels.get("given_name"), self.levels.get("surname")
+    # What the decision asks of every candidate, several times over: read once, when the
+    # evidence is made (or remade by dataclasses.replace), from the fields above.
+    name_agrees: bool = field(init=False, repr=False, compare=False)
+    """Given name and surname each agree in their own right (or are exchanged)."""
+    building_agrees: bool = field(init=False, repr=False, compare=False)
+    """House, street and locality agree: the requested building, whatever the unit."""
+    address_corroborates: bool = field(init=False, repr=False, compare=False)
+    """The same delivery point: house, street, unit (when both give one) and locality."""
+    name_bits: float = field(init=False, repr=False, compare=False)  # bits(NAME_PARTS)
+    address_bits: float = field(init=False, repr=False, compare=False)  # bits(ADDRESS_PARTS)
+    person_bits: float = field(init=False, repr=False, compare=False)  # bits(PERSON_PARTS)
+
+    def __post_init__(self) -> None:
+        levels = self.levels
+        given, surname = levels.get("given_name"), levels.get("surname")
         if surname == "swapped":
-            return given in SWAPPED
-        return given in GIVEN_AGREES and surname in SURNAME_AGREES
-
-    @property
-    def address_corroborates(self) -> bool:
-        """The same delivery point: house, street, unit (when both give one) and locality."""
-        return self.building_agrees and self.levels.get("unit") != "disagree"
-
-    @property
-    def building_agrees(self) -> bool:
-        """House, street and locality agree: the requested building, whatever the unit."""
-        street = self.levels.get("street")
+            name = given in SWAPPED
+        else:
+            name = given in GIVEN_AGREES and surname in SURNAME_AGREES
+        street = levels.get("street")
         street_ok = street in STREET_AGREES or (self.is_box and street == "null")
-        return (
+        building = (
             street_ok
-            and self.levels.get("house") == "exact"
-            and self.levels.get("locality") in LOCALITY_AGREES
+            and levels.get("house") == "exact"
+            and levels.get("locality") in LOCALITY_AGREES
         )
+        derived = {
+            "name_agrees": name,
+            "building_agrees": building,
+            "address_corroborates": building and levels.get("unit") != "disagree",
+            "name_bits": self.bits(NAME_PARTS),
+            "address_bits": self.bits(ADDRESS_PARTS),
+            "person_bits": self.bits(PERSON_PARTS),
+        }
+        for attribute, value in derived.items():
+            object.__setattr__(self, attribute, value)
 
     def bits(self, parts: Sequence[str]) -> float:
         """The summed weight of some comparisons, the name channel's where it judged."""
@@ -253,18 +266,18 @@ def taxpayer_hypotheses(
     for c in candidates:
         by_tin.setdefault(c.tin, []).append(c)
     household = max(
-        (c.bits(ADDRESS_PARTS) for cs in by_tin.values() for c in cs if c.address_corroborates),
+        (c.address_bits for cs in by_tin.values() for c in cs if c.address_corroborates),
         default=None,
     )
     out = []
     for tin in sorted(by_tin):
         records = sorted(by_tin[tin], key=lambda c: (-c.match_weight, c.record_id))
-        name = max(c.bits(NAME_PARTS) - c.middle_bits for c in records) + _middle(records)
-        address = max(c.bits(ADDRESS_PARTS) for c in records)
+        name = max(c.name_bits - c.middle_bits for c in records) + _middle(records)
+        address = max(c.address_bits for c in records)
         if household is not None and any(c.former_coresident for c in records):
             # Not (yet) on file at the point, but lived with someone who is.
             address = max(address, household + math.log2(MOVED_TOGETHER))
-        person = max(c.bits(PERSON_PARTS) for c in records)
+        person = max(c.person_bits for c in records)
         history = suffix_bits(tin, on_file)
         if history is not None:
             person += history - max(c.partials.get("name_suffix", 0.0) for c in records)
@@ -361,7 +374,7 @@ def not_on_file_bits(
     # already files with the requested suffix.
     suffix_on_file = any(c.levels.get("name_suffix") == "exact" for c in at_point)
     household = max(
-        c.bits(ADDRESS_PARTS)
+        c.address_bits
         + max(surname, 0.0)
         + (0.0 if suffix_on_file else max(c.junior_bits, 0.0))
         + _twin_bits(c)
@@ -370,7 +383,7 @@ def not_on_file_bits(
     prior += tin_of_another_name(candidates)
     if households <= 1:
         return prior + household
-    neighbours = max(c.bits(ADDRESS_PARTS) for c in at_point) + math.log2(households - 1)
+    neighbours = max(c.address_bits for c in at_point) + math.log2(households - 1)
     return prior + max(household, neighbours) + math.log2(1 + 2 ** -abs(household - neighbours))
 
 
