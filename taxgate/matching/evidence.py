@@ -157,14 +157,19 @@ def rounded(column: pa.ChunkedArray, digits: int, *, null_is_zero: bool) -> list
 def level_maps(scores: pa.Table, labels: dict[str, dict[int, str]]) -> list[Mapping[str, str]]:
     """Each pair's comparison levels by label (``?`` for a value without one). Pairs with one
     comparison vector share one mapping, which no one changes (evidence is frozen: a level
-    read anew is a new mapping)."""
+    read anew is a new mapping). The vector is read as one number, its gammas the digits
+    of a mixed radix, so that the distinct vectors are one sort of one column."""
     if scores.num_rows == 0:
         return []
-    gammas = np.stack([scores.column(f"gamma_{c}").to_numpy() for c in COMPARISON_NAMES], axis=1)
-    vectors, which = np.unique(gammas, axis=0, return_inverse=True)
+    gammas = [scores.column(f"gamma_{c}").to_numpy().astype(np.int64) for c in COMPARISON_NAMES]
+    code = np.zeros(scores.num_rows, np.int64)
+    for gamma in gammas:
+        low = int(gamma.min())
+        code = code * (int(gamma.max()) - low + 1) + (gamma - low)
+    _codes, first, which = np.unique(code, return_index=True, return_inverse=True)
     maps = [
-        {c: labels[c].get(int(g), "?") for c, g in zip(COMPARISON_NAMES, vector, strict=True)}
-        for vector in vectors.tolist()
+        {c: labels[c].get(int(g[row]), "?") for c, g in zip(COMPARISON_NAMES, gammas, strict=True)}
+        for row in first.tolist()
     ]
     return [maps[i] for i in which.reshape(-1).tolist()]
 
