@@ -235,9 +235,9 @@ def test_a_slip_one_household_shares_beside_a_street_many_write_is_a_slip(store:
 
 
 def test_names_exchanged_with_a_slip_are_judged_as_a_slip_of_the_exchanged_word() -> None:
-    from taxgate.matching.engine import _Sides
+    from taxgate.matching.evidence import Sides
 
-    sides = _Sides(
+    sides = Sides(
         request={"u1": ("ROSS", ("ROSS",), ""), "u2": ("MOOR", ("MOOR",), "")},
         record={},
         surnames={},
