@@ -253,7 +253,7 @@ def test_a_middle_name_of_the_tables_agrees_with_itself_on_both_sides(
 
 
 def test_the_family_word_leaves_the_request_with_the_joined_form_it_makes() -> None:
-    from taxgate.matching.engine import _without
+    from taxgate.matching.evidence import _without
 
     asked = ("PAT", ("LEON", "PAT", "PATLEON"), "")
     assert _without(asked, frozenset({"LEON", "RIVERA"})) == ("PAT", ("PAT",), "")
