@@ -296,11 +296,18 @@ def middle_bits(asked: set[str], filed: set[str], channel: NameChannel) -> float
     two different names."""
     if not asked or not filed:
         return 0.0
-    for a in asked:
-        for f in filed:
-            if a == f or (min(len(a), len(f)) == 1 and a[0] == f[0]):
-                longer = a if len(a) >= len(f) else f
-                if len(longer) == 1:
-                    return 0.0
-                return min(-math.log2(channel.share(longer)), MIDDLE_AGREE_CAP)
-    return math.log2(MIDDLE_SAME_PERSON_ERROR)
+    # Every agreeing pair (the same name, or an initial of one), the strongest counting: the
+    # answer must not depend on the order a set is walked in (it did: JI YOUNG J LIU weighed
+    # +0.09 or 0 bits by the process's hash seed).
+    agreeing = [
+        max(a, f, key=len)
+        for a in asked
+        for f in filed
+        if a == f or (min(len(a), len(f)) == 1 and a[0] == f[0])
+    ]
+    if not agreeing:
+        return math.log2(MIDDLE_SAME_PERSON_ERROR)
+    return max(
+        0.0 if len(name) == 1 else min(-math.log2(channel.share(name)), MIDDLE_AGREE_CAP)
+        for name in agreeing
+    )

@@ -258,3 +258,17 @@ def test_the_family_word_leaves_the_request_with_the_joined_form_it_makes() -> N
     asked = ("PAT", ("LEON", "PAT", "PATLEON"), "")
     assert _without(asked, frozenset({"LEON", "RIVERA"})) == ("PAT", ("PAT",), "")
     assert _without(asked, frozenset({"RIVERA"})) == asked
+
+
+def test_second_given_names_weigh_alike_whatever_order_they_are_read_in(
+    channel: NameChannel,
+) -> None:
+    # Two agreeing pairs (J and JOON against J and JOON): the strongest counts, in any order.
+    asked, filed = {"J", "JOON"}, {"JOON", "J"}
+    weights = {
+        middle_bits(set(order_a), set(order_b), channel)
+        for order_a in (("J", "JOON"), ("JOON", "J"))
+        for order_b in (("J", "JOON"), ("JOON", "J"))
+    }
+    assert len(weights) == 1
+    assert middle_bits(asked, filed, channel) == min(-math.log2(channel.share("JOON")), 4.0)
