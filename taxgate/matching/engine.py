@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from taxgate.agreement import PolicyTerms
+from taxgate.collector import cycle_collector_paused
 from taxgate.matching.blocking import BLOCKING_RULES, CandidateSet, generate_candidates
 from taxgate.matching.comparisons import STREET
 from taxgate.matching.decide import CandidateEvidence, Decision, OnFile, decide
@@ -189,28 +188,13 @@ def run_matching(
     note("deciding")
     channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
     sides = Sides.of(left, distinct)
-    with _collector_paused():
+    with cycle_collector_paused():
         evidence = candidate_evidence(scores, model, records, sides, channel, expanded.mates)
         evidence = streets_on_file_are_not_typos(
             store, requests, evidence, model, _record_streets(distinct)
         )
         decisions = _decide_all(store, requests, evidence, policy)
     return MatchResult(decisions, evidence, candidates, scores, model)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while the evidence and decisions are built: they are
-    millions of small acyclic objects that all live to the end of the batch, and each
-    collection walked every one made so far (a fifth of the stage's time on a 10k-request
-    batch). Whatever cycles arise meanwhile are collected when it resumes."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _candidate_records(store: Store, pairs: pa.Table) -> tuple[pa.Table, pa.Table, Records]:
