@@ -313,7 +313,8 @@ def dob_comparison() -> Any:
 
 def street_comparison() -> Any:
     """Street: the full street key, the name alone (suffix or direction differ), a typo (one
-    slip, a transposition included, or a close spelling)."""
+    slip, a transposition included, a close spelling, or a scanner's confusion: ACLAMS or
+    VVILLOW for ADAMS or WILLOW)."""
     return cl.CustomComparison(
         output_column_name=STREET,
         comparison_levels=[
@@ -323,7 +324,8 @@ def street_comparison() -> Any:
             _level(
                 "jaro_winkler_similarity(street_name_l, street_name_r) >= 0.9 "
                 "OR (least(length(street_name_l), length(street_name_r)) >= 3 "
-                "AND damerau_levenshtein(street_name_l, street_name_r) <= 1)",
+                "AND damerau_levenshtein(street_name_l, street_name_r) <= 1) "
+                f"OR {_ocr_same('street_name')}",
                 "typo",
             ),
             cll.ElseLevel().configure(label_for_charts="disagree"),

@@ -278,6 +278,9 @@ def _address(street_name: str, zip5: str | None, city: str = "AUSTIN") -> dict[s
         ("ELM", "ELM", "exact"),
         ("EML", "ELM", "typo"),  # letters exchanged
         ("BIRHC", "BIRCH", "typo"),
+        ("ACLAMS", "ADAMS", "typo"),  # a scanner's CL for D
+        ("VVILLOW", "WILLOW", "typo"),  # VV for W
+        ("EUDID", "EUCLID", "typo"),  # and the other way
         ("OAK", "ELM", "disagree"),
     ],
 )
