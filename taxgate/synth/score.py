@@ -179,15 +179,24 @@ def _harm(truth: dict[str, Any], response: dict[str, str]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Answered:
+    """Per true taxpayer: how many disclosures went to them, and their first truth row that
+    expects a disclosure; and whether the truth file labels each repeat on its own writing
+    (any repeat carries an expected address)."""
+
+    disclosed: Counter[str]
+    expected: dict[str, dict[str, Any]]
+    repeats_labelled: bool
+
+
 def _answered_taxpayers(
     responses: dict[str, dict[str, str]], truth_rows: list[dict[str, Any]]
-) -> tuple[Counter[str], dict[str, dict[str, Any]]]:
-    """How many disclosures went to each true taxpayer, and each taxpayer's truth row that
-    expects a disclosure (for a repeat answered because its original resolved to no one);
-    under :data:`_ANSWERED_ON_OWN_WRITING`, a repeat labelled on its own writing when the
-    truth file has any."""
+) -> _Answered:
+    """What :func:`_as_answered` needs to judge a repeat (see :class:`_Answered`)."""
     disclosed: Counter[str] = Counter()
     expected: dict[str, dict[str, Any]] = {}
+    labelled = False
     for truth in truth_rows:
         tin = truth["true_tin"]
         if tin is None:
@@ -196,31 +205,22 @@ def _answered_taxpayers(
             disclosed[tin] += 1
         if truth["valid"] and truth["expected_outcome"] == "DISCLOSED":
             expected.setdefault(tin, truth)
-        if truth["category"] == "duplicate" and truth.get("expected_as_of"):
-            expected[_ANSWERED_ON_OWN_WRITING] = truth
-    return disclosed, expected
+        labelled |= truth["category"] == "duplicate" and bool(truth.get("expected_as_of"))
+    return _Answered(disclosed, expected, labelled)
 
 
-# Marks a truth file whose repeats carry their own answer (any repeat with an expected address).
-_ANSWERED_ON_OWN_WRITING = "(repeats labelled on their own writing)"
-
-
-def _as_answered(
-    truth: dict[str, Any], answered: tuple[Counter[str], dict[str, dict[str, Any]]]
-) -> dict[str, Any]:
-    """A repeat request (category ``duplicate``) that was disclosed is judged as its original
-    would be when no other request of the batch disclosed the same taxpayer: domain §3
-    answers the first request that *resolves* to a taxpayer, and the original may not have."""
-    disclosed, expected = answered
+def _as_answered(truth: dict[str, Any], answered: _Answered) -> dict[str, Any]:
+    """A repeat request (category ``duplicate``) that was disclosed, when no other request of
+    the batch disclosed the same taxpayer, is judged as the first request to resolve (domain
+    §3): on its own label, or (a truth file from before repeats were labelled on their own
+    writing) as its original would be."""
     tin = truth["true_tin"]
-    if truth["category"] != "duplicate" or tin is None or disclosed[tin] > 1:
+    if truth["category"] != "duplicate" or tin is None or answered.disclosed[tin] > 1:
         return truth
-    if _ANSWERED_ON_OWN_WRITING in expected:
-        # The repeat's own answer as the first request to resolve, labelled on its writing.
+    if answered.repeats_labelled:
         outcome = "DISCLOSED" if truth.get("expected_as_of") else "NOT_DISCLOSED"
         return {**truth, "valid": True, "expected_outcome": outcome}
-    # A truth file from before repeats were labelled on their own writing.
-    original = expected.get(tin)
+    original = answered.expected.get(tin)
     if original is None:
         return truth
     return {**original, "request_id": truth["request_id"], "category": "duplicate"}
@@ -230,9 +230,6 @@ def _codes_cover(codes: str, prefixes: str) -> bool:
     found = [c.strip() for c in codes.split(";") if c.strip()]
     wanted = [p for p in prefixes.split(";") if p]
     return all(any(c.startswith(p) for c in found) for p in wanted)
-
-
-_Answered = tuple[Counter[str], dict[str, dict[str, Any]]]
 
 
 @dataclass
