@@ -18,14 +18,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/check-services
-	$(BIN)/ruff check taxgate tests bench
-	$(BIN)/ruff format --check taxgate tests bench
+	$(BIN)/ruff check taxgate tests bench docs
+	$(BIN)/ruff format --check taxgate tests bench docs/verify_response.py
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --durations=15
 
 lint: $(STAMP)
-	$(BIN)/ruff check taxgate tests bench
-	$(BIN)/ruff format --check taxgate tests bench
+	$(BIN)/ruff check taxgate tests bench docs
+	$(BIN)/ruff format --check taxgate tests bench docs/verify_response.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
