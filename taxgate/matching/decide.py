@@ -500,15 +500,36 @@ def rival_bits(rival: Hypothesis, top: Hypothesis) -> float:
     requested point differs from the chosen taxpayer by the person-level evidence alone (a
     second given name, a nickname against the full name, a typo in one filing do not tell
     two people of one name apart); and a date of birth separates two taxpayers only where
-    both have one on file: otherwise the rival is credited with the chosen one's.
+    both have one on file (:func:`credited_dob_bits` otherwise).
     """
-    dob = rival.dob_bits
-    if not (rival.dob_on_file and top.dob_on_file):
-        dob = top.dob_bits
-    person = rival.person - rival.dob_bits + dob
+    person = rival.person - rival.dob_bits + credited_dob_bits(rival, top)
     if _fit_alike(rival, top):
         return max(rival.bits - rival.person, top.bits - top.person) + person
     return rival.bits - rival.person + person
+
+
+def credited_dob_bits(rival: Hypothesis, top: Hypothesis) -> float:
+    """The date-of-birth evidence for a rival, as far as what is on file tells it.
+
+    Where both have a date on file, the rival's own. Otherwise, a rival who may carry the
+    requested given name (in any form, with a slip, or as an initial) is credited with the
+    chosen taxpayer's: domain §4, nothing on file separates two people of one name. A rival
+    of another given name (or whose second given name the request wrote as its first) is
+    someone else than the requested name's owner unless the agency wrote another name; where
+    the request's date is the chosen taxpayer's own, such a rival was born that day only as
+    that taxpayer's twin, the likelihood the not-on-file hypothesis gives a household member
+    who never filed (:func:`_twin_bits`). A date that disagrees with the chosen taxpayer's
+    counts the same against the rival."""
+    if rival.dob_on_file and top.dob_on_file:
+        return rival.dob_bits
+    named = (rival.at_point or rival.best).levels.get("given_name")
+    if not top.dob_on_file or top.dob_bits <= 0 or named not in _ANOTHER_GIVEN_NAME:
+        return top.dob_bits
+    return max(top.dob_bits + math.log2(TWIN_SHARE), 0.0)
+
+
+# A rival's given name that is not the requested one: unrelated, or the rival's second.
+_ANOTHER_GIVEN_NAME = frozenset({"disagree", "second_given"})
 
 
 def _fit_alike(rival: Hypothesis, top: Hypothesis) -> bool:

@@ -161,6 +161,32 @@ def test_a_date_of_birth_the_rival_has_not_on_file_does_not_separate_them() -> N
     assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "111111111")
 
 
+def test_a_rival_of_another_given_name_without_a_date_on_file_is_told_apart_by_the_date() -> None:
+    # A respelled name (weak: a common name respelled is often someone else's), the
+    # request's date of birth the chosen one's; a filer of another given name at the point
+    # has no date on file. That filer is the requested person only if the agency wrote
+    # another name and they were born the same day: a twin, as likely as the household's
+    # twin who never filed.
+    top = cand("111111111", given_name="sounds_alike", given_bits=-2.0, date_of_birth="exact")
+    other = cand("222222222", 2, given_name="disagree", date_of_birth="null")
+    d = decide([top, other], POLICY)
+    assert (d.outcome, d.tin) == (Outcome.DISCLOSE, "111111111")
+    hypotheses = dict(d.hypotheses)
+    assert hypotheses["222222222"] == pytest.approx(
+        sum(WEIGHTS[c][v] for c, v in {**FULL_MATCH, "given_name": "disagree"}.items())
+        + WEIGHTS["date_of_birth"]["exact"]
+        + math.log2(0.03)
+    )
+    # A rival who may carry the requested name itself is still credited with the date.
+    same = cand("222222222", 2, given_name="sounds_alike", given_bits=-2.0, date_of_birth="null")
+    d = decide([top, same], POLICY)
+    assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # A date that is not the chosen one's counts against both alike.
+    slip = cand("111111111", given_name="sounds_alike", given_bits=-2.0, date_of_birth="disagree")
+    d = decide([slip, other], POLICY)
+    assert d.outcome is not Outcome.DISCLOSE
+
+
 def test_a_filing_that_left_out_the_unit_is_the_unit_the_taxpayer_wrote() -> None:
     # The request names APT 60; the filer wrote APT 35 at the building, and once no unit:
     # that filing is APT 35 too, so nothing of hers corroborates APT 60.
