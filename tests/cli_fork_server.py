@@ -21,7 +21,7 @@ from taxgate.cli.main import run_cli
 
 # What every command needs, imported once here rather than in each child (the CLI imports
 # its commands on its first call).
-PRELOADED = ("taxgate.cli.commands", "taxgate.pipeline", "taxgate.review")
+PRELOADED = ("taxgate.cli.commands", "taxgate.app.pipeline", "taxgate.app.review")
 
 
 def _child(argv: list[str], env: dict[str, str], log: str) -> None:

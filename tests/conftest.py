@@ -18,9 +18,9 @@ from types import FrameType
 import pytest
 from hypothesis import HealthCheck, settings
 
+from taxgate.app.review import pending_reviews
 from taxgate.cli.main import run_cli
 from taxgate.errors import DisclosureRefused
-from taxgate.review import pending_reviews
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from taxgate.agreement import default_agreement_path
+from taxgate.app.review import pending_reviews
 from taxgate.cli.main import run_cli
-from taxgate.review import pending_reviews
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 

@@ -27,13 +27,13 @@ from pathlib import Path
 import pytest
 
 from taxgate.agreement import default_agreement_path
+from taxgate.app.review import pending_reviews
+from taxgate.app.review_queue import derived_pending, pending_table_rows
 from taxgate.cli.main import run_cli
 from taxgate.disclosure.reviews import supplement_file_name
 from taxgate.errors import DisclosureRefused, OutputsNotWritten
 from taxgate.fault_points import ENOSPC_SUFFIX, FAULT_POINT_VARIABLE, REVIEW_POINTS, RUN_POINTS
 from taxgate.ledger.accounting import disclosure_statistics
-from taxgate.review import pending_reviews
-from taxgate.review_queue import derived_pending, pending_table_rows
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from taxgate.app.demo import DECISIONS_FILE, DemoSettings, run_demo, summary_rows
 from taxgate.cli.console import stderr
-from taxgate.demo import DECISIONS_FILE, DemoSettings, run_demo, summary_rows
 
 
 def register(app: typer.Typer) -> None:

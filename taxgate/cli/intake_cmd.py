@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from taxgate.agreement import load_agreement
+from taxgate.app.prescreen import verify_new_batch
 from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.disclosure.batches import list_batches
 from taxgate.disclosure.counts import count_lines
@@ -24,7 +25,6 @@ from taxgate.intake.manifest import read_manifest, signature_path
 from taxgate.intake.signing import sign_batch
 from taxgate.ledger.adoption import adopt_agreement
 from taxgate.plural import counted
-from taxgate.prescreen import verify_new_batch
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 

@@ -10,14 +10,14 @@ from typing import Annotated
 
 import typer
 
+from taxgate.app.explain import explain_request, explanation_lines
+from taxgate.app.pipeline import export_decisions, export_response, run_batch
+from taxgate.app.prescreen import screen_batch
 from taxgate.cli.console import say, stderr, stdout
 from taxgate.cli.days import DAY_METAVAR, parse_day
 from taxgate.cli.model_cmd import train_and_save
 from taxgate.cli.progress import stage_progress
-from taxgate.explain import explain_request, explanation_lines
 from taxgate.master.load import load_master
-from taxgate.pipeline import export_decisions, export_response, run_batch
-from taxgate.prescreen import screen_batch
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 

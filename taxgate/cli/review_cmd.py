@@ -9,16 +9,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from taxgate.cli.console import stdout
-from taxgate.disclosure.batches import require_batch
-from taxgate.plural import counted
-from taxgate.review import (
+from taxgate.app.review import (
     PendingReview,
     ReviewRecord,
     decide_review,
     pending_reviews,
     write_supplement,
 )
+from taxgate.cli.console import stdout
+from taxgate.disclosure.batches import require_batch
+from taxgate.plural import counted
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 

@@ -4,7 +4,7 @@ A request the policy holds for review (``Outcome.REVIEW``) is answered NOT_DISCL
 not disclosed until a disclosure officer approves it (domain §4). An approval releases the
 last known address only when every check that ``taxgate run`` makes at release time still
 passes *now*; :func:`approval_refusals` is that rule over facts the service gathered. The
-service (:mod:`taxgate.review`) runs the SQL built here through the store.
+service (:mod:`taxgate.app.review`) runs the SQL built here through the store.
 
 ::
 

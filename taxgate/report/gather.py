@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from taxgate.agreement import Agreement
+from taxgate.app.explain import RULES as REASON_RULES
 from taxgate.disclosure.counts import batch_counts
 from taxgate.disclosure.records import present_columns
 from taxgate.errors import WorkspaceError
-from taxgate.explain import RULES as REASON_RULES
 from taxgate.ledger.checkpoint import Checkpoint
 from taxgate.ledger.hold import has_table
 from taxgate.ledger.log import Ledger

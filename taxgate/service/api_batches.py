@@ -3,7 +3,7 @@
 An upload is verified on arrival exactly as ``taxgate run`` verifies it (signature, signer,
 agreement terms, request file; :func:`taxgate.intake.verification.verify_batch`), must come
 from the requester its token is scoped to, and is then queued as a job for the worker, which
-runs it through :func:`taxgate.pipeline.run_batch` (verifying it again against the store). The
+runs it through :func:`taxgate.app.pipeline.run_batch` (verifying it again against the store). The
 response it writes stays in the service's folder until a disclosure officer releases it.
 """
 

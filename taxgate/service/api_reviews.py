@@ -1,6 +1,6 @@
 """Analysts: the review queue, one item explained, and one decision per item with grounds.
 
-Decisions call :func:`taxgate.review.decide_review` on the worker, with the signed-in analyst as
+Decisions call :func:`taxgate.app.review.decide_review` on the worker, with the signed-in analyst as
 the reviewer. The analyst is written to the record store's review actions *before* the decision
 (and taken off again if it is refused), so that the two-person rule at release can never miss a
 reviewer.
@@ -19,14 +19,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import delete
 from starlette.concurrency import run_in_threadpool
 
-from taxgate.errors import DisclosureRefused, InputError, WorkspaceError
-from taxgate.explain import explain_request
-from taxgate.explain.words import mask_tin
-from taxgate.records import RecordStore
-from taxgate.records.jobs import record_review_action
-from taxgate.records.schema import review_actions
-from taxgate.review import ReviewRecord, decide_review
-from taxgate.review_queue import (
+from taxgate.app.explain import explain_request
+from taxgate.app.explain.words import mask_tin
+from taxgate.app.review import ReviewRecord, decide_review
+from taxgate.app.review_queue import (
     PendingReview,
     QueueFacets,
     QueueFilter,
@@ -35,6 +31,10 @@ from taxgate.review_queue import (
     pending_reviews,
     queue_place,
 )
+from taxgate.errors import DisclosureRefused, InputError, WorkspaceError
+from taxgate.records import RecordStore
+from taxgate.records.jobs import record_review_action
+from taxgate.records.schema import review_actions
 from taxgate.service.api_batches import service_dir
 from taxgate.service.auth import require_principal
 from taxgate.service.inputs import RequestBody

@@ -20,9 +20,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from taxgate.app.explain.words import mask_tin
+from taxgate.app.review_queue import PendingReview, QueueFilter
 from taxgate.errors import AccessDenied, InputError, TaxgateError
-from taxgate.explain.words import mask_tin
-from taxgate.review_queue import PendingReview, QueueFilter
 from taxgate.service.api_reviews import (
     MAX_AGE_HOURS,
     PAGE,

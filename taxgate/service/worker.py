@@ -29,11 +29,11 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from taxgate.app.pipeline import batch_known, export_response, run_batch
+from taxgate.app.review_queue import ensure_pending_table
 from taxgate.errors import TaxgateError, WorkspaceError
-from taxgate.pipeline import batch_known, export_response, run_batch
 from taxgate.records import RecordStore
 from taxgate.records.jobs import Job, JobState, mark_job, unfinished_jobs
-from taxgate.review_queue import ensure_pending_table
 from taxgate.service.reads import LINGER_SECONDS, ReadsRefused, SharedReader
 from taxgate.store import Store
 from taxgate.workspace import Workspace

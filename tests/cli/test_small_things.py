@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import typer.main
 
+from taxgate.app.demo import DemoSettings, run_demo
 from taxgate.cli.main import _register_commands, app, run_cli
-from taxgate.demo import DemoSettings, run_demo
 from taxgate.errors import ConfigError, WorkspaceError
 from taxgate.plural import counted
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from taxgate.app.review import pending_reviews
 from taxgate.cli.main import run_cli
-from taxgate.review import pending_reviews
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 

@@ -14,8 +14,9 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from taxgate.app.demo import summary_rows
+from taxgate.app.explain import explain_request
 from taxgate.cli.main import run_cli
-from taxgate.demo import summary_rows
 from taxgate.disclosure import counts as counts_module
 from taxgate.disclosure.counts import (
     BatchCounts,
@@ -26,7 +27,6 @@ from taxgate.disclosure.counts import (
 )
 from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
 from taxgate.disclosure.reviews import reviews_ddl_sql
-from taxgate.explain import explain_request
 from taxgate.report.charts import ReportCharts
 from taxgate.report.sections import render_report
 from taxgate.report.write import report_data

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from taxgate.app.review import pending_reviews
+from taxgate.app.review_queue import PendingReview
 from taxgate.records.credentials import totp_now
 from taxgate.records.users import add_user
-from taxgate.review import pending_reviews
-from taxgate.review_queue import PendingReview
 from taxgate.service.matrix import Role
 from taxgate.service.workbench import queue_rows
 from taxgate.store import Store

@@ -18,9 +18,9 @@ every output reads (:mod:`taxgate.disclosure.counts`).
 
 from __future__ import annotations
 
-from taxgate.explain.gather import explain_request
-from taxgate.explain.model import Explanation
-from taxgate.explain.rules import RULES
-from taxgate.explain.text import explanation_lines
+from taxgate.app.explain.gather import explain_request
+from taxgate.app.explain.model import Explanation
+from taxgate.app.explain.rules import RULES
+from taxgate.app.explain.text import explanation_lines
 
 __all__ = ["RULES", "Explanation", "explain_request", "explanation_lines"]

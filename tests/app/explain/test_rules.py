@@ -1,4 +1,4 @@
-"""``taxgate.explain.rules``: a rule line per reason, and each decision's sentence with its
+"""``taxgate.app.explain.rules``: a rule line per reason, and each decision's sentence with its
 figures."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import doctest
 import pytest
 
 from taxgate.agreement import PolicyTerms
-from taxgate.explain import rules
-from taxgate.explain.rules import RULES, DecisionFacts, rule_sentence
+from taxgate.app.explain import rules
+from taxgate.app.explain.rules import RULES, DecisionFacts, rule_sentence
 from taxgate.matching.decide import Reason
 
 TERMS = PolicyTerms(disclose_weight=20, review_weight=10, min_margin=0)

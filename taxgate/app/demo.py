@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from taxgate.agreement import default_agreement_path, load_agreement
+from taxgate.app.pipeline import RunReport, export_decisions, run_batch
 from taxgate.disclosure.counts import BatchCounts, batch_counts
 from taxgate.disclosure.response import ResponseRow, response_csv
 from taxgate.errors import WorkspaceError
@@ -24,7 +25,6 @@ from taxgate.intake.keys import new_keypair
 from taxgate.intake.signing import sign_batch
 from taxgate.ledger.verify import verify_workspace
 from taxgate.master.load import load_master
-from taxgate.pipeline import RunReport, export_decisions, run_batch
 from taxgate.report.baseline import baseline_2025_response
 from taxgate.report.write import write_report
 from taxgate.store import Store

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taxgate.agreement import Agreement
+from taxgate.app.review_queue import add_batch_to_queue, ensure_pending_table
 from taxgate.disclosure.records import (
     DECISION_SCHEMA,
     candidates_json,
@@ -84,7 +85,6 @@ from taxgate.matching.model_store import (
     train_for_master,
 )
 from taxgate.output_paths import check_output_file, check_output_folder, creating
-from taxgate.review_queue import add_batch_to_queue, ensure_pending_table
 from taxgate.screening.address import screen_address
 from taxgate.screening.codes import ReasonCode
 from taxgate.screening.findings import Finding

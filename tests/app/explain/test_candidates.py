@@ -1,4 +1,4 @@
-"""``taxgate.explain.candidates``: every candidate taxpayer, their comparisons, and why each
+"""``taxgate.app.explain.candidates``: every candidate taxpayer, their comparisons, and why each
 lost, rebuilt from what the run stored (``candidates_json``, ``hypotheses_json``)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 from taxgate.agreement import PolicyTerms
+from taxgate.app.explain.candidates import Weighed, candidate_views, evidence_from_json
 from taxgate.disclosure.records import candidates_json, hypotheses_json
-from taxgate.explain.candidates import Weighed, candidate_views, evidence_from_json
 from taxgate.matching.decide import CandidateEvidence, decide
 
 POLICY = PolicyTerms(disclose_weight=20.0, review_weight=10.0, min_margin=0.0)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from taxgate.app.explain import explain_request, explanation_lines
 from taxgate.cli.main import run_cli
 from taxgate.errors import WorkspaceError
-from taxgate.explain import explain_request, explanation_lines
 from taxgate.report.write import report_data
 from taxgate.store import Store
 from taxgate.workspace import Workspace
 
-from ..conftest import ReviewedWorld
+from ...conftest import ReviewedWorld
 
 
 def _decisions(w: ReviewedWorld) -> list[dict[str, object]]:

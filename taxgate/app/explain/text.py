@@ -6,7 +6,7 @@ one line. The comparison tables are narrow (under 60 columns).
 
 from __future__ import annotations
 
-from taxgate.explain.model import CandidateView, Explanation, RecordView
+from taxgate.app.explain.model import CandidateView, Explanation, RecordView
 from taxgate.plural import counted
 
 

@@ -2,7 +2,7 @@
 
 An explanation is internal (disclosure officers, reviewers, auditors): it holds the request as
 received and the address that was or would be disclosed. Candidate taxpayers are named by a
-masked TIN only (:func:`taxgate.explain.words.mask_tin`).
+masked TIN only (:func:`taxgate.app.explain.words.mask_tin`).
 """
 
 from __future__ import annotations

@@ -29,10 +29,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from taxgate.app.pipeline import batch_known
 from taxgate.intake.as_of import check_as_of, check_as_of_against_request
 from taxgate.intake.verification import VerifiedBatch, read_verified_requests, verify_batch
 from taxgate.output_paths import check_output_folder
-from taxgate.pipeline import batch_known
 from taxgate.screening.request import ScreeningResult, screen_requests
 from taxgate.spreadsheet_csv import rows_to_csv
 from taxgate.store import Store

@@ -1,12 +1,12 @@
-"""``taxgate.explain.words``: masked TINs, days, filings, and an address's origin in plain words."""
+"""``taxgate.app.explain.words``: masked TINs, days, filings, an address's origin in words."""
 
 from __future__ import annotations
 
 import doctest
 from datetime import date
 
-from taxgate.explain import words
-from taxgate.explain.words import day_words, effective_day, lka_words, mask_tin
+from taxgate.app.explain import words
+from taxgate.app.explain.words import day_words, effective_day, lka_words, mask_tin
 
 
 def test_module_examples_run() -> None:

@@ -9,11 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from taxgate.disclosure import queue as queue_sql
-from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
-from taxgate.ledger import events as ev
-from taxgate.ledger.log import Ledger
-from taxgate.review_queue import (
+from taxgate.app.review_queue import (
     QueueFilter,
     add_batch_to_queue,
     count_pending_reviews,
@@ -24,6 +20,10 @@ from taxgate.review_queue import (
     pending_table_rows,
     queue_place,
 )
+from taxgate.disclosure import queue as queue_sql
+from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
+from taxgate.ledger import events as ev
+from taxgate.ledger.log import Ledger
 from taxgate.store import Store
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)

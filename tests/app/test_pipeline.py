@@ -16,13 +16,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from taxgate import pipeline
+from taxgate.app import pipeline
 from taxgate.cli.main import run_cli
 from taxgate.disclosure.response import RESPONSE_COLUMNS
 from taxgate.errors import InputError, IntakeRefused, OutputsNotWritten
 from taxgate.synth import score_files
 
-from .conftest import ReviewedWorld
+from ..conftest import ReviewedWorld
 
 TAXPAYERS = 3_000
 REQUESTS = 600

@@ -16,10 +16,7 @@ from datetime import date
 from typing import Any
 
 from taxgate.agreement import Agreement
-from taxgate.disclosure.counts import batch_counts, count_lines, request_standing
-from taxgate.disclosure.records import present_columns
-from taxgate.errors import WorkspaceError
-from taxgate.explain.address import (
+from taxgate.app.explain.address import (
     DISCLOSED,
     DISCLOSED_AFTER_REVIEW,
     WOULD_BE_DISCLOSED,
@@ -27,15 +24,18 @@ from taxgate.explain.address import (
     current_lka,
     stored_lka,
 )
-from taxgate.explain.candidates import (
+from taxgate.app.explain.candidates import (
     Weighed,
     address_disagreement,
     candidate_views,
     evidence_from_json,
 )
-from taxgate.explain.model import AddressView, Explanation, FindingView, ReviewView
-from taxgate.explain.rules import DecisionFacts, rule_sentence
-from taxgate.explain.words import day_words, mask_tin
+from taxgate.app.explain.model import AddressView, Explanation, FindingView, ReviewView
+from taxgate.app.explain.rules import DecisionFacts, rule_sentence
+from taxgate.app.explain.words import day_words, mask_tin
+from taxgate.disclosure.counts import batch_counts, count_lines, request_standing
+from taxgate.disclosure.records import present_columns
+from taxgate.errors import WorkspaceError
 from taxgate.ledger.canonical import parse_attrs
 from taxgate.ledger.events import EventKind
 from taxgate.ledger.hold import has_table

@@ -27,6 +27,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from taxgate.app.pipeline import batch_known, lka_is_usable
+
+# The queue lives in review_queue; these names stay importable from here for the CLI and tests.
+from taxgate.app.review_queue import PendingReview as PendingReview
+from taxgate.app.review_queue import ensure_pending_table
+from taxgate.app.review_queue import pending_reviews as pending_reviews
 from taxgate.disclosure import reviews as sql
 from taxgate.disclosure.queue import pending_remove_sql
 from taxgate.disclosure.response import response_csv
@@ -50,12 +56,6 @@ from taxgate.ledger.receipts import supplement_receipt, write_receipt
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses, lka_columns
 from taxgate.matching.decide import Outcome
 from taxgate.output_paths import check_output_folder
-from taxgate.pipeline import batch_known, lka_is_usable
-
-# The queue lives in review_queue; these names stay importable from here for the CLI and tests.
-from taxgate.review_queue import PendingReview as PendingReview
-from taxgate.review_queue import ensure_pending_table
-from taxgate.review_queue import pending_reviews as pending_reviews
 from taxgate.store import Store
 from taxgate.workspace import Workspace, atomic_write_bytes
 

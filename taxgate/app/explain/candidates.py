@@ -14,8 +14,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from taxgate.explain.model import CandidateView, Comparison, NotOnFileView, RecordView
-from taxgate.explain.words import mask_tin
+from taxgate.app.explain.model import CandidateView, Comparison, NotOnFileView, RecordView
+from taxgate.app.explain.words import mask_tin
 from taxgate.matching.comparisons import COMPARISON_NAMES, GIVEN
 from taxgate.matching.decide import (
     GIVEN_AGREES,

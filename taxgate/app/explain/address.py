@@ -3,7 +3,7 @@
 A disclosed address is read as it was recorded (the decisions row, or the approved review's
 row); an address not disclosed is looked up now, as of the batch's as-of day, in the master
 file loaded now. The filing it comes from is named in plain words, with why that filing
-(:func:`taxgate.explain.words.lka_words`).
+(:func:`taxgate.app.explain.words.lka_words`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from taxgate.explain.model import AddressView
-from taxgate.explain.words import effective_day, lka_words
+from taxgate.app.explain.model import AddressView
+from taxgate.app.explain.words import effective_day, lka_words
 from taxgate.ledger.hold import has_table
 from taxgate.master.last_known_address import effective_date_sql
 from taxgate.master.lookup import LastKnownAddress, last_known_addresses

@@ -25,8 +25,10 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from taxgate import review
 from taxgate.agreement import default_agreement_path
+from taxgate.app import review
+from taxgate.app.review import pending_reviews
+from taxgate.app.review_queue import derived_pending, pending_table_rows
 from taxgate.cli.main import run_cli
 from taxgate.disclosure.queue import PENDING_TABLE
 from taxgate.disclosure.response import RESPONSE_COLUMNS
@@ -37,8 +39,6 @@ from taxgate.errors import (
     OutputsNotWritten,
     WorkspaceError,
 )
-from taxgate.review import pending_reviews
-from taxgate.review_queue import derived_pending, pending_table_rows
 from taxgate.store import Store
 from taxgate.synth import delivery_point_key
 from taxgate.workspace import Workspace

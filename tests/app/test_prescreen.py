@@ -10,8 +10,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from taxgate.app.prescreen import FINDINGS_COLUMNS
 from taxgate.cli.main import run_cli
-from taxgate.prescreen import FINDINGS_COLUMNS
 
 SEED = 47
 
