@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from taxgate.app.pipeline import screened_features
 from taxgate.intake.readers import read_requests
 from taxgate.matching.engine import run_matching
 from taxgate.matching.model_store import require_model
-from taxgate.pipeline import screened_features
 from taxgate.screening.request import screen_requests
 from taxgate.store import Store
 from taxgate.workspace import Workspace

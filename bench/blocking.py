@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from taxgate.app.pipeline import screened_features
 from taxgate.intake.readers import read_requests
 from taxgate.matching.blocking import generate_candidates
-from taxgate.pipeline import screened_features
 from taxgate.screening.request import screen_requests
 from taxgate.store import Store
 from taxgate.workspace import Workspace

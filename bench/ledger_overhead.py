@@ -34,7 +34,7 @@ _CHILD = """
 import json, sys, time
 from pathlib import Path
 from taxgate.workspace import Workspace
-from taxgate.pipeline import run_batch
+from taxgate.app.pipeline import run_batch
 
 ws_path, manifest, out, with_ledger = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 if not with_ledger:
