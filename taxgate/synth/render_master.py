@@ -83,10 +83,13 @@ def _mutate(array: pa.Array, mask: np.ndarray, rnd: random.Random) -> pa.Array:
 
 
 class WrittenFlags(NamedTuple):
-    """Per filing: whether it wrote the taxpayer's suffix, and their maternal surname."""
+    """Per filing: whether it wrote the taxpayer's suffix, their maternal surname, their
+    second given name in full, and whether it was filed under a maiden surname."""
 
     suffix: np.ndarray
     maternal: np.ndarray
+    middle: np.ndarray
+    maiden: np.ndarray
 
 
 def render_names(
@@ -138,6 +141,10 @@ def render_names(
         pat_s,
         pat_s,
     )
+    # The second given name in full: in the first-name field, or in the middle-name field
+    # unless an initial, left out, or displaced by the maternal surname.
+    full = (r >= spec.middle_initial_rate) & (r <= 1 - spec.middle_dropped_rate)
+    middle_written = (g2 >= 0) & (np.asarray(in_first) | (full & (form != FORM_AS_MIDDLE)))
     middle = _pick(form == FORM_AS_MIDDLE, mat_s, middle)
     maiden = (pop.maiden[tp] >= 0) & (filings.received < pop.married_day[tp])
     last = _pick(maiden, _take(s_plain, pop.maiden[tp]), last)
@@ -156,7 +163,7 @@ def render_names(
     for key in ("first_name", "middle_name", "last_name", "suffix"):
         columns[key] = _title_where(title, columns[key])
     maternal_written = (mat >= 0) & (form != FORM_DROPPED)
-    return columns, WrittenFlags(written, maternal_written)
+    return columns, WrittenFlags(written, maternal_written, middle_written, maiden)
 
 
 def render_addresses(

@@ -213,6 +213,7 @@ class RequestBuilder:
             paternal_only="surname:maternal_dropped" in name_notes and varied != "married_surname",
             unit_written=varied != "unit_omitted",
             maiden_written=varied == "married_surname",
+            middle_as_first=varied == "middle_as_first",
         )
         row = self._row(name, address, evidence)
         if varied == "ocr":

@@ -16,6 +16,7 @@ from taxgate.synth.geography import Geography
 from taxgate.synth.history import Filings, LastKnown
 from taxgate.synth.names import same_given_name
 from taxgate.synth.population import Population
+from taxgate.synth.render_master import WrittenFlags
 
 
 def iso_day(day: int) -> str:
@@ -36,6 +37,7 @@ class Evidence:
     unit_written: bool = True  # False: the request left out the unit of a multi-unit building
     dob_slipped: bool = False  # the date of birth is written with one of the slip classes
     maiden_written: bool = False  # the surname written is the person's maiden surname alone
+    middle_as_first: bool = False  # the first given name written is the person's second one
 
 
 @dataclass(frozen=True)
@@ -50,27 +52,36 @@ class MasterIndex:
     pair_dp: np.ndarray = field(repr=False)
     pair_tp: np.ndarray = field(repr=False)
     maternal_on_file: np.ndarray | None = field(default=None, repr=False)
+    middle_on_file: np.ndarray | None = field(default=None, repr=False)
+    current_on_file: np.ndarray | None = field(default=None, repr=False)
+    maiden_on_file: np.ndarray | None = field(default=None, repr=False)
 
     @staticmethod
     def build(
-        pop: Population,
-        geo: Geography,
-        filings: Filings,
-        lka: LastKnown,
-        written: np.ndarray,
-        maternal_written: np.ndarray | None = None,
+        pop: Population, geo: Geography, filings: Filings, lka: LastKnown, written: WrittenFlags
     ) -> MasterIndex:
-        """Index filings by delivery point; ``written`` flags filings that wrote a suffix,
-        ``maternal_written`` those that wrote the maternal surname."""
-        suffix_written = np.zeros(pop.n, dtype=bool)
-        suffix_written[filings.taxpayer[written]] = True
-        maternal_on_file = None
-        if maternal_written is not None:
-            maternal_on_file = np.zeros(pop.n, dtype=bool)
-            maternal_on_file[filings.taxpayer[maternal_written]] = True
+        """Index filings by delivery point, with what each taxpayer's filings wrote of their
+        name (``written``: per filing, the suffix, the maternal surname, the second given name
+        in full, a maiden surname)."""
+
+        def anyone(per_filing: np.ndarray) -> np.ndarray:
+            on_file = np.zeros(pop.n, dtype=bool)
+            on_file[filings.taxpayer[per_filing]] = True
+            return on_file
+
         pairs = np.unique(filings.dp * np.int64(pop.n) + filings.taxpayer)
         return MasterIndex(
-            pop, geo, filings, lka, suffix_written, pairs // pop.n, pairs % pop.n, maternal_on_file
+            pop,
+            geo,
+            filings,
+            lka,
+            anyone(written.suffix),
+            pairs // pop.n,
+            pairs % pop.n,
+            anyone(written.maternal),
+            anyone(written.middle),
+            anyone(~written.maiden),
+            anyone(written.maiden),
         )
 
     def taxpayers_at(self, dp: int) -> list[int]:
@@ -156,6 +167,33 @@ class MasterIndex:
             and maternal not in rival_surnames
         )
 
+    def name_on_file(self, target: int, evidence: Evidence) -> bool:
+        """Whether the master file shows ``target`` under the name the request wrote: a second
+        given name written as the first must be one some filing wrote in full, and a surname
+        written (the current one, the maternal one written with it, or the maiden one) must be
+        one some filing was made under. Domain §4: the requested name must belong to the
+        taxpayer, and a TIN does not make it so; a system can only know what filings show."""
+        middles = self.middle_on_file
+        if evidence.middle_as_first and middles is not None and not middles[target]:
+            return False
+        if self.current_on_file is None or self.maiden_on_file is None:
+            return True
+        pop = self.pop
+        paternal, maternal, maiden = (
+            int(pop.paternal[target]),
+            int(pop.maternal[target]),
+            int(pop.maiden[target]),
+        )
+        shown = {
+            paternal if self.current_on_file[target] else -1,
+            maiden if self.maiden_on_file[target] else -1,
+            maternal if self.maternal_on_file is None or self.maternal_on_file[target] else -1,
+        } - {-1}
+        written = {maiden} if evidence.maiden_written else {paternal}
+        if evidence.maternal and not evidence.maiden_written:
+            written.add(maternal)
+        return bool(written & shown)
+
     def distinguishable(self, target: int, dp: int | None, evidence: Evidence) -> bool:
         """Whether a careful system can tell ``target`` from every other master taxpayer.
 
@@ -167,6 +205,8 @@ class MasterIndex:
         one). A TIN equal to the target's settles it.
         """
         pop = self.pop
+        if not self.name_on_file(target, evidence):
+            return False
         if evidence.tin is not None and evidence.tin == int(pop.tin[target]):
             return True
         if dp is None:

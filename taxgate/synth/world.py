@@ -116,7 +116,7 @@ def generate_world(
     report("filings", 0.30)
     filings_table, written = render_master.filings_table(streams[4], spec, pop, geo, filings)
     report("requests", 0.62)
-    index = MasterIndex.build(pop, geo, filings, lka, written.suffix, written.maternal)
+    index = MasterIndex.build(pop, geo, filings, lka, written)
     made = _build_requests(index, spec, streams[5], request_date, requests, noise_model)
     report("writing", 0.80)
     write_parquet(_taxpayers_table(pop), out / "master" / "taxpayers.parquet")

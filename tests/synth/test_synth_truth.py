@@ -135,3 +135,40 @@ def test_a_non_filer_is_checked_against_filers_by_the_name_the_request_writes() 
     joseph = Person("JOSEPH", "", "JOHNSON", "", "")
     assert not RequestBuilder.fits_a_filer_at(builder, joseph, 7)
     assert RequestBuilder.fits_a_filer_at(builder, joseph, 7, "JOE")
+
+
+def test_a_name_the_filings_never_show_cannot_be_told_apart() -> None:
+    # Domain §4: the requested name must be the taxpayer's as the master file shows it. Two
+    # people: the first wrote their second given name in full and filed under their current
+    # surname; the second never wrote the second given name and filed only under a maiden
+    # surname (married after the last filing).
+    base = index_of([("MARIA", "GARCIA", ""), ("JESSICA", "WILLIAMS", "")])
+    miller = vocab.surnames().names.index("MILLER")
+    pop = SimpleNamespace(**(vars(base.pop) | {"maiden": np.array([-1, miller])}))
+    index = dataclasses.replace(
+        base,
+        pop=pop,
+        middle_on_file=np.array([True, False]),
+        current_on_file=np.array([True, False]),
+        maiden_on_file=np.array([False, True]),
+    )
+    plain = Evidence()
+    middle = Evidence(middle_as_first=True)
+    maiden = Evidence(maiden_written=True)
+    assert index.name_on_file(0, plain) and index.name_on_file(0, middle)
+    assert not index.name_on_file(0, maiden)
+    assert not index.name_on_file(1, plain) and not index.name_on_file(1, middle)
+    assert index.name_on_file(1, maiden)
+    # A compound that carries a surname the filings show (the maiden surname kept as the
+    # maternal one, written after the new one) is the taxpayer's.
+    compound = dataclasses.replace(
+        index, pop=SimpleNamespace(**(vars(pop) | {"maternal": np.array([-1, miller])}))
+    )
+    assert compound.name_on_file(1, Evidence(maternal=True))
+    assert not compound.name_on_file(1, Evidence())
+    # A TIN does not make a name the taxpayer's.
+    with_tin = dataclasses.replace(
+        index, pop=SimpleNamespace(**vars(pop), tin=np.array([111111111, 222222222]))
+    )
+    assert not with_tin.distinguishable(1, None, Evidence(tin=222222222))
+    assert with_tin.distinguishable(0, None, Evidence(tin=111111111))
