@@ -57,6 +57,19 @@ class FilingRef:
     received: date
     address_id: str
     seq: int = 0  # position in the master file (``filings.filing_id``): later rows win ties
+    building: str = ""  # the building the form names (house, street, ZIP); "" unknown
+    unitless: bool = False  # the form names the building without a unit
+
+    def continues(self, current: FilingRef) -> bool:
+        """Whether this filing, at another form than ``current``'s, only left out the unit
+        of ``current``'s building (domain §5: a filing that left out the unit does not
+        replace the complete form): it neither confirms nor ends ``current``'s run."""
+        return (
+            self.unitless
+            and not current.unitless
+            and self.building != ""
+            and self.building == current.building
+        )
 
     @property
     def effective(self) -> date:
@@ -91,15 +104,19 @@ def lka_since(filings: Iterable[FilingRef], as_of: date) -> date | None:
 
     Later filings at the same address re-confirm the LKA without changing when it began:
     walk back through the LKA's succession (filings in rank order) while the address stays
-    the same, and return the effective date of the first filing of that run.
+    the same, and return the effective date of the first filing of that run. A filing that
+    only left out the unit of the LKA's building (:meth:`FilingRef.continues`) is passed
+    over: it neither confirms the run nor ends it.
     """
     eligible = sorted((f for f in filings if f.effective <= as_of), key=FilingRef.rank)
     if not eligible:
         return None
-    current = eligible[-1].address_id
-    since = eligible[-1].effective
+    current = eligible[-1]
+    since = current.effective
     for filing in reversed(eligible):
-        if filing.address_id != current:
+        if filing.address_id != current.address_id:
+            if filing.continues(current):
+                continue
             break
         since = filing.effective
     return since
@@ -125,16 +142,25 @@ def lka_sql(
     key_col: str = "tin",
     address_col: str = "address_id",
     seq_col: str = "filing_id",
+    building_cols: tuple[str, str] | None = None,
 ) -> str:
     """SQL selecting, per ``key_col``, the LKA filing row as of the bound parameter ``$as_of``.
 
     ``filings_table`` must have ``doc_type`` (VARCHAR), ``received_date`` (DATE),
-    ``address_col`` and ``seq_col`` (the row's position in the master file) columns. The
-    result has every column of the table plus ``effective_date`` and ``lka_since`` (see
-    :func:`lka_since`).
+    ``address_col`` and ``seq_col`` (the row's position in the master file) columns, and,
+    where ``building_cols`` names them, a building key (VARCHAR, "" unknown) and whether the
+    form left out the unit (BOOLEAN) (:meth:`FilingRef.continues`). The result has every
+    column of the table plus ``effective_date`` and ``lka_since`` (see :func:`lka_since`).
     """
     eff = effective_date_sql("doc_type", "received_date")
     prio = doc_priority_sql("doc_type")
+    continues = "FALSE"
+    if building_cols is not None:
+        building, unitless = building_cols
+        continues = (
+            f"(r.{unitless} AND NOT c.{unitless} AND r.{building} <> '' "
+            f"AND r.{building} = c.{building})"
+        )
     return f"""
         WITH ranked AS (
             SELECT f.*, CAST({eff} AS DATE) AS effective_date,
@@ -150,13 +176,15 @@ def lka_sql(
         first_change AS (
             SELECT r.{key_col}, min(r._rank) AS _break
             FROM ranked AS r JOIN current AS c USING ({key_col})
-            WHERE r.{address_col} IS DISTINCT FROM c.{address_col}
+            WHERE r.{address_col} IS DISTINCT FROM c.{address_col} AND NOT {continues}
             GROUP BY r.{key_col}
         ),
         since AS (
             SELECT r.{key_col}, min(r.effective_date) AS lka_since
-            FROM ranked AS r LEFT JOIN first_change AS b USING ({key_col})
-            WHERE b._break IS NULL OR r._rank < b._break
+            FROM ranked AS r JOIN current AS c USING ({key_col})
+            LEFT JOIN first_change AS b USING ({key_col})
+            WHERE (b._break IS NULL OR r._rank < b._break)
+              AND r.{address_col} IS NOT DISTINCT FROM c.{address_col}
             GROUP BY r.{key_col}
         )
         SELECT c.* EXCLUDE (_rank), s.lka_since

@@ -81,10 +81,7 @@ def last_known_addresses(
         return {}
     store.register("lka_tins", pa.table({"tin": pa.array(wanted, pa.string())}))
     try:
-        store.execute(
-            "CREATE OR REPLACE TEMP VIEW lka_filings AS "
-            "SELECT f.* FROM filings AS f JOIN lka_tins USING (tin)"
-        )
+        store.execute(_lka_filings_view_sql())
         rows = store.fetchall(_lka_with_forms_sql(), {"as_of": as_of})
     finally:
         store.unregister("lka_tins")
@@ -104,12 +101,33 @@ def last_known_addresses(
     return out
 
 
+def _lka_filings_view_sql() -> str:
+    """The wanted taxpayers' filings, each with the building its form names (house number,
+    street name, ZIP or else city and state) and whether the form left out the unit."""
+    return """
+    CREATE OR REPLACE TEMP VIEW lka_filings AS
+    SELECT f.*,
+           coalesce(a.house_key, '') || '|' || coalesce(a.street_name, '') || '|'
+               || coalesce(a.zip5, coalesce(a.city, '') || ' ' || coalesce(a.state, ''))
+               AS lka_building,
+           a.unit_number IS NULL AS lka_unitless
+    FROM filings AS f JOIN lka_tins USING (tin)
+    JOIN master_addresses AS a USING (address_id)
+    """
+
+
 def _lka_with_forms_sql() -> str:
     """Each LKA with the unit and ZIP of every form of its point the taxpayer filed by the
     as-of day (``forms``: a list of (unit, zip, filings, last received) structs)."""
     effective = effective_date_sql("f.doc_type", "f.received_date")
     return f"""
-    WITH l AS ({lka_sql("lka_filings", address_col="point_address_id")}),
+    WITH l AS ({
+        lka_sql(
+            "lka_filings",
+            address_col="point_address_id",
+            building_cols=("lka_building", "lka_unitless"),
+        )
+    }),
     forms AS (
         SELECT f.tin, a.usps_unit AS unit, a.usps_zip AS zip, count(*) AS n,
                max(f.received_date) AS last

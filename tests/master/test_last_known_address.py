@@ -106,11 +106,14 @@ def test_since_is_when_the_address_became_the_lka() -> None:
     assert lka_since(back, date(2023, 6, 1)) == date(2023, 2, 16)
 
 
+# Forms a and b name building x (b without its unit), c and d building y (d without), e
+# names no building the rule knows.
+BUILDINGS = {"a": ("x", False), "b": ("x", True), "c": ("y", False), "d": ("y", True)}
 filing_strategy = st.builds(
-    FilingRef,
+    lambda doc, day, form: FilingRef(doc, day, form, 0, *BUILDINGS.get(form, ("", True))),
     st.sampled_from(list(DocType)),
     st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
-    st.sampled_from(["a", "b", "c", "d"]),
+    st.sampled_from(["a", "b", "c", "d", "e"]),
 )
 
 
@@ -127,12 +130,14 @@ def test_sql_agrees_with_python(drawn: list[FilingRef], as_of: date) -> None:
             "received_date": pa.array([f.received for f in rows], pa.date32()),
             "address_id": pa.array([f.address_id for f in rows], pa.string()),
             "filing_id": pa.array([f.seq for f in rows], pa.int64()),
+            "building": pa.array([f.building for f in rows], pa.string()),
+            "unitless": pa.array([f.unitless for f in rows], pa.bool_()),
         }
     )
     store.register("filings_t", table)
     sql = (
         "SELECT address_id, doc_type, received_date, filing_id, lka_since "
-        f"FROM ({lka_sql('filings_t')})"
+        f"FROM ({lka_sql('filings_t', building_cols=('building', 'unitless'))})"
     )
     got = store.fetchall(sql, {"as_of": as_of})
     best = last_known_address(rows, as_of)
@@ -158,3 +163,29 @@ def test_a_full_tie_goes_to_the_later_row_and_keeps_the_run() -> None:
     swapped = [dataclasses.replace(f, seq=5 - f.seq) for f in filings]
     assert lka(swapped, date(2019, 5, 1)) == "elsewhere"
     assert lka_since(swapped, date(2025, 7, 15)) == date(2020, 5, 24)
+
+
+def test_a_filing_that_left_out_the_unit_neither_confirms_nor_ends_the_run() -> None:
+    # Domain §5: STE 1A since 2017, a return in 2019 that wrote the house without the suite
+    # (the taxpayer had lived in 2E there before, so the form is not merged with 1A), then
+    # STE 1A again: 1A has been the LKA since 2017.
+    def at(form: str, day: date, building: str = "x", unitless: bool = False) -> FilingRef:
+        return FilingRef(R, day, form, 0, building, unitless)
+
+    filings = [
+        at("2e", date(2016, 9, 8)),
+        at("1a", date(2017, 12, 24)),
+        at("bare", date(2019, 4, 1), unitless=True),
+        at("1a", date(2020, 1, 29)),
+    ]
+    assert lka_since(filings, date(2025, 7, 15)) == date(2018, 2, 7)
+    # The bare form is the LKA itself while it is the latest, and a bare form of another
+    # building, or one whose building is unknown, ends the run as before.
+    assert lka(filings, date(2019, 6, 1)) == "bare"
+    other = [*filings[:2], at("bare", date(2019, 4, 1), "z", True), filings[3]]
+    assert lka_since(other, date(2025, 7, 15)) == date(2020, 3, 14)
+    unknown = [*filings[:2], at("bare", date(2019, 4, 1), "", True), filings[3]]
+    assert lka_since(unknown, date(2025, 7, 15)) == date(2020, 3, 14)
+    # Before the first suite the bare form does not count for it.
+    early = [at("bare", date(2016, 1, 5), unitless=True), *filings[1:2]]
+    assert lka_since(early, date(2025, 7, 15)) == date(2018, 2, 7)
