@@ -187,7 +187,7 @@ def run_matching(
     scores = score_pairs(model, left, right, tf_tables)
     note("deciding")
     channel = NameChannel.from_model(model, tf_tables["given_key"], master_record_count(store))
-    sides = Sides.of(left, distinct)
+    sides = Sides.of(left, distinct, channel.share)
     with cycle_collector_paused():
         evidence = candidate_evidence(scores, model, records, sides, channel, expanded.mates)
         evidence = streets_on_file_are_not_typos(

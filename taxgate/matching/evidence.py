@@ -12,7 +12,7 @@ pair). The name channel judges each distinct (level, request name, person, filin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ from taxgate.matching.name_channel import (
     name_key,
     second_given_names,
 )
+from taxgate.standardise.name_frequency import given_name_share
 
 Pair = tuple[str, str]  # a request's uid and a candidate taxpayer's TIN
 
@@ -54,8 +55,11 @@ class Sides:
     request_surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, left: pa.Table, records: pa.Table) -> Sides:
-        """From the requests (Splink's left side) and :func:`distinct_records`."""
+    def of(
+        cls, left: pa.Table, records: pa.Table, share_of: Callable[[str], float] | None = None
+    ) -> Sides:
+        """From the requests (Splink's left side) and :func:`distinct_records`; ``share_of``
+        says how often people carry a word as their first name (:func:`family_names`)."""
         columns = ("given_key", "given_names", "name_suffix")
         req = zip(*(left.column(c).to_pylist() for c in ("unique_id", *columns)), strict=True)
         rec = zip(*(records.column(c).to_pylist() for c in ("record_id", *columns)), strict=True)
@@ -73,7 +77,10 @@ class Sides:
         return cls(
             {r[0]: name_key(*r[1:]) for r in req},
             {int(r[0]): name_key(*r[1:]) for r in rec},
-            {int(rid): family_names(full, keys) for rid, full, keys in surnames},
+            {
+                int(rid): family_names(full, keys, share_of or given_name_share)
+                for rid, full, keys in surnames
+            },
             {uid: tuple(sorted(keys or ())) for uid, keys in asked_surnames},
         )
 

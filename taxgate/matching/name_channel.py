@@ -30,7 +30,7 @@ master file's own term frequency.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -81,10 +81,10 @@ OTHER_SEX_RELATIVE = 0.005
 # The spellings one name plausibly takes when it is transliterated or respelled.
 RESPELLINGS = 5
 # Which middle-name words may be a maternal surname (the family's, which a sibling carries
-# too): a word the population gives as a first name under once in 100,000 births
-# (ZAMBRANO), or a common surname given as a first name under once in 1,000 births (CRUZ,
-# LEON). KAREN, and JAMES or THOMAS (common surnames, yet among the commonest first names),
-# written as a middle name are second given names.
+# too): a word people carry as a first name under once in 100,000 (ZAMBRANO), or a common
+# surname carried as a first name under once in 1,000 (CRUZ, LEON). KAREN, and JAMES or
+# THOMAS (common surnames, yet among the commonest first names), written as a middle name
+# are second given names.
 GIVEN_NAME_FLOOR = 1e-5
 COMMON_GIVEN_NAME = 1e-3
 
@@ -154,18 +154,23 @@ def second_given_names(given: str, names: Iterable[str]) -> set[str]:
     return words - {given} - joined
 
 
-def family_names(surname_field: Any, possible: Any) -> frozenset[str]:
+def family_names(
+    surname_field: Any, possible: Any, share_of: Callable[[str], float] = given_name_share
+) -> frozenset[str]:
     """The surnames a record shows as the family's: the words of its surname field, and
     the middle-name words kept as possible surnames (a maternal surname written as a middle
-    name) that the population rarely gives as first names (GIVEN_NAME_FLOOR, and
-    COMMON_GIVEN_NAME for common surnames).
+    name) that people rarely carry as first names (GIVEN_NAME_FLOOR, and COMMON_GIVEN_NAME
+    for common surnames).
     A brother or sister carries such a word too, so as a second given name it tells no
-    one apart."""
+    one apart. ``share_of`` says how often people carry a word as their first name: the
+    birth tables by default; the matcher passes :meth:`NameChannel.share`, which counts the
+    master's own first names too (MEI, HOA: second given names that US birth tables barely
+    know, and that many taxpayers carry as first names, are second given names)."""
     written = set(str(surname_field or "").split())
     common = name_tables().surnames
     kept = set()
     for word in possible or ():
-        share = given_name_share(str(word))
+        share = share_of(str(word))
         if share < GIVEN_NAME_FLOOR or (word in common and share < COMMON_GIVEN_NAME):
             kept.add(str(word))
     return frozenset(written | kept)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pyarrow as pa
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taxgate.matching.name_channel import (
+    GIVEN_NAME_FLOOR,
     MIDDLE_SAME_PERSON_ERROR,
     NameChannel,
     family_names,
@@ -237,6 +239,22 @@ def test_a_middle_word_is_the_familys_when_a_surname_field_or_the_population_say
     # Written in a surname field of the taxpayer's own (RIVERA LEON), LEON is the family's.
     assert "LEON" in family_names("RIVERA LEON", ("RIVERA", "LEON"))
     assert family_names(None, None) == frozenset()
+
+
+def test_a_middle_word_many_taxpayers_carry_as_a_first_name_is_a_second_given_name() -> None:
+    # Class: second given names of naming traditions the US birth tables barely know (MEI,
+    # HOA): by those tables no one's first name, so the family's, and a sister JI-YOUNG HOA
+    # was not told from a filer JI-YOUNG MEI. The master's own first names say otherwise.
+    assert "MEI" in family_names("TRUONG", ("MEI",))
+    master = {"MEI": 2e-4, "HOA": 1e-4}
+    family = family_names("TRUONG", ("MEI", "ZAMBRANO"), lambda w: master.get(w, 0.0))
+    assert family == {"TRUONG", "ZAMBRANO"}
+
+
+def test_the_channel_share_counts_the_master_s_first_names(channel: NameChannel) -> None:
+    # A name no birth table knows, carried by many of a large master's filers, is common.
+    big = dataclasses.replace(channel, master_share={"HOA": 2e-4}, master_records=1_000_000.0)
+    assert big.share("HOA") > GIVEN_NAME_FLOOR > given_name_share("HOA")
 
 
 def test_a_middle_name_of_the_tables_agrees_with_itself_on_both_sides(
