@@ -214,6 +214,8 @@ class RequestBuilder:
             unit_written=varied != "unit_omitted",
             maiden_written=varied == "married_surname",
             middle_as_first=varied == "middle_as_first",
+            maternal_as_middle="surname:maternal_as_middle" in name_notes
+            and varied != "married_surname",
         )
         row = self._row(name, address, evidence)
         if varied == "ocr":

@@ -38,6 +38,7 @@ class Evidence:
     dob_slipped: bool = False  # the date of birth is written with one of the slip classes
     maiden_written: bool = False  # the surname written is the person's maiden surname alone
     middle_as_first: bool = False  # the first given name written is the person's second one
+    maternal_as_middle: bool = False  # the maternal surname is written as a middle name
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,10 @@ class MasterIndex:
     def name_on_file(self, target: int, evidence: Evidence) -> bool:
         """Whether the master file shows ``target`` under the name the request wrote: a second
         given name written as the first must be one some filing wrote in full, and a surname
-        written (the current one, the maternal one written with it, or the maiden one) must be
-        one some filing was made under. Domain §4: the requested name must belong to the
-        taxpayer, and a TIN does not make it so; a system can only know what filings show."""
+        written (the current one, the maternal one written with it or as a middle name, or
+        the maiden one) must be one some filing was made under. Domain §4: the requested name
+        must belong to the taxpayer, and a TIN does not make it so; a system can only know
+        what filings show."""
         middles = self.middle_on_file
         if evidence.middle_as_first and middles is not None and not middles[target]:
             return False
@@ -190,7 +192,7 @@ class MasterIndex:
             maternal if self.maternal_on_file is None or self.maternal_on_file[target] else -1,
         } - {-1}
         written = {maiden} if evidence.maiden_written else {paternal}
-        if evidence.maternal and not evidence.maiden_written:
+        if (evidence.maternal or evidence.maternal_as_middle) and not evidence.maiden_written:
             written.add(maternal)
         return bool(written & shown)
 

@@ -165,6 +165,7 @@ def test_a_name_the_filings_never_show_cannot_be_told_apart() -> None:
         index, pop=SimpleNamespace(**(vars(pop) | {"maternal": np.array([-1, miller])}))
     )
     assert compound.name_on_file(1, Evidence(maternal=True))
+    assert compound.name_on_file(1, Evidence(maternal_as_middle=True))
     assert not compound.name_on_file(1, Evidence())
     # A TIN does not make a name the taxpayer's.
     with_tin = dataclasses.replace(
