@@ -2,16 +2,15 @@
 
 Every route of the application depends on :func:`authorise`, which finds the matched route's
 template, looks it up in :data:`~taxgate.service.matrix.MATRIX`, and refuses (401 or 403) what
-the table does not allow. :class:`AccessLogMiddleware` writes one access-log row per request,
-denials marked with their reason; the row holds the route template, never the path or query.
+the table does not allow. :class:`AccessLogMiddleware` hands one access-log row per request to the
+log's writer, denials marked with their reason; the row holds the route template, never the
+path or query.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from taxgate.errors import AccessDenied
 from taxgate.records import RecordStore
-from taxgate.records.access import log_access
+from taxgate.records.access import AccessRow
 from taxgate.records.users import Principal, session_principal, token_principal
+from taxgate.service.access_writer import AccessLogWriter
 from taxgate.service.matrix import Role, rule_for
 
 SESSION_COOKIE = "taxgate_session"
@@ -113,16 +113,13 @@ async def _check_csrf(request: Request, principal: Principal) -> None:
 
 
 class AccessLogMiddleware:
-    """Writes one access-log row per HTTP request, after the response: who, route, status."""
+    """One access-log row per HTTP request, after the response: who, route, status. The row
+    is handed to the writer (:mod:`taxgate.service.access_writer`), which commits it soon,
+    in order; the request does not wait for the commit."""
 
-    def __init__(self, app: ASGIApp, records: RecordStore) -> None:
+    def __init__(self, app: ASGIApp, writer: AccessLogWriter) -> None:
         self.app = app
-        self.records = records
-        # SQLite takes one writer at a time and makes the others sleep and retry (its busy
-        # handler, in steps of up to 100 ms): the rows are written one after the other here.
-        self._one_writer: AbstractContextManager[Any] = (
-            threading.Lock() if records.backend == "sqlite" else nullcontext()
-        )
+        self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -139,28 +136,29 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            await run_in_threadpool(self._log, scope, status)
+            self.writer.append(access_row(scope, status))
 
-    def _log(self, scope: Scope, status: int) -> None:
-        state: dict[str, Any] = scope.get("state") or {}
-        principal = state.get("principal")
-        reason = state.get("denial")
-        # A refusal the workbench answers with a redirect to the sign-in page is still one.
-        denied = reason is not None or status in (401, 403)
-        route = route_template(scope)
-        name = principal.name if isinstance(principal, Principal) else None
-        role = principal.role if isinstance(principal, Principal) else None
-        if denied:
-            log.warning("denied %s %s (%s): %s", scope["method"], route, role or "no role", reason)
-        with self._one_writer, self.records.begin() as conn:
-            log_access(
-                conn,
-                at=datetime.now(UTC),
-                method=scope["method"],
-                route=route,
-                status=status,
-                principal=name,
-                role=role,
-                denied=denied,
-                reason=reason,
-            )
+
+def access_row(scope: Scope, status: int) -> AccessRow:
+    """The access-log row of a request answered with ``status`` (a denial also logged as a
+    WARNING line: route and role only)."""
+    state: dict[str, Any] = scope.get("state") or {}
+    principal = state.get("principal")
+    reason = state.get("denial")
+    # A refusal the workbench answers with a redirect to the sign-in page is still one.
+    denied = reason is not None or status in (401, 403)
+    route = route_template(scope)
+    name = principal.name if isinstance(principal, Principal) else None
+    role = principal.role if isinstance(principal, Principal) else None
+    if denied:
+        log.warning("denied %s %s (%s): %s", scope["method"], route, role or "no role", reason)
+    return AccessRow(
+        at=datetime.now(UTC),
+        method=scope["method"],
+        route=route,
+        status=status,
+        principal=name,
+        role=role,
+        denied=denied,
+        reason=reason,
+    )
