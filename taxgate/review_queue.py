@@ -14,9 +14,12 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from taxgate.disclosure import queue as queue_sql
 from taxgate.disclosure.queue import QueueFilter
@@ -29,6 +32,7 @@ __all__ = [
     "QueueFacets",
     "QueueFilter",
     "QueuePlace",
+    "QueueSnapshot",
     "add_batch_to_queue",
     "count_pending_reviews",
     "derived_pending",
@@ -37,6 +41,7 @@ __all__ = [
     "pending_reviews",
     "pending_table_rows",
     "queue_place",
+    "queue_snapshot",
 ]
 
 
@@ -127,6 +132,69 @@ def pending_reviews(
     page = queue_sql.pending_page_sql(only, paged=limit is not None, table=table)
     rows = store.fetchall(page, params)
     return [PendingReview(*row) for row in rows]
+
+
+_PAGE_COLUMNS = tuple(field.name for field in fields(PendingReview))
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """The whole queue in queue order, read in one query from a store that cannot change while
+    the snapshot is used (the service's shared read-only connection: it is forgotten when
+    that closes, :mod:`taxgate.service.reads`). A page of any filter is then its own rows
+    picked out, where :func:`pending_reviews` sorts the filtered queue's numbers in the store
+    for each page: the same items, in the same order, without a query.
+
+    Attributes:
+        table: The page's columns (:class:`PendingReview`'s fields) and ``waiting_since``, one
+            row per pending item in queue order; None for a store with no queue at all.
+    """
+
+    table: pa.Table | None
+
+    def page(
+        self, only: QueueFilter | None = None, *, offset: int = 0, limit: int | None = None
+    ) -> list[PendingReview]:
+        """The items ``only`` keeps, from ``offset``, at most ``limit`` (all when None):
+        :func:`pending_reviews`' answer."""
+        if self.table is None:
+            return []
+        kept = self._kept(only or QueueFilter())
+        if kept is None:
+            rows = self.table.slice(offset, limit)
+        else:
+            rows = self.table.take(pc.indices_nonzero(kept).slice(offset, limit))
+        columns = [rows.column(name).to_pylist() for name in _PAGE_COLUMNS]
+        return [PendingReview(*row) for row in zip(*columns, strict=True)]
+
+    def _kept(self, only: QueueFilter) -> pa.ChunkedArray | None:
+        """Which rows ``only`` keeps, as the SQL's conditions do (a null never equals), or
+        None when it keeps them all."""
+        assert self.table is not None
+        kept = []
+        if only.batch_id is not None:
+            kept.append(pc.equal(self.table["batch_id"], only.batch_id))
+        if only.reason is not None:
+            kept.append(pc.equal(self.table["reason"], only.reason))
+        if only.waited_since is not None:
+            instant = self.table.schema.field("waiting_since").type
+            since = pa.scalar(only.waited_since.astimezone(UTC), type=instant)
+            kept.append(pc.less_equal(self.table["waiting_since"], since))
+        if not kept:
+            return None
+        both = kept[0]
+        for more in kept[1:]:
+            both = pc.and_(both, more)
+        return pc.fill_null(both, False)
+
+
+def queue_snapshot(store: Store) -> QueueSnapshot:
+    """The whole queue, in queue order, for :meth:`QueueSnapshot.page` (one query). Take it
+    only where the store cannot change while it is used."""
+    table = _queue_source(store)
+    if table is None:
+        return QueueSnapshot(None)
+    return QueueSnapshot(store.arrow(queue_sql.pending_snapshot_sql(table=table)))
 
 
 def count_pending_reviews(store: Store, only: QueueFilter | None = None) -> int:

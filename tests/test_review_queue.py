@@ -23,6 +23,7 @@ from taxgate.review_queue import (
     pending_reviews,
     pending_table_rows,
     queue_place,
+    queue_snapshot,
 )
 from taxgate.store import Store
 
@@ -139,6 +140,36 @@ def test_a_page_reads_only_its_items(table: bool) -> None:
         "NEW-R2",
     ]
     assert _ids(store, offset=100, limit=10) == []
+
+
+def test_a_snapshot_pages_every_filter_as_the_store_does(table: bool) -> None:
+    store = _store(table)
+    snapshot = queue_snapshot(store)
+    zone = datetime.now().astimezone().tzinfo
+    instants = (
+        None,
+        NOW - timedelta(hours=30),  # MID's own commit time: kept (at least that long)
+        NOW - timedelta(hours=30, microseconds=1),  # a microsecond before it: not kept
+        (NOW - timedelta(hours=30)).astimezone(zone),  # the same instant in another zone
+        NOW - timedelta(days=30),
+    )
+    filters = [
+        QueueFilter(batch_id=batch, reason=reason, waited_since=since)
+        for batch in (None, "OLD", "MID", "NEW", "NONE")
+        for reason in (None, "AMBIGUOUS", "DOB_SLIP", "MATCHED")
+        for since in instants
+    ]
+    for only in filters:
+        assert snapshot.page(only) == pending_reviews(store, only=only)
+        for offset, limit in ((0, 1), (1, 2), (2, 3), (7, 10), (100, 10)):
+            assert snapshot.page(only, offset=offset, limit=limit) == pending_reviews(
+                store, only=only, offset=offset, limit=limit
+            ), (only, offset, limit)
+    assert [p.request_id for p in snapshot.page(QueueFilter(batch_id="MID"))] == [
+        "MID-R1",
+        "MID-R2",
+    ]
+    assert queue_snapshot(Store.memory()).page() == []
 
 
 def test_a_decided_review_leaves_the_queue_and_its_counts(table: bool) -> None:

@@ -34,6 +34,7 @@ from taxgate.review_queue import (
     pending_facets,
     pending_reviews,
     queue_place,
+    queue_snapshot,
 )
 from taxgate.service.api_batches import service_dir
 from taxgate.service.auth import require_principal
@@ -138,10 +139,12 @@ async def review_queue(
     the count and the filters' choices when ``counted`` (else 0 and none: two queries fewer)."""
 
     def work(store: Store) -> tuple[list[PendingReview], int, QueueFacets]:
-        page = pending_reviews(store, only=only, offset=offset, limit=limit)
+        # The queue, and its counts by batch and reason, change only with a write: each is
+        # read once per opening of the shared connection, and a page is picked out of it.
+        queue = worker.reads.memo("queue", lambda: queue_snapshot(store))
+        page = queue.page(only, offset=offset, limit=limit)
         if not counted:
             return page, 0, QueueFacets([], [], 0)
-        # The counts by batch and reason change only with a write: once per connection.
         facets = worker.reads.memo("facets", lambda: pending_facets(store))
         return page, facets.count(only), facets
 

@@ -55,6 +55,7 @@ class SharedReader:
         self._store: Store | None = None
         self._last_read = time.monotonic()
         self._memo: dict[str, Any] = {}
+        self._computing: dict[str, threading.Lock] = {}  # the keys being worked out
 
     def read(self, task: Callable[[Store], T], *, wait: float) -> T:
         """Run ``task`` on this thread with a cursor of its own (blocking).
@@ -90,13 +91,20 @@ class SharedReader:
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()``'s value, worked out once while the shared connection stays open. Call
         it only inside a read's task (the connection cannot close while a read runs) and only
-        for a value that depends on the store alone, under a key naming it."""
+        for a value that depends on the store alone, under a key naming it. Reads that ask
+        for a key being worked out wait for it rather than work it out again."""
         with self._cond:
             if key in self._memo:
                 return cast(T, self._memo[key])
-        value = compute()
-        with self._cond:
-            self._memo[key] = value
+            lock = self._computing.setdefault(key, threading.Lock())
+        with lock:
+            with self._cond:
+                if key in self._memo:
+                    return cast(T, self._memo[key])
+            value = compute()
+            with self._cond:
+                self._memo[key] = value
+                self._computing.pop(key, None)
         return value
 
     def _shared(self, wait: float) -> Store:
