@@ -30,6 +30,7 @@ from taxgate.service import (
 from taxgate.service.access_writer import AccessLogWriter
 from taxgate.service.auth import AccessLogMiddleware, authorise
 from taxgate.service.refusals import error_body, status_of
+from taxgate.service.session_cache import SessionCache
 from taxgate.service.worker import WorkspaceWorker
 from taxgate.workspace import Workspace
 
@@ -79,6 +80,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.records = records
     app.state.worker = worker
     app.state.access_log = access_log
+    app.state.sessions = SessionCache()
     for module in (
         api_session,
         api_batches,

@@ -21,9 +21,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from taxgate.errors import AccessDenied
 from taxgate.records import RecordStore
 from taxgate.records.access import AccessRow
-from taxgate.records.users import Principal, session_principal, token_principal
+from taxgate.records.users import Principal, live_session, token_principal
 from taxgate.service.access_writer import AccessLogWriter
 from taxgate.service.matrix import Role, rule_for
+from taxgate.service.session_cache import SessionCache
 
 SESSION_COOKIE = "taxgate_session"
 CSRF_HEADER = "x-csrf-token"
@@ -48,8 +49,7 @@ def route_template(scope: Scope) -> str:
 async def authorise(request: Request) -> Principal | None:
     """The caller, if the matrix lets them call this route; otherwise raise AccessDenied."""
     method, route = request.method, route_template(request.scope)
-    records: RecordStore = request.app.state.records
-    principal = await run_in_threadpool(_principal, records, request)
+    principal = await _caller(request)
     request.state.principal = principal
     rule = rule_for(method, route)
     if rule is None:
@@ -86,16 +86,42 @@ def _deny(request: Request, reason: str, status: int) -> None:
     raise AccessDenied(f"access denied: {reason}", status=status)
 
 
-def _principal(records: RecordStore, request: Request) -> Principal | None:
+async def _caller(request: Request) -> Principal | None:
+    """Who the request acts as: a token's machine, or a session's person (remembered for a
+    moment, :mod:`taxgate.service.session_cache`), or nobody; looked up in the record store
+    on a pool thread when not remembered."""
+    records: RecordStore = request.app.state.records
+    sessions: SessionCache = request.app.state.sessions
     authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+        return await run_in_threadpool(_token_principal, records, token)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
     now = datetime.now(UTC)
+    kept = sessions.get(session_id, now=now)
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(_session_principal, records, sessions, session_id, now)
+
+
+def _token_principal(records: RecordStore, token: str) -> Principal | None:
     with records.begin() as conn:
-        if authorization.lower().startswith("bearer "):
-            return token_principal(conn, authorization[7:].strip())
-        session_id = request.cookies.get(SESSION_COOKIE)
-        if session_id:
-            return session_principal(conn, session_id, now=now)
-    return None
+        return token_principal(conn, token)
+
+
+def _session_principal(
+    records: RecordStore, sessions: SessionCache, session_id: str, now: datetime
+) -> Principal | None:
+    asked_at = sessions.clock()
+    with records.begin() as conn:
+        live = live_session(conn, session_id, now=now)
+    if live is None:
+        return None
+    principal, expires_at = live
+    sessions.keep(session_id, principal, expires_at=expires_at, asked_at=asked_at)
+    return principal
 
 
 async def _check_csrf(request: Request, principal: Principal) -> None:
