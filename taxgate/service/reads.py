@@ -107,6 +107,21 @@ class SharedReader:
                 self._computing.pop(key, None)
         return value
 
+    def remembered(self, *keys: str) -> list[Any] | None:
+        """The values :meth:`memo` holds under ``keys``, if it holds them all, the connection
+        is open and no worker task runs or waits; else None (read the usual way). They are
+        the store's state as of this call (a task clears them, under the same lock, before
+        it writes), so a read that needs nothing else may use them at once, on any thread,
+        without a cursor: it is served as a read that ran just now, before any task that
+        starts after it."""
+        with self._cond:
+            if self._writing or self._writers_waiting or self._store is None:
+                return None
+            if any(key not in self._memo for key in keys):
+                return None
+            self._last_read = time.monotonic()
+            return [self._memo[key] for key in keys]
+
     def _shared(self, wait: float) -> Store:
         """The shared connection, opened by the first read that needs it; waiting up to
         ``wait`` seconds for another process (the CLI) that holds the file.

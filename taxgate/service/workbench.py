@@ -182,6 +182,9 @@ def queue_rows(items: list[PendingReview], query: str, now: datetime) -> Markup:
     escaped: dict[str, str] = {}
     quoted: dict[str, str] = {}
     waits: dict[str, str] = {}
+    # Escaping works character by character, and a quoted path part has no character it
+    # changes: the link is the fixed path, the quoted ids, and the query escaped once.
+    tail = escape(query)
 
     def once(value: str) -> str:
         found = escaped.get(value)
@@ -194,7 +197,7 @@ def queue_rows(items: list[PendingReview], query: str, now: datetime) -> Markup:
         batch_path = quoted.get(i.batch_id)
         if batch_path is None:
             batch_path = quoted[i.batch_id] = quote(i.batch_id, safe="")
-        url = escape(f"/workbench/reviews/{batch_path}/{quote(i.request_id, safe='')}{query}")
+        url = f"/workbench/reviews/{batch_path}/{quote(i.request_id, safe='')}{tail}"
         received = str(i.received_at)
         wait = waits.get(received)
         if wait is None:

@@ -132,3 +132,41 @@ def test_a_read_is_refused_when_another_process_holds_the_file(store_file: Path)
     finally:
         holder.kill()
         holder.communicate()
+
+
+def test_what_is_remembered_is_used_at_once_only_while_no_task_runs_or_waits(
+    store_file: Path,
+) -> None:
+    reads = SharedReader(store_file)
+    assert reads.remembered("count") is None  # nothing read yet
+    assert reads.read(lambda store: reads.memo("count", lambda: _count(store)), wait=5) == 3
+    assert reads.remembered("count") == [3]
+    assert reads.remembered("count", "other") is None  # all the keys or none
+    started = threading.Event()
+    release = threading.Event()
+    reader = threading.Thread(
+        target=lambda: reads.read(lambda store: release.wait(10) and started.is_set(), wait=5)
+    )
+    reader.start()
+    time.sleep(0.1)
+    task_done = threading.Event()
+
+    def task() -> None:
+        with reads.exclusive(), Store.open(store_file) as store:
+            store.execute("INSERT INTO t VALUES (4)")
+        task_done.set()
+
+    writer = threading.Thread(target=task)
+    writer.start()
+    time.sleep(0.2)  # the task waits for the read in flight: from now on, reads wait for it
+    assert reads.remembered("count") is None
+    started.set()
+    release.set()
+    writer.join(10)
+    reader.join(10)
+    assert task_done.is_set()
+    assert reads.remembered("count") is None  # the task forgot it with the connection
+    assert reads.read(lambda store: reads.memo("count", lambda: _count(store)), wait=5) == 4
+    assert reads.remembered("count") == [4]
+    reads.close()
+    assert reads.remembered("count") is None
