@@ -157,12 +157,13 @@ class Filters:
         return f"?{urlencode(kept)}" if kept else ""
 
 
-def filters(
+async def filters(
     batch: Annotated[str | None, Query(max_length=128)] = None,
     reason: Annotated[str | None, Query(max_length=64)] = None,
     min_age_hours: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Filters:
-    """The filters of the query string (an empty age means any age)."""
+    """The filters of the query string (an empty age means any age). A coroutine only so that
+    the framework calls it at once: a plain function is run on a pool thread."""
     age = None
     if min_age_hours:
         if not min_age_hours.isdigit() or int(min_age_hours) > MAX_AGE_HOURS:
