@@ -15,6 +15,7 @@ from taxgate.ledger import events as ev
 from taxgate.ledger.log import Ledger
 from taxgate.review_queue import (
     QueueFilter,
+    QueueSnapshot,
     add_batch_to_queue,
     count_pending_reviews,
     derived_pending,
@@ -170,6 +171,33 @@ def test_a_snapshot_pages_every_filter_as_the_store_does(table: bool) -> None:
         "MID-R2",
     ]
     assert queue_snapshot(Store.memory()).page() == []
+
+
+def test_a_snapshot_never_matches_a_missing_reason_or_an_unknown_value() -> None:
+    waits = pa.array([NOW, NOW, NOW], pa.timestamp("us", tz="UTC"))
+    columns = {name: pa.array(["x", "y", "z"]) for name in ("batch_id", "request_id")}
+    table = pa.table(
+        {
+            **columns,
+            "row": pa.array([1, 2, 3], pa.int64()),
+            "reason": pa.array(["AMBIGUOUS", None, "DOB_SLIP"]),
+            "tin": pa.array([None, None, None], pa.string()),
+            "match_weight": pa.array([1.0, None, 2.0]),
+            "margin": pa.array([None, 0.5, None], pa.float64()),
+            "as_of": pa.array(["2026-11-30"] * 3),
+            "requester": pa.array(["ICE"] * 3),
+            "received_at": pa.array([NOW.isoformat()] * 3),
+            "waiting_since": waits,
+        }
+    )
+    snapshot = QueueSnapshot.of(table)
+    assert [p.request_id for p in snapshot.page()] == ["x", "y", "z"]
+    assert [p.request_id for p in snapshot.page(QueueFilter(reason="AMBIGUOUS"))] == ["x"]
+    assert snapshot.page(QueueFilter(reason="MATCHED")) == []
+    assert snapshot.page(QueueFilter(batch_id="w")) == []
+    assert [p.request_id for p in snapshot.page(QueueFilter(waited_since=NOW))] == ["x", "y", "z"]
+    assert snapshot.page(QueueFilter(waited_since=NOW - timedelta(microseconds=1))) == []
+    assert snapshot.page()[1].reason is None and snapshot.page()[1].margin == 0.5
 
 
 def test_a_decided_review_leaves_the_queue_and_its_counts(table: bool) -> None:
