@@ -142,13 +142,16 @@ def test_what_is_remembered_is_used_at_once_only_while_no_task_runs_or_waits(
     assert reads.read(lambda store: reads.memo("count", lambda: _count(store)), wait=5) == 3
     assert reads.remembered("count") == [3]
     assert reads.remembered("count", "other") is None  # all the keys or none
-    started = threading.Event()
+    inside = threading.Event()
     release = threading.Event()
-    reader = threading.Thread(
-        target=lambda: reads.read(lambda store: release.wait(10) and started.is_set(), wait=5)
-    )
+
+    def long_read(store: Store) -> bool:
+        inside.set()
+        return release.wait(10)
+
+    reader = threading.Thread(target=lambda: reads.read(long_read, wait=5))
     reader.start()
-    time.sleep(0.1)
+    assert inside.wait(10)
     task_done = threading.Event()
 
     def task() -> None:
@@ -158,9 +161,13 @@ def test_what_is_remembered_is_used_at_once_only_while_no_task_runs_or_waits(
 
     writer = threading.Thread(target=task)
     writer.start()
-    time.sleep(0.2)  # the task waits for the read in flight: from now on, reads wait for it
+    # The task waits for the read in flight (it cannot end before `release`): from the moment
+    # it waits, reads wait for it, and nothing remembered is handed out.
+    deadline = time.monotonic() + 10
+    while reads.remembered("count") is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert reads.remembered("count") is None
-    started.set()
+    assert not task_done.is_set()
     release.set()
     writer.join(10)
     reader.join(10)
