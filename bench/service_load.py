@@ -241,11 +241,39 @@ def one_page(
     return path, took
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system, all its threads), from ``/proc``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Pass:
+    """One pass of the load: latencies by page, the wall time, and the CPU seconds the
+    server process and this client process spent in it (they share the machine's cores)."""
+
+    found: dict[str, list[float]]
+    wall: float
+    server_cpu: float
+    client_cpu: float
+
+    def cpu(self) -> dict[str, float]:
+        pages = sum(len(v) for v in self.found.values())
+        return {
+            "server_cpu_s": round(self.server_cpu, 2),
+            "client_cpu_s": round(self.client_cpu, 2),
+            "server_cpu_ms_per_page": round(1000 * self.server_cpu / pages, 1),
+            "client_cpu_ms_per_page": round(1000 * self.client_cpu / pages, 1),
+        }
+
+
 def load(
-    base: str, users: dict[str, str], *, pages: int, batches: list[str], items: int
-) -> tuple[dict[str, list[float]], float]:
-    """Every user on its own thread asks ``pages`` pages at once; latencies by page, wall."""
-    clients = [sign_in(base, name, secret) for name, secret in users.items()]
+    server: Server, users: dict[str, str], *, pages: int, batches: list[str], items: int
+) -> Pass:
+    """Every user on its own thread asks ``pages`` pages at once: latencies by page, wall
+    time, and the server's and this client's CPU seconds over the pages (not the sign-ins)."""
+    assert server.process is not None
+    clients = [sign_in(server.base, name, secret) for name, secret in users.items()]
     found: dict[str, list[float]] = {"/api/reviews": [], "/workbench": []}
     lock = threading.Lock()
     start = threading.Barrier(len(clients))
@@ -259,13 +287,16 @@ def load(
                 found[path].append(took)
 
     began = time.perf_counter()
+    server_began, client_began = cpu_seconds(server.process.pid), time.process_time()
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         for done in [pool.submit(user, n) for n in range(len(clients))]:
             done.result()
     wall = time.perf_counter() - began
+    server_cpu = cpu_seconds(server.process.pid) - server_began
+    client_cpu = time.process_time() - client_began
     for client in clients:
         client.close()
-    return found, wall
+    return Pass(found, wall, server_cpu, client_cpu)
 
 
 def summary(latencies: list[float]) -> dict[str, float]:
@@ -292,16 +323,19 @@ def queue_bench(args: argparse.Namespace) -> dict[str, object]:
     users = analysts(ws, args.users)
     out: dict[str, object] = {"items": args.items, "seed_s": round(seeded, 1)}
     with Server(ws.root, work) as server:
-        alone, wall = load(
-            server.base, dict(list(users.items())[:1]), pages=40, batches=batches, items=args.items
+        alone = load(
+            server, dict(list(users.items())[:1]), pages=40, batches=batches, items=args.items
         )
-        out["one_user"] = {path: summary(v) for path, v in alone.items()}
-        found, wall = load(server.base, users, pages=args.pages, batches=batches, items=args.items)
+        out["one_user"] = {path: summary(v) for path, v in alone.found.items()}
+        out["one_user_cpu"] = alone.cpu()
+        many_pass = load(server, users, pages=args.pages, batches=batches, items=args.items)
+        found = many_pass.found
         many = {path: summary(v) for path, v in found.items()}
         many["all"] = summary([t for v in found.values() for t in v])
         out[f"{len(users)}_users"] = many
-        out["wall_s"] = round(wall, 1)
-        out["pages_per_s"] = round(sum(len(v) for v in found.values()) / wall, 1)
+        out[f"{len(users)}_users_cpu"] = many_pass.cpu()
+        out["wall_s"] = round(many_pass.wall, 1)
+        out["pages_per_s"] = round(sum(len(v) for v in found.values()) / many_pass.wall, 1)
     return out
 
 

@@ -14,9 +14,14 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from taxgate.disclosure import queue as queue_sql
 from taxgate.disclosure.queue import QueueFilter
@@ -29,6 +34,7 @@ __all__ = [
     "QueueFacets",
     "QueueFilter",
     "QueuePlace",
+    "QueueSnapshot",
     "add_batch_to_queue",
     "count_pending_reviews",
     "derived_pending",
@@ -37,6 +43,7 @@ __all__ = [
     "pending_reviews",
     "pending_table_rows",
     "queue_place",
+    "queue_snapshot",
 ]
 
 
@@ -127,6 +134,101 @@ def pending_reviews(
     page = queue_sql.pending_page_sql(only, paged=limit is not None, table=table)
     rows = store.fetchall(page, params)
     return [PendingReview(*row) for row in rows]
+
+
+_PAGE_COLUMNS = tuple(field.name for field in fields(PendingReview))
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """The whole queue in queue order, read in one query from a store that cannot change while
+    the snapshot is used (the service's shared read-only connection: it is forgotten when
+    that closes, :mod:`taxgate.service.reads`). A page of any filter is then its own rows
+    picked out, where :func:`pending_reviews` sorts the filtered queue's numbers in the store
+    for each page: the same items, in the same order, without a query.
+
+    Build it with :func:`queue_snapshot`. The filters' columns are kept as numbers beside the
+    table (each batch and reason as a code, the wait's start in microseconds), so a filter is
+    a comparison of integers over the queue.
+
+    Attributes:
+        table: The page's columns (:class:`PendingReview`'s fields), one row per pending item
+            in queue order; None for a store with no queue at all.
+    """
+
+    table: pa.Table | None
+    batches: dict[str, int] = field(default_factory=dict)  # batch id -> its code
+    batch_codes: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    reasons: dict[str, int] = field(default_factory=dict)
+    reason_codes: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    waiting_us: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    @classmethod
+    def of(cls, table: pa.Table) -> QueueSnapshot:
+        """The snapshot of a table of the page's columns and ``waiting_since``, in queue order."""
+        batches, batch_codes = _codes(table["batch_id"])
+        reasons, reason_codes = _codes(table["reason"])
+        since = table["waiting_since"].cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
+        return cls(
+            table.select(list(_PAGE_COLUMNS)),
+            batches,
+            batch_codes,
+            reasons,
+            reason_codes,
+            since.to_numpy().astype(np.int64),
+        )
+
+    def page(
+        self, only: QueueFilter | None = None, *, offset: int = 0, limit: int | None = None
+    ) -> list[PendingReview]:
+        """The items ``only`` keeps, from ``offset``, at most ``limit`` (all when None):
+        :func:`pending_reviews`' answer."""
+        if self.table is None:
+            return []
+        kept = self._kept(only or QueueFilter())
+        if kept is None:
+            rows = self.table.slice(offset, limit)
+        else:
+            chosen = np.flatnonzero(kept)[offset : None if limit is None else offset + limit]
+            rows = self.table.take(pa.array(chosen, pa.int64()))
+        columns = [rows.column(name).to_pylist() for name in _PAGE_COLUMNS]
+        return [PendingReview(*row) for row in zip(*columns, strict=True)]
+
+    def _kept(self, only: QueueFilter) -> npt.NDArray[np.bool_] | None:
+        """Which rows ``only`` keeps, as the SQL's conditions do (a null never equals: its
+        code is -1, and a value the queue does not hold has none), or None for all."""
+        kept: npt.NDArray[np.bool_] | None = None
+        conditions = []
+        if only.batch_id is not None:
+            conditions.append(self.batch_codes == self.batches.get(only.batch_id, -2))
+        if only.reason is not None:
+            conditions.append(self.reason_codes == self.reasons.get(only.reason, -2))
+        if only.waited_since is not None:
+            since = only.waited_since.astimezone(UTC) - _EPOCH
+            conditions.append(self.waiting_us <= since // timedelta(microseconds=1))
+        for condition in conditions:
+            kept = condition if kept is None else kept & condition
+        return kept
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[dict[str, int], npt.NDArray[np.int32]]:
+    """A text column as codes: each distinct value's code, and the column's codes (-1: null)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    values = {str(v): n for n, v in enumerate(encoded.dictionary.to_pylist())}
+    return values, codes.astype(np.int32)
+
+
+def queue_snapshot(store: Store) -> QueueSnapshot:
+    """The whole queue, in queue order, for :meth:`QueueSnapshot.page` (one query). Take it
+    only where the store cannot change while it is used."""
+    table = _queue_source(store)
+    if table is None:
+        return QueueSnapshot(None)
+    return QueueSnapshot.of(store.arrow(queue_sql.pending_snapshot_sql(table=table)))
 
 
 def count_pending_reviews(store: Store, only: QueueFilter | None = None) -> int:

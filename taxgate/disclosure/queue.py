@@ -194,6 +194,15 @@ def pending_page_sql(only: QueueFilter, *, paged: bool, table: bool = False) -> 
         ORDER BY {order} {page}"""
 
 
+def pending_snapshot_sql(*, table: bool = False) -> str:
+    """Every pending review in queue order: a page's columns, then the instant it waits since
+    (no params); read once where the store cannot change while it is held."""
+    columns = """p.batch_id, p.request_id, p.row, p.reason, p.tin, p.match_weight, p.margin,
+               p.as_of, p.requester, p.received_at, p.waiting_since"""
+    order = _TABLE_ORDER if table else _ORDER
+    return f"SELECT {columns} FROM {_source(table)} ORDER BY {order}"
+
+
 def pending_count_sql(only: QueueFilter, *, table: bool = False) -> str:
     """How many pending reviews ``only`` keeps (params: :func:`queue_params`)."""
     return f"SELECT count(*) {_pending_sql(only, table=table)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,20 @@ class AccessEntry:
     reason: str | None
 
 
+@dataclass(frozen=True)
+class AccessRow:
+    """One request to log: who, what route template, the answer, and why if refused."""
+
+    at: datetime
+    method: str
+    route: str
+    status: int
+    principal: str | None
+    role: str | None
+    denied: bool
+    reason: str | None = None
+
+
 def log_access(
     conn: Connection,
     *,
@@ -40,17 +55,28 @@ def log_access(
     reason: str | None = None,
 ) -> None:
     """Append one entry; ``route`` is the template (``/api/batches/{batch_id}``), never a path."""
+    log_access_rows(conn, [AccessRow(at, method, route, status, principal, role, denied, reason)])
+
+
+def log_access_rows(conn: Connection, rows: Sequence[AccessRow]) -> None:
+    """Append entries in order, in the caller's transaction (one statement for them all)."""
+    if not rows:
+        return
     conn.execute(
-        insert(access_log).values(
-            at=format_time(at),
-            method=method,
-            route=route[:200],
-            status=status,
-            principal=principal,
-            role=role,
-            denied=denied,
-            reason=None if reason is None else reason[:200],
-        )
+        insert(access_log),
+        [
+            {
+                "at": format_time(row.at),
+                "method": row.method,
+                "route": row.route[:200],
+                "status": row.status,
+                "principal": row.principal,
+                "role": row.role,
+                "denied": row.denied,
+                "reason": None if row.reason is None else row.reason[:200],
+            }
+            for row in rows
+        ],
     )
 
 

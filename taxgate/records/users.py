@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from taxgate.errors import AccessDenied, InputError
-from taxgate.ledger.canonical import format_time
+from taxgate.ledger.canonical import format_time, parse_time
 from taxgate.records import credentials as cred
 from taxgate.records.schema import api_tokens, sessions, users
 from taxgate.records.store import RecordStore
@@ -163,8 +163,23 @@ def open_session(conn: Connection, *, user: UserPublic, now: datetime) -> tuple[
 
 def session_principal(conn: Connection, session_id: str, *, now: datetime) -> Principal | None:
     """The person a live session belongs to, or None (unknown, expired, or user disabled)."""
+    live = live_session(conn, session_id, now=now)
+    return None if live is None else live[0]
+
+
+def live_session(
+    conn: Connection, session_id: str, *, now: datetime
+) -> tuple[Principal, datetime] | None:
+    """The person a live session belongs to and when the session ends, or None (unknown,
+    expired, or user disabled)."""
     query = (
-        select(users.c.username, users.c.role, users.c.active, sessions.c.csrf_token)
+        select(
+            users.c.username,
+            users.c.role,
+            users.c.active,
+            sessions.c.csrf_token,
+            sessions.c.expires_at,
+        )
         .join(users, users.c.user_id == sessions.c.user_id)
         .where(sessions.c.session_hash == cred.token_digest(session_id))
         .where(sessions.c.expires_at > format_time(now))
@@ -172,7 +187,8 @@ def session_principal(conn: Connection, session_id: str, *, now: datetime) -> Pr
     row = conn.execute(query).first()
     if row is None or not row.active:
         return None
-    return Principal(row.username, row.role, "session", csrf_token=row.csrf_token)
+    who = Principal(row.username, row.role, "session", csrf_token=row.csrf_token)
+    return who, parse_time(row.expires_at)
 
 
 def close_session(conn: Connection, session_id: str) -> None:

@@ -19,6 +19,7 @@ from taxgate.ledger.verify import verify_workspace
 from taxgate.records import RecordStore
 from taxgate.records.access import denial_counts, recent_access
 from taxgate.report.write import write_report
+from taxgate.service.access_writer import AccessLogWriter
 from taxgate.service.api_batches import service_dir
 from taxgate.service.refusals import ERROR_RESPONSES
 from taxgate.service.worker import WorkspaceWorker
@@ -124,8 +125,10 @@ async def access_log(
 ) -> AccessLogPublic:
     """The newest entries first (route templates only: no paths, no queries, no bodies)."""
     records: RecordStore = request.app.state.records
+    writer: AccessLogWriter = request.app.state.access_log
 
     def work() -> AccessLogPublic:
+        writer.flush()  # every request answered before this one is in the log
         with records.begin() as conn:
             entries = recent_access(conn, limit=limit, denied_only=denied)
             counts = denial_counts(conn)

@@ -27,9 +27,11 @@ from taxgate.app.review_queue import (
     QueueFacets,
     QueueFilter,
     QueuePlace,
+    QueueSnapshot,
     pending_facets,
     pending_reviews,
     queue_place,
+    queue_snapshot,
 )
 from taxgate.errors import DisclosureRefused, InputError, WorkspaceError
 from taxgate.records import RecordStore
@@ -134,19 +136,29 @@ async def review_queue(
     limit: int = PAGE,
     counted: bool = True,
 ) -> QueuePage:
-    """One page of the pending reviews ``only`` keeps, filtered and paged in the store; with
-    the count and the filters' choices when ``counted`` (else 0 and none: two queries fewer)."""
+    """One page of the pending reviews ``only`` keeps, picked out of the whole queue as the
+    shared read connection read it (:class:`~taxgate.app.review_queue.QueueSnapshot`, once per
+    opening); with the count and the filters' choices when ``counted`` (else 0 and none)."""
 
-    def work(store: Store) -> tuple[list[PendingReview], int, QueueFacets]:
-        page = pending_reviews(store, only=only, offset=offset, limit=limit)
+    def picked(queue: QueueSnapshot, facets: QueueFacets | None) -> QueuePage:
+        page = queue.page(only, offset=offset, limit=limit)
+        if facets is None:
+            return QueuePage(page, 0, QueueFacets([], [], 0))
+        return QueuePage(page, facets.count(only), facets)
+
+    def work(store: Store) -> QueuePage:
+        # The queue, and its counts by batch and reason, change only with a write: each is
+        # read once per opening of the shared connection, and a page is picked out of it.
+        queue = worker.reads.memo("queue", lambda: queue_snapshot(store))
         if not counted:
-            return page, 0, QueueFacets([], [], 0)
-        # The counts by batch and reason change only with a write: once per connection.
-        facets = worker.reads.memo("facets", lambda: pending_facets(store))
-        return page, facets.count(only), facets
+            return picked(queue, None)
+        return picked(queue, worker.reads.memo("facets", lambda: pending_facets(store)))
 
-    page, total, facets = await worker.read(work)
-    return QueuePage(page, total, facets)
+    # Once read, a page is picked out at once, with no thread or cursor of its own.
+    held = worker.reads.remembered(*(("queue", "facets") if counted else ("queue",)))
+    if held is not None:
+        return picked(held[0], held[1] if counted else None)
+    return await worker.read(work)
 
 
 async def first_pending(worker: WorkspaceWorker, only: QueueFilter) -> tuple[str, str] | None:

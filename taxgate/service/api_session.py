@@ -13,6 +13,7 @@ from taxgate.records.users import SESSION_LIFETIME, authenticate, close_session,
 from taxgate.service.auth import SESSION_COOKIE, require_principal
 from taxgate.service.inputs import RequestBody
 from taxgate.service.refusals import ERROR_RESPONSES
+from taxgate.service.session_cache import SessionCache
 
 router = APIRouter(tags=["session"], responses=ERROR_RESPONSES)
 
@@ -74,13 +75,17 @@ async def sign_out(request: Request, response: Response) -> None:
     """Close the caller's session and clear its cookie."""
     session_id = request.cookies.get(SESSION_COOKIE)
     records: RecordStore = request.app.state.records
+    sessions: SessionCache = request.app.state.sessions
     if session_id:
 
         def work() -> None:
             with records.begin() as conn:
                 close_session(conn, session_id)
 
+        # Forgotten before and after: no lookup that may have read the row is kept.
+        sessions.forget(session_id)
         await run_in_threadpool(work)
+        sessions.forget(session_id)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
 
 

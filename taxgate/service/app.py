@@ -27,8 +27,10 @@ from taxgate.service import (
     api_session,
     workbench,
 )
+from taxgate.service.access_writer import AccessLogWriter
 from taxgate.service.auth import AccessLogMiddleware, authorise
 from taxgate.service.refusals import error_body, status_of
+from taxgate.service.session_cache import SessionCache
 from taxgate.service.worker import WorkspaceWorker
 from taxgate.workspace import Workspace
 
@@ -51,6 +53,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     ws = Workspace.open(settings.workspace)
     records = RecordStore.open(settings.database_url or default_database_url(ws.root))
     worker = WorkspaceWorker(ws, records)
+    access_log = AccessLogWriter(records)
     # A workspace from before the review queue's table gains it; then jobs a stopped process
     # left QUEUED or RUNNING are settled, before any request.
     worker.migrate()
@@ -60,6 +63,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         worker.stop()
+        access_log.stop()  # every request has ended: the rows still waiting are written
         records.close()
 
     app = FastAPI(
@@ -75,6 +79,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.workspace = ws
     app.state.records = records
     app.state.worker = worker
+    app.state.access_log = access_log
+    app.state.sessions = SessionCache()
     for module in (
         api_session,
         api_batches,
@@ -87,7 +93,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         app.include_router(module.router)
     app.add_exception_handler(TaxgateError, _taxgate_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
-    app.add_middleware(AccessLogMiddleware, records=records)
+    app.add_middleware(AccessLogMiddleware, writer=access_log)
     return app
 
 

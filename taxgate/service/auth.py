@@ -2,16 +2,15 @@
 
 Every route of the application depends on :func:`authorise`, which finds the matched route's
 template, looks it up in :data:`~taxgate.service.matrix.MATRIX`, and refuses (401 or 403) what
-the table does not allow. :class:`AccessLogMiddleware` writes one access-log row per request,
-denials marked with their reason; the row holds the route template, never the path or query.
+the table does not allow. :class:`AccessLogMiddleware` hands one access-log row per request to the
+log's writer, denials marked with their reason; the row holds the route template, never the
+path or query.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,9 +20,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from taxgate.errors import AccessDenied
 from taxgate.records import RecordStore
-from taxgate.records.access import log_access
-from taxgate.records.users import Principal, session_principal, token_principal
+from taxgate.records.access import AccessRow
+from taxgate.records.users import Principal, live_session, token_principal
+from taxgate.service.access_writer import AccessLogWriter
 from taxgate.service.matrix import Role, rule_for
+from taxgate.service.session_cache import SessionCache
 
 SESSION_COOKIE = "taxgate_session"
 CSRF_HEADER = "x-csrf-token"
@@ -48,8 +49,7 @@ def route_template(scope: Scope) -> str:
 async def authorise(request: Request) -> Principal | None:
     """The caller, if the matrix lets them call this route; otherwise raise AccessDenied."""
     method, route = request.method, route_template(request.scope)
-    records: RecordStore = request.app.state.records
-    principal = await run_in_threadpool(_principal, records, request)
+    principal = await _caller(request)
     request.state.principal = principal
     rule = rule_for(method, route)
     if rule is None:
@@ -86,16 +86,42 @@ def _deny(request: Request, reason: str, status: int) -> None:
     raise AccessDenied(f"access denied: {reason}", status=status)
 
 
-def _principal(records: RecordStore, request: Request) -> Principal | None:
+async def _caller(request: Request) -> Principal | None:
+    """Who the request acts as: a token's machine, or a session's person (remembered for a
+    moment, :mod:`taxgate.service.session_cache`), or nobody; looked up in the record store
+    on a pool thread when not remembered."""
+    records: RecordStore = request.app.state.records
+    sessions: SessionCache = request.app.state.sessions
     authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+        return await run_in_threadpool(_token_principal, records, token)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
     now = datetime.now(UTC)
+    kept = sessions.get(session_id, now=now)
+    if kept is not None:
+        return kept
+    return await run_in_threadpool(_session_principal, records, sessions, session_id, now)
+
+
+def _token_principal(records: RecordStore, token: str) -> Principal | None:
     with records.begin() as conn:
-        if authorization.lower().startswith("bearer "):
-            return token_principal(conn, authorization[7:].strip())
-        session_id = request.cookies.get(SESSION_COOKIE)
-        if session_id:
-            return session_principal(conn, session_id, now=now)
-    return None
+        return token_principal(conn, token)
+
+
+def _session_principal(
+    records: RecordStore, sessions: SessionCache, session_id: str, now: datetime
+) -> Principal | None:
+    asked_at = sessions.clock()
+    with records.begin() as conn:
+        live = live_session(conn, session_id, now=now)
+    if live is None:
+        return None
+    principal, expires_at = live
+    sessions.keep(session_id, principal, expires_at=expires_at, asked_at=asked_at)
+    return principal
 
 
 async def _check_csrf(request: Request, principal: Principal) -> None:
@@ -113,16 +139,13 @@ async def _check_csrf(request: Request, principal: Principal) -> None:
 
 
 class AccessLogMiddleware:
-    """Writes one access-log row per HTTP request, after the response: who, route, status."""
+    """One access-log row per HTTP request, after the response: who, route, status. The row
+    is handed to the writer (:mod:`taxgate.service.access_writer`), which commits it soon,
+    in order; the request does not wait for the commit."""
 
-    def __init__(self, app: ASGIApp, records: RecordStore) -> None:
+    def __init__(self, app: ASGIApp, writer: AccessLogWriter) -> None:
         self.app = app
-        self.records = records
-        # SQLite takes one writer at a time and makes the others sleep and retry (its busy
-        # handler, in steps of up to 100 ms): the rows are written one after the other here.
-        self._one_writer: AbstractContextManager[Any] = (
-            threading.Lock() if records.backend == "sqlite" else nullcontext()
-        )
+        self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -139,28 +162,29 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            await run_in_threadpool(self._log, scope, status)
+            self.writer.append(access_row(scope, status))
 
-    def _log(self, scope: Scope, status: int) -> None:
-        state: dict[str, Any] = scope.get("state") or {}
-        principal = state.get("principal")
-        reason = state.get("denial")
-        # A refusal the workbench answers with a redirect to the sign-in page is still one.
-        denied = reason is not None or status in (401, 403)
-        route = route_template(scope)
-        name = principal.name if isinstance(principal, Principal) else None
-        role = principal.role if isinstance(principal, Principal) else None
-        if denied:
-            log.warning("denied %s %s (%s): %s", scope["method"], route, role or "no role", reason)
-        with self._one_writer, self.records.begin() as conn:
-            log_access(
-                conn,
-                at=datetime.now(UTC),
-                method=scope["method"],
-                route=route,
-                status=status,
-                principal=name,
-                role=role,
-                denied=denied,
-                reason=reason,
-            )
+
+def access_row(scope: Scope, status: int) -> AccessRow:
+    """The access-log row of a request answered with ``status`` (a denial also logged as a
+    WARNING line: route and role only)."""
+    state: dict[str, Any] = scope.get("state") or {}
+    principal = state.get("principal")
+    reason = state.get("denial")
+    # A refusal the workbench answers with a redirect to the sign-in page is still one.
+    denied = reason is not None or status in (401, 403)
+    route = route_template(scope)
+    name = principal.name if isinstance(principal, Principal) else None
+    role = principal.role if isinstance(principal, Principal) else None
+    if denied:
+        log.warning("denied %s %s (%s): %s", scope["method"], route, role or "no role", reason)
+    return AccessRow(
+        at=datetime.now(UTC),
+        method=scope["method"],
+        route=route,
+        status=status,
+        principal=name,
+        role=role,
+        denied=denied,
+        reason=reason,
+    )

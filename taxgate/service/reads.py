@@ -55,6 +55,7 @@ class SharedReader:
         self._store: Store | None = None
         self._last_read = time.monotonic()
         self._memo: dict[str, Any] = {}
+        self._computing: dict[str, threading.Lock] = {}  # the keys being worked out
 
     def read(self, task: Callable[[Store], T], *, wait: float) -> T:
         """Run ``task`` on this thread with a cursor of its own (blocking).
@@ -90,14 +91,36 @@ class SharedReader:
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()``'s value, worked out once while the shared connection stays open. Call
         it only inside a read's task (the connection cannot close while a read runs) and only
-        for a value that depends on the store alone, under a key naming it."""
+        for a value that depends on the store alone, under a key naming it. Reads that ask
+        for a key being worked out wait for it rather than work it out again."""
         with self._cond:
             if key in self._memo:
                 return cast(T, self._memo[key])
-        value = compute()
-        with self._cond:
-            self._memo[key] = value
+            lock = self._computing.setdefault(key, threading.Lock())
+        with lock:
+            with self._cond:
+                if key in self._memo:
+                    return cast(T, self._memo[key])
+            value = compute()
+            with self._cond:
+                self._memo[key] = value
+                self._computing.pop(key, None)
         return value
+
+    def remembered(self, *keys: str) -> list[Any] | None:
+        """The values :meth:`memo` holds under ``keys``, if it holds them all, the connection
+        is open and no worker task runs or waits; else None (read the usual way). They are
+        the store's state as of this call (a task clears them, under the same lock, before
+        it writes), so a read that needs nothing else may use them at once, on any thread,
+        without a cursor: it is served as a read that ran just now, before any task that
+        starts after it."""
+        with self._cond:
+            if self._writing or self._writers_waiting or self._store is None:
+                return None
+            if any(key not in self._memo for key in keys):
+                return None
+            self._last_read = time.monotonic()
+            return [self._memo[key] for key in keys]
 
     def _shared(self, wait: float) -> Store:
         """The shared connection, opened by the first read that needs it; waiting up to

@@ -11,6 +11,7 @@ import pytest
 
 from taxgate.app.review_queue import (
     QueueFilter,
+    QueueSnapshot,
     add_batch_to_queue,
     count_pending_reviews,
     derived_pending,
@@ -19,6 +20,7 @@ from taxgate.app.review_queue import (
     pending_reviews,
     pending_table_rows,
     queue_place,
+    queue_snapshot,
 )
 from taxgate.disclosure import queue as queue_sql
 from taxgate.disclosure.records import DECISION_SCHEMA, runs_ddl_sql
@@ -139,6 +141,63 @@ def test_a_page_reads_only_its_items(table: bool) -> None:
         "NEW-R2",
     ]
     assert _ids(store, offset=100, limit=10) == []
+
+
+def test_a_snapshot_pages_every_filter_as_the_store_does(table: bool) -> None:
+    store = _store(table)
+    snapshot = queue_snapshot(store)
+    zone = datetime.now().astimezone().tzinfo
+    instants = (
+        None,
+        NOW - timedelta(hours=30),  # MID's own commit time: kept (at least that long)
+        NOW - timedelta(hours=30, microseconds=1),  # a microsecond before it: not kept
+        (NOW - timedelta(hours=30)).astimezone(zone),  # the same instant in another zone
+        NOW - timedelta(days=30),
+    )
+    filters = [
+        QueueFilter(batch_id=batch, reason=reason, waited_since=since)
+        for batch in (None, "OLD", "MID", "NEW", "NONE")
+        for reason in (None, "AMBIGUOUS", "DOB_SLIP", "MATCHED")
+        for since in instants
+    ]
+    for only in filters:
+        assert snapshot.page(only) == pending_reviews(store, only=only)
+        for offset, limit in ((0, 1), (1, 2), (2, 3), (7, 10), (100, 10)):
+            assert snapshot.page(only, offset=offset, limit=limit) == pending_reviews(
+                store, only=only, offset=offset, limit=limit
+            ), (only, offset, limit)
+    assert [p.request_id for p in snapshot.page(QueueFilter(batch_id="MID"))] == [
+        "MID-R1",
+        "MID-R2",
+    ]
+    assert queue_snapshot(Store.memory()).page() == []
+
+
+def test_a_snapshot_never_matches_a_missing_reason_or_an_unknown_value() -> None:
+    waits = pa.array([NOW, NOW, NOW], pa.timestamp("us", tz="UTC"))
+    columns = {name: pa.array(["x", "y", "z"]) for name in ("batch_id", "request_id")}
+    table = pa.table(
+        {
+            **columns,
+            "row": pa.array([1, 2, 3], pa.int64()),
+            "reason": pa.array(["AMBIGUOUS", None, "DOB_SLIP"]),
+            "tin": pa.array([None, None, None], pa.string()),
+            "match_weight": pa.array([1.0, None, 2.0]),
+            "margin": pa.array([None, 0.5, None], pa.float64()),
+            "as_of": pa.array(["2026-11-30"] * 3),
+            "requester": pa.array(["ICE"] * 3),
+            "received_at": pa.array([NOW.isoformat()] * 3),
+            "waiting_since": waits,
+        }
+    )
+    snapshot = QueueSnapshot.of(table)
+    assert [p.request_id for p in snapshot.page()] == ["x", "y", "z"]
+    assert [p.request_id for p in snapshot.page(QueueFilter(reason="AMBIGUOUS"))] == ["x"]
+    assert snapshot.page(QueueFilter(reason="MATCHED")) == []
+    assert snapshot.page(QueueFilter(batch_id="w")) == []
+    assert [p.request_id for p in snapshot.page(QueueFilter(waited_since=NOW))] == ["x", "y", "z"]
+    assert snapshot.page(QueueFilter(waited_since=NOW - timedelta(microseconds=1))) == []
+    assert snapshot.page()[1].reason is None and snapshot.page()[1].margin == 0.5
 
 
 def test_a_decided_review_leaves_the_queue_and_its_counts(table: bool) -> None:

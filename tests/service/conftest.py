@@ -36,6 +36,11 @@ class Service:
         store: RecordStore = self.client.app.state.records  # type: ignore[attr-defined]
         return store
 
+    def flush_access_log(self) -> None:
+        """Wait until the access-log rows of every request so far are committed (the rows
+        are written by the log's own thread, after the answers)."""
+        assert self.client.app.state.access_log.flush()  # type: ignore[attr-defined]
+
     def person(self, name: str, role: Role) -> TestClient:
         """A new client signed in as a new user of ``role`` (CSRF header set)."""
         with self.records.begin() as conn:

@@ -267,6 +267,7 @@ def _no_master_data_in_logs(
     service: Service, world: LoadedWorld, artifacts: Path, server_log: Path
 ) -> None:
     """No master name, street or TIN in the server's log or in the access log (both kept)."""
+    service.flush_access_log()
     with service.records.begin() as conn:
         rows = [" ".join(map(str, row)) for row in conn.execute(select(access_log)).all()]
     (artifacts / "access-log.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -115,6 +115,7 @@ def test_denials_are_counted_for_the_auditor(empty_service: Service) -> None:
 
 
 def _last_log(service: Service) -> dict[str, object]:
+    service.flush_access_log()
     with service.records.begin() as conn:
         row = conn.execute(select(access_log).order_by(access_log.c.entry_id.desc())).first()
     assert row is not None

@@ -132,3 +132,48 @@ def test_a_read_is_refused_when_another_process_holds_the_file(store_file: Path)
     finally:
         holder.kill()
         holder.communicate()
+
+
+def test_what_is_remembered_is_used_at_once_only_while_no_task_runs_or_waits(
+    store_file: Path,
+) -> None:
+    reads = SharedReader(store_file)
+    assert reads.remembered("count") is None  # nothing read yet
+    assert reads.read(lambda store: reads.memo("count", lambda: _count(store)), wait=5) == 3
+    assert reads.remembered("count") == [3]
+    assert reads.remembered("count", "other") is None  # all the keys or none
+    inside = threading.Event()
+    release = threading.Event()
+
+    def long_read(store: Store) -> bool:
+        inside.set()
+        return release.wait(10)
+
+    reader = threading.Thread(target=lambda: reads.read(long_read, wait=5))
+    reader.start()
+    assert inside.wait(10)
+    task_done = threading.Event()
+
+    def task() -> None:
+        with reads.exclusive(), Store.open(store_file) as store:
+            store.execute("INSERT INTO t VALUES (4)")
+        task_done.set()
+
+    writer = threading.Thread(target=task)
+    writer.start()
+    # The task waits for the read in flight (it cannot end before `release`): from the moment
+    # it waits, reads wait for it, and nothing remembered is handed out.
+    deadline = time.monotonic() + 10
+    while reads.remembered("count") is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert reads.remembered("count") is None
+    assert not task_done.is_set()
+    release.set()
+    writer.join(10)
+    reader.join(10)
+    assert task_done.is_set()
+    assert reads.remembered("count") is None  # the task forgot it with the connection
+    assert reads.read(lambda store: reads.memo("count", lambda: _count(store)), wait=5) == 4
+    assert reads.remembered("count") == [4]
+    reads.close()
+    assert reads.remembered("count") is None

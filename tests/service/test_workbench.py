@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -151,3 +153,52 @@ def test_the_queue_rows_escape_every_value() -> None:
     assert 'data-href="/workbench/reviews/%3Cscript%3E' in html and "?reason=A%26B" in html
     assert "<td>XXX-XX-1234</td><td>12.3</td><td></td>" in html and "<td>3 h</td>" in html
     assert "123451234" not in html
+
+
+def test_rows_that_share_values_are_each_written_in_full() -> None:
+    """Values a page's rows share (batch, reason, date, commit time) are escaped once per page:
+    every row still reads as if each of its cells were escaped on its own."""
+    now = datetime(2026, 12, 7, 13, 0, tzinfo=UTC)
+    shared = ("B&1", "<R>", "2026-11-30'")
+    items = [
+        PendingReview(
+            batch_id=shared[0],
+            request_id=f'R"{n}',
+            row=n,
+            reason=shared[1] if n % 2 else "DOB_SLIP",
+            tin=None if n == 3 else f"98765{n:04d}",
+            match_weight=None if n == 2 else n + 0.04,
+            margin=float("nan") if n == 1 else -n / 3,
+            as_of=shared[2],
+            requester="ICE",
+            received_at="2026-12-07T10:00:00+00:00" if n % 3 else "2026-11-01T00:00:00",
+        )
+        for n in range(6)
+    ]
+    html = str(queue_rows(items, "?batch=B%261&x=<", now))
+    rows = html.split("\n")
+    assert len(rows) == len(items)
+    for item, row in zip(items, rows, strict=True):
+        url = (
+            f"/workbench/reviews/{quote(item.batch_id, safe='')}/"
+            f"{quote(item.request_id, safe='')}?batch=B%261&x=<"
+        )
+        weight = "" if item.match_weight is None else f"{item.match_weight:.1f}"
+        margin = "" if item.margin is None else f"{item.margin:.1f}"
+        wait = "3 h" if item.row % 3 else "36 d"
+        cells = [
+            escape(item.batch_id),
+            f'<a href="{escape(url)}">{escape(item.request_id)}</a>',
+            escape(item.reason),
+            "XXX-XX-XXXX" if item.tin is None else f"XXX-XX-{item.tin[-4:]}",
+            weight,
+            margin,
+            escape(item.as_of),
+            wait,
+        ]
+        assert (
+            row
+            == f'<tr data-href="{escape(url)}">'
+            + "".join(f"<td>{cell}</td>" for cell in cells)
+            + "</tr>"
+        )
