@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from taxgate.agreement import Agreement
+from taxgate.collector import cycle_collector_paused
 from taxgate.disclosure.records import (
     DECISION_SCHEMA,
     CandidatesEncoder,
@@ -134,6 +135,13 @@ def batch_known(store: Store, batch_id: str) -> bool:
     return store.fetchone("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]) is not None
 
 
+RUN_MEMORY_LIMIT = "2GB"
+"""DuckDB's buffer cap for a run. A run's Python side (the batch's evidence, decisions and
+ledger records) is most of its memory; on the 1,000,000-taxpayer, 100,000-request bench world
+the store's default cap (4 GB) took the whole run's peak to 6.6 GB, and this one to 6.1 GB
+for the same CPU time (bench/RESULTS.md, 2026-12-08)."""
+
+
 class _Clock:
     def __init__(self, progress: Progress | None) -> None:
         self.timings: dict[str, float] = {}
@@ -171,7 +179,7 @@ def run_batch(
     agreement = ws.agreement()
     if as_of is not None:
         check_as_of(as_of, agreement=agreement, today=now.date())
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, memory_limit=RUN_MEMORY_LIMIT) as store:
         ensure_run_schema(store)
         require_master(store)
         adoption = events_before_use(store, ws)
@@ -225,9 +233,10 @@ def run_batch(
             (d.tin for d in decisions.values() if d.outcome is Outcome.DISCLOSE and d.tin),
             request_date,
         )
-        rows = _assemble(
-            verified, table, screening, decisions, match, lkas, request_date, agreement
-        )
+        with cycle_collector_paused():  # a few dicts and strings per row, none in a cycle
+            rows = _assemble(
+                verified, table, screening, decisions, match, lkas, request_date, agreement
+            )
         reach("run:assembled")
         clock.stage("commit")
         # The candidates' evidence, scores and pairs are in the assembled rows now: the
@@ -449,7 +458,7 @@ def _decision_row(
         "match_weight": decision.weight,
         "margin": decision.margin,
         "runner_up_tin": decision.runner_up_tin,
-        "levels": None if chosen is None else json.dumps(dict(chosen.levels), sort_keys=True),
+        "levels": None if chosen is None else facts.candidates.mapping(chosen.levels),
         "candidates": candidates_json(evidence, facts.candidates),
         "notes": list(decision.notes),
         **lka_columns(lka),

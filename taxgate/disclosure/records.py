@@ -166,7 +166,7 @@ class CandidatesEncoder:
         self._texts: dict[int, tuple[Mapping[str, Any], str]] = {}
 
     def __call__(self, evidence: Sequence[CandidateEvidence]) -> str:
-        scalar, mapping = _json_scalar, self._mapping
+        scalar, mapping = _json_scalar, self.mapping
         parts = [
             f'{{"former_coresident": {scalar(c.former_coresident)}, '
             f'"given_bits": {scalar(c.given_bits)}, "is_box": {scalar(c.is_box)}, '
@@ -178,7 +178,8 @@ class CandidatesEncoder:
         ]
         return "[" + ", ".join(parts) + "]"
 
-    def _mapping(self, values: Mapping[str, Any]) -> str:
+    def mapping(self, values: Mapping[str, Any]) -> str:
+        """``json.dumps(dict(values), sort_keys=True)``, once per mapping."""
         known = self._texts.get(id(values))
         if known is not None:
             return known[1]
