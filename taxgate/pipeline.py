@@ -138,8 +138,9 @@ def batch_known(store: Store, batch_id: str) -> bool:
 RUN_MEMORY_LIMIT = "2GB"
 """DuckDB's buffer cap for a run. A run's Python side (the batch's evidence, decisions and
 ledger records) is most of its memory; on the 1,000,000-taxpayer, 100,000-request bench world
-the store's default cap (4 GB) took the whole run's peak to 6.6 GB, and this one to 6.1 GB
-for the same CPU time (bench/RESULTS.md, 2026-12-08)."""
+the store's default cap (4 GB) took the whole run's peak to 6.6 GB and this one to 6.1 GB,
+at 153 and 158 CPU seconds, within the shared machine's noise (bench/RESULTS.md, 2026-12-08
+h21)."""
 
 
 class _Clock:
