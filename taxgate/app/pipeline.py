@@ -29,8 +29,10 @@ import pyarrow.parquet as pq
 
 from taxgate.agreement import Agreement
 from taxgate.app.review_queue import add_batch_to_queue, ensure_pending_table
+from taxgate.collector import cycle_collector_paused
 from taxgate.disclosure.records import (
     DECISION_SCHEMA,
+    CandidatesEncoder,
     candidates_json,
     finding_details_json,
     hypotheses_json,
@@ -133,6 +135,14 @@ def batch_known(store: Store, batch_id: str) -> bool:
     return store.fetchone("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]) is not None
 
 
+RUN_MEMORY_LIMIT = "2GB"
+"""DuckDB's buffer cap for a run. A run's Python side (the batch's evidence, decisions and
+ledger records) is most of its memory; on the 1,000,000-taxpayer, 100,000-request bench world
+the store's default cap (4 GB) took the whole run's peak to 6.6 GB and this one to 6.1 GB,
+at 153 and 158 CPU seconds, within the shared machine's noise (bench/RESULTS.md, 2026-12-08
+h21)."""
+
+
 class _Clock:
     def __init__(self, progress: Progress | None) -> None:
         self.timings: dict[str, float] = {}
@@ -170,7 +180,7 @@ def run_batch(
     agreement = ws.agreement()
     if as_of is not None:
         check_as_of(as_of, agreement=agreement, today=now.date())
-    with Store.open(ws.store_path) as store:
+    with Store.open(ws.store_path, memory_limit=RUN_MEMORY_LIMIT) as store:
         ensure_run_schema(store)
         require_master(store)
         adoption = events_before_use(store, ws)
@@ -224,18 +234,23 @@ def run_batch(
             (d.tin for d in decisions.values() if d.outcome is Outcome.DISCLOSE and d.tin),
             request_date,
         )
-        rows = _assemble(
-            verified, table, screening, decisions, match, lkas, request_date, agreement
-        )
+        with cycle_collector_paused():  # a few dicts and strings per row, none in a cycle
+            rows = _assemble(
+                verified, table, screening, decisions, match, lkas, request_date, agreement
+            )
         reach("run:assembled")
         clock.stage("commit")
+        # The candidates' evidence, scores and pairs are in the assembled rows now: the
+        # commit, which holds the batch's tables and ledger records, does not keep them too.
+        model = match.model
+        del match
         report = _commit(
             store,
             ws,
             verified,
             rows,
             screening,
-            match,
+            model,
             agreement,
             request_date,
             out_dir,
@@ -345,6 +360,8 @@ class _BatchFacts:
     flags: list[str]
     request_date: date
     agreement: Agreement
+    candidates: CandidatesEncoder = field(default_factory=CandidatesEncoder)
+    """Writes the rows' ``candidates`` text, each shared levels and weights mapping once."""
 
 
 def _assemble(
@@ -442,8 +459,8 @@ def _decision_row(
         "match_weight": decision.weight,
         "margin": decision.margin,
         "runner_up_tin": decision.runner_up_tin,
-        "levels": None if chosen is None else json.dumps(dict(chosen.levels), sort_keys=True),
-        "candidates": candidates_json(evidence),
+        "levels": None if chosen is None else facts.candidates.mapping(chosen.levels),
+        "candidates": candidates_json(evidence, facts.candidates),
         "notes": list(decision.notes),
         **lka_columns(lka),
         "as_of": facts.request_date.isoformat(),
@@ -546,7 +563,7 @@ class _Commit:
     model_is_new: bool
     flags: list[str]
     counts: dict[str, int]
-    decisions: pa.Table
+    decisions: list[dict[str, Any]]  # the decisions table's rows (:func:`_insert_decisions`)
     responses: pa.Table
     received: list[ev.LedgerEvent]
 
@@ -562,7 +579,7 @@ def _commit(
     verified: VerifiedBatch,
     assembled: _Assembled,
     screening: ScreeningResult,
-    match: MatchResult,
+    model: MatchModel,
     agreement: Agreement,
     request_date: date,
     out_dir: Path,
@@ -573,8 +590,10 @@ def _commit(
     adoption: list[ev.LedgerEvent],
 ) -> RunReport:
     plan = _plan_commit(
-        store, verified, assembled, screening, match, agreement, request_date, now, as_of_override
+        store, verified, assembled, screening, model, agreement, request_date, now, as_of_override
     )
+    # The response rows are in the plan's table (and the ledger records hold their own).
+    assembled.response_rows.clear()
     # The response is staged beside its final name first; it replaces nothing until the
     # store has committed, so a crash leaves either no trace or a complete, committed batch.
     target = out_dir / RESPONSE_FILE
@@ -602,7 +621,7 @@ def _commit(
         batch_id=plan.batch_id,
         out_dir=out_dir,
         counts=plan.counts,
-        model_version=match.model.version,
+        model_version=model.version,
         batch_flags=tuple(plan.flags),
         timings=timings,
         ledger_size=size,
@@ -614,7 +633,7 @@ def _plan_commit(
     verified: VerifiedBatch,
     assembled: _Assembled,
     screening: ScreeningResult,
-    match: MatchResult,
+    model: MatchModel,
     agreement: Agreement,
     request_date: date,
     now: datetime,
@@ -630,11 +649,11 @@ def _plan_commit(
         request_date=request_date,
         now=now,
         as_of_override=as_of_override,
-        model=match.model,
+        model=model,
         model_is_new=active_model(store) is None,
         flags=sorted(f.flag.value for f in screening.flags),
         counts=counts,
-        decisions=pa.Table.from_pylist(assembled.decisions, schema=DECISION_SCHEMA),
+        decisions=assembled.decisions,
         responses=pa.Table.from_pylist(assembled.response_rows),
         received=_received_events(verified, agreement, request_date, as_of_override),
     )
@@ -692,7 +711,7 @@ def _write_batch(
     if plan.model_is_new:
         saved = save_model(store, ws.root / "models", plan.model, now=plan.now)
         model_events.append(saved_model_event(saved))
-    store.insert_arrow("decisions", plan.decisions)
+    _insert_decisions(store, plan.decisions)
     store.insert_arrow("responses", plan.responses)
     timings = clock.done()
     batch_row = _batch_row(plan, timings)
@@ -709,6 +728,20 @@ def _write_batch(
     store.execute(insert_batch_sql(tuple(batch_row)), list(batch_row.values()))
     add_batch_to_queue(store, plan.batch_id)  # the review queue, in this transaction
     return timings
+
+
+DECISIONS_SLICE = 10_000
+"""Decisions rows converted to Arrow and inserted together."""
+
+
+def _insert_decisions(store: Store, rows: list[dict[str, Any]]) -> None:
+    """Insert the batch's decisions rows a slice at a time, then let them go: the batch's
+    table is never held whole as Arrow beside the rows (the ledger records keep their own
+    copies of them)."""
+    for offset in range(0, len(rows), DECISIONS_SLICE):
+        part = rows[offset : offset + DECISIONS_SLICE]
+        store.insert_arrow("decisions", pa.Table.from_pylist(part, schema=DECISION_SCHEMA))
+    rows.clear()
 
 
 def _batch_row(plan: _Commit, timings: dict[str, float]) -> dict[str, Any]:

@@ -11,7 +11,9 @@ so that an explanation shows what the decision rested on without deciding again.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import pyarrow as pa
@@ -140,27 +142,66 @@ def insert_batch_sql(columns: tuple[str, ...]) -> str:
     return f"INSERT INTO batches ({', '.join(columns)}) VALUES ({marks})"
 
 
-def candidates_json(evidence: Sequence[CandidateEvidence]) -> str:
+def candidates_json(
+    evidence: Sequence[CandidateEvidence], encoder: CandidatesEncoder | None = None
+) -> str:
     """Every scored candidate record, best first: its taxpayer, weight, comparison levels and
-    bits, and the name channel's and household's terms the policy added."""
-    return json.dumps(
-        [
-            {
-                "tin": c.tin,
-                "record_id": c.record_id,
-                "weight": c.match_weight,
-                "levels": dict(c.levels),
-                "partials": dict(c.partials),
-                "given_bits": c.given_bits,
-                "middle_bits": c.middle_bits,
-                "junior_bits": c.junior_bits,
-                "is_box": c.is_box,
-                "former_coresident": c.former_coresident,
-            }
+    bits, and the name channel's and household's terms the policy added.
+
+    The text is ``json.dumps`` of a list of objects with sorted keys; an ``encoder`` kept
+    for a whole batch writes it without building them (see :class:`CandidatesEncoder`).
+    """
+    return (encoder or CandidatesEncoder())(evidence)
+
+
+class CandidatesEncoder:
+    """Writes :func:`candidates_json`'s text: each candidate's object with its keys in
+    sorted order, and each levels or partials mapping as ``json.dumps(..., sort_keys=True)``,
+    once per mapping. A batch's candidates share a few thousand mappings (the evidence
+    shares one per distinct comparison vector and per distinct weights), so one encoder
+    kept for the batch encodes each once; it holds the mappings it encoded, so their ids
+    are not reused while it lives."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+    def __call__(self, evidence: Sequence[CandidateEvidence]) -> str:
+        scalar, mapping = _json_scalar, self.mapping
+        parts = [
+            f'{{"former_coresident": {scalar(c.former_coresident)}, '
+            f'"given_bits": {scalar(c.given_bits)}, "is_box": {scalar(c.is_box)}, '
+            f'"junior_bits": {scalar(c.junior_bits)}, "levels": {mapping(c.levels)}, '
+            f'"middle_bits": {scalar(c.middle_bits)}, "partials": {mapping(c.partials)}, '
+            f'"record_id": {scalar(c.record_id)}, "tin": {scalar(c.tin)}, '
+            f'"weight": {scalar(c.match_weight)}}}'
             for c in sorted(evidence, key=lambda c: (-c.match_weight, c.record_id))
-        ],
-        sort_keys=True,
-    )
+        ]
+        return "[" + ", ".join(parts) + "]"
+
+    def mapping(self, values: Mapping[str, Any]) -> str:
+        """``json.dumps(dict(values), sort_keys=True)``, once per mapping."""
+        known = self._texts.get(id(values))
+        if known is not None:
+            return known[1]
+        text = json.dumps(dict(values), sort_keys=True)
+        self._texts[id(values)] = (values, text)
+        return text
+
+
+def _json_scalar(value: Any) -> str:
+    """``json.dumps(value)`` of one value, the common kinds without the encoder's setup."""
+    kind = type(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is str:
+        return encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    return json.dumps(value)
 
 
 def hypotheses_json(decision: Decision) -> str | None:

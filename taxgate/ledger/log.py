@@ -101,6 +101,10 @@ class InclusionProof:
         }
 
 
+APPEND_SLICE = 10_000
+"""Events encoded and inserted together by :meth:`Ledger.append`."""
+
+
 class Ledger:
     """The workspace's ledger over a :class:`Store`."""
 
@@ -133,12 +137,17 @@ class Ledger:
         with self._store.transaction():
             frontier = self._frontier()
             start = frontier.size
-            entries, records, hashes = encode_events(events, start=start, at=at)
-            if entries.num_rows:
-                self._store.insert_arrow("ledger_entries", entries)
-            if records.num_rows:
-                self._store.insert_arrow("ledger_records", records)
-            frontier.extend(hashes)
+            # Encoded and inserted a slice at a time: a batch's records (every decision row,
+            # as canonical JSON) are never all held at once, beside the tables made of them.
+            for offset in range(0, len(events), APPEND_SLICE):
+                part = events[offset : offset + APPEND_SLICE]
+                entries, records, hashes = encode_events(part, start=start + offset, at=at)
+                if entries.num_rows:
+                    self._store.insert_arrow("ledger_entries", entries)
+                if records.num_rows:
+                    self._store.insert_arrow("ledger_records", records)
+                frontier.extend(hashes)
+                del entries, records, hashes
             self._store.execute(schema.update_frontier_sql(), [frontier.size, frontier.to_bytes()])
         return range(start, start + len(events))
 

@@ -74,13 +74,21 @@ class Sides:
             left.column("surname_keys").to_pylist(),
             strict=True,
         )
+        # Records share surnames: each distinct surname field and its possible surnames is
+        # read once (the frozensets are shared, and never changed).
+        share = share_of or given_name_share
+        families: dict[tuple[Any, tuple[Any, ...]], frozenset[str]] = {}
+        family: dict[int, frozenset[str]] = {}
+        for rid, full, keys in surnames:
+            key = (full, tuple(keys or ()))
+            names = families.get(key)
+            if names is None:
+                names = families[key] = family_names(full, keys, share)
+            family[int(rid)] = names
         return cls(
             {r[0]: name_key(*r[1:]) for r in req},
             {int(r[0]): name_key(*r[1:]) for r in rec},
-            {
-                int(rid): family_names(full, keys, share_of or given_name_share)
-                for rid, full, keys in surnames
-            },
+            family,
             {uid: tuple(sorted(keys or ())) for uid, keys in asked_surnames},
         )
 
@@ -151,6 +159,14 @@ def rounded(column: pa.ChunkedArray, digits: int, *, null_is_zero: bool) -> list
     """``round(value, digits)`` of every value of ``column``, computed once per distinct
     value. With ``null_is_zero`` a value is read as ``value or 0.0`` (a null, and a negative
     zero, are 0.0)."""
+    table, index = rounded_distinct(column, digits, null_is_zero=null_is_zero)
+    return [table[i] for i in index]
+
+
+def rounded_distinct(
+    column: pa.ChunkedArray, digits: int, *, null_is_zero: bool
+) -> tuple[list[float], list[int]]:
+    """:func:`rounded` as its distinct values, rounded, and each row's index among them."""
     values = column.combine_chunks()
     distinct = pc.unique(values)
     if null_is_zero:
@@ -158,7 +174,7 @@ def rounded(column: pa.ChunkedArray, digits: int, *, null_is_zero: bool) -> list
     else:
         table = [round(float(v), digits) for v in distinct.to_pylist()]
     index = pc.index_in(values, value_set=distinct).to_numpy(zero_copy_only=False)
-    return [table[i] for i in index.tolist()]
+    return table, index.tolist()
 
 
 def level_maps(scores: pa.Table, labels: dict[str, dict[int, str]]) -> list[Mapping[str, str]]:
@@ -181,10 +197,25 @@ def level_maps(scores: pa.Table, labels: dict[str, dict[int, str]]) -> list[Mapp
     return [maps[i] for i in which.reshape(-1).tolist()]
 
 
-def partial_maps(scores: pa.Table) -> list[dict[str, float]]:
-    """Each pair's partial weights (bits, to 4 places; a null is 0) by comparison."""
-    columns = [rounded(scores.column(f"mw_{c}"), 4, null_is_zero=True) for c in COMPARISON_NAMES]
-    return [dict(zip(COMPARISON_NAMES, row, strict=True)) for row in zip(*columns, strict=True)]
+def partial_maps(scores: pa.Table) -> list[Mapping[str, float]]:
+    """Each pair's partial weights (bits, to 4 places; a null is 0) by comparison. Pairs
+    whose weights are the same values share one mapping, which no one changes (as
+    :func:`level_maps`'s): a batch's pairs have far fewer distinct weight vectors than pairs."""
+    columns = [
+        rounded_distinct(scores.column(f"mw_{c}"), 4, null_is_zero=True) for c in COMPARISON_NAMES
+    ]
+    tables = [table for table, _index in columns]
+    shared: dict[tuple[int, ...], Mapping[str, float]] = {}
+    out: list[Mapping[str, float]] = []
+    # Keyed by the values' indices, not the values: 0.0 and -0.0 are equal, but not alike.
+    for key in zip(*(index for _table, index in columns), strict=True):
+        mapping = shared.get(key)
+        if mapping is None:
+            mapping = shared[key] = {
+                name: table[i] for name, table, i in zip(COMPARISON_NAMES, tables, key, strict=True)
+            }
+        out.append(mapping)
+    return out
 
 
 def name_judgements(
