@@ -218,14 +218,15 @@ def _cached_judge(
     if level in _MIDDLE_LEVELS:
         asked_middle = second_given_names(asked, asked_names)
         filed_middle = second_given_names(filed, filed_names)
-        middle = middle_bits(asked_middle, filed_middle, channel)
+        middle, left_over = middle_parts(asked_middle, filed_middle, channel)
         if asked_middle and not filed_middle:
             middle = never_written_bits(filings, channel.middle_rates)
         # A namesake relative (a junior named after his father) carries the middle name
-        # too: agreeing names never weigh more than the chance of such a namesake allows.
+        # too: agreeing names never weigh more than the chance of such a namesake allows;
+        # names left over on both sides count against whatever agreed.
         ceiling = math.log2(channel.m.get("exact", 1.0) / NAMESAKE_WITHOUT_SUFFIX)
         base = given if given is not None else 0.0
-        middle = min(middle, max(ceiling - base, 0.0))
+        middle = min(middle, max(ceiling - base, 0.0)) + left_over
     junior = 0.0
     if asked_suffix in GENERATIONAL and level in _NAMESAKE_LEVELS and filed_suffix != asked_suffix:
         junior = math.log2(NAMESAKE_RELATIVE / max(channel.share(filed), EXACT_SHARE_FLOOR))
@@ -296,23 +297,37 @@ def never_written_bits(filings: int, rates: MiddleRates = STATED_RATES) -> float
     return math.log2(filer / other)
 
 
+def _alike(a: str, f: str) -> bool:
+    """Two second given names agree: the same name, or an initial of one."""
+    return a == f or (min(len(a), len(f)) == 1 and a[0] == f[0])
+
+
 def middle_bits(asked: set[str], filed: set[str], channel: NameChannel) -> float:
     """Second given names that both sides wrote: the same (or an initial of one) against
-    two different names."""
+    two different names (:func:`middle_parts`, the two parts together)."""
+    agreed, left_over = middle_parts(asked, filed, channel)
+    return agreed + left_over
+
+
+def middle_parts(asked: set[str], filed: set[str], channel: NameChannel) -> tuple[float, float]:
+    """Second given names that both sides wrote, in two parts: the strongest agreeing pair
+    (or, none agreeing, two different names), and the names left over on both sides once
+    the agreeing ones are paired (JI-YOUNG HOA against JI-YOUNG MEI: the YOUNG of the first
+    name agrees, HOA and MEI do not), which count as two different names: a sister shares
+    the family's names and differs in her own."""
     if not asked or not filed:
-        return 0.0
-    # Every agreeing pair (the same name, or an initial of one), the strongest counting: the
-    # answer must not depend on the order a set is walked in (it did: JI YOUNG J LIU weighed
-    # +0.09 or 0 bits by the process's hash seed).
-    agreeing = [
-        max(a, f, key=len)
-        for a in asked
-        for f in filed
-        if a == f or (min(len(a), len(f)) == 1 and a[0] == f[0])
-    ]
+        return 0.0, 0.0
+    # Every agreeing pair, the strongest counting: the answer must not depend on the order a
+    # set is walked in (it did: JI YOUNG J LIU weighed +0.09 or 0 bits by the hash seed).
+    agreeing = [max(a, f, key=len) for a in asked for f in filed if _alike(a, f)]
     if not agreeing:
-        return math.log2(MIDDLE_SAME_PERSON_ERROR)
-    return max(
+        return math.log2(MIDDLE_SAME_PERSON_ERROR), 0.0
+    agreed = max(
         0.0 if len(name) == 1 else min(-math.log2(channel.share(name)), MIDDLE_AGREE_CAP)
         for name in agreeing
     )
+    asked_rest = {a for a in asked if not any(_alike(a, f) for f in filed)}
+    filed_rest = {f for f in filed if not any(_alike(a, f) for a in asked)}
+    if asked_rest and filed_rest:
+        return agreed, math.log2(MIDDLE_SAME_PERSON_ERROR)
+    return agreed, 0.0

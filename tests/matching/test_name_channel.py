@@ -290,3 +290,16 @@ def test_second_given_names_weigh_alike_whatever_order_they_are_read_in(
     }
     assert len(weights) == 1
     assert middle_bits(asked, filed, channel) == min(-math.log2(channel.share("JOON")), 4.0)
+
+
+def test_second_given_names_left_over_on_both_sides_disagree(channel: NameChannel) -> None:
+    # Class: a sister shares the family's names and differs in her own. JI-YOUNG HOA against
+    # JI-YOUNG MEI: the YOUNG of the hyphenated first name agrees on both sides, HOA and MEI
+    # are left over, and they count against as two different second given names do.
+    alone = middle_bits({"YOUNG"}, {"YOUNG"}, channel)
+    sisters = middle_bits({"YOUNG", "HOA"}, {"YOUNG", "MEI"}, channel)
+    assert sisters == pytest.approx(alone + math.log2(MIDDLE_SAME_PERSON_ERROR))
+    # A name left over on one side only (a second given name the filer never wrote, or an
+    # initial that pairs with a full name) is no disagreement.
+    assert middle_bits({"YOUNG", "HOA"}, {"YOUNG"}, channel) == alone
+    assert middle_bits({"YOUNG", "M"}, {"YOUNG", "MEI"}, channel) == alone
