@@ -513,17 +513,26 @@ def credited_dob_bits(rival: Hypothesis, top: Hypothesis) -> float:
 
     Where both have a date on file, the rival's own. Otherwise, a rival who may carry the
     requested given name (in any form, with a slip, or as an initial) is credited with the
-    chosen taxpayer's: domain §4, nothing on file separates two people of one name. A rival
-    of another given name (or whose second given name the request wrote as its first) is
-    someone else than the requested name's owner unless the agency wrote another name; where
-    the request's date is the chosen taxpayer's own, such a rival was born that day only as
-    that taxpayer's twin, the likelihood the not-on-file hypothesis gives a household member
-    who never filed (:func:`_twin_bits`). A date that disagrees with the chosen taxpayer's
-    counts the same against the rival."""
+    chosen taxpayer's: domain §4, nothing on file separates two people of one name. Where the
+    request names the chosen taxpayer by their own first name (in any form) and the rival's
+    first name is another (or the request's is the rival's second given name), the rival is
+    of another given name than the chosen one: the requested person only if the agency wrote
+    another name, and, the request's date being the chosen taxpayer's own, born that day only
+    as that taxpayer's twin, the likelihood the not-on-file hypothesis gives a household
+    member who never filed (:func:`_twin_bits`). Where the request wrote the chosen one's
+    second given name or an initial, a rival's disagreeing first name may be the chosen
+    one's own (two DIANAs, one with a second name MARIA asked as the first): the whole
+    credit. A date that disagrees with the chosen taxpayer's counts the same against the
+    rival."""
     if rival.dob_on_file and top.dob_on_file:
         return rival.dob_bits
     named = (rival.at_point or rival.best).levels.get("given_name")
-    if not top.dob_on_file or top.dob_bits <= 0 or named not in _ANOTHER_GIVEN_NAME:
+    if (
+        not top.dob_on_file
+        or top.dob_bits <= 0
+        or named not in _ANOTHER_GIVEN_NAME
+        or not top.carries_the_name
+    ):
         return top.dob_bits
     return max(top.dob_bits + math.log2(TWIN_SHARE), 0.0)
 

@@ -181,6 +181,15 @@ def test_a_rival_of_another_given_name_without_a_date_on_file_is_told_apart_by_t
     same = cand("222222222", 2, given_name="sounds_alike", given_bits=-2.0, date_of_birth="null")
     d = decide([top, same], POLICY)
     assert (d.outcome, d.reason) == (Outcome.NOT_DISCLOSED, Reason.AMBIGUOUS)
+    # The request wrote the chosen one's second given name as the first: a rival whose
+    # first name disagrees with it may share the chosen one's own (two of one first name,
+    # one with that second name on file), so the date does not separate them.
+    second = cand("111111111", given_name="second_given", date_of_birth="exact")
+    d = decide([second, other], POLICY)
+    assert dict(d.hypotheses)["222222222"] == pytest.approx(
+        sum(WEIGHTS[c][v] for c, v in {**FULL_MATCH, "given_name": "disagree"}.items())
+        + WEIGHTS["date_of_birth"]["exact"]
+    )
     # A date that is not the chosen one's counts against both alike.
     slip = cand("111111111", given_name="sounds_alike", given_bits=-2.0, date_of_birth="disagree")
     d = decide([slip, other], POLICY)
