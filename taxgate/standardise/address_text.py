@@ -94,13 +94,14 @@ def clean_text(text: str | None) -> str:
 _OCR_DIGITS = re.compile(r"(?<![A-Z0-9])(?:[0-9][0-9OIL]*[OIL][0-9OIL]*|[IL]ST)(?![A-Z0-9])")
 _OCR_TRANSLATION = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # The same inside a house number of two parts: a grid number (N45WI7238 for N45W17238, as
-# Wisconsin writes them) or a hyphenated one (5-O8 for 5-08, as Queens writes them). Each
-# numeric part must hold a digit; the grid's compass letters are kept.
+# Wisconsin writes them) or a hyphenated one (5-O8 for 5-08, I6-38 for 16-38, as Queens
+# writes them). Each numeric part must hold a digit (a highway, I-10, has none in its first
+# part); the grid's compass letters are kept.
 _NUMERIC_PART = "[0-9OIL]*[0-9][0-9OIL]*"
 _OCR_GRID = re.compile(f"([NSEW])({_NUMERIC_PART})([NSEW])({_NUMERIC_PART})")
-_OCR_HYPHEN = re.compile(f"([0-9][0-9OIL]*)(-)({_NUMERIC_PART})([A-Z]?)")
+_OCR_HYPHEN = re.compile(f"({_NUMERIC_PART})(-)({_NUMERIC_PART})([A-Z]?)")
 _OCR_INSIDE = re.compile(
-    f"(?<![A-Z0-9])(?:[NSEW]{_NUMERIC_PART}[NSEW]|[0-9][0-9OIL]*-){_NUMERIC_PART}"
+    f"(?<![A-Z0-9])(?:[NSEW]{_NUMERIC_PART}[NSEW]|{_NUMERIC_PART}-){_NUMERIC_PART}"
 )
 
 
@@ -112,6 +113,8 @@ def ocr_number(word: str) -> str:
         ('1025', '1ST', 'OIL', 'I10')
         >>> ocr_number("N45WI7238"), ocr_number("5-O8"), ocr_number("I-10")
         ('N45W17238', '5-08', 'I-10')
+        >>> ocr_number("I6-38"), ocr_number("I-5")
+        ('16-38', 'I-5')
     """
     core = word.rstrip(",")
     rest = word[len(core) :]

@@ -307,6 +307,7 @@ def test_a_number_read_with_letters_for_digits_is_the_number() -> None:
     assert clean_text("N45WI7238 JACKSON LANE") == "N45W17238 JACKSON LANE"
     assert clean_text("N26W13I30 CENTRAL AVE") == "N26W13130 CENTRAL AVE"
     assert clean_text("5-O8 15TH DRIVE") == "5-08 15TH DRIVE"
+    assert clean_text("I6-38 PALO VERDE AVE") == "16-38 PALO VERDE AVE"  # first part too
     assert clean_text("I-10 FRONTAGE RD") == "I-10 FRONTAGE RD"
     assert clean_text("N45W OAK ST") == "N45W OAK ST"
 
