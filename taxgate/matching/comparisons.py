@@ -70,15 +70,31 @@ def _given_is_surname_key(side: str, other: str) -> str:
 _SWAPPED_AS_WRITTEN = f"{_given_is_surname_key('l', 'r')} AND {_given_is_surname_key('r', 'l')}"
 
 
+def _in_surname_field(side: str, key: str) -> str:
+    """``key`` is written in ``side``'s surname field (a part, a join of parts, or a piece
+    of one), not only among the middle names kept as possible maternal surnames."""
+    return f"contains(replace(surname_full_{side}, ' ', ''), {key})"
+
+
 def _joined_begins(side: str, other: str) -> str:
-    """A joined compound of ``side`` that begins with a whole surname key of ``other`` and
-    goes on for a surname of its own (GONZALEZOLVERA against GONZALEZ; not CRUZADO and CRUZ):
-    the join cannot always be split from a word list, yet the paternal part is plain."""
+    """A joined compound of ``side`` that begins with a whole surname key of ``other``'s
+    surname field and goes on for a surname of its own (GONZALEZOLVERA against GONZALEZ;
+    not CRUZADO and CRUZ): the join cannot always be split from a word list, yet the
+    paternal part is plain."""
     return (
         f"len(list_filter(surname_keys_{side}, lambda j: len(list_filter(surname_keys_{other}, "
         f"lambda k: length(k) >= {JOINED_PREFIX_MIN} AND length(j) >= length(k) + "
-        f"{JOINED_REST_MIN} AND starts_with(j, k))) > 0)) > 0"
+        f"{JOINED_REST_MIN} AND starts_with(j, k) AND {_in_surname_field(other, 'k')})) > 0)) > 0"
     )
+
+
+# The two sides share a surname key that one of them wrote in its surname field: a middle
+# name both sides carry (JING HOA CHANG, JING HOA HO) is a second given name they share,
+# weighed as one (name_channel.middle_bits), not a surname part.
+_SHARED_SURNAME_KEY = (
+    "len(list_filter(list_intersect(surname_keys_l, surname_keys_r), lambda s: "
+    f"{_in_surname_field('l', 's')} OR {_in_surname_field('r', 's')})) > 0"
+)
 
 
 def _joined_given(side: str, other: str) -> str:
@@ -244,7 +260,7 @@ def surname_comparison() -> Any:
             _null("null", "surname_full_l IS NULL OR surname_full_r IS NULL"),
             _level("surname_full_l = surname_full_r", "exact", tf_adjustment_column="surname_full"),
             _level(
-                "len(list_intersect(surname_keys_l, surname_keys_r)) > 0 "
+                f"{_SHARED_SURNAME_KEY} "
                 f"OR {_joined_begins('l', 'r')} OR {_joined_begins('r', 'l')}",
                 "compound",
             ),

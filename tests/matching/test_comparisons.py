@@ -302,3 +302,24 @@ def test_street_levels(a: str, b: str, level: str) -> None:
 def test_locality_levels(a: dict[str, Any], b: dict[str, Any], level: str) -> None:
     comparison = locality_comparison()
     assert level_of(comparison, a, b) == level
+
+
+def test_a_middle_name_both_sides_carry_is_no_shared_surname() -> None:
+    # Class: a second given name both sides wrote, which the standardiser keeps as a
+    # possible maternal surname too. JING HOA CHANG against JING HOA HO shares HOA only as a
+    # middle name: the surnames disagree (it was "compound", and a taxpayer whose filings
+    # never show CHANG was disclosed). A maternal surname carried as a middle name still meets
+    # the other side's surname field (JUAN LOPEZ GARCIA against JUAN GARCIA LOPEZ).
+    def full(first: str, middle: str | None, last: str) -> dict[str, object]:
+        return name_features(standardise_name(first, middle, last, None))
+
+    level = level_of(surname_comparison(), full("JING", "HOA", "CHANG"), full("JING", "HOA", "HO"))
+    assert level == "disagree"
+    shared = level_of(
+        surname_comparison(), full("JUAN", "LOPEZ", "GARCIA"), full("JUAN", None, "GARCIA LOPEZ")
+    )
+    assert shared == "compound"
+    maternal = level_of(
+        surname_comparison(), full("MARIA", "LOPEZ", "RUIZ"), full("MARIA", None, "LOPEZ")
+    )
+    assert maternal == "compound"
