@@ -412,7 +412,13 @@ def _twin_bits(record: CandidateEvidence) -> float:
         return 0.0
     if record.levels.get("given_name") in SAME_NAME:
         return 0.0
-    return max(record.partials.get("date_of_birth", 0.0) + math.log2(TWIN_SHARE), 0.0)
+    return as_twin(record.partials.get("date_of_birth", 0.0))
+
+
+def as_twin(dob_bits: float) -> float:
+    """A filer's date-of-birth weight as it tells for their twin: the date is theirs only
+    as one birth in TWIN_SHARE is a twin's (never below nothing)."""
+    return max(dob_bits + math.log2(TWIN_SHARE), 0.0)
 
 
 def decide(
@@ -534,7 +540,7 @@ def credited_dob_bits(rival: Hypothesis, top: Hypothesis) -> float:
         or not top.carries_the_name
     ):
         return top.dob_bits
-    return max(top.dob_bits + math.log2(TWIN_SHARE), 0.0)
+    return as_twin(top.dob_bits)
 
 
 # A rival's given name that is not the requested one: unrelated, or the rival's second.
