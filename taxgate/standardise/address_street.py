@@ -159,7 +159,12 @@ def parse_unit(words: list[str]) -> tuple[str, str]:
     # digits just as the joined form would be on a second reading, so the unit reads back as
     # itself.
     number = " ".join(ocr_number(word) for word in number.split())
-    return UNIT_DESIGNATORS.get(designator, "#"), number
+    kind = UNIT_DESIGNATORS.get(designator, "#")
+    if number in UNIT_DESIGNATORS:
+        # Identifiers that join into a designator word (N and O into NO) read back as that
+        # designator, not as a number: read them so now, so that the unit reads as itself.
+        return parse_unit([kind, number])
+    return kind, number
 
 
 def _unit_groups(words: list[str]) -> list[tuple[str, list[str]]]:

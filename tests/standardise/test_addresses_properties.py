@@ -236,6 +236,7 @@ def test_never_raises_on_arbitrary_unicode(raw: RawAddress) -> None:
 @_SETTINGS
 @given(arbitrary)
 @example(RawAddress(line="0O_"))  # found by hypothesis: 0O, then 00
+@example(RawAddress(unit="N#O"))  # found by hypothesis: N and O joined into NO, a designator
 def test_idempotent_on_arbitrary_unicode(raw: RawAddress) -> None:
     std = standardise_address(raw)
     assert restandardise(std) == std
